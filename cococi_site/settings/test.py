@@ -1,0 +1,30 @@
+"""The test suite: the same code as production, fast hashing, no outside mail."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import CACHES, STORAGES
+
+SECRET_KEY = "test-only-insecure-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No manifest in tests: they run without collectstatic.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# The unit suite runs tasks in-process so each test sees their effect at once;
+# tests/integration/ switches this off and runs a real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+if "KEY_PREFIX" in CACHES["default"]:
+    # Keep concurrent test runs from reading each other's cache entries.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get(
+        "CACHE_KEY_PREFIX", f"cococi-test-{os.getpid()}"
+    )
+# Serve static files from the source folders: the suite runs without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,49 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+
+class SectionBlock(blocks.StructBlock):
+    """A titled section of running text, as on the home page's "¿Qué es un COCOCI?"."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.RichTextBlock(
+        label=_("Text"), features=["bold", "italic", "link", "ol", "ul"]
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Section")
+        template = "blocks/section_block.html"
+
+
+class ActionBlock(blocks.StructBlock):
+    """A call to action: a short label and where it leads (a page or a site path)."""
+
+    label = blocks.CharBlock(label=_("Button text"), max_length=60)
+    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    path = blocks.CharBlock(
+        label=_("Path on this site"),
+        required=False,
+        max_length=200,
+        help_text=_("If you do not choose a page, for example /cuenta/registro/."),
+    )
+
+    class Meta:
+        icon = "link"
+        label = _("Call to action")
+        template = "blocks/action_block.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        path = value.get("path") or ""
+        if not value.get("page") and not path:
+            raise blocks.StructBlockValidationError(
+                block_errors={"page": [_("Choose a page or enter a path.")]}
+            )
+        if path and (not path.startswith("/") or path.startswith("//")):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "path": [_("The path must start with / and stay on this site.")]
+                }
+            )
+        return value

@@ -1,0 +1,75 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.models import Axis
+
+from .blocks import ActionBlock, SectionBlock
+
+
+class HomePage(Page):
+    """The site's root page: what a COCOCI is, the six axes and where to start."""
+
+    lead = models.CharField(
+        _("lead"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences under the main title."),
+    )
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+    axes_heading = models.CharField(
+        _("axes section heading"), max_length=120, default="Nuestros ejes estratégicos"
+    )
+    actions = StreamField(
+        [("action", ActionBlock())],
+        verbose_name=_("calls to action"),
+        blank=True,
+        max_num=4,
+    )
+    body = StreamField(
+        [("section", SectionBlock())], verbose_name=_("sections"), blank=True
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("lead"),
+        FieldPanel("intro"),
+        FieldPanel("actions"),
+        FieldPanel("axes_heading"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["axes"] = Axis.objects.ordered()
+        return context
+
+
+class WorkerHeartbeat(models.Model):
+    """When each Celery worker last ran a task; /salud/ reports it."""
+
+    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,69 @@
+"""Demo accounts, one for each kind of person in DESIGN.md.
+
+Created only by ``manage.py load_demo``: never by migrations or in production.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+DEMO_PASSWORD = "cococi-demo"
+
+DEMO_USERS = [
+    # username, first name, last name, e-mail, phone, superuser, groups
+    ("admin", "Administración", "COCOCI", "admin@example.org", "", True, []),
+    (
+        "editora",
+        "Rosa Elena",
+        "Martínez Cruz",
+        "editora@example.org",
+        "",
+        False,
+        ["Equipo de formación"],
+    ),
+    (
+        "coordinadora",
+        "María Guadalupe",
+        "Hernández Ruiz",
+        "coordinadora@example.org",
+        "5512345678",
+        False,
+        [],
+    ),
+    ("coordinador2", "José Luis", "Ramírez Torres", "", "3312345678", False, []),
+    (
+        "estatal",
+        "Carmen",
+        "López Santiago",
+        "estatal@example.org",
+        "5587654321",
+        False,
+        [],
+    ),
+    # Many members have a phone and no e-mail.
+    ("integrante", "Juan", "Pérez García", "", "5523456789", False, []),
+]
+
+
+@transaction.atomic
+def load_demo_users(stdout=None):
+    """Create the demo accounts that do not exist yet; existing ones are left alone."""
+    User = get_user_model()
+    created = 0
+    for username, first, last, email, phone, superuser, groups in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=groups))
+        created += 1
+    return created

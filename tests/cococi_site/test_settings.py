@@ -1,0 +1,141 @@
+"""Settings are read from the environment; production refuses unsafe configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_KEY = "k" * 20 + "-a-real-random-production-secret-key-0123456789"
+
+
+def run_python(code, **env):
+    full_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def run_manage(*args, **env):
+    return run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
+        SECRET_KEY="dev-only-insecure-key-do-not-use-in-production",
+    )
+
+    assert result.returncode != 0
+
+
+def test_check_deploy_passes_under_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
+        SECRET_KEY=REAL_KEY,
+        ALLOWED_HOSTS="formacion.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_redis_tasks_run_eagerly_and_cache_is_local():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_redis_url_makes_redis_the_broker_and_the_cache():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
+        "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "redis://127.0.0.1:6379/3",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+
+
+def test_database_url_selects_the_database():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/cococi",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "cococi",
+        "127.0.0.1",
+    ]
+
+
+@pytest.mark.parametrize("module", ["dev", "test"])
+def test_the_site_language_is_mexican_spanish(module):
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.LANGUAGE_CODE, [code for code, _ in s.LANGUAGES])",
+        DJANGO_SETTINGS_MODULE=f"cococi_site.settings.{module}",
+    )
+
+    assert result.stdout.strip() == "es-mx ['es-mx', 'en']"
+
+
+def test_load_demo_refuses_production_settings():
+    result = run_manage(
+        "load_demo",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
+        SECRET_KEY=REAL_KEY,
+    )
+
+    assert result.returncode != 0
+    assert "no se carga en producción" in result.stderr

@@ -1,0 +1,42 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from home.models import HomePage
+from members.models import User
+
+PASSWORD = "una-contraseña-larga-123"
+
+
+@pytest.fixture(autouse=True)
+def spanish():
+    """Every test starts in the site's language, as a visitor without preferences."""
+    with translation.override("es-mx"):
+        yield
+
+
+@pytest.fixture
+def home_page(db):
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username="persona", *, groups=(), **fields):
+        user = User(username=username, **fields)
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=groups))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editora", first_name="Rosa", groups=["Equipo de formación"])
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("admin", is_superuser=True, is_staff=True)

@@ -1,0 +1,88 @@
+import pytest
+
+from courses.models import Axis
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_speaks_spanish_and_explains_what_a_cococi_is(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es-mx">' in html
+    assert "¿Qué es un COCOCI?" in html
+    assert "mandar obedeciendo" in html
+    assert "Saltar al contenido" in html
+
+
+def test_home_page_lists_every_axis_from_the_database(client):
+    response = client.get("/")
+
+    html = response.content.decode()
+    axes = list(Axis.objects.ordered())
+    assert len(axes) == 6
+    for axis in axes:
+        assert axis.name in html
+        assert f"Eje {axis.number}" in html
+    # In order, as the axes are numbered.
+    positions = [html.index(axis.name) for axis in axes]
+    assert positions == sorted(positions)
+
+
+def test_renamed_and_new_axes_show_without_code_changes(client):
+    Axis.objects.filter(number=1).update(name="Democracia desde abajo")
+    Axis.objects.create(
+        number=7, name="Comunicación comunitaria", slug="comunicacion", colour="#333333"
+    )
+
+    html = client.get("/").content.decode()
+
+    assert "Democracia desde abajo" in html
+    assert "Democracia participativa y directa" not in html
+    assert "Comunicación comunitaria" in html
+    assert ".axis--comunicacion{--axis-colour:#333333}" in html
+
+
+def test_home_page_offers_the_calls_to_action(client):
+    html = client.get("/").content.decode()
+
+    assert 'href="/cursos/"' in html and "Ver cursos" in html
+    assert 'href="/consejos/"' in html and "Encontrar mi consejo" in html
+    assert 'href="/cuenta/registro/"' in html and "Registrarme" in html
+
+
+def test_home_page_is_accessible_by_structure(client):
+    html = client.get("/").content.decode()
+
+    assert html.count("<h1>") == 1
+    assert '<a class="skip-link" href="#contenido">' in html
+    assert '<main id="contenido"' in html
+    assert '<nav aria-label="Principal">' in html
+    assert "<footer" in html
+    # No inline style attributes: a strict Content-Security-Policy can forbid them.
+    assert 'style="' not in html
+
+
+def test_home_page_needs_no_javascript(client):
+    html = client.get("/").content.decode()
+
+    assert "<script" not in html
+
+
+def test_english_is_the_second_locale(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+
+
+def test_home_page_query_count_is_small(client, django_assert_max_num_queries):
+    client.get("/")  # warm Wagtail's site cache
+    with django_assert_max_num_queries(8):
+        client.get("/")
+
+
+def test_unknown_path_is_a_404(client):
+    assert client.get("/no-existe/").status_code == 404

@@ -1,0 +1,112 @@
+"""Integration tests: PostgreSQL, Redis and a real Celery worker process.
+
+They run when DATABASE_URL points at PostgreSQL and REDIS_URL is set (as in CI);
+otherwise they are skipped with the reason.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from cococi_site.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if not os.environ.get("REDIS_URL"):
+        reason = (
+            "REDIS_URL no está definida: las pruebas de integración necesitan Redis"
+        )
+    elif not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        reason = "DATABASE_URL no apunta a PostgreSQL"
+    for item in items:
+        if "integration" in item.nodeid.split("::")[0]:
+            item.add_marker(pytest.mark.integration)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def worker_database_url():
+    """The URL of the database pytest-django created, for the worker process."""
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` consuming from Redis and writing to the test database."""
+    with django_db_blocker.unblock():
+        database_url = worker_database_url()
+    # Tasks left in the queue by an earlier, interrupted run would fail here.
+    celery_app.control.purge()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cococi_site.settings.test",
+        "DATABASE_URL": database_url,
+        # Share the test process's cache namespace, so invalidations are seen.
+        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+    }
+    log = open(ROOT / f".pytest_cache/worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cococi_site",
+            "worker",
+            "--pool=solo",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the worker exited early: see {log.name}")
+        if "ready." in Path(log.name).read_text():
+            break
+        time.sleep(0.3)
+    else:
+        process.terminate()
+        raise RuntimeError(f"the worker did not start in 60 s: see {log.name}")
+    yield {"process": process, "log": Path(log.name)}
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture
+def live_worker(celery_worker_process, transactional_db, monkeypatch):
+    """Send tasks to the real worker instead of running them in-process."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    return celery_worker_process
+
+
+def wait_for(condition, timeout=30, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
