@@ -45,7 +45,7 @@ def worker_database_url():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real `celery worker` consuming from Redis and writing to the test database."""
     with django_db_blocker.unblock():
         database_url = worker_database_url()
@@ -58,7 +58,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         # Share the test process's cache namespace, so invalidations are seen.
         "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
     }
-    log = open(ROOT / f".pytest_cache/worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
