@@ -5,10 +5,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.my_formation import my_formation
+
+from .api import api_router
 
 urlpatterns = [
     path("salud/", home_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("buscar/", home_views.search, name="search"),
+    path("cuenta/", include("members.urls")),
+    path("mi-formacion/", my_formation, name="my_formation"),
+    path("constancias/", include("courses.urls")),
+    path("api/v2/", api_router.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
 ]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from . import personal_data, signals
+
+        signals.connect()
+        personal_data.connect()

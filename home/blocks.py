@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -38,12 +39,16 @@ class ActionBlock(blocks.StructBlock):
         path = value.get("path") or ""
         if not value.get("page") and not path:
             raise blocks.StructBlockValidationError(
-                block_errors={"page": [_("Choose a page or enter a path.")]}
+                block_errors={
+                    "page": ValidationError(_("Choose a page or enter a path."))
+                }
             )
         if path and (not path.startswith("/") or path.startswith("//")):
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "path": [_("The path must start with / and stay on this site.")]
+                    "path": ValidationError(
+                        _("The path must start with / and stay on this site.")
+                    )
                 }
             )
         return value

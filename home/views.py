@@ -1,12 +1,20 @@
+import re
+from urllib.parse import urlencode
+
 from celery import current_app as celery_app
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+from wagtail.models import Page
 
-from .models import WorkerHeartbeat
+from courses.models.pages import without_unpublished_courses
+
+from .models import HomePage, WorkerHeartbeat
 
 
 def _check_database():
@@ -60,3 +68,31 @@ def health(request):
     healthy = database == "ok" and "error" not in report.values()
     report["status"] = "ok" if healthy else "error"
     return JsonResponse(report, status=200 if database == "ok" else 503)
+
+
+SEARCH_PAGE_SIZE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    """Site search over published, public pages (courses, lessons, materials…)."""
+    # Words only: operators and quotes mean nothing to members and some break the
+    # SQLite full-text parser; NUL bytes break PostgreSQL.
+    words = re.sub(r"[^\w\s]|_", " ", request.GET.get("q", "")[: MAX_QUERY_LENGTH * 2])
+    query = " ".join(words.split())[:MAX_QUERY_LENGTH]
+    results_page = None
+    if query:
+        pages = without_unpublished_courses(Page.objects.live().public())
+        results = pages.not_type(HomePage).specific().search(query)
+        results_page = Paginator(results, SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("pagina")
+        )
+    return TemplateResponse(
+        request,
+        "home/search.html",
+        {
+            "query": query,
+            "results_page": results_page,
+            "search_query": "?" + urlencode({"q": query}) + "&",
+        },
+    )

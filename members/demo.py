@@ -7,6 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .models import ConsentMethod, PrivacyNotice, Purpose
+from .services import consents_record
+
 DEMO_PASSWORD = "cococi-demo"
 
 DEMO_USERS = [
@@ -65,5 +68,15 @@ def load_demo_users(stdout=None):
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set(Group.objects.filter(name__in=groups))
+        notice = PrivacyNotice.objects.current()
+        if notice:
+            consents_record(
+                user=user,
+                notice=notice,
+                decisions={
+                    purpose: purpose == Purpose.NECESSARY for purpose in Purpose
+                },
+                method=ConsentMethod.ONLINE,
+            )
         created += 1
     return created

@@ -1,7 +1,11 @@
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
 
 phone_validator = RegexValidator(
     regex=r"^\+?[0-9 ]{10,16}$",
@@ -9,6 +13,16 @@ phone_validator = RegexValidator(
         "Enter a 10-digit phone number including the area code; it may start with +52."
     ),
 )
+
+
+class MemberQuerySet(models.QuerySet):
+    def active_people(self):
+        """Accounts of people who have not deleted them."""
+        return self.filter(is_active=True, anonymised_at__isnull=True)
+
+
+class MemberManager(UserManager.from_queryset(MemberQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -22,6 +36,14 @@ class User(AbstractUser):
     phone = models.CharField(
         _("phone"), max_length=20, blank=True, validators=[phone_validator]
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person deleted their account; nothing personal is left."),
+    )
+
+    objects = MemberManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -29,3 +51,175 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class Purpose(models.TextChoices):
+    """What personal data is used for; the notice explains each one."""
+
+    NECESSARY = (
+        "necesario",
+        _(
+            "Use my data for my account, my formation progress and my participation "
+            "in a council, including my affiliation to the movement (sensitive data)."
+        ),
+    )
+    NOTICES = (
+        "avisos",
+        _("Receive notices of courses and activities by e-mail or text message."),
+    )
+    COUNCIL_CONTACT = (
+        "contacto",
+        _("Let my council's coordination contact me by phone."),
+    )
+
+    @classmethod
+    def voluntary(cls):
+        return [purpose for purpose in cls if purpose != cls.NECESSARY]
+
+
+class PrivacyNoticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+    def current(self):
+        return self.published().order_by("-published_at", "-pk").first()
+
+
+class PrivacyNotice(models.Model):
+    """A version of the privacy notice (aviso de privacidad); consents point to one."""
+
+    version = models.CharField(_("version"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("short notice"), help_text=_("Shown on the registration form.")
+    )
+    body = RichTextField(
+        _("full notice"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+    )
+    draft_for_legal_review = models.BooleanField(
+        _("draft pending legal review"),
+        default=True,
+        help_text=_("Shown as a warning until a lawyer has reviewed the text."),
+    )
+    published_at = models.DateTimeField(
+        _("in force since"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while editing; the newest version in force is used."),
+    )
+
+    objects = PrivacyNoticeQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("version"),
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("draft_for_legal_review"),
+        FieldPanel("published_at"),
+    ]
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self):
+        return f"{self.title} ({self.version})"
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "en_linea", _("Online")
+    PAPER = "papel", _("Paper form captured by a leader")
+
+
+class ConsentRecordQuerySet(models.QuerySet):
+    def current_for(self, user):
+        """The latest decision per purpose: {purpose: record}."""
+        latest = {}
+        for record in self.filter(user=user).order_by("created_at", "pk"):
+            latest[record.purpose] = record
+        return latest
+
+
+class ConsentRecord(models.Model):
+    """One decision about one purpose, under one notice version. Append-only:
+    withdrawing consent adds a record with ``granted=False``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    notice = models.ForeignKey(
+        PrivacyNotice,
+        verbose_name=_("privacy notice"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    method = models.CharField(
+        _("how"),
+        max_length=10,
+        choices=ConsentMethod.choices,
+        default=ConsentMethod.ONLINE,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        return f"{self.user_id} {self.purpose} {self.granted}"
+
+
+class AccessLog(models.Model):
+    """Who viewed or exported whose personal data, when and why. Append-only."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export")
+        VIEW = "view", _("View")
+        DELETE = "delete", _("Account deletion")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    scope = models.CharField(_("scope"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.scope}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("AccessLog entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("AccessLog entries are append-only.")

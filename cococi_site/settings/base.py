@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,8 +68,8 @@ MIDDLEWARE = [
     # WhiteNoise serves static files with far-future headers, straight after security.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # LocaleMiddleware needs the session and must come before CommonMiddleware.
-    "django.middleware.locale.LocaleMiddleware",
+    # A LocaleMiddleware: after the session, before CommonMiddleware.
+    "cococi_site.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,7 +113,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is not supported.
 AUTH_USER_MODEL = "members.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "members:login"
+LOGIN_REDIRECT_URL = "/mi-formacion/"
+LOGOUT_REDIRECT_URL = "/"
+# Members sign in on shared phones: a session lasts two weeks of inactivity at most.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -226,4 +233,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # PDF rendering and Wagtail's internal task runner are chatty at INFO.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("weasyprint", "fontTools", "django_tasks")
+    },
 }

@@ -1,6 +1,8 @@
 """The test suite: the same code as production, fast hashing, no outside mail."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import CACHES, STORAGES
@@ -28,3 +30,7 @@ if "KEY_PREFIX" in CACHES["default"]:
 # Serve static files from the source folders: the suite runs without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded and generated files go to a scratch folder, never the working tree.
+MEDIA_ROOT = Path(
+    os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "cococi-test-media")
+)

@@ -15,20 +15,27 @@ BLOCK_STRING = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*endblocktranslat
 PYTHON_STRING = re.compile(r"""\b_\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]""")
 
 
+def block_msgid(text):
+    """The msgid Django makes of a blocktranslate body (singular part)."""
+    text = text.split("{% plural %}")[0]
+    text = re.sub(r"{{\s*(\w+)\s*}}", "\x00\\1\x00", text)
+    text = text.replace("%", "%%")
+    return re.sub("\x00(\\w+)\x00", r"%(\1)s", text)
+
+
 def visible_strings():
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text()
         for match in TEMPLATE_STRING.finditer(text):
             yield path, match.group(2)
         for match in BLOCK_STRING.finditer(text):
-            # blocktranslate turns {{ name }} into %(name)s in the msgid.
-            yield path, re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", match.group(1))
+            yield path, block_msgid(match.group(1))
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
             for match in PYTHON_STRING.finditer(path.read_text()):
-                yield path, match.group(1).encode().decode("unicode_escape")
+                yield path, match.group(1).replace('\\"', '"')
 
 
 def test_catalogue_has_no_untranslated_or_fuzzy_entries():

@@ -70,10 +70,19 @@ def test_home_page_needs_no_javascript(client):
     assert "<script" not in html
 
 
-def test_english_is_the_second_locale(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+def test_spanish_even_when_the_phone_asks_for_english(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
 
-    html = response.content.decode()
+    assert '<html lang="es-mx">' in html
+    assert "Saltar al contenido" in html
+
+
+def test_english_is_the_second_locale_chosen_with_the_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+    html = client.get("/").content.decode()
+
     assert '<html lang="en">' in html
     assert "Skip to content" in html
 

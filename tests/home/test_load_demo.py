@@ -1,7 +1,11 @@
 import pytest
 from django.core.management import call_command
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
 
-from members.demo import DEMO_PASSWORD, DEMO_USERS
+from courses.models import Axis, CourseBooklet, CoursePage, LessonPage, MaterialPage
+from members.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_users
 from members.models import User
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +21,31 @@ USERNAMES = [
 
 
 def snapshot():
-    return sorted(User.objects.values_list("username", "password", "email", "phone"))
+    return {
+        "users": sorted(User.objects.values_list("username", "password", "email")),
+        "pages": sorted(
+            Page.objects.values_list("url_path", "live", "latest_revision")
+        ),
+        "images": get_image_model().objects.count(),
+        "documents": get_document_model().objects.count(),
+        "booklets": sorted(CourseBooklet.objects.values_list("course", "fingerprint")),
+    }
 
 
-def test_load_demo_creates_an_account_for_each_kind_of_person(client):
-    call_command("load_demo")
+def test_load_demo_builds_the_whole_demo_and_twice_changes_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    # Booklets and constancias are built by tasks enqueued after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    first = snapshot()
 
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+
+    assert snapshot() == first
+
+    # Accounts for each kind of person.
     assert [row[0] for row in DEMO_USERS] == USERNAMES
     for username in USERNAMES:
         assert client.login(username=username, password=DEMO_PASSWORD), username
@@ -35,15 +58,19 @@ def test_load_demo_creates_an_account_for_each_kind_of_person(client):
     )
     integrante = User.objects.get(username="integrante")
     assert integrante.email == "" and integrante.phone
+    assert integrante.certificates.count() == 1
+    assert integrante.enrollments.filter(completed_at__isnull=True).count() == 1
 
-
-def test_load_demo_twice_changes_nothing():
-    call_command("load_demo")
-    first = snapshot()
-
-    call_command("load_demo")
-
-    assert snapshot() == first
+    # A complete course on every axis, with 3-5 lessons, quizzes and a booklet.
+    for axis in Axis.objects.all():
+        assert CoursePage.objects.live().filter(primary_axis=axis).exists(), axis
+    for course in CoursePage.objects.live():
+        lessons = LessonPage.objects.live().child_of(course)
+        assert 3 <= lessons.count() <= 5, course
+        assert CourseBooklet.objects.filter(course=course).exists(), course
+    assert sum(1 for lesson in LessonPage.objects.all() if lesson.quiz) >= 6
+    assert MaterialPage.objects.live().count() >= 8
+    assert all(material.document for material in MaterialPage.objects.all())
 
 
 def test_migrations_create_no_accounts():
@@ -51,7 +78,7 @@ def test_migrations_create_no_accounts():
 
 
 def test_demo_superuser_reaches_the_spanish_admin(client):
-    call_command("load_demo")
+    load_demo_users()
     client.login(username="admin", password=DEMO_PASSWORD)
 
     response = client.get("/admin/")

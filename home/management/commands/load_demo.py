@@ -1,8 +1,13 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from courses.demo import load_demo_courses, load_demo_materials, load_demo_progress
 from members.demo import load_demo_users
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
 
 
 class Command(BaseCommand):
@@ -26,6 +31,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = load_demo_users()
+            courses = load_demo_courses(DEMO_DATA / "courses.json")
+            materials = load_demo_materials(DEMO_DATA / "materials.json")
+            load_demo_progress("integrante")
         self.stdout.write(
-            self.style.SUCCESS(f"Demostración lista: {users} cuentas nuevas.")
+            self.style.SUCCESS(
+                f"Demostración lista: {users} cuentas, {courses} cursos y "
+                f"{materials} materiales nuevos."
+            )
         )

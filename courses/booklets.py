@@ -1,0 +1,78 @@
+"""Rendering a course to a printable PDF cuadernillo with WeasyPrint.
+
+WeasyPrint turns the same Django templates and CSS into a tagged PDF, so the
+booklet keeps the site's structure and Spanish typography without a second layout
+engine; it needs only Pango, which the Debian base image ships.
+"""
+
+import hashlib
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+# Relative URLs in the booklet (/media/…) resolve against this placeholder host,
+# which the fetcher maps to MEDIA_ROOT; no request ever leaves the process.
+BOOKLET_HOST = "cuadernillo.invalid"
+
+
+def media_only_fetcher():
+    """A WeasyPrint URL fetcher that reads files under MEDIA_ROOT and nothing else.
+
+    The booklet never reaches the network: embedded videos are listed by address,
+    and a crafted link in a lesson cannot make the worker fetch internal URLs.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class MediaOnlyURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            media_root = Path(settings.MEDIA_ROOT).resolve()
+            if parsed.scheme == "file":
+                target = Path(unquote(parsed.path)).resolve()
+            elif parsed.netloc == BOOKLET_HOST and parsed.path.startswith(
+                settings.MEDIA_URL
+            ):
+                relative = unquote(parsed.path[len(settings.MEDIA_URL) :])
+                target = (media_root / relative).resolve()
+            else:
+                raise ValueError(f"blocked outside media: {url}")
+            if media_root not in target.parents:
+                raise ValueError(f"blocked outside media: {url}")
+            return super().fetch(target.as_uri(), headers)
+
+    return MediaOnlyURLFetcher(allowed_protocols={"file"}, timeout=5)
+
+
+def render_booklet_html(course, lessons):
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "courses/booklet.html",
+            {
+                "course": course,
+                "lessons": lessons,
+                "course_url": settings.WAGTAILADMIN_BASE_URL
+                + course.get_url_parts()[2],
+            },
+        )
+
+
+def html_fingerprint(html):
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def html_to_pdf(html):
+    from weasyprint import HTML
+
+    return HTML(
+        string=html,
+        base_url=f"http://{BOOKLET_HOST}/",
+        url_fetcher=media_only_fetcher(),
+    ).write_pdf()
+
+
+def booklet_filename(course, fingerprint):
+    stamp = timezone.now().strftime("%Y%m%d")
+    return f"cuadernillo-{course.slug}-{stamp}-{fingerprint[:8]}.pdf"

@@ -1,0 +1,30 @@
+from .axes import Axis, AxisQuerySet, contrast_with_white
+from .booklets import CourseBooklet
+from .materials import MaterialIndexPage, MaterialPage, MaterialTag
+from .pages import CourseIndexPage, CoursePage, CourseTag, LessonPage
+from .progress import (
+    Certificate,
+    CompletionSource,
+    Enrollment,
+    LessonCompletion,
+    QuizAttempt,
+)
+
+__all__ = [
+    "Axis",
+    "Certificate",
+    "CompletionSource",
+    "Enrollment",
+    "LessonCompletion",
+    "QuizAttempt",
+    "AxisQuerySet",
+    "CourseBooklet",
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseTag",
+    "LessonPage",
+    "MaterialIndexPage",
+    "MaterialPage",
+    "MaterialTag",
+    "contrast_with_white",
+]

@@ -1,0 +1,473 @@
+"""The course catalogue: CourseIndexPage → CoursePage → LessonPage."""
+
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import LessonStreamBlock, QuizStreamBlock
+from ..filters import ListingFilters, filter_links
+from .axes import Axis
+
+
+class Level(models.TextChoices):
+    BASIC = "basico", _("Basic")
+    INTERMEDIATE = "intermedio", _("Intermediate")
+    ADVANCED = "avanzado", _("Advanced")
+
+
+def live_children_count(model, outer_depth="depth"):
+    """A subquery counting a page's live children of ``model``, for annotations."""
+    children = (
+        model.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef(outer_depth) + 1)
+        .order_by()
+        .annotate(total=Func(F("pk"), function="COUNT"))
+        .values("total")
+    )
+    return Subquery(children, output_field=models.IntegerField())
+
+
+class CourseIndexPage(Page):
+    """The catalogue at /cursos/: every course, filtered by axis, level and topic."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def courses(self):
+        return (
+            CoursePage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("primary_axis", "cover_image")
+            .prefetch_related("cover_image__renditions")
+            .annotate(lesson_count=live_children_count(LessonPage))
+            .order_by("primary_axis__number", "path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        filters = ListingFilters(request, levels=Level.choices)
+        courses = self.courses()
+        if filters.axis:
+            courses = courses.filter(primary_axis=filters.axis)
+        if filters.level:
+            courses = courses.filter(level=request.GET["nivel"].strip())
+        if filters.tag:
+            courses = courses.filter(tagged_items__tag=filters.tag)
+        tags = (
+            Tag.objects.filter(courses_coursetag_items__content_object__live=True)
+            .distinct()
+            .order_by("name")
+        )
+        courses_page = filters.paginate(courses)
+        if request.user.is_authenticated:
+            attach_learner_progress(request.user, courses_page.object_list)
+        context.update(
+            filters=filters,
+            courses_page=courses_page,
+            axis_links=filter_links(
+                filters,
+                "eje",
+                [(axis.slug, axis.name) for axis in filters.axes],
+                filters.axis.slug if filters.axis else None,
+            ),
+            level_links=filter_links(
+                filters,
+                "nivel",
+                Level.choices,
+                request.GET.get("nivel") if filters.level else None,
+            ),
+            tag_links=filter_links(
+                filters,
+                "tema",
+                [(tag.slug, tag.name) for tag in tags],
+                filters.tag.slug if filters.tag else None,
+            ),
+        )
+        return context
+
+
+def attach_learner_progress(user, courses):
+    """Set ``progress`` (done, total, next lesson) on each course of a listing:
+    two queries whatever the number of courses or completions."""
+    from .progress import LessonCompletion
+
+    courses = list(courses)
+    by_path = {course.path: course for course in courses}
+    if not courses:
+        return
+    under_any = reduce(or_, (Q(path__startswith=path) for path in by_path))
+    lessons = (
+        LessonPage.objects.live()
+        .filter(under_any, depth=courses[0].depth + 1)
+        .order_by("path")
+        .only("title", "path", "depth", "url_path")
+    )
+    completed = set(
+        LessonCompletion.objects.filter(
+            user=user, course__in=[course.pk for course in courses]
+        ).values_list("lesson_id", flat=True)
+    )
+    for course in courses:
+        course.progress = {"done": 0, "total": 0, "next": None}
+    for lesson in lessons:
+        progress = by_path[lesson.path[: -lesson.steplen]].progress
+        progress["total"] += 1
+        if lesson.pk in completed:
+            progress["done"] += 1
+        elif progress["next"] is None:
+            progress["next"] = lesson
+    for course in courses:
+        total = course.progress["total"]
+        course.progress["percent"] = (
+            round(100 * course.progress["done"] / total) if total else 0
+        )
+
+
+def without_unpublished_courses(pages):
+    """Leave out pages under a course that is not live (a draft or in review):
+    its lessons are not public even if an editor already published them."""
+    paths = list(CoursePage.objects.not_live().values_list("path", flat=True))
+    if not paths:
+        return pages
+    return pages.exclude(reduce(or_, (Q(path__startswith=path) for path in paths)))
+
+
+class CourseTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class CoursePage(RoutablePageMixin, Page):
+    """A formation course on a primary axis, made of ordered lessons."""
+
+    primary_axis = models.ForeignKey(
+        Axis,
+        verbose_name=_("primary axis"),
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+    other_axes = ParentalManyToManyField(
+        Axis, verbose_name=_("other axes"), blank=True, related_name="secondary_courses"
+    )
+    level = models.CharField(
+        _("level"), max_length=12, choices=Level.choices, default=Level.BASIC
+    )
+    summary = models.TextField(_("summary"), max_length=600)
+    objectives = RichTextField(
+        _("learning objectives"),
+        blank=True,
+        features=["bold", "italic", "ol", "ul"],
+        help_text=_("What a person will be able to do after the course, as a list."),
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(500)],
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(
+        through=CourseTag, blank=True, verbose_name=_("topics")
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisite courses"),
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+    )
+    facilitator_notes = RichTextField(
+        _("facilitator notes"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=_("Only leaders and editors see these notes."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("primary_axis"),
+                FieldPanel("other_axes"),
+                FieldPanel("level"),
+                FieldPanel("estimated_hours"),
+            ],
+            heading=_("Classification"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldPanel("cover_image"),
+        FieldPanel("tags"),
+        FieldPanel("prerequisites"),
+        FieldPanel("facilitator_notes", permission="courses.view_facilitator_notes"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.FilterField("level"),
+        index.FilterField("primary_axis"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("primary_axis_info"),
+        APIField("level"),
+        APIField("summary"),
+        APIField("objectives"),
+        APIField("estimated_hours"),
+        APIField("tag_names"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        permissions = [("view_facilitator_notes", _("Can see facilitator notes"))]
+
+    @property
+    def primary_axis_info(self):
+        axis = self.primary_axis
+        return {"number": axis.number, "name": axis.name, "slug": axis.slug}
+
+    @property
+    def tag_names(self):
+        return sorted(tag.name for tag in self.tags.all())
+
+    def lessons(self):
+        return LessonPage.objects.live().child_of(self).order_by("path")
+
+    @cached_property
+    def booklet(self):
+        from .booklets import CourseBooklet
+
+        return CourseBooklet.objects.filter(course=self).first()
+
+    @path("cuadernillo/")
+    def booklet_download(self, request):
+        from ..views import serve_booklet
+
+        return serve_booklet(request, self)
+
+    @path("inscribirme/")
+    def enroll(self, request):
+        from ..views import course_enroll
+
+        return course_enroll(request, self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        lessons = list(
+            self.lessons().only(
+                "title", "slug", "url_path", "path", "depth", "estimated_minutes"
+            )
+        )
+        context.update(
+            lessons=lessons,
+            total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
+            prerequisites=self.prerequisites.live().select_related("primary_axis"),
+            show_facilitator_notes=request.user.has_perm(
+                "courses.view_facilitator_notes"
+            ),
+            catalogue_url=self.get_parent().get_url(request),
+        )
+        if request.user.is_authenticated:
+            context.update(learner_course_context(request.user, self, lessons))
+        return context
+
+
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
+
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"))
+    quiz = StreamField(
+        QuizStreamBlock(),
+        verbose_name=_("quiz"),
+        blank=True,
+        help_text=_("Optional. Mark one or more correct answers in every question."),
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Percentage of correct answers needed to pass, from 0 to 100."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("quiz"), FieldPanel("pass_mark")], heading=_("Quiz")
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    # The quiz is left out on purpose: the API must never reveal the answers.
+    api_fields = [
+        APIField("estimated_minutes"),
+        APIField("body"),
+        APIField("quiz_size"),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    @property
+    def quiz_size(self):
+        return len(self.quiz)
+
+    @path("completar/")
+    def complete(self, request):
+        from ..views import lesson_complete
+
+        return lesson_complete(request, self)
+
+    @path("autoevaluacion/")
+    def submit_quiz(self, request):
+        from ..views import quiz_submit
+
+        return quiz_submit(request, self)
+
+    def quiz_questions(self):
+        """Questions with their choices' ids, for the form; never the answers."""
+        return [
+            {
+                "id": question.id,
+                "text": question.value["text"],
+                "multiple": sum(1 for c in question.value["choices"] if c["correct"])
+                > 1,
+                "choices": [
+                    {"id": bound.id, "text": bound.value["text"]}
+                    for bound in question.value["choices"].bound_blocks
+                ],
+            }
+            for question in self.quiz
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = (
+            CoursePage.objects.live()
+            .select_related("primary_axis")
+            .only("title", "url_path", "path", "depth", "live", "primary_axis")
+            .filter(path=self.path[: -self.steplen])
+            .first()
+        )
+        if course is None:
+            # A lesson is public only while its course is (not during review).
+            raise Http404(_("This lesson is not published."))
+        siblings = list(
+            LessonPage.objects.live()
+            .child_of(course)
+            .order_by("path")
+            .only("title", "url_path", "path", "depth")
+        )
+        position = next(
+            (i for i, lesson in enumerate(siblings) if lesson.pk == self.pk), None
+        )
+        previous_lesson = next_lesson = None
+        if position is not None:
+            previous_lesson = siblings[position - 1] if position > 0 else None
+            next_lesson = (
+                siblings[position + 1] if position + 1 < len(siblings) else None
+            )
+        context.update(
+            course=course,
+            lesson_number=(position or 0) + 1,
+            lesson_total=len(siblings),
+            previous_lesson=previous_lesson,
+            next_lesson=next_lesson,
+            quiz_questions=self.quiz_questions() if self.quiz else [],
+        )
+        if request.user.is_authenticated:
+            context.update(learner_lesson_context(request, self, course, siblings))
+        return context
+
+
+def learner_course_context(user, course, lessons):
+    """A member's enrolment and progress on a course page: three queries."""
+    from .progress import Enrollment, LessonCompletion
+
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    completed_ids = set(
+        LessonCompletion.objects.filter(user=user, course=course).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    done = sum(1 for lesson in lessons if lesson.pk in completed_ids)
+    next_lesson = next(
+        (lesson for lesson in lessons if lesson.pk not in completed_ids), None
+    )
+    return {
+        "enrollment": enrollment,
+        "completed_ids": completed_ids,
+        "progress_done": done,
+        "progress_total": len(lessons),
+        "progress_percent": round(100 * done / len(lessons)) if lessons else 0,
+        "continue_lesson": next_lesson,
+    }
+
+
+def learner_lesson_context(request, lesson, course, siblings):
+    """A member's state on a lesson page: completion, progress and last attempt."""
+    from ..services import quiz_grade
+    from .progress import QuizAttempt
+
+    context = learner_course_context(request.user, course, siblings)
+    context["lesson_completed"] = lesson.pk in context["completed_ids"]
+    attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson)
+    attempt_id = request.GET.get("intento", "")
+    attempt = (
+        attempts.filter(pk=int(attempt_id)).first()
+        if attempt_id.isdigit() and len(attempt_id) < 12
+        else None
+    )
+    if attempt:
+        context["attempt"] = attempt
+        context["attempt_results"] = quiz_grade(lesson, attempt.answers)[1]
+    return context

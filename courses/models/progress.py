@@ -1,0 +1,191 @@
+"""A member's learning: enrolments, lesson completions, quiz attempts, constancias.
+
+Progress is kept as one row per event (a completion, an attempt), unique where it
+must be, and summarised with database aggregates — never typed in.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Enrollment(models.Model):
+    """A member's enrolment in a course; ``completed_at`` is set when every
+    published lesson of the course is complete."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="unique_enrollment_per_course"
+            )
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.course_id}"
+
+
+class CompletionSource(models.TextChoices):
+    ONLINE = "en_linea", _("Online")
+    CIRCLE = "circulo", _("Study circle")
+    IMPORT = "importacion", _("Import")
+
+
+class LessonCompletion(models.Model):
+    """A lesson a member has completed, online, in a study circle or by import.
+    Completing twice is one completion (unique constraint)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        on_delete=models.CASCADE,
+        related_name="completions",
+    )
+    # The lesson's course, kept on the row so progress per course is one aggregate.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=CompletionSource.choices,
+        default=CompletionSource.ONLINE,
+    )
+    completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="unique_completion_per_lesson"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "course"]),
+            models.Index(fields=["completed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} ✓ {self.lesson_id}"
+
+
+class QuizAttempt(models.Model):
+    """One graded attempt at a lesson's quiz; every attempt is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("passed"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        indexes = [models.Index(fields=["user", "lesson", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.lesson_id} {self.score}%"
+
+
+def new_certificate_code():
+    # 16 URL-safe characters: about 96 bits, unguessable.
+    return secrets.token_urlsafe(12)
+
+
+class Certificate(models.Model):
+    """A constancia for a completed course, verifiable by anyone from its code.
+
+    What it certifies is copied onto the row, so it stays true if the course is
+    later renamed; when the person deletes their account it is revoked.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=new_certificate_code
+    )
+    person_name = models.CharField(_("name"), max_length=300)
+    course_title = models.CharField(_("course title"), max_length=255)
+    axis_name = models.CharField(_("axis"), max_length=150)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    file = models.FileField(_("PDF"), upload_to="constancias/", blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("constancia")
+        verbose_name_plural = _("constancias")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="unique_certificate_per_course"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.course_title} — {self.person_name}"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None

@@ -1,0 +1,76 @@
+"""The member's learning records, for their own data export and for deletion."""
+
+from django.utils.translation import gettext_lazy as _
+
+from members.registry import PersonalDataSection, register
+
+
+def export_enrollments(user):
+    return [
+        {
+            "curso": row.course.title,
+            "inscripcion": row.enrolled_at.isoformat(),
+            "terminado": row.completed_at.isoformat() if row.completed_at else None,
+        }
+        for row in user.enrollments.select_related("course").order_by("enrolled_at")
+    ]
+
+
+def export_completions(user):
+    return [
+        {
+            "leccion": row.lesson.title,
+            "curso": row.course.title,
+            "forma": row.source,
+            "fecha": row.completed_at.isoformat(),
+        }
+        for row in user.lesson_completions.select_related("lesson", "course").order_by(
+            "completed_at"
+        )
+    ]
+
+
+def export_attempts(user):
+    return [
+        {
+            "leccion": row.lesson.title,
+            "calificacion": row.score,
+            "aprobada": row.passed,
+            "fecha": row.created_at.isoformat(),
+            "respuestas": row.answers,
+        }
+        for row in user.quiz_attempts.select_related("lesson").order_by("created_at")
+    ]
+
+
+def export_certificates(user):
+    return [
+        {
+            "curso": row.course_title,
+            "codigo": row.code,
+            "emitida": row.issued_at.isoformat(),
+            "valida": row.is_valid,
+        }
+        for row in user.certificates.order_by("issued_at")
+    ]
+
+
+def erase_certificates(user):
+    from .services import certificates_revoke_for
+
+    certificates_revoke_for(user)
+
+
+def connect():
+    register(PersonalDataSection("inscripciones", _("Enrolments"), export_enrollments))
+    register(
+        PersonalDataSection("lecciones", _("Completed lessons"), export_completions)
+    )
+    register(
+        PersonalDataSection("autoevaluaciones", _("Quiz attempts"), export_attempts)
+    )
+    register(
+        PersonalDataSection(
+            "constancias", _("Constancias"), export_certificates, erase_certificates
+        )
+    )

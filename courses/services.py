@@ -1,0 +1,321 @@
+"""Workflows that write across models, each in one transaction."""
+
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .booklets import (
+    booklet_filename,
+    html_fingerprint,
+    html_to_pdf,
+    render_booklet_html,
+)
+from .models import (
+    Certificate,
+    CompletionSource,
+    CourseBooklet,
+    CoursePage,
+    Enrollment,
+    LessonCompletion,
+    LessonPage,
+    QuizAttempt,
+)
+
+
+def course_booklet_build(*, course_id):
+    """Render the course's cuadernillo PDF unless the stored one is already current.
+
+    Idempotent: the same content gives the same fingerprint and no new file, so a
+    repeated or re-delivered task does no harm. Returns the booklet, or None when
+    the course is not live.
+    """
+    course = (
+        CoursePage.objects.live()
+        .select_related("primary_axis")
+        .filter(pk=course_id)
+        .first()
+    )
+    if course is None:
+        return None
+    lessons = list(course.lessons())
+    html = render_booklet_html(course, lessons)
+    fingerprint = html_fingerprint(html)
+    current = CourseBooklet.objects.filter(course=course).first()
+    if (
+        current
+        and current.fingerprint == fingerprint
+        and current.file.storage.exists(current.file.name)
+    ):
+        return current
+
+    pdf = html_to_pdf(html)
+    old_name = current.file.name if current else None
+    with transaction.atomic():
+        booklet, _ = CourseBooklet.objects.select_for_update().get_or_create(
+            course=course, defaults={"fingerprint": ""}
+        )
+        if booklet.fingerprint == fingerprint and booklet.file:
+            return booklet  # another worker finished the same content first
+        booklet.file.save(
+            booklet_filename(course, fingerprint), ContentFile(pdf), save=False
+        )
+        booklet.fingerprint = fingerprint
+        booklet.size = len(pdf)
+        booklet.save()
+        new_name = booklet.file.name
+        if old_name and old_name != new_name:
+            storage = booklet.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return booklet
+
+
+class LearningError(Exception):
+    """A learning action that cannot be done; ``message`` is for the member."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class PrerequisitesMissing(LearningError):
+    def __init__(self, missing):
+        names = ", ".join(f"«{course.title}»" for course in missing)
+        super().__init__(
+            _("Before this course, complete: %(courses)s.") % {"courses": names}
+        )
+        self.missing = missing
+
+
+def published_lesson(lesson_id):
+    """The lesson if it and its course are published and public, else None."""
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    course = CoursePage.objects.live().public().filter(path=lesson.path[:-4]).first()
+    return (lesson, course) if course else None
+
+
+def missing_prerequisites(*, user, course):
+    completed = Enrollment.objects.filter(
+        user=user, completed_at__isnull=False
+    ).values_list("course_id", flat=True)
+    return list(course.prerequisites.live().exclude(pk__in=completed))
+
+
+@transaction.atomic
+def course_enroll(*, user, course):
+    """Enrol ``user``; refused while a prerequisite course is not complete."""
+    missing = missing_prerequisites(user=user, course=course)
+    if missing:
+        raise PrerequisitesMissing(missing)
+    enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+    return enrollment, created
+
+
+def course_progress(*, user, course):
+    """(completed lessons, published lessons) of ``course`` for ``user``."""
+    lessons = course.lessons()
+    total = lessons.count()
+    done = LessonCompletion.objects.filter(
+        user=user, lesson__in=lessons.values("pk")
+    ).count()
+    return done, total
+
+
+@transaction.atomic
+def lesson_complete(
+    *, user, lesson, course, source=CompletionSource.ONLINE, recorded_by=None
+):
+    """Record that ``user`` completed ``lesson``; twice is still one completion.
+
+    Completing the last lesson completes the course, and the constancia is
+    issued by a task once the transaction has committed.
+    """
+    Enrollment.objects.get_or_create(user=user, course=course)
+    # Lock the enrolment so that concurrent completions by the same person are
+    # counted one after the other and the course completes exactly once.
+    enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+    # get_or_create retries the read when a concurrent insert wins the race.
+    completion, created = LessonCompletion.objects.get_or_create(
+        user=user,
+        lesson=lesson,
+        defaults={"course": course, "source": source, "recorded_by": recorded_by},
+    )
+    course_completion_check(user=user, course=course, enrollment=enrollment)
+    return completion, created
+
+
+def course_completion_check(*, user, course, enrollment):
+    if enrollment.completed_at:
+        return False
+    done, total = course_progress(user=user, course=course)
+    if total == 0 or done < total:
+        return False
+    updated = Enrollment.objects.filter(
+        pk=enrollment.pk, completed_at__isnull=True
+    ).update(completed_at=timezone.now())
+    if updated:
+        from .tasks import issue_certificate
+
+        transaction.on_commit(partial(issue_certificate.delay, user.pk, course.pk))
+    return bool(updated)
+
+
+def quiz_grade(lesson, answers):
+    """Score submitted ``answers`` ({question id: [choice ids]}) against the quiz.
+
+    Only ids of this lesson's own questions and choices count; a question left
+    unanswered or answered with foreign ids is simply wrong. Returns (score,
+    per-question feedback list).
+    """
+    results = []
+    correct_count = 0
+    for question in lesson.quiz:
+        choices = list(
+            zip(
+                question.value["choices"].bound_blocks,
+                question.value["choices"],
+                strict=True,
+            )
+        )
+        valid_ids = {bound.id for bound, _ in choices}
+        chosen = {
+            choice_id
+            for choice_id in answers.get(question.id, [])
+            if choice_id in valid_ids
+        }
+        correct_ids = {bound.id for bound, choice in choices if choice["correct"]}
+        is_correct = bool(chosen) and chosen == correct_ids
+        correct_count += is_correct
+        results.append(
+            {
+                "question": question.value["text"],
+                "correct": is_correct,
+                "feedback": [
+                    {
+                        "text": choice["text"],
+                        "chosen": bound.id in chosen,
+                        "right": choice["correct"],
+                        "feedback": choice["feedback"],
+                    }
+                    for bound, choice in choices
+                    if bound.id in chosen or choice["correct"]
+                ],
+            }
+        )
+    total = len(results)
+    score = round(100 * correct_count / total) if total else 0
+    return score, results
+
+
+@transaction.atomic
+def quiz_submit(*, user, lesson, course, answers):
+    """Grade and store an attempt; passing completes the lesson."""
+    if not lesson.quiz:
+        raise LearningError(_("This lesson has no quiz."))
+    score, results = quiz_grade(lesson, answers)
+    passed = score >= lesson.pass_mark
+    attempt = QuizAttempt.objects.create(
+        user=user,
+        lesson=lesson,
+        answers={key: list(value) for key, value in answers.items()},
+        score=score,
+        passed=passed,
+    )
+    if passed:
+        lesson_complete(user=user, lesson=lesson, course=course)
+    return attempt, results
+
+
+def certificate_issue(*, user_id, course_id):
+    """Issue the constancia of a completed course: one per person and course.
+
+    Safe to run again: the unique constraint keeps one row, the PDF is rendered
+    only while missing and the e-mail is sent only once it is.
+    """
+    enrollment = (
+        Enrollment.objects.select_related("user", "course__primary_axis")
+        .filter(user_id=user_id, course_id=course_id, completed_at__isnull=False)
+        .first()
+    )
+    if enrollment is None or enrollment.user.anonymised_at:
+        return None
+    user, course = enrollment.user, enrollment.course
+    certificate, _ = Certificate.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            # Never the username: the verification page is public.
+            "person_name": user.get_full_name(),
+            "course_title": course.title,
+            "axis_name": course.primary_axis.name,
+            "hours": course.estimated_hours,
+            "issued_at": enrollment.completed_at,
+        },
+    )
+    if not certificate.file:
+        pdf = html_to_pdf(render_certificate_html(certificate))
+        certificate.file.save(f"constancia-{certificate.code}.pdf", ContentFile(pdf))
+    if user.email and certificate.emailed_at is None:
+        certificate_email(certificate)
+        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
+    return certificate
+
+
+def certificate_email(certificate):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "certificate": certificate,
+            "verify_url": certificate_verify_url(certificate),
+        }
+        message = EmailMessage(
+            subject=render_to_string(
+                "courses/email/certificate_subject.txt", context
+            ).strip(),
+            body=render_to_string("courses/email/certificate.txt", context),
+            to=[certificate.user.email],
+        )
+    certificate.file.open("rb")
+    try:
+        message.attach(
+            f"constancia-{certificate.course.slug}.pdf",
+            certificate.file.read(),
+            "application/pdf",
+        )
+    finally:
+        certificate.file.close()
+    message.send()
+
+
+def certificate_verify_url(certificate):
+    return settings.WAGTAILADMIN_BASE_URL + reverse(
+        "courses:certificate_verify", args=[certificate.code]
+    )
+
+
+def render_certificate_html(certificate):
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "courses/certificate.html",
+            {
+                "certificate": certificate,
+                "verify_url": certificate_verify_url(certificate),
+            },
+        )
+
+
+def certificates_revoke_for(user):
+    """On account deletion: constancias stop naming the person and stop verifying."""
+    for certificate in Certificate.objects.filter(user=user):
+        if certificate.file:
+            certificate.file.delete(save=False)
+        certificate.person_name = ""
+        certificate.revoked_at = timezone.now()
+        certificate.save(update_fields=["file", "person_name", "revoked_at"])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("<str:code>/pdf/", views.certificate_download, name="certificate_download"),
+]

@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import Certificate
+
+
+def serve_booklet(request, course):
+    """Download the course's cuadernillo; 404 until the worker has produced it."""
+    booklet = course.booklet
+    if booklet is None or not booklet.file:
+        raise Http404(_("The booklet of this course is not ready yet."))
+    try:
+        handle = booklet.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The booklet of this course is not ready yet.")) from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"cuadernillo-{course.slug}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def member_required(view):
+    """Routable-page views: signed-in people only, back here after signing in."""
+
+    def wrapped(request, page, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(page.get_url(request))
+        return view(request, page, *args, **kwargs)
+
+    return wrapped
+
+
+@member_required
+def course_enroll(request, course):
+    if request.method != "POST":
+        return redirect(course.get_url(request))
+    try:
+        _enrollment, created = services.course_enroll(user=request.user, course=course)
+    except services.LearningError as error:
+        messages.error(request, error.message)
+        return redirect(course.get_url(request))
+    if created:
+        messages.success(request, _("You are enrolled. Enjoy the course!"))
+    first = course.lessons().first()
+    return redirect(first.get_url(request) if first else course.get_url(request))
+
+
+def _published_or_404(lesson):
+    found = services.published_lesson(lesson.pk)
+    if found is None:
+        raise Http404(_("This lesson is not published."))
+    return found
+
+
+@member_required
+def lesson_complete(request, lesson):
+    if request.method != "POST":
+        return redirect(lesson.get_url(request))
+    lesson, course = _published_or_404(lesson)
+    if lesson.quiz:
+        messages.error(request, _("This lesson is completed by passing its quiz."))
+        return redirect(lesson.get_url(request) + "#autoevaluacion")
+    try:
+        services.course_enroll(user=request.user, course=course)
+    except services.LearningError as error:
+        messages.error(request, error.message)
+        return redirect(course.get_url(request))
+    _completion, created = services.lesson_complete(
+        user=request.user, lesson=lesson, course=course
+    )
+    if created:
+        messages.success(request, _("Lesson marked as studied."))
+    next_lesson = lesson.get_next_siblings().live().first()
+    return redirect((next_lesson or course).get_url(request))
+
+
+@member_required
+def quiz_submit(request, lesson):
+    if request.method != "POST":
+        return redirect(lesson.get_url(request))
+    lesson, course = _published_or_404(lesson)
+    try:
+        services.course_enroll(user=request.user, course=course)
+        answers = {
+            question.id: request.POST.getlist(f"q-{question.id}")[:20]
+            for question in lesson.quiz
+        }
+        attempt, _results = services.quiz_submit(
+            user=request.user, lesson=lesson, course=course, answers=answers
+        )
+    except services.LearningError as error:
+        messages.error(request, error.message)
+        return redirect(lesson.get_url(request))
+    if attempt.passed:
+        message = _("You passed with %(score)s%%. Lesson completed!")
+        messages.success(request, message % {"score": attempt.score})
+    else:
+        message = _(
+            "You got %(score)s%%; you need %(mark)s%%. Review the lesson and try again."
+        )
+        messages.error(
+            request, message % {"score": attempt.score, "mark": lesson.pass_mark}
+        )
+    return redirect(f"{lesson.get_url(request)}?intento={attempt.pk}#autoevaluacion")
+
+
+def certificate_verify(request, code):
+    """Public verification: shows what the constancia itself shows, nothing more."""
+    certificate = Certificate.objects.filter(code=code[:32]).first()
+    if certificate is None:
+        return render(
+            request, "courses/certificate_verify.html", {"code": code[:32]}, status=404
+        )
+    return render(
+        request, "courses/certificate_verify.html", {"certificate": certificate}
+    )
+
+
+@login_required
+def certificate_download(request, code):
+    """The owner downloads their constancia's PDF."""
+    certificate = get_object_or_404(
+        Certificate, code=code[:32], user=request.user, revoked_at__isnull=True
+    )
+    if not certificate.file:
+        raise Http404(_("Your constancia is being prepared; come back in a minute."))
+    try:
+        handle = certificate.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(
+            _("Your constancia is being prepared; come back in a minute.")
+        ) from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"constancia-{certificate.course.slug}.pdf",
+        content_type="application/pdf",
+    )

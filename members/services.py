@@ -1,0 +1,156 @@
+"""Account workflows that write across models, each in one transaction."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from . import registry
+from .models import AccessLog, ConsentMethod, ConsentRecord, PrivacyNotice, Purpose
+
+
+class NoNoticeInForce(Exception):
+    pass
+
+
+def current_notice():
+    notice = PrivacyNotice.objects.current()
+    if notice is None:
+        raise NoNoticeInForce
+    return notice
+
+
+@transaction.atomic
+def member_register(
+    *, form, notice, voluntary_purposes, method=ConsentMethod.ONLINE, recorded_by=None
+):
+    """Create the account and record consent to the necessary purpose and each
+    voluntary one, ticked or not, under the notice version that was shown."""
+    user = form.save()
+    consents_record(
+        user=user,
+        notice=notice,
+        decisions={
+            Purpose.NECESSARY: True,
+            **{
+                purpose: purpose in voluntary_purposes
+                for purpose in Purpose.voluntary()
+            },
+        },
+        method=method,
+        recorded_by=recorded_by,
+    )
+    return user
+
+
+def consents_record(
+    *, user, notice, decisions, method=ConsentMethod.ONLINE, recorded_by=None
+):
+    now = timezone.now()
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            user=user,
+            notice=notice,
+            purpose=purpose,
+            granted=granted,
+            method=method,
+            recorded_by=recorded_by,
+            created_at=now,
+        )
+        for purpose, granted in decisions.items()
+    )
+
+
+@transaction.atomic
+def consents_update(*, user, granted_voluntary):
+    """Record a change to voluntary consents; unchanged purposes add nothing."""
+    notice = current_notice()
+    current = ConsentRecord.objects.current_for(user)
+    decisions = {}
+    for purpose in Purpose.voluntary():
+        wanted = purpose in granted_voluntary
+        record = current.get(purpose)
+        if record is None or record.granted != wanted:
+            decisions[purpose] = wanted
+    if decisions:
+        consents_record(user=user, notice=notice, decisions=decisions)
+    return decisions
+
+
+def personal_data(user):
+    """Everything held about ``user``, as a JSON-serialisable dict."""
+    consents = [
+        {
+            "aviso": record.notice.version,
+            "finalidad": record.purpose,
+            "otorgado": record.granted,
+            "forma": record.method,
+            "fecha": record.created_at.isoformat(),
+        }
+        for record in user.consents.select_related("notice").order_by(
+            "created_at", "pk"
+        )
+    ]
+    data = {
+        "perfil": {
+            "usuario": user.username,
+            "nombre": user.first_name,
+            "apellidos": user.last_name,
+            "correo": user.email,
+            "telefono": user.phone,
+            "alta": user.date_joined.isoformat(),
+            "ultimo_acceso": user.last_login.isoformat() if user.last_login else None,
+        },
+        "consentimientos": consents,
+    }
+    for section in registry.sections():
+        data[section.key] = section.export(user)
+    return data
+
+
+def personal_data_export(*, user, actor):
+    data = personal_data(user)
+    AccessLog.objects.create(
+        actor=actor,
+        action=AccessLog.Action.EXPORT,
+        scope=f"user:{user.pk}",
+        detail="own data" if actor == user else "",
+        row_count=1,
+    )
+    return data
+
+
+@transaction.atomic
+def account_delete(*, user):
+    """Block, then anonymise the person in one transaction.
+
+    Rows that feed aggregate counts (completions, attendance) stay, linked to an
+    account that no longer identifies anybody.
+    """
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    for section in registry.sections():
+        if section.erase:
+            section.erase(user)
+    user.username = f"eliminada-{uuid.uuid4().hex[:16]}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.phone = ""
+    user.set_unusable_password()
+    user.is_staff = False
+    user.is_superuser = False
+    user.anonymised_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    AccessLog.objects.create(
+        actor=None,
+        action=AccessLog.Action.DELETE,
+        scope=f"user:{user.pk}",
+        detail="account deleted by its owner",
+    )
+    return user

@@ -1,0 +1,137 @@
+"""A course's page: its lessons in order, prerequisites, topics and notes."""
+
+import pytest
+from taggit.models import Tag
+
+from courses.factories import CoursePageFactory, LessonPageFactory
+from courses.models import Axis
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "Pidan a cada grupo que dibuje el mapa de su colonia."
+
+
+@pytest.fixture
+def course(db):
+    prerequisite = CoursePageFactory(title="Asambleas que deciden")
+    course = CoursePageFactory(
+        title="Presupuesto participativo",
+        primary_axis=Axis.objects.get(number=2),
+        level="intermedio",
+        estimated_hours=6,
+        summary="Cómo decidir en común en qué se gasta el dinero público.",
+        objectives="<ul><li>Leer un presupuesto municipal.</li></ul>",
+        tags=["presupuesto", "participación"],
+        prerequisites=[prerequisite],
+        facilitator_notes=f"<p>{NOTES}</p>",
+    )
+    LessonPageFactory(
+        parent=course, title="Qué es un presupuesto", estimated_minutes=15
+    )
+    LessonPageFactory(
+        parent=course, title="Borrador de lección", live=False, publish=False
+    )
+    LessonPageFactory(parent=course, title="Priorizar obras", estimated_minutes=40)
+    return course
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_course_page_shows_its_facts(client, course):
+    html = get(client, course.url)
+
+    assert "<h1>Presupuesto participativo</h1>" in html
+    assert "Eje 2 · Auditoría social y contraloría ciudadana" in html
+    assert "Intermedio" in html
+    assert "6 h" in html
+    assert "Cómo decidir en común en qué se gasta el dinero público." in html
+    assert "Leer un presupuesto municipal." in html
+
+
+def test_lessons_are_listed_in_order_with_their_minutes(client, course):
+    html = get(client, course.url)
+
+    first = html.index("Qué es un presupuesto")
+    second = html.index("Priorizar obras")
+    assert first < second
+    assert "15 min" in html[first:second]
+    assert "40 min" in html[second:]
+    assert "Borrador de lección" not in html
+    assert f'href="{course.url}que-es-un-presupuesto/"' in html
+
+
+def test_a_course_without_lessons_says_so(client):
+    course = CoursePageFactory(title="Curso recién creado")
+
+    html = get(client, course.url)
+
+    assert "Este curso todavía no tiene lecciones publicadas." in html
+
+
+def test_prerequisites_are_linked(client, course):
+    html = get(client, course.url)
+
+    assert "Antes de este curso" in html
+    assert '<a href="/cursos/asambleas-que-deciden/">Asambleas que deciden</a>' in html
+
+
+def test_unpublished_prerequisites_are_not_linked(client, course):
+    course.prerequisites.first().unpublish()
+
+    html = get(client, course.url)
+
+    assert "Asambleas que deciden" not in html
+
+
+def test_topics_link_to_the_filtered_catalogue(client, course):
+    html = get(client, course.url)
+
+    assert "Temas:" in html
+    assert 'href="/cursos/?tema=presupuesto"' in html
+    participation = Tag.objects.get(name="participación").slug
+    assert f'href="/cursos/?tema={participation}"' in html
+    # And the link works.
+    assert "Presupuesto participativo" in get(client, f"/cursos/?tema={participation}")
+
+
+def test_breadcrumb_links_back_to_the_catalogue(client, course):
+    html = get(client, course.url)
+
+    breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert 'href="/cursos/"' in breadcrumb
+
+
+def test_facilitator_notes_are_shown_to_editors(client, editor, course):
+    client.login(username=editor.username, password=PASSWORD)
+
+    html = get(client, course.url)
+
+    assert "Notas para quien facilita" in html
+    assert NOTES in html
+
+
+def test_facilitator_notes_are_hidden_from_visitors(client, course):
+    html = get(client, course.url)
+
+    assert NOTES not in html
+    assert "Notas para quien facilita" not in html
+
+
+def test_facilitator_notes_are_hidden_from_plain_members(client, make_user, course):
+    make_user("integrante")
+    client.login(username="integrante", password=PASSWORD)
+
+    html = get(client, course.url)
+
+    assert NOTES not in html
+
+
+def test_a_draft_course_is_not_served(client):
+    draft = CoursePageFactory(title="En preparación", live=False, publish=False)
+
+    assert client.get(draft.url or "/cursos/en-preparacion/").status_code == 404

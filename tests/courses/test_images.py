@@ -1,0 +1,120 @@
+"""Responsive images: srcset, WebP, width/height, lazy loading, never the original."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from courses.factories import (
+    CoursePageFactory,
+    ImageFactory,
+    LessonPageFactory,
+    MaterialPageFactory,
+    lesson_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cover(media_root):
+    # Renditions are cached by image id and file hash; on SQLite a rolled-back
+    # test's ids are reused, so start without another test's cached renditions.
+    cache.clear()
+    return ImageFactory(title="Asamblea en la plaza")
+
+
+def img_tags(html):
+    return re.findall(r"<img\b[^>]*>", html)
+
+
+def assert_responsive(tag):
+    assert re.search(r'\ssrcset="[^"]+"', tag), tag
+    assert re.search(r'\swidth="\d+"', tag), tag
+    assert re.search(r'\sheight="\d+"', tag), tag
+    assert re.search(r'\ssizes="[^"]+"', tag), tag
+    urls = re.findall(r"(/media/images/[^\s\",]+)", tag)
+    assert urls, tag
+    assert all(url.endswith(".webp") for url in urls), tag
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_catalogue_card_image_is_responsive_webp_and_lazy(client, cover):
+    CoursePageFactory(title="Asambleas que deciden", cover_image=cover)
+
+    html = get(client, "/cursos/")
+
+    (tag,) = img_tags(html)
+    assert_responsive(tag)
+    assert 'loading="lazy"' in tag
+    assert 'alt=""' in tag
+    assert "original_images/" not in html
+
+
+def test_course_cover_is_responsive_webp(client, cover):
+    course = CoursePageFactory(title="Asambleas que deciden", cover_image=cover)
+
+    html = get(client, course.url)
+
+    (tag,) = img_tags(html)
+    assert_responsive(tag)
+    assert "original_images/" not in html
+    # Phones get a small rendition: the smallest candidate is at most 400 px wide.
+    widths = [int(width) for width in re.findall(r"\s(\d+)w", tag)]
+    assert min(widths) <= 400
+
+
+def test_lesson_image_block_is_responsive_webp_and_lazy(client, cover):
+    course = CoursePageFactory()
+    body = [
+        *lesson_body("La plaza es de todas."),
+        {
+            "type": "image",
+            "value": {
+                "image": cover.pk,
+                "alt_text": "Personas reunidas en la plaza",
+                "caption": "Asamblea de barrio",
+                "credit": "Consejo de Iztapalapa",
+            },
+        },
+    ]
+    lesson = LessonPageFactory(parent=course, body=body)
+
+    html = get(client, lesson.url)
+
+    (tag,) = img_tags(html)
+    assert_responsive(tag)
+    assert 'loading="lazy"' in tag
+    assert 'alt="Personas reunidas en la plaza"' in tag
+    assert "Asamblea de barrio" in html
+    assert "Consejo de Iztapalapa" in html
+    assert "original_images/" not in html
+
+
+def test_material_cover_is_responsive_webp(client, cover):
+    material = MaterialPageFactory(cover_image=cover)
+
+    html = get(client, material.url)
+
+    (tag,) = img_tags(html)
+    assert_responsive(tag)
+    assert "original_images/" not in html
+
+
+def test_renditions_are_webp_files(client, cover):
+    CoursePageFactory(cover_image=cover)
+
+    get(client, "/cursos/")
+
+    renditions = list(cover.renditions.all())
+    assert renditions
+    for rendition in renditions:
+        assert rendition.file.name.endswith(".webp")
+        with rendition.file.open("rb") as handle:
+            header = handle.read(12)
+        assert header[:4] == b"RIFF" and header[8:12] == b"WEBP"

@@ -1,0 +1,211 @@
+"""Signing in and out at /cuenta/entrar/ and /cuenta/salir/, and recovering a
+password by e-mail at /cuenta/recuperar/."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/cuenta/entrar/"
+LOGOUT = "/cuenta/salir/"
+RESET = "/cuenta/recuperar/"
+
+
+@pytest.fixture
+def lucia(make_user):
+    return make_user("lucia", first_name="Lucía", email="lucia@example.org")
+
+
+def is_signed_in(client):
+    return "_auth_user_id" in client.session
+
+
+def test_the_sign_in_page_is_in_spanish(client):
+    html = client.get(LOGIN).content.decode()
+
+    assert "<h1>Entrar</h1>" in html
+    assert 'href="/cuenta/recuperar/"' in html
+    assert 'href="/cuenta/registro/"' in html
+
+
+def test_signing_in_goes_to_my_formation(client, lucia):
+    response = client.post(LOGIN, {"username": "lucia", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/mi-formacion/"
+    assert is_signed_in(client)
+
+
+def test_a_wrong_password_is_refused_in_spanish(client, lucia):
+    response = client.post(LOGIN, {"username": "lucia", "password": "no-es-esta"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "contraseña correctos" in html
+    assert 'role="alert"' in html
+    assert not is_signed_in(client)
+
+
+def test_an_unknown_username_gets_the_same_message(client, lucia):
+    wrong = client.post(LOGIN, {"username": "lucia", "password": "no-es-esta"})
+    unknown = client.post(LOGIN, {"username": "nadie", "password": "no-es-esta"})
+
+    def alert(response):
+        html = response.content.decode()
+        return re.search(r'role="alert">(.*?)</div>', html, re.S)[1]
+
+    assert alert(wrong) == alert(unknown)
+
+
+def test_a_safe_next_is_followed(client, lucia):
+    response = client.post(
+        LOGIN, {"username": "lucia", "password": PASSWORD, "next": "/cursos/"}
+    )
+
+    assert response["Location"] == "/cursos/"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "https:evil.example"]
+)
+def test_a_next_to_another_host_is_ignored(client, lucia, target):
+    response = client.post(
+        LOGIN + f"?next={target}",
+        {"username": "lucia", "password": PASSWORD, "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/mi-formacion/"
+    assert is_signed_in(client)
+
+
+def test_a_next_to_another_host_is_not_put_in_the_sign_in_form(client):
+    html = client.get(LOGIN + "?next=https://evil.example/").content.decode()
+
+    form = html[html.index('<form method="post" class="form">') :]
+    form = form[: form.index("</form>")]
+    assert "evil.example" not in form
+    assert (
+        client.get(LOGIN + "?next=/cursos/")
+        .content.decode()
+        .count('name="next" value="/cursos/"')
+    )
+
+
+def test_an_inactive_account_cannot_sign_in(client, make_user):
+    make_user("bloqueada", is_active=False)
+
+    response = client.post(LOGIN, {"username": "bloqueada", "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert not is_signed_in(client)
+
+
+def test_signing_out_by_get_shows_a_confirmation_form_and_keeps_the_session(
+    client, lucia
+):
+    client.force_login(lucia)
+
+    response = client.get(LOGOUT)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<form method="post" action="/cuenta/salir/">' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "Salir ahora" in html
+    assert is_signed_in(client)
+
+
+def test_signing_out_by_post_ends_the_session(client, lucia):
+    client.force_login(lucia)
+
+    response = client.post(LOGOUT, follow=True)
+
+    assert response.status_code == 200
+    assert not is_signed_in(client)
+    assert client.get("/mi-formacion/")["Location"].startswith(LOGIN)
+
+
+def test_signing_out_without_a_csrf_token_is_refused(lucia):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lucia)
+
+    response = client.post(LOGOUT)
+
+    assert response.status_code == 403
+    assert is_signed_in(client)
+
+
+def test_an_anonymous_visit_to_sign_out_goes_home(client):
+    response = client.get(LOGOUT)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_a_password_reset_link_is_e_mailed_and_works(client, lucia):
+    response = client.post(RESET, {"email": "LUCIA@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/cuenta/recuperar/enviado/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["lucia@example.org"]
+    assert "Hola, Lucía:" in message.body
+    link = re.search(r"https?://[^/\s]+(/cuenta/recuperar/\S+/)", message.body)[1]
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "Elige una contraseña nueva" in form_page.content.decode()
+    assert 'name="new_password1"' in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    new_password = "otra-contraseña-segura-456"
+    done = client.post(
+        set_url, {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/cuenta/recuperar/listo/"
+
+    lucia.refresh_from_db()
+    assert lucia.check_password(new_password)
+    fresh = Client()
+    assert fresh.login(username="lucia", password=new_password)
+    # The link works only once.
+    again = client.get(link, follow=True)
+    assert 'name="new_password1"' not in again.content.decode()
+
+
+def test_the_reset_e_mail_is_in_spanish(client, lucia):
+    client.post(RESET, {"email": "lucia@example.org"})
+
+    message = mail.outbox[0]
+    assert message.subject == "Recupera tu contraseña de COCOCI Formación"
+    assert "Alguien pidió cambiar la contraseña" in message.body
+    assert "Someone asked" not in message.body
+
+
+def test_an_unknown_address_sends_nothing_and_shows_the_same_page(client, lucia):
+    known = client.post(RESET, {"email": "lucia@example.org"}, follow=True)
+    mail.outbox.clear()
+
+    unknown = client.post(RESET, {"email": "nadie@example.org"}, follow=True)
+
+    assert mail.outbox == []
+    assert unknown.redirect_chain == known.redirect_chain
+    html = unknown.content.decode()
+    assert "Revisa tu correo" in html
+    assert "Si alguna cuenta usa ese correo" in html
+
+
+def test_a_member_without_e_mail_gets_no_message(client, make_user):
+    make_user("sin-correo", phone="5512345678")
+
+    response = client.post(RESET, {"email": ""})
+
+    assert response.status_code == 200
+    assert mail.outbox == []
