@@ -60,4 +60,4 @@ test: install messages
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media private_media staticfiles

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cuenta/", include("members.urls")),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
+    path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),

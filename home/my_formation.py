@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from councils.models import Membership, MembershipStatus, RoleAssignment
 from courses.models import Axis, Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
 
@@ -63,6 +64,17 @@ def my_formation(request):
     for enrollment in completed:
         enrollment.certificate = certificates.get(enrollment.course_id)
     axes = axis_progress(user)
+    memberships = list(
+        Membership.objects.filter(
+            user=user,
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING],
+        ).select_related("council__state")
+    )
+    roles = list(
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .select_related("role", "council", "state")
+    )
     return render(
         request,
         "home/my_formation.html",
@@ -72,5 +84,15 @@ def my_formation(request):
             "axes": axes,
             "chart_height": 34 * len(axes),
             "chart_bar_width": CHART_BAR_WIDTH,
+            "council": next(
+                (m.council for m in memberships if m.status == MembershipStatus.ACTIVE),
+                None,
+            ),
+            "pending_councils": [
+                m.council for m in memberships if m.status == MembershipStatus.PENDING
+            ],
+            "roles": roles,
+            # The active roles are at hand: no need for a scope query.
+            "leads": user.is_superuser or any(a.role.grants_editing for a in roles),
         },
     )

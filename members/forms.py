@@ -97,3 +97,13 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class SignInCodeForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    code = forms.CharField(
+        label=_("Sign-in code"),
+        max_length=20,
+        help_text=_("The code your council's leaders gave you, e.g. 7KQ4-MX2P."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )

@@ -223,3 +223,42 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("AccessLog entries are append-only.")
+
+
+class SignInCodeQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class SignInCode(models.Model):
+    """A one-time code a leader hands to a member registered without internet:
+    with it the member signs in once and chooses a password. Only a hash is
+    kept; the code is shown once, to the leader who created it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_codes",
+    )
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = SignInCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("one-time sign-in code")
+        verbose_name_plural = _("one-time sign-in codes")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -154,3 +154,61 @@ def account_delete(*, user):
         detail="account deleted by its owner",
     )
     return user
+
+
+# Unambiguous on a phone keypad or read aloud: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def sign_in_code_create(*, user, created_by):
+    """A new one-time sign-in code for ``user`` (earlier unused ones stop working).
+    Returns the code in clear: the only time it exists outside a hash."""
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
+    from .models import SignInCode
+
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        SignInCode.objects.filter(user=user, used_at__isnull=True).update(
+            expires_at=now
+        )
+        SignInCode.objects.create(
+            user=user,
+            code_hash=make_password(code),
+            created_by=created_by,
+            expires_at=now + timedelta(days=settings.SIGN_IN_CODE_DAYS),
+        )
+    return code
+
+
+def normalise_code(code):
+    return "".join(code.split()).replace("-", "").upper()
+
+
+@transaction.atomic
+def sign_in_code_redeem(*, username, code):
+    """The user whose unused, unexpired code this is, marking it used; else None."""
+    from django.contrib.auth.hashers import check_password
+
+    from .models import SignInCode
+
+    user = (
+        get_user_model()
+        .objects.active_people()
+        .filter(username__iexact=username.strip())
+        .first()
+    )
+    if user is None:
+        return None
+    for candidate in SignInCode.objects.usable().select_for_update().filter(user=user):
+        if check_password(normalise_code(code), candidate.code_hash):
+            candidate.used_at = timezone.now()
+            candidate.save(update_fields=["used_at"])
+            return user
+    return None

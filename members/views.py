@@ -1,9 +1,10 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -13,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import registry, services
-from .forms import ConsentForm, DeleteAccountForm, ProfileForm, RegistrationForm
+from .forms import (
+    ConsentForm,
+    DeleteAccountForm,
+    ProfileForm,
+    RegistrationForm,
+    SignInCodeForm,
+)
 from .models import ConsentRecord, PrivacyNotice, Purpose
 
 DEFAULT_NEXT = "/mi-formacion/"
@@ -178,3 +185,47 @@ def account_delete(request):
         )
         return redirect("/")
     return render(request, "members/account_delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_with_code(request):
+    """First sign-in of a member registered by their leaders, with a one-time code."""
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.sign_in_code_redeem(
+            username=form.cleaned_data["username"], code=form.cleaned_data["code"]
+        )
+        if user is None:
+            form.add_error(
+                None,
+                _(
+                    "The username or the code is not right, or the code has expired "
+                    "or was already used. Ask your council's leaders for a new one."
+                ),
+            )
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["must_set_password"] = True
+            return redirect("members:password_first_set")
+    return render(request, "members/sign_in_code.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_first_set(request):
+    # Only right after signing in with a one-time code, or for an account that
+    # has no password yet: otherwise a new password without the current one would
+    # let whoever holds a session take over the account.
+    if not (
+        request.session.get("must_set_password")
+        or not request.user.has_usable_password()
+    ):
+        return redirect(DEFAULT_NEXT)
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        request.session.pop("must_set_password", None)
+        messages.success(request, _("Your password is saved. Welcome!"))
+        return redirect(DEFAULT_NEXT)
+    return render(request, "members/password_first_set.html", {"form": form})

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     # Project apps first so that their templates override Wagtail's and Django's.
     "members",
     "courses",
+    "councils",
     "home",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -114,6 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Set before the first migration: swapping the user model later is not supported.
 AUTH_USER_MODEL = "members.User"
 LOGIN_URL = "members:login"
+# Private documents (councils' actas) send visitors to the site's own sign-in.
+WAGTAIL_FRONTEND_LOGIN_URL = "/cuenta/entrar/"
 LOGIN_REDIRECT_URL = "/mi-formacion/"
 LOGOUT_REDIRECT_URL = "/"
 # Members sign in on shared phones: a session lasts two weeks of inactivity at most.
@@ -147,6 +150,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files that must never be reachable by URL (actas of constitution requests): served
+# only through views that check who asks.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, content-hashed names so browsers can cache them for a year.
@@ -187,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    "role-assignments-sync": {
+        "task": "councils.tasks.sync_ended_role_assignments",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -201,6 +213,14 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "COCOCI Formación <formacion@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Councils
+# Founding members a constitution request must name.
+COUNCIL_MIN_FOUNDERS = int(os.environ.get("COUNCIL_MIN_FOUNDERS", "5"))
+# Largest acta (PDF or image) accepted, in bytes.
+COUNCIL_ACTA_MAX_SIZE = int(os.environ.get("COUNCIL_ACTA_MAX_SIZE", 10 * 1024 * 1024))
+# Days a one-time sign-in code handed to a member without internet stays valid.
+SIGN_IN_CODE_DAYS = int(os.environ.get("SIGN_IN_CODE_DAYS", "14"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "COCOCI Formación"
@@ -222,6 +242,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "txt",
     "xlsx",
 ]
+# Documents are always served through Wagtail's view, which enforces collection
+# privacy (councils' actas); the proxy must not serve media/documents/ directly.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -231,11 +254,26 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # WeasyPrint falls back to fontTools for font subsetting and says so for
+        # every PDF it renders; the PDFs are fine, the repetition buries real logs.
+        "skip_font_subset_notice": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: "HarfBuzz" not in record.getMessage(),
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["skip_font_subset_notice"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # PDF rendering and Wagtail's internal task runner are chatty at INFO.
     "loggers": {
-        name: {"level": "WARNING"}
-        for name in ("weasyprint", "fontTools", "django_tasks")
+        **{
+            name: {"level": "WARNING"}
+            for name in ("weasyprint", "fontTools", "django_tasks")
+        },
     },
 }

@@ -34,3 +34,4 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(
     os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "cococi-test-media")
 )
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from councils.demo import load_demo_councils
 from courses.demo import load_demo_courses, load_demo_materials, load_demo_progress
 from members.demo import load_demo_users
 
@@ -34,9 +35,10 @@ class Command(BaseCommand):
             courses = load_demo_courses(DEMO_DATA / "courses.json")
             materials = load_demo_materials(DEMO_DATA / "materials.json")
             load_demo_progress("integrante")
+            councils = load_demo_councils()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demostración lista: {users} cuentas, {courses} cursos y "
-                f"{materials} materiales nuevos."
+                f"{materials} materiales y {councils} consejos nuevos."
             )
         )

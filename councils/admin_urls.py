@@ -1,0 +1,61 @@
+from django.urls import path
+
+from . import admin_views as views
+
+app_name = "councils_admin"
+
+urlpatterns = [
+    path("mi-consejo/", views.my_councils, name="index"),
+    path("mi-consejo/<int:council_id>/", views.council_detail, name="council"),
+    path(
+        "mi-consejo/<int:council_id>/solicitudes/<int:membership_id>/",
+        views.membership_decide,
+        name="membership_decide",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/integrantes/<int:membership_id>/baja/",
+        views.membership_end,
+        name="membership_end",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/integrantes/nuevo/",
+        views.member_register,
+        name="member_register",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/integrantes/importar/",
+        views.members_import,
+        name="members_import",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/reuniones/nueva/",
+        views.meeting_edit,
+        name="meeting_add",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/reuniones/<int:meeting_id>/",
+        views.meeting_detail,
+        name="meeting",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/reuniones/<int:meeting_id>/editar/",
+        views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/reuniones/<int:meeting_id>/asistencia/",
+        views.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/reuniones/<int:meeting_id>/cerrar/",
+        views.meeting_close,
+        name="meeting_close",
+    ),
+    path("constituciones/", views.constitution_list, name="constitutions"),
+    path(
+        "constituciones/<int:request_id>/",
+        views.constitution_detail,
+        name="constitution",
+    ),
+]

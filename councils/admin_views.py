@@ -1,0 +1,472 @@
+"""The leaders' place in the Wagtail admin: "Mi consejo" (their councils, requests,
+members, meetings and attendance) and the constitution requests of a state.
+
+Every view takes the council from the URL and checks it against the viewer's
+scope first; every object inside is then looked up within that council, so an
+id guessed from another council finds nothing.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import AccessLog
+
+from . import services
+from .forms import (
+    AttendanceForm,
+    ConstitutionDecisionForm,
+    DecisionForm,
+    MeetingForm,
+    MembersImportForm,
+    OfflineMemberForm,
+)
+from .models import (
+    Attendance,
+    ConstitutionRequest,
+    CouncilPage,
+    Meeting,
+    Membership,
+    MembershipStatus,
+    RequestStatus,
+)
+from .scopes import councils_led_by, leader_scope
+from .services import CouncilError
+
+IMPORT_SESSION_KEY = "councils_import_{}"
+
+
+def leaders_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if leader_scope(request.user).is_empty:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def council_in_scope(request, council_id):
+    council = get_object_or_404(
+        CouncilPage.objects.select_related("state", "municipality", "collection"),
+        pk=council_id,
+    )
+    if not services.can_lead(request.user, council):
+        raise PermissionDenied
+    return council
+
+
+def render_admin(request, template, title, context, status=200):
+    context = {"page_title": title, "header_icon": "group", **context}
+    return render(request, f"councils/admin/{template}", context, status=status)
+
+
+@leaders_only
+def my_councils(request):
+    councils = councils_led_by(request.user).order_by("state__name", "title")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        councils = councils.filter(title__icontains=query)
+    page = Paginator(councils, 50).get_page(request.GET.get("p"))
+    if not query and page.paginator.count == 1:
+        return redirect("councils_admin:council", page.object_list[0].pk)
+    return render_admin(
+        request,
+        "my_councils.html",
+        _("My council"),
+        {"councils_page": page, "query": query},
+    )
+
+
+@leaders_only
+def council_detail(request, council_id):
+    council = council_in_scope(request, council_id)
+    pending = (
+        Membership.objects.visible_to(request.user)
+        .filter(council=council, status=MembershipStatus.PENDING)
+        .select_related("user")
+        .order_by("requested_at")
+    )
+    members = Paginator(
+        Membership.objects.visible_to(request.user)
+        .filter(council=council, status=MembershipStatus.ACTIVE)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username"),
+        100,
+    ).get_page(request.GET.get("p"))
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .filter(council=council)
+        .order_by("-starts_at")[:20]
+    )
+    return render_admin(
+        request,
+        "council_detail.html",
+        council.title,
+        {
+            "council": council,
+            "pending": pending,
+            "members_page": members,
+            "meetings": meetings,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@leaders_only
+@require_POST
+def membership_decide(request, council_id, membership_id):
+    council = council_in_scope(request, council_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or reject the request."))
+    else:
+        try:
+            membership = services.membership_decide(
+                council=council,
+                membership_id=membership_id,
+                actor=request.user,
+                accept=form.cleaned_data["action"] == "aceptar",
+                note=form.cleaned_data["note"],
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            if membership.status == MembershipStatus.ACTIVE:
+                messages.success(
+                    request,
+                    _("%(name)s is now a member of the council.")
+                    % {"name": membership.user},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The request of %(name)s was rejected.")
+                    % {"name": membership.user},
+                )
+    return redirect("councils_admin:council", council.pk)
+
+
+@leaders_only
+@require_POST
+def membership_end(request, council_id, membership_id):
+    council = council_in_scope(request, council_id)
+    try:
+        membership = services.membership_end(
+            council=council, membership_id=membership_id, actor=request.user
+        )
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member of the council.")
+            % {"name": membership.user},
+        )
+    return redirect("councils_admin:council", council.pk)
+
+
+@leaders_only
+@require_http_methods(["GET", "POST"])
+def member_register(request, council_id):
+    council = council_in_scope(request, council_id)
+    form = OfflineMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, code = services.member_register_offline(
+                council=council,
+                actor=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                voluntary_purposes=data["consent_voluntary"],
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            return render_admin(
+                request,
+                "sign_in_codes.html",
+                _("Sign-in codes"),
+                {"council": council, "people": [(user, code)]},
+            )
+    return render_admin(
+        request,
+        "member_register.html",
+        _("Register a member without internet"),
+        {"council": council, "form": form},
+    )
+
+
+@leaders_only
+@require_http_methods(["GET", "POST"])
+def members_import(request, council_id):
+    """Upload → preview with per-row errors → confirm: all rows or none."""
+    council = council_in_scope(request, council_id)
+    session_key = IMPORT_SESSION_KEY.format(council.pk)
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        rows = request.session.pop(session_key, None)
+        if not rows:
+            messages.error(request, _("Upload the file again: the preview expired."))
+            return redirect("councils_admin:members_import", council.pk)
+        try:
+            people = services.members_import_commit(
+                council=council, actor=request.user, rows=rows
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+            return redirect("councils_admin:members_import", council.pk)
+        return render_admin(
+            request,
+            "sign_in_codes.html",
+            _("Sign-in codes"),
+            {"council": council, "people": people},
+        )
+    form = MembersImportForm(request.POST or None, request.FILES or None)
+    context = {"council": council, "form": form}
+    if request.method == "POST" and form.is_valid():
+        rows, errors = services.members_import_parse(form.cleaned_data["file"].read())
+        context.update(rows=rows, errors=errors)
+        if errors:
+            request.session.pop(session_key, None)
+        else:
+            request.session[session_key] = rows
+    return render_admin(request, "members_import.html", _("Import members"), context)
+
+
+def meeting_in_council(request, council_id, meeting_id):
+    council = council_in_scope(request, council_id)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, council=council)
+    return council, meeting
+
+
+@leaders_only
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, council_id, meeting_id=None):
+    council = council_in_scope(request, council_id)
+    meeting = None
+    if meeting_id is not None:
+        meeting = get_object_or_404(Meeting, pk=meeting_id, council=council)
+        if meeting.is_closed:
+            messages.error(request, _("This meeting is closed and can't be changed."))
+            return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    form = MeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=meeting,
+        council=council,
+    )
+    if request.method == "POST" and form.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():
+            meeting = form.save(commit=False)
+            meeting.council = council
+            if meeting.pk is None:
+                meeting.created_by = request.user
+            upload = form.cleaned_data.get("acta_file")
+            if upload:
+                meeting.acta = services.acta_store(
+                    council=council,
+                    uploaded=upload,
+                    title=_("Acta: %(meeting)s") % {"meeting": meeting},
+                )
+            meeting.save()
+            form.save_m2m()
+        messages.success(request, _("The meeting was saved."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    title = _("Edit meeting") if meeting else _("New meeting")
+    return render_admin(
+        request,
+        "meeting_form.html",
+        title,
+        {"council": council, "meeting": meeting, "form": form},
+    )
+
+
+@leaders_only
+def meeting_detail(request, council_id, meeting_id):
+    council, meeting = meeting_in_council(request, council_id, meeting_id)
+    present = (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    return render_admin(
+        request,
+        "meeting_detail.html",
+        str(meeting),
+        {
+            "council": council,
+            "meeting": meeting,
+            "present": present,
+            "lessons": meeting.lessons.all(),
+        },
+    )
+
+
+@leaders_only
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, council_id, meeting_id):
+    """One form of checkboxes, one per active member: fits 30 people on a phone."""
+    council, meeting = meeting_in_council(request, council_id, meeting_id)
+    members = services.active_members(council)
+    initial = {"present": list(meeting.attendances.values_list("user_id", flat=True))}
+    form = AttendanceForm(request.POST or None, initial=initial, members=members)
+    if meeting.is_closed and request.method == "POST":
+        messages.error(request, _("This meeting is closed: its attendance is final."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.attendance_record(
+                meeting=meeting,
+                actor=request.user,
+                user_ids=[user.pk for user in form.cleaned_data["present"]],
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Attendance saved: %(count)s present.") % {"count": count}
+            )
+            return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    return render_admin(
+        request,
+        "meeting_attendance.html",
+        _("Attendance"),
+        {"council": council, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@leaders_only
+@require_POST
+def meeting_close(request, council_id, meeting_id):
+    council, meeting = meeting_in_council(request, council_id, meeting_id)
+    try:
+        services.meeting_close(meeting=meeting, actor=request.user)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The meeting is closed."))
+    return redirect("councils_admin:meeting", council.pk, meeting.pk)
+
+
+# Constitution requests
+
+
+def coordinates_states(user):
+    scope = leader_scope(user)
+    return scope.national or bool(scope.state_ids)
+
+
+@require_http_methods(["GET"])
+def constitution_list(request):
+    if not coordinates_states(request.user):
+        raise PermissionDenied
+    scope = leader_scope(request.user)
+    requests = ConstitutionRequest.objects.select_related(
+        "state", "municipality", "requester"
+    )
+    if not scope.national:
+        requests = requests.filter(state_id__in=scope.state_ids)
+    status = request.GET.get("estado", RequestStatus.PENDING)
+    if status not in RequestStatus.values:
+        status = RequestStatus.PENDING
+    page = Paginator(requests.filter(status=status), 50).get_page(request.GET.get("p"))
+    return render_admin(
+        request,
+        "constitution_list.html",
+        _("Constitution requests"),
+        {
+            "requests_page": page,
+            "status": status,
+            "statuses": RequestStatus.choices,
+        },
+    )
+
+
+def request_in_scope(request, request_id):
+    constitution = get_object_or_404(
+        ConstitutionRequest.objects.select_related(
+            "state", "municipality", "requester", "council"
+        ),
+        pk=request_id,
+    )
+    if not leader_scope(request.user).covers_state(constitution.state_id):
+        raise PermissionDenied
+    return constitution
+
+
+@require_http_methods(["GET", "POST"])
+def constitution_detail(request, request_id):
+    constitution = request_in_scope(request, request_id)
+    form = ConstitutionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.constitution_decide(
+                request_id=constitution.pk,
+                actor=request.user,
+                approve=form.cleaned_data["action"] == "aprobar",
+                reason=form.cleaned_data["reason"],
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            constitution.refresh_from_db()
+            if constitution.status == RequestStatus.APPROVED:
+                messages.success(
+                    request,
+                    _("Approved: the page of %(name)s was created as a draft.")
+                    % {"name": constitution.proposed_name},
+                )
+            else:
+                messages.success(request, _("The request was rejected."))
+            return redirect("councils_admin:constitution", constitution.pk)
+    return render_admin(
+        request,
+        "constitution_detail.html",
+        constitution.proposed_name,
+        {
+            "constitution": constitution,
+            "founders": constitution.founders.select_related("user", "role"),
+            "form": form,
+        },
+    )
+
+
+def constitution_acta(request, request_id):
+    """The request's acta, to its requester and the state's coordination only."""
+    constitution = get_object_or_404(ConstitutionRequest, pk=request_id)
+    allowed = request.user.is_authenticated and (
+        constitution.requester_id == request.user.pk
+        or leader_scope(request.user).covers_state(constitution.state_id)
+    )
+    if not allowed:
+        raise Http404
+    if constitution.requester_id != request.user.pk:
+        AccessLog.objects.create(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            scope=f"constitucion:{constitution.pk}",
+            detail=_("Acta of a constitution request"),
+            row_count=1,
+        )
+    name = constitution.acta.name.rsplit("/", 1)[-1]
+    response = FileResponse(constitution.acta.open("rb"), filename=name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def council_edit_url(council):
+    return reverse("wagtailadmin_pages:edit", args=[council.pk])

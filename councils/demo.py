@@ -1,0 +1,299 @@
+"""Demo councils in three states, their leaders, members, meetings and a pending
+constitution request. Created only by ``manage.py load_demo``; idempotent."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Axis, CoursePage
+from members.models import ConsentMethod, PrivacyNotice, Purpose
+from members.services import consents_record
+
+from .models import (
+    Attendance,
+    ConstitutionFounder,
+    ConstitutionRequest,
+    CouncilPage,
+    CouncilStatus,
+    LeadershipRole,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Municipality,
+    RoleAssignment,
+    StatePage,
+)
+from .services import _activate, meeting_close
+from .territory_import import load_demo_municipalities
+
+# (slug, title, state code, municipality code or None, sector, priority axes,
+#  meeting place, schedule, lead text)
+COUNCILS = [
+    (
+        "santa-cecilia",
+        "Consejo Comunitario Colonia Santa Cecilia",
+        "14",
+        "039",
+        "",
+        [1, 3],
+        "Salón de usos múltiples de la colonia, calle Lerdo 120",
+        "Sábados cada quince días, 10:00",
+        "Somos vecinas y vecinos de Santa Cecilia que nos organizamos para decidir "
+        "juntos sobre el agua, la seguridad y los espacios públicos de la colonia.",
+    ),
+    (
+        "tlaquepaque-centro",
+        "Consejo Comunitario Tlaquepaque Centro",
+        "14",
+        "098",
+        "",
+        [4],
+        "Casa de la cultura, andador Independencia",
+        "Primer domingo de cada mes, 11:00",
+        "Artesanas, comerciantes y familias del centro de Tlaquepaque impulsando la "
+        "economía solidaria del barrio.",
+    ),
+    (
+        "iztapalapa-oriente",
+        "Consejo Comunitario Iztapalapa Oriente",
+        "09",
+        "007",
+        "",
+        [2, 5],
+        "Explanada de la unidad habitacional Ermita Zaragoza",
+        "Jueves, 19:00",
+        "Nos reunimos para vigilar las obras públicas de la zona y cuidar nuestros "
+        "espacios verdes.",
+    ),
+    (
+        "jovenes-universitarios-cdmx",
+        "Consejo de Jóvenes Universitarios",
+        "09",
+        None,
+        "Estudiantes universitarios",
+        [6, 3],
+        "Auditorio estudiantil (en línea cuando hay paro)",
+        "Martes cada quince días, 17:00",
+        "Un consejo sectorial de estudiantes de varias universidades de la ciudad.",
+    ),
+    (
+        "xoxocotlan",
+        "Consejo Comunitario Santa Cruz Xoxocotlán",
+        "20",
+        "385",
+        "",
+        [5, 4],
+        "Corredor del mercado municipal",
+        "Domingos, 9:00",
+        "Campesinas y campesinos de Xoxocotlán defendiendo la tierra y el agua.",
+    ),
+]
+
+# username → (council slug, role slug or None)
+LEADERS = {
+    "coordinadora": ("santa-cecilia", "coordinador-de-consejo"),
+    "coordinador2": ("iztapalapa-oriente", "coordinador-de-consejo"),
+}
+STATE_COORDINATORS = {"estatal": "14"}
+
+# Members of Santa Cecilia who studied together in a circle.
+CIRCLE_MEMBERS = [
+    ("lucia.ramos", "Lucía", "Ramos Flores", "3311122233"),
+    ("pedro.sanchez", "Pedro", "Sánchez Ortiz", "3322233344"),
+    ("ana.morales", "Ana", "Morales Díaz", ""),
+    ("jorge.vazquez", "Jorge", "Vázquez Luna", "3344455566"),
+    ("teresa.gomez", "Teresa", "Gómez Reyes", ""),
+    ("raul.mendoza", "Raúl", "Mendoza Castro", "3366677788"),
+]
+
+# A tiny valid PDF, standing in for a scanned acta.
+DEMO_ACTA = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _person(username, first, last, phone):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user:
+        return user
+    user = User(username=username, first_name=first, last_name=last, phone=phone)
+    user.set_unusable_password()
+    user.save()
+    notice = PrivacyNotice.objects.current()
+    if notice:
+        consents_record(
+            user=user,
+            notice=notice,
+            decisions={purpose: purpose == Purpose.NECESSARY for purpose in Purpose},
+            method=ConsentMethod.PAPER,
+        )
+    return user
+
+
+def _join(user, council):
+    if not Membership.objects.filter(user=user, council=council).exists():
+        _activate(Membership.objects.create(user=user, council=council), None)
+
+
+@transaction.atomic
+def load_demo_councils():
+    """Returns the number of councils created."""
+    load_demo_municipalities()
+    User = get_user_model()
+    axes = {axis.number: axis for axis in Axis.objects.all()}
+    created = 0
+    councils = {}
+    for (
+        slug,
+        title,
+        state_code,
+        mun_code,
+        sector,
+        priority,
+        place,
+        schedule,
+        text,
+    ) in COUNCILS:
+        council = CouncilPage.objects.filter(slug=slug).first()
+        if council is None:
+            state_page = StatePage.objects.get(state__code=state_code)
+            municipality = (
+                Municipality.objects.get(state__code=state_code, code=mun_code)
+                if mun_code
+                else None
+            )
+            council = CouncilPage(
+                title=title,
+                slug=slug,
+                municipality=municipality,
+                sector=sector,
+                status=CouncilStatus.CONSTITUTED,
+                founded_on=timezone.localdate() - timedelta(days=200 + 30 * created),
+                meeting_place=place,
+                meeting_schedule=schedule,
+                body=[
+                    ("paragraph", f"<p>{text}</p>"),
+                ],
+            )
+            state_page.add_child(instance=council)
+            council.priority_axes.set([axes[number] for number in priority])
+            council.save_revision().publish()
+            created += 1
+        councils[slug] = council
+
+    for username, (slug, role_slug) in LEADERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        _join(user, councils[slug])
+        RoleAssignment.objects.get_or_create(
+            user=user,
+            role=LeadershipRole.objects.get(slug=role_slug),
+            council=councils[slug],
+            defaults={"started_on": timezone.localdate() - timedelta(days=180)},
+        )
+    for username, state_code in STATE_COORDINATORS.items():
+        user = User.objects.filter(username=username).first()
+        if user:
+            RoleAssignment.objects.get_or_create(
+                user=user,
+                role=LeadershipRole.objects.get(slug="coordinador-estatal"),
+                state=StatePage.objects.get(state__code=state_code).state,
+                defaults={"started_on": timezone.localdate() - timedelta(days=365)},
+            )
+
+    santa_cecilia = councils["santa-cecilia"]
+    member = User.objects.filter(username="integrante").first()
+    if member:
+        _join(member, santa_cecilia)
+    circle_people = [_person(*row) for row in CIRCLE_MEMBERS]
+    for person in circle_people:
+        _join(person, santa_cecilia)
+    coordinator = User.objects.filter(username="coordinadora").first()
+    if coordinator and not santa_cecilia.meetings.exists():
+        _demo_meetings(santa_cecilia, coordinator, circle_people + [member])
+    # Someone waiting for an answer, for the leaders to see.
+    waiting = _person("sofia.nunez", "Sofía", "Núñez Herrera", "3377788899")
+    if not Membership.objects.filter(user=waiting).exists():
+        Membership.objects.create(user=waiting, council=santa_cecilia)
+    _demo_constitution_request()
+    return created
+
+
+def _demo_meetings(council, coordinator, people):
+    now = timezone.now()
+    course = CoursePage.objects.live().order_by("path").first()
+    circle = Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.CIRCLE,
+        title="Círculo de estudio: ¿Qué es un COCOCI?",
+        starts_at=now - timedelta(days=20),
+        duration_minutes=150,
+        place=council.meeting_place,
+        agenda="Lectura en voz alta del cuadernillo y discusión por lección.",
+        agreements="Cada quien invita a dos vecinas al siguiente círculo.",
+        facilitator=coordinator,
+        created_by=coordinator,
+    )
+    if course:
+        circle.lessons.set(course.lessons())
+    Attendance.objects.bulk_create(
+        Attendance(meeting=circle, user=person) for person in people if person
+    )
+    meeting_close(meeting=circle, actor=coordinator)
+    Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.ORDINARY,
+        title="Asamblea ordinaria: agua y seguridad",
+        starts_at=now + timedelta(days=9),
+        place=council.meeting_place,
+        agenda="1. Informe de la comisión del agua.\n2. Propuestas de seguridad.",
+        is_public=True,
+        created_by=coordinator,
+    )
+    Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.CIRCLE,
+        title="Círculo de estudio: democracia participativa",
+        starts_at=now + timedelta(days=16),
+        place=council.meeting_place,
+        is_public=True,
+        created_by=coordinator,
+    )
+
+
+def _demo_constitution_request():
+    if ConstitutionRequest.objects.exists():
+        return
+    promoter = _person("promotora", "Elena", "Cruz Navarro", "3398765432")
+    state_page = StatePage.objects.get(state__code="14")
+    request = ConstitutionRequest(
+        requester=promoter,
+        proposed_name="Consejo Comunitario Zapopan Norte",
+        state=state_page.state,
+        municipality=Municipality.objects.get(state__code="14", code="120"),
+        assembly_on=timezone.localdate() - timedelta(days=6),
+        assembly_place="Parque de la colonia Constitución",
+    )
+    request.acta.save(f"acta-{uuid.uuid4().hex[:8]}.pdf", ContentFile(DEMO_ACTA))
+    coordinator_role = LeadershipRole.objects.get(slug="coordinador-de-consejo")
+    founders = [
+        ("Elena Cruz Navarro", promoter, coordinator_role),
+        ("Martha Ibarra Solís", None, None),
+        ("Francisco Delgado Ruiz", None, None),
+        ("Guadalupe Torres Lara", None, None),
+        ("Miguel Ángel Salas", None, None),
+        ("Rocío Aguilar Peña", None, None),
+    ]
+    ConstitutionFounder.objects.bulk_create(
+        ConstitutionFounder(request=request, full_name=name, user=user, role=role)
+        for name, user, role in founders
+    )

@@ -1,0 +1,109 @@
+"""Councils, leaders and members for tests and benchmarks.
+
+Council pages are created under the state pages the migrations ship and are
+published unless ``publish=False``. Creating one provisions its group and
+collection, as in the admin; ``provision=False`` skips that (it shares a
+placeholder group), for data sets of thousands of councils where only the
+public pages are measured.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    CouncilPage,
+    CouncilStatus,
+    LeadershipRole,
+    Membership,
+    Municipality,
+    RoleAssignment,
+    State,
+    StatePage,
+)
+
+PLACEHOLDER_GROUP = "Consejos sin aprovisionar (pruebas)"
+
+
+def state_page(code="14"):
+    return StatePage.objects.select_related("state").get(state__code=code)
+
+
+def municipality(state_code="14", code="039", name="Guadalajara"):
+    state = State.objects.get(code=state_code)
+    found, _ = Municipality.objects.get_or_create(
+        state=state, code=code, defaults={"name": name}
+    )
+    return found
+
+
+def make_council(
+    title="Consejo Comunitario Santa Cecilia",
+    *,
+    state_code="14",
+    municipality_code="039",
+    municipality_name=None,
+    sector="",
+    status=CouncilStatus.CONSTITUTED,
+    publish=True,
+    provision=True,
+    **fields,
+):
+    parent = state_page(state_code)
+    place = None
+    if municipality_code:
+        place = municipality(
+            state_code,
+            municipality_code,
+            municipality_name or f"Municipio {state_code}{municipality_code}",
+        )
+    council = CouncilPage(
+        title=title,
+        slug=fields.pop("slug", None) or slugify(title)[:200],
+        municipality=place,
+        sector=sector,
+        status=status,
+        live=publish,
+        **fields,
+    )
+    if not provision:
+        council.group, _ = Group.objects.get_or_create(name=PLACEHOLDER_GROUP)
+    parent.add_child(instance=council)
+    if publish:
+        council.save_revision().publish()
+    return council
+
+
+def role(slug):
+    return LeadershipRole.objects.get(slug=slug)
+
+
+def assign(user, role_slug, *, council=None, state=None, **fields):
+    """Give ``user`` an office; their Wagtail groups follow at once."""
+    if isinstance(state, str):
+        state = State.objects.get(code=state)
+    return RoleAssignment.objects.create(
+        user=user, role=role(role_slug), council=council, state=state, **fields
+    )
+
+
+def make_person(username, *, password=None, **fields):
+    User = get_user_model()
+    user = User(username=username, **fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def join(user, council, *, status="activa"):
+    """A membership in ``status`` (active by default), without the request flow."""
+    return Membership.objects.create(
+        user=user,
+        council=council,
+        status=status,
+        joined_on=timezone.localdate() if status == "activa" else None,
+    )

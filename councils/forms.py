@@ -1,0 +1,298 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import LessonPage
+from members.models import Purpose, phone_validator
+
+from .models import (
+    LeadershipRole,
+    Meeting,
+    Municipality,
+    ScopeLevel,
+    State,
+    council_name_taken,
+)
+from .validators import validate_acta
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("aceptar", _("Accept")), ("rechazar", _("Reject"))]
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class OfflineMemberForm(forms.Form):
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    last_name = forms.CharField(label=_("Last names"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    consent_voluntary = forms.MultipleChoiceField(
+        label=_("Voluntary purposes the person accepted on paper"),
+        choices=[(purpose, purpose.label) for purpose in Purpose.voluntary()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    paper_consent = forms.BooleanField(
+        label=_(
+            "The person read the privacy notice and signed the paper consent form, "
+            "which the council keeps."
+        ),
+        error_messages={
+            "required": _("Without the signed consent form nobody can be registered.")
+        },
+    )
+
+
+class MembersImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: nombre, apellidos, telefono, correo, avisos (sí/no), "
+            "contacto (sí/no). At most 500 people."
+        ),
+    )
+    paper_consent = OfflineMemberForm.base_fields["paper_consent"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large (1 MB at most)."))
+        return upload
+
+
+class MeetingForm(forms.ModelForm):
+    acta_file = forms.FileField(
+        label=_("Acta (PDF or photo)"),
+        required=False,
+        help_text=_("Kept in the council's private files."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "modality",
+            "agenda",
+            "lessons",
+            "agreements",
+            "facilitator",
+            "is_public",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "agreements": forms.Textarea(attrs={"rows": 4}),
+            "lessons": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import active_members
+
+        self.council = council
+        self.fields["lessons"].queryset = LessonPage.objects.live().order_by("path")
+        self.fields["lessons"].label_from_instance = lambda lesson: lesson.title
+        # Members of the council, or trainers who travel between councils.
+        self.fields["facilitator"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(pk__in=active_members(council).values("pk"))
+                | Q(role_assignments__role__scope_level=ScopeLevel.NATIONAL)
+            )
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_acta_file(self):
+        upload = self.cleaned_data.get("acta_file")
+        if upload:
+            validate_acta(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "circulo" and not cleaned.get("lessons"):
+            self.add_error(
+                "lessons", _("Choose the lessons the study circle worked on.")
+            )
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "The list names someone who is not a member of this council."
+            ),
+            "invalid_pk_value": _("The list names someone who does not exist."),
+        },
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+        self.fields["present"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+
+class ConstitutionRequestForm(forms.Form):
+    proposed_name = forms.CharField(label=_("Proposed name"), max_length=150)
+    state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all())
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("state"),
+        required=False,
+        help_text=_("Leave empty for a council of a sector."),
+    )
+    sector = forms.CharField(
+        label=_("Sector"),
+        max_length=120,
+        required=False,
+        help_text=_("For councils that are not territorial."),
+    )
+    assembly_on = forms.DateField(
+        label=_("Date of the constitutive assembly"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    assembly_place = forms.CharField(label=_("Place of the assembly"), max_length=200)
+    acta = forms.FileField(
+        label=_("Acta of the assembly (PDF or photo)"), validators=[validate_acta]
+    )
+
+    def clean_assembly_on(self):
+        day = self.cleaned_data["assembly_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("The constitutive assembly must already have taken place.")
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        state = cleaned.get("state")
+        municipality = cleaned.get("municipality")
+        sector = cleaned.get("sector", "").strip()
+        if state and municipality and municipality.state_id != state.pk:
+            self.add_error(
+                "municipality", _("That municipality is not in the chosen state.")
+            )
+        if not municipality and not sector:
+            self.add_error(
+                "municipality", _("Choose a municipality or write a sector.")
+            )
+        name = cleaned.get("proposed_name", "")
+        if (
+            name
+            and (municipality or sector)
+            and council_name_taken(
+                name, municipality.pk if municipality else None, sector
+            )
+        ):
+            self.add_error(
+                "proposed_name",
+                _("There is already a council with this name there."),
+            )
+        return cleaned
+
+
+class FounderForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
+    )
+    username = forms.CharField(
+        label=_("Username on this site (if they have one)"),
+        max_length=150,
+        required=False,
+    )
+    role = forms.ModelChoiceField(
+        label=_("Elected position"),
+        queryset=LeadershipRole.objects.filter(scope_level=ScopeLevel.COUNCIL),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        username = cleaned.get("username", "").strip()
+        cleaned["user"] = None
+        if username:
+            user = (
+                get_user_model()
+                .objects.active_people()
+                .filter(username__iexact=username)
+                .first()
+            )
+            if user is None:
+                self.add_error("username", _("There is no account with this username."))
+            cleaned["user"] = user
+            if not cleaned.get("full_name") and user:
+                cleaned["full_name"] = user.get_full_name() or user.username
+        if (username or cleaned.get("role")) and not cleaned.get("full_name"):
+            self.add_error("full_name", _("Write the person's name."))
+        return cleaned
+
+
+class BaseFounderFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        founders = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("full_name")
+        ]
+        minimum = settings.COUNCIL_MIN_FOUNDERS
+        if len(founders) < minimum:
+            raise forms.ValidationError(
+                _("Name at least %(minimum)s founding members.") % {"minimum": minimum}
+            )
+        users = [founder["user"] for founder in founders if founder["user"]]
+        if len(users) != len(set(users)):
+            raise forms.ValidationError(_("A person appears twice among the founders."))
+        if not any(
+            founder["user"] and founder["role"] and founder["role"].grants_editing
+            for founder in founders
+        ):
+            raise forms.ValidationError(
+                _(
+                    "At least one person elected to coordinate the council must have "
+                    "an account here, so that someone can edit its page."
+                )
+            )
+        self.founders = founders
+
+
+FounderFormSet = forms.formset_factory(
+    FounderForm, formset=BaseFounderFormSet, extra=8, max_num=40, validate_max=True
+)
+
+
+class ConstitutionDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("aprobar", _("Approve")), ("rechazar", _("Reject"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to reject; the requester will read it."),
+    )

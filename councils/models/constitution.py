@@ -1,0 +1,164 @@
+"""Requests to constitute a new council, decided by the state's coordination."""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are never under MEDIA_URL: served only by a view that checks
+    who is asking (actas carry names and signatures). The folder is read from
+    settings on every use, so a changed PRIVATE_MEDIA_ROOT (tests) applies."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage():
+    # A callable keeps the storage out of migrations' serialised state.
+    return _private_storage
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pendiente", _("Pending")
+    APPROVED = "aprobada", _("Approved")
+    REJECTED = "rechazada", _("Rejected")
+
+
+class ConstitutionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Requests of the states ``user`` coordinates, plus their own."""
+        from django.db.models import Q
+
+        from ..scopes import leader_scope
+
+        if not user.is_authenticated:
+            return self.none()
+        scope = leader_scope(user)
+        if scope.national:
+            return self.all()
+        return self.filter(Q(state_id__in=scope.state_ids) | Q(requester=user))
+
+    def pending(self):
+        return self.filter(status=RequestStatus.PENDING)
+
+
+class ConstitutionRequest(models.Model):
+    """A promoting team's request to constitute a council, with its acta."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="constitution_requests",
+    )
+    proposed_name = models.CharField(_("proposed name"), max_length=150)
+    state = models.ForeignKey(
+        "councils.State",
+        verbose_name=_("state"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "councils.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    assembly_on = models.DateField(_("date of the constitutive assembly"))
+    assembly_place = models.CharField(_("place of the assembly"), max_length=200)
+    acta = models.FileField(
+        _("acta"), storage=private_storage, upload_to="constituciones/%Y/%m/"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    council = models.ForeignKey(
+        "councils.CouncilPage",
+        verbose_name=_("council"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    objects = ConstitutionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("constitution request")
+        verbose_name_plural = _("constitution requests")
+
+    def __str__(self):
+        return self.proposed_name
+
+
+class ConstitutionFounder(models.Model):
+    """A founding member named in a request; linked to an account when they have
+    one. ``role`` is the position the constitutive assembly elected them to."""
+
+    request = models.ForeignKey(
+        ConstitutionRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="founders",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("elected position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("founding member")
+        verbose_name_plural = _("founding members")
+
+    def __str__(self):
+        return self.full_name

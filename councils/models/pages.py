@@ -1,0 +1,484 @@
+"""The page tree is the organisation tree: CouncilIndexPage (/consejos/) →
+StatePage (/consejos/<estado>/) → CouncilPage (/consejos/<estado>/<consejo>/)."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import CouncilStreamBlock
+from .territory import Municipality, State
+
+# Below this many people a collective figure could point at individuals.
+MILESTONE_MIN_COUNT = 5
+
+
+class CouncilStatus(models.TextChoices):
+    FORMING = "en_formacion", _("Being formed")
+    CONSTITUTED = "constituido", _("Constituted")
+    INACTIVE = "inactivo", _("Inactive")
+
+
+class CouncilIndexPage(Page):
+    """The directory at /consejos/: every state with its number of councils."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["councils.StatePage", "councils.ConstitutionGuidePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("council directory")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        counts = dict(
+            CouncilPage.objects.live()
+            .public()
+            .order_by()  # the page ordering would split the groups
+            .values_list("state")
+            .annotate(total=Count("pk"))
+            .values_list("state", "total")
+        )
+        states = list(
+            StatePage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("state")
+            .order_by("state__name")
+        )
+        for state_page in states:
+            state_page.council_count = counts.get(state_page.state_id, 0)
+        context["states"] = states
+        context["council_total"] = sum(counts.values())
+        context["guide"] = (
+            ConstitutionGuidePage.objects.live().public().child_of(self).first()
+        )
+        return context
+
+
+class StatePage(Page):
+    """A state's councils, by municipality. Its state coordination holds rights on
+    this page once, and so on every council below it."""
+
+    state = models.OneToOneField(
+        State,
+        verbose_name=_("state"),
+        on_delete=models.PROTECT,
+        related_name="page",
+    )
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+    # Provisioned the first time someone is given a state-level role here.
+    group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("coordination group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="state_pages",
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("state"), FieldPanel("intro")]
+    parent_page_types = ["councils.CouncilIndexPage"]
+    subpage_types = ["councils.CouncilPage"]
+
+    class Meta:
+        verbose_name = _("state page")
+
+    def councils(self):
+        return (
+            CouncilPage.objects.live()
+            .public()
+            .filter(state_id=self.state_id)
+            .select_related("municipality")
+            .order_by("municipality__name", "sector", "title")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.councils(), 50)
+        councils_page = paginator.get_page(request.GET.get("pagina"))
+        context["councils_page"] = councils_page
+        return context
+
+
+class CouncilPageForm(WagtailAdminPageForm):
+    """Checks in the admin what needs the parent page, which a new page lacks."""
+
+    def clean(self):
+        cleaned = super().clean()
+        municipality = cleaned.get("municipality")
+        parent = self.parent_page.specific if self.parent_page else None
+        if municipality and isinstance(parent, StatePage):
+            if municipality.state_id != parent.state_id:
+                self.add_error(
+                    "municipality",
+                    _("The municipality must be in %(state)s, the state of this page.")
+                    % {"state": parent.state.name},
+                )
+        return cleaned
+
+
+class CouncilPage(RoutablePageMixin, Page):
+    """A COCOCI's public page, edited and published by its own leaders only.
+
+    Creating one provisions its group, private collection and page permissions
+    (see ``councils.provisioning``); the member list is never shown here.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="councils",
+    )
+    sector = models.CharField(
+        _("sector"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "For councils that are not territorial (e.g. a trade or a university)."
+        ),
+    )
+    # The state of the parent page, kept on the row so scopes are one filter.
+    state = models.ForeignKey(
+        State,
+        verbose_name=_("state"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="councils",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=15,
+        choices=CouncilStatus.choices,
+        default=CouncilStatus.FORMING,
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    priority_axes = ParentalManyToManyField(
+        "courses.Axis",
+        verbose_name=_("priority axes"),
+        blank=True,
+        related_name="councils",
+    )
+    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    meeting_schedule = models.CharField(
+        _("meeting schedule"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: every other Saturday at 10:00."),
+    )
+    body = StreamField(CouncilStreamBlock(), verbose_name=_("description"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("leaders' group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="council_pages",
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("private collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("municipality"),
+                FieldPanel("sector"),
+                FieldPanel("status"),
+                FieldPanel("founded_on"),
+            ],
+            heading=_("Council"),
+        ),
+        FieldPanel("priority_axes", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldPanel("meeting_place"),
+                FieldPanel("meeting_schedule"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+            ],
+            heading=_("Meetings and contact"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("sector"),
+        index.SearchField("meeting_place"),
+        index.SearchField("body"),
+        index.RelatedFields("municipality", [index.SearchField("name")]),
+        index.FilterField("status"),
+    ]
+    api_fields = [
+        APIField("status"),
+        APIField("municipality_name"),
+        APIField("state_name"),
+        APIField("sector"),
+        APIField("founded_on"),
+        APIField("meeting_place"),
+        APIField("meeting_schedule"),
+        APIField("body"),
+    ]
+    parent_page_types = ["councils.StatePage"]
+    subpage_types = []
+    base_form_class = CouncilPageForm
+
+    class Meta:
+        verbose_name = _("council page")
+        verbose_name_plural = _("council pages")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def municipality_name(self):
+        return self.municipality.name if self.municipality_id else ""
+
+    @property
+    def state_name(self):
+        return self.state.name if self.state_id else ""
+
+    @property
+    def place_label(self):
+        return self.municipality_name or self.sector
+
+    def clean(self):
+        super().clean()
+        if not self.municipality_id and not self.sector.strip():
+            raise ValidationError(
+                {"municipality": _("Choose a municipality or write a sector.")}
+            )
+        state = self._parent_state()
+        if self.municipality_id and state and self.municipality.state_id != state.pk:
+            raise ValidationError(
+                {
+                    "municipality": _(
+                        "The municipality must be in %(state)s, the state of this page."
+                    )
+                    % {"state": state.name}
+                }
+            )
+        if council_name_taken(
+            self.title, self.municipality_id, self.sector, exclude=self.pk
+        ):
+            raise ValidationError(
+                {"title": _("There is already a council with this name there.")}
+            )
+
+    def _parent_state(self):
+        if self.state_id:
+            return self.state
+        parent = self.get_parent() if self.pk else getattr(self, "_parent", None)
+        if parent is None:
+            return None
+        parent = parent.specific
+        return parent.state if isinstance(parent, StatePage) else None
+
+    def save(self, *args, **kwargs):
+        """Keeps the denormalised state and, on creation, provisions the council's
+        group, collection and permissions in the same transaction."""
+        creating = self.pk is None
+        with transaction.atomic():
+            if self.state_id is None and not creating:
+                parent = self.get_parent().specific
+                if isinstance(parent, StatePage):
+                    self.state_id = parent.state_id
+            super().save(*args, **kwargs)
+            if self.state_id is None:
+                parent = self.get_parent().specific
+                if isinstance(parent, StatePage):
+                    self.state_id = parent.state_id
+                    CouncilPage.objects.filter(pk=self.pk).update(
+                        state_id=self.state_id
+                    )
+            if self.group_id is None:
+                from ..provisioning import council_provision
+
+                council_provision(self)
+
+    # Public page
+
+    def upcoming_public_meetings(self):
+        from .meetings import Meeting
+
+        return Meeting.objects.filter(
+            council=self, is_public=True, starts_at__gte=timezone.now()
+        ).order_by("starts_at")[:5]
+
+    def recommended_courses(self):
+        from courses.models import CoursePage
+
+        axes = self.priority_axes.all()
+        return (
+            CoursePage.objects.live()
+            .public()
+            .filter(Q(primary_axis__in=axes) | Q(other_axes__in=axes))
+            .select_related("primary_axis")
+            .distinct()
+            .order_by("primary_axis__number", "path")[:6]
+        )
+
+    def milestones(self):
+        """Collective achievements of the active members, never below 5 people."""
+        from courses.models import Enrollment
+
+        from .membership import Membership, MembershipStatus
+
+        members = Membership.objects.filter(
+            council=self, status=MembershipStatus.ACTIVE
+        ).values("user_id")
+        rows = (
+            Enrollment.objects.filter(
+                user_id__in=members, completed_at__isnull=False, course__live=True
+            )
+            .values("course__title")
+            .annotate(people=Count("user_id", distinct=True))
+            .filter(people__gte=MILESTONE_MIN_COUNT)
+            .order_by("-people", "course__title")[:6]
+        )
+        return [(row["course__title"], row["people"]) for row in rows]
+
+    def member_count(self):
+        """Active members, or None below the privacy threshold."""
+        from .membership import Membership, MembershipStatus
+
+        total = Membership.objects.filter(
+            council=self, status=MembershipStatus.ACTIVE
+        ).count()
+        return total if total >= MILESTONE_MIN_COUNT else None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from .membership import Membership
+
+        context.update(
+            meetings=self.upcoming_public_meetings(),
+            recommended=self.recommended_courses(),
+            milestones=self.milestones(),
+            member_count=self.member_count(),
+            axes=list(self.priority_axes.all()),
+        )
+        if request.user.is_authenticated:
+            context["my_membership"] = (
+                Membership.objects.filter(user=request.user, council=self)
+                .exclude(status__in=["rechazada"])
+                .order_by("-requested_at")
+                .first()
+            )
+        return context
+
+    @path("unirme/", name="join")
+    def join(self, request):
+        from django.contrib import messages
+        from django.contrib.auth.views import redirect_to_login
+
+        from ..services import CouncilError, membership_request
+
+        if request.method != "POST":
+            return redirect(self.url)
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url, settings.LOGIN_URL)
+        try:
+            membership_request(user=request.user, council=self)
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We sent your request to the council's leaders. You will see "
+                    "here when they accept it."
+                ),
+            )
+        return redirect(self.url)
+
+
+def council_name_taken(name, municipality_id, sector, exclude=None):
+    """Whether a council of this name exists in the municipality (or sector)."""
+    councils = CouncilPage.objects.filter(title__iexact=name.strip())
+    if municipality_id:
+        councils = councils.filter(municipality_id=municipality_id)
+    else:
+        councils = councils.filter(
+            municipality__isnull=True, sector__iexact=sector.strip()
+        )
+    if exclude:
+        councils = councils.exclude(pk=exclude)
+    return councils.exists()
+
+
+class ConstitutionGuidePage(RoutablePageMixin, Page):
+    """ "Cómo constituir un consejo": the procedure, and the request form for
+    signed-in members at ``solicitud/``."""
+
+    intro = models.CharField(_("lead"), max_length=300, blank=True)
+    body = StreamField(CouncilStreamBlock(), verbose_name=_("procedure"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["councils.CouncilIndexPage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("how to constitute a council")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            from .constitution import ConstitutionRequest
+
+            context["my_requests"] = ConstitutionRequest.objects.filter(
+                requester=request.user
+            ).select_related("state", "council")
+        return context
+
+    @path("solicitud/", name="request")
+    def request_form(self, request):
+        from ..views import constitution_request
+
+        return constitution_request(request, self)

@@ -1,0 +1,89 @@
+"""A member's council records, for their own data export and for deletion."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.registry import PersonalDataSection, register
+
+
+def export_memberships(user):
+    return [
+        {
+            "consejo": row.council.title,
+            "estado": row.status,
+            "solicitud": row.requested_at.isoformat(),
+            "ingreso": row.joined_on.isoformat() if row.joined_on else None,
+            "baja": row.left_on.isoformat() if row.left_on else None,
+        }
+        for row in user.memberships.select_related("council").order_by("requested_at")
+    ]
+
+
+def erase_memberships(user):
+    from .models import MembershipStatus
+
+    user.memberships.filter(
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
+    ).update(status=MembershipStatus.LEFT, left_on=timezone.localdate())
+
+
+def export_attendance(user):
+    return [
+        {
+            "reunion": str(row.meeting),
+            "consejo": row.meeting.council.title,
+            "fecha": row.meeting.starts_at.isoformat(),
+        }
+        for row in user.attendances.select_related("meeting__council").order_by(
+            "meeting__starts_at"
+        )
+    ]
+
+
+def export_roles(user):
+    return [
+        {
+            "cargo": row.role.name,
+            "ambito": row.scope_label,
+            "desde": row.started_on.isoformat(),
+            "hasta": row.ended_on.isoformat() if row.ended_on else None,
+        }
+        for row in user.role_assignments.select_related(
+            "role", "council", "state"
+        ).order_by("started_on")
+    ]
+
+
+def erase_roles(user):
+    """A deleted account holds no office from today on."""
+    today = timezone.localdate()
+    for assignment in user.role_assignments.active():
+        assignment.ended_on = max(today, assignment.started_on)
+        assignment.save(update_fields=["ended_on"])
+
+
+def export_requests(user):
+    return [
+        {
+            "consejo_propuesto": row.proposed_name,
+            "estado": row.state.name,
+            "situacion": row.status,
+            "enviada": row.created_at.isoformat(),
+        }
+        for row in user.constitution_requests.select_related("state")
+    ]
+
+
+def connect():
+    register(
+        PersonalDataSection(
+            "consejos", _("Council memberships"), export_memberships, erase_memberships
+        )
+    )
+    register(PersonalDataSection("asistencias", _("Attendance"), export_attendance))
+    register(PersonalDataSection("cargos", _("Roles held"), export_roles, erase_roles))
+    register(
+        PersonalDataSection(
+            "constituciones", _("Council constitution requests"), export_requests
+        )
+    )

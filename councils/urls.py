@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import admin_views
+
+app_name = "councils"
+
+urlpatterns = [
+    path(
+        "<int:request_id>/acta/",
+        admin_views.constitution_acta,
+        name="constitution_acta",
+    ),
+]

@@ -1,0 +1,674 @@
+"""Constituting a council: a promoting team sends its request with the acta of the
+constitutive assembly, and the state's coordination approves or rejects it.
+
+Approval creates, in one go, the council's draft page, its group and private
+collection, the constitutive assembly with its acta, the founders' memberships
+and their elected offices.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.models import Collection
+
+from councils.factories import make_council, make_person, municipality, state_page
+from councils.models import (
+    ConstitutionRequest,
+    CouncilPage,
+    LeadershipRole,
+    Meeting,
+    MeetingKind,
+    Membership,
+    RoleAssignment,
+    State,
+)
+from courses.models import Axis
+from members.models import AccessLog
+from tests.councils.helpers import signed_in
+from tests.councils.helpers import spanish as spanish_text
+from tests.courses.conftest import contentstate, page_form_data, stream_form_data
+
+pytestmark = pytest.mark.django_db
+
+Document = get_document_model()
+GUIDE_URL = "/consejos/como-constituir-un-consejo/"
+FORM_URL = f"{GUIDE_URL}solicitud/"
+PROPOSED_NAME = "Consejo Comunitario Colonia Ferrocarril"
+ACTA_BYTES = b"%PDF-1.4\n% Acta de la asamblea constitutiva, con firmas.\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Public and private uploads in folders of this test only."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def spanish(message, **params):
+    """The Spanish text the site shows for an English source message, escaped."""
+    translated = spanish_text(message)
+    return escape(translated % params if params else translated)
+
+
+@pytest.fixture
+def guadalajara(db):
+    return municipality("14", "039", "Guadalajara")
+
+
+@pytest.fixture
+def requester(db):
+    return make_person(
+        "promotora", first_name="Alma", last_name="Reyes", email="alma@example.org"
+    )
+
+
+@pytest.fixture
+def coordinator_elect(db):
+    return make_person("coordinadora", first_name="Carmen", last_name="Ibarra")
+
+
+@pytest.fixture
+def secretary_elect(db):
+    return make_person("secretario", first_name="Tomás", last_name="Luna")
+
+
+@pytest.fixture
+def jalisco_coordinator(db):
+    from councils.factories import assign
+
+    person = make_person("coord.jalisco", first_name="Juana")
+    assign(person, "coordinador-estatal", state="14")
+    return person
+
+
+@pytest.fixture
+def cdmx_coordinator(db):
+    from councils.factories import assign
+
+    person = make_person("coord.cdmx", first_name="Diana")
+    assign(person, "coordinador-estatal", state="09")
+    return person
+
+
+def pdf_upload(name="acta.pdf", data=ACTA_BYTES):
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def role_pk(slug):
+    return str(LeadershipRole.objects.get(slug=slug).pk)
+
+
+def founder_rows(coordinator, secretary, requester):
+    """Five founders: three with accounts (two elected to lead), two without."""
+    return [
+        {"username": coordinator.username, "role": role_pk("coordinador-de-consejo")},
+        {"username": secretary.username, "role": role_pk("secretario-de-actas")},
+        {"username": requester.username, "role": role_pk("promotor-comunitario")},
+        {"full_name": "Guadalupe Torres", "phone": "3311223344"},
+        {"full_name": "Ramiro Salas", "phone": "", "role": role_pk("integrante")},
+    ]
+
+
+def request_form_data(founders, *, acta=None, **fields):
+    """The multipart data the request form posts, with one row per founder."""
+    data = {
+        "proposed_name": PROPOSED_NAME,
+        "state": str(State.objects.get(code="14").pk),
+        "municipality": str(municipality("14", "039", "Guadalajara").pk),
+        "sector": "",
+        "assembly_on": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
+        "assembly_place": "Cancha de la colonia Ferrocarril",
+        "acta": acta or pdf_upload(),
+        "fundadores-TOTAL_FORMS": str(len(founders) + 1),
+        "fundadores-INITIAL_FORMS": "0",
+        "fundadores-MIN_NUM_FORMS": "0",
+        "fundadores-MAX_NUM_FORMS": "40",
+    }
+    for number, founder in enumerate([*founders, {}]):  # plus one blank row
+        for name in ("full_name", "phone", "username", "role"):
+            data[f"fundadores-{number}-{name}"] = founder.get(name, "")
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def valid_data(guadalajara, requester, coordinator_elect, secretary_elect):
+    return request_form_data(
+        founder_rows(coordinator_elect, secretary_elect, requester)
+    )
+
+
+@pytest.fixture
+def pending(requester, valid_data):
+    """A request sent through the public form, as the requester would."""
+    response = signed_in(requester).post(FORM_URL, valid_data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return ConstitutionRequest.objects.get()
+
+
+def detail_url(constitution):
+    return f"/admin/constituciones/{constitution.pk}/"
+
+
+def acta_url(constitution):
+    return f"/consejos/solicitudes/{constitution.pk}/acta/"
+
+
+def body_of(response):
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def assert_refused(response, hidden_text=None):
+    """The admin turns PermissionDenied into a redirect (dashboard or sign-in)."""
+    assert response.status_code in (302, 403), response.status_code
+    if hidden_text:
+        assert hidden_text not in response.content.decode()
+
+
+def world_counts():
+    """Everything an approval creates, to prove a refused one created nothing."""
+    return {
+        "councils": CouncilPage.objects.count(),
+        "groups": Group.objects.count(),
+        "collections": Collection.objects.count(),
+        "memberships": Membership.objects.count(),
+        "roles": RoleAssignment.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "documents": Document.objects.count(),
+    }
+
+
+# Sending a request
+
+
+def test_a_signed_in_member_gets_the_request_form(requester):
+    response = signed_in(requester).get(FORM_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="proposed_name"' in html
+    assert 'name="fundadores-TOTAL_FORMS"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in():
+    response = Client().get(FORM_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cuenta/entrar/")
+    assert "solicitud" in response["Location"]
+    assert ConstitutionRequest.objects.count() == 0
+
+
+def test_a_valid_request_is_stored_pending_with_its_founders(
+    requester, coordinator_elect, valid_data
+):
+    client = signed_in(requester)
+
+    response = client.post(FORM_URL, valid_data)
+
+    assert response.status_code == 302
+    assert response["Location"] == GUIDE_URL
+    constitution = ConstitutionRequest.objects.get()
+    assert constitution.status == "pendiente"
+    assert constitution.requester == requester
+    assert constitution.proposed_name == PROPOSED_NAME
+    assert constitution.municipality.name == "Guadalajara"
+    founders = list(constitution.founders.select_related("user", "role"))
+    assert len(founders) == 5
+    assert founders[0].user == coordinator_elect
+    assert founders[0].full_name == "Carmen Ibarra"
+    assert founders[0].role.slug == "coordinador-de-consejo"
+    assert [founder.full_name for founder in founders[3:]] == [
+        "Guadalupe Torres",
+        "Ramiro Salas",
+    ]
+    with constitution.acta.open("rb") as acta:
+        assert acta.read() == ACTA_BYTES
+    # Nothing exists yet but the request.
+    assert not CouncilPage.objects.filter(title=PROPOSED_NAME).exists()
+
+    guide = client.get(GUIDE_URL).content.decode()
+    assert PROPOSED_NAME in guide
+    assert constitution.get_status_display() in guide
+    assert spanish("Pending") in guide
+
+
+def test_the_requester_downloads_their_own_acta_without_an_access_log(
+    requester, pending
+):
+    response = signed_in(requester).get(acta_url(pending))
+
+    assert response.status_code == 200
+    assert body_of(response) == ACTA_BYTES
+    assert AccessLog.objects.count() == 0
+
+
+# Bad input changes nothing
+
+
+def png_with_garbage():
+    return b"\x89PNG\r\n\x1a\n" + b"\x00garbage, not an image" * 10
+
+
+def real_png():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def without_leading_account(rows):
+    rows = [dict(row) for row in rows]
+    rows[0]["role"] = role_pk("integrante")  # the coordinator has no office now
+    rows[1]["role"] = role_pk("integrante")
+    rows[3]["role"] = role_pk("coordinador-de-consejo")  # elected, no account
+    return rows
+
+
+BAD_INPUTS = {
+    "too_few_founders": (
+        lambda rows, data: request_form_data(rows[:4]),
+        ("Name at least %(minimum)s founding members.", {"minimum": 5}),
+    ),
+    "acta_is_text": (
+        lambda rows, data: (
+            data
+            | {"acta": SimpleUploadedFile("acta.txt", b"Acta en texto", "text/plain")}
+        ),
+        ("The acta must be a PDF or a photo (JPG or PNG).", {}),
+    ),
+    "exe_renamed_pdf": (
+        lambda rows, data: (
+            data | {"acta": pdf_upload("acta.pdf", b"MZ\x90\x00\x03\x00\x00\x00" * 20)}
+        ),
+        ("This file is not a valid PDF.", {}),
+    ),
+    "png_with_garbage": (
+        lambda rows, data: (
+            data
+            | {"acta": SimpleUploadedFile("acta.png", png_with_garbage(), "image/png")}
+        ),
+        ("This file is not a valid image.", {}),
+    ),
+    "municipality_of_another_state": (
+        lambda rows, data: data | {"state": str(State.objects.get(code="09").pk)},
+        ("That municipality is not in the chosen state.", {}),
+    ),
+    "unknown_username": (
+        lambda rows, data: request_form_data([*rows, {"username": "nadie"}]),
+        ("There is no account with this username.", {}),
+    ),
+    "same_person_twice": (
+        lambda rows, data: request_form_data(
+            [*rows, {"username": rows[1]["username"]}]
+        ),
+        ("A person appears twice among the founders.", {}),
+    ),
+    "no_leader_with_account": (
+        lambda rows, data: request_form_data(without_leading_account(rows)),
+        (
+            "At least one person elected to coordinate the council must have an "
+            "account here, so that someone can edit its page.",
+            {},
+        ),
+    ),
+    "assembly_in_the_future": (
+        lambda rows, data: (
+            data
+            | {
+                "assembly_on": (
+                    timezone.localdate() + datetime.timedelta(days=3)
+                ).isoformat()
+            }
+        ),
+        ("The constitutive assembly must already have taken place.", {}),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_changes_nothing_and_says_why_in_spanish(
+    case, requester, coordinator_elect, secretary_elect, guadalajara
+):
+    change, (message, params) = BAD_INPUTS[case]
+    rows = founder_rows(coordinator_elect, secretary_elect, requester)
+    data = change(rows, request_form_data(rows))
+
+    response = signed_in(requester).post(FORM_URL, data)
+
+    assert response.status_code == 400
+    assert ConstitutionRequest.objects.count() == 0
+    assert spanish(message, **params) in response.content.decode()
+
+
+def test_a_too_large_acta_is_refused(settings, requester, valid_data):
+    settings.COUNCIL_ACTA_MAX_SIZE = 64
+    valid_data["acta"] = pdf_upload(data=b"%PDF-1.4\n" + b"0" * 200)
+
+    response = signed_in(requester).post(FORM_URL, valid_data)
+
+    assert response.status_code == 400
+    assert ConstitutionRequest.objects.count() == 0
+    limit = filesizeformat(64)
+    html = response.content.decode()
+    assert spanish("The acta is too large: the limit is %(limit)s.", limit=limit) in (
+        html
+    )
+
+
+def test_a_real_photo_of_the_acta_is_accepted(requester, valid_data):
+    valid_data["acta"] = SimpleUploadedFile("acta.png", real_png(), "image/png")
+
+    response = signed_in(requester).post(FORM_URL, valid_data)
+
+    assert response.status_code == 302
+    assert ConstitutionRequest.objects.count() == 1
+
+
+def test_a_council_name_taken_in_the_municipality_is_refused(
+    requester, valid_data, guadalajara
+):
+    make_council(
+        PROPOSED_NAME.upper(), municipality_code="039", municipality_name="Guadalajara"
+    )
+
+    response = signed_in(requester).post(FORM_URL, valid_data)
+
+    assert response.status_code == 400
+    assert ConstitutionRequest.objects.count() == 0
+    assert spanish("There is already a council with this name there.") in (
+        response.content.decode()
+    )
+
+
+# The state's coordination decides
+
+
+def test_state_coordinator_sees_and_downloads_a_pending_request(
+    pending, jalisco_coordinator
+):
+    client = signed_in(jalisco_coordinator)
+
+    listing = client.get("/admin/constituciones/")
+    assert listing.status_code == 200
+    assert PROPOSED_NAME in listing.content.decode()
+    detail = client.get(detail_url(pending))
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert "Carmen Ibarra" in html and "Guadalupe Torres" in html
+    assert acta_url(pending) in html
+
+    response = client.get(acta_url(pending))
+
+    assert response.status_code == 200
+    assert body_of(response) == ACTA_BYTES
+    log = AccessLog.objects.get()
+    assert log.actor == jalisco_coordinator
+    assert log.scope == f"constitucion:{pending.pk}"
+
+
+def council_publish_data(council, paragraph):
+    data = page_form_data(
+        council.title,
+        council.slug,
+        municipality=str(council.municipality_id),
+        sector="",
+        status=council.status,
+        founded_on=council.founded_on.isoformat(),
+        priority_axes=[str(Axis.objects.order_by("number").first().pk)],
+        meeting_place=council.meeting_place,
+        meeting_schedule="Domingos a las 11:00",
+        contact_email="",
+        contact_phone="",
+    )
+    data.update(
+        stream_form_data(
+            "body",
+            [("heading", "Nuestro consejo"), ("paragraph", contentstate(paragraph))],
+        )
+    )
+    data["action-publish"] = "action-publish"
+    return data
+
+
+def test_approval_creates_the_council_and_its_leaders_publish_it(
+    pending,
+    jalisco_coordinator,
+    requester,
+    coordinator_elect,
+    secretary_elect,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = signed_in(jalisco_coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(detail_url(pending), {"action": "aprobar"})
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(pending)
+    pending.refresh_from_db()
+    assert pending.status == "aprobada"
+    assert pending.decided_by == jalisco_coordinator
+
+    # The council: a draft under Jalisco, constituted, provisioned.
+    council = CouncilPage.objects.get(title=PROPOSED_NAME)
+    assert pending.council_id == council.pk
+    assert council.get_parent().pk == state_page("14").pk
+    assert not council.live
+    assert council.status == "constituido"
+    assert council.founded_on == pending.assembly_on
+    assert council.group is not None and council.collection is not None
+
+    # The founders with accounts are its members; the others have none.
+    members = Membership.objects.filter(council=council, status="activa")
+    assert set(members.values_list("user__username", flat=True)) == {
+        "coordinadora",
+        "secretario",
+        "promotora",
+    }
+
+    # The elected coordinator's office, endorsed by the closed constitutive
+    # assembly whose acta is a private document of the council.
+    office = RoleAssignment.objects.get(
+        user=coordinator_elect, role__slug="coordinador-de-consejo"
+    )
+    assert office.council_id == council.pk
+    assembly = office.endorsing_meeting
+    assert assembly.kind == MeetingKind.CONSTITUTIVE
+    assert assembly.council_id == council.pk
+    assert assembly.is_closed
+    assert assembly.acta.collection_id == council.collection_id
+    with assembly.acta.file.open("rb") as acta:
+        assert acta.read() == ACTA_BYTES
+    assert set(assembly.attendances.values_list("user__username", flat=True)) == {
+        "coordinadora",
+        "secretario",
+        "promotora",
+    }
+    assert RoleAssignment.objects.get(user=secretary_elect).council_id == council.pk
+    # A non-leading office is recorded but leads nothing.
+    assert RoleAssignment.objects.get(user=requester).role.slug == (
+        "promotor-comunitario"
+    )
+    assert coordinator_elect.groups.filter(pk=council.group_id).exists()
+    assert not requester.groups.filter(pk=council.group_id).exists()
+    # The acta is private: its leaders read it, an anonymous visitor does not.
+    document_url = assembly.acta.url
+    assert body_of(signed_in(coordinator_elect).get(document_url)) == ACTA_BYTES
+    assert ACTA_BYTES not in body_of(Client().get(document_url))
+
+    # The requester heard about it once the approval was committed.
+    assert callbacks
+    assert [mail.to for mail in mailoutbox] == [["alma@example.org"]]
+    assert PROPOSED_NAME in mailoutbox[0].subject + mailoutbox[0].body
+
+    # The coordinator elect completes and publishes the page.
+    leader = signed_in(coordinator_elect)
+    assert leader.get(f"/admin/pages/{council.pk}/edit/").status_code == 200
+    response = leader.post(
+        f"/admin/pages/{council.pk}/edit/",
+        council_publish_data(council, "Nos organizamos para recuperar la cancha."),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    council.refresh_from_db()
+    assert council.live
+    public = Client().get(council.url)
+    assert public.status_code == 200
+    assert "Nos organizamos para recuperar la cancha." in public.content.decode()
+
+    # The requester's guide page shows the decision.
+    guide = signed_in(requester).get(GUIDE_URL).content.decode()
+    assert spanish("Approved") in guide
+
+
+def test_a_second_approval_creates_no_second_council(pending, jalisco_coordinator):
+    client = signed_in(jalisco_coordinator)
+    client.post(detail_url(pending), {"action": "aprobar"})
+    counts = world_counts()
+
+    response = client.post(detail_url(pending), {"action": "aprobar"}, follow=True)
+
+    assert CouncilPage.objects.filter(title=PROPOSED_NAME).count() == 1
+    assert world_counts() == counts
+    assert spanish("This request was already decided.") in response.content.decode()
+
+
+def test_approval_is_refused_when_the_name_was_taken_meanwhile(
+    pending, jalisco_coordinator
+):
+    make_council(PROPOSED_NAME, municipality_code="039")
+    counts = world_counts()
+
+    response = signed_in(jalisco_coordinator).post(
+        detail_url(pending), {"action": "aprobar"}
+    )
+
+    assert response.status_code == 200
+    assert (
+        spanish(
+            "There is already a council called «%(name)s» there.", name=PROPOSED_NAME
+        )
+        in response.content.decode()
+    )
+    assert world_counts() == counts
+    assert CouncilPage.objects.filter(title__iexact=PROPOSED_NAME).count() == 1
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
+    assert pending.council is None
+    assert not Membership.objects.filter(user__username="coordinadora").exists()
+
+
+def test_the_same_name_in_another_municipality_gets_its_own_address(
+    pending, jalisco_coordinator
+):
+    other = make_council(
+        PROPOSED_NAME, municipality_code="120", municipality_name="Zapopan"
+    )
+
+    response = signed_in(jalisco_coordinator).post(
+        detail_url(pending), {"action": "aprobar"}
+    )
+
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "aprobada"
+    assert pending.council.pk != other.pk
+    assert pending.council.slug == f"{other.slug}-2"
+    assert pending.council.municipality.name == "Guadalajara"
+
+
+def test_rejecting_needs_a_reason(pending, jalisco_coordinator):
+    response = signed_in(jalisco_coordinator).post(
+        detail_url(pending), {"action": "rechazar", "reason": "  "}
+    )
+
+    assert response.status_code == 200
+    assert spanish("Write the reason for rejecting the request.") in (
+        response.content.decode()
+    )
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
+    assert pending.decided_by is None
+
+
+def test_a_rejection_with_its_reason_reaches_the_requester(
+    pending,
+    jalisco_coordinator,
+    requester,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    reason = "El acta no tiene las firmas de las personas presentes."
+    counts = world_counts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(jalisco_coordinator).post(
+            detail_url(pending), {"action": "rechazar", "reason": reason}
+        )
+
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "rechazada"
+    assert pending.decision_reason == reason
+    assert world_counts() == counts
+    guide = signed_in(requester).get(GUIDE_URL).content.decode()
+    assert PROPOSED_NAME in guide
+    assert spanish("Rejected") in guide
+    assert reason in guide
+    assert [mail.to for mail in mailoutbox] == [["alma@example.org"]]
+    assert reason in mailoutbox[0].body
+
+
+# Nobody else decides, or reads the acta
+
+
+def test_another_states_coordinator_cannot_see_or_decide_the_request(
+    pending, cdmx_coordinator
+):
+    client = signed_in(cdmx_coordinator)
+
+    listing = client.get("/admin/constituciones/")
+    assert listing.status_code == 200
+    assert PROPOSED_NAME not in listing.content.decode()
+    assert_refused(client.get(detail_url(pending)), "Carmen Ibarra")
+    counts = world_counts()
+    for action in ("aprobar", "rechazar"):
+        response = client.post(
+            detail_url(pending), {"action": action, "reason": "No me corresponde."}
+        )
+        assert_refused(response)
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
+    assert world_counts() == counts
+    assert client.get(acta_url(pending)).status_code == 404
+
+
+def test_a_plain_member_cannot_open_the_constitution_requests(
+    pending, coordinator_elect
+):
+    client = signed_in(coordinator_elect)  # a founder, but not a coordinator
+
+    assert_refused(client.get("/admin/constituciones/"), PROPOSED_NAME)
+    assert_refused(client.get(detail_url(pending)), PROPOSED_NAME)
+
+
+def test_a_stranger_cannot_download_the_acta(pending):
+    stranger = make_person("curiosa")
+
+    for client in (signed_in(stranger), Client()):
+        response = client.get(acta_url(pending))
+        assert response.status_code == 404
+        assert ACTA_BYTES not in body_of(response)
+    assert AccessLog.objects.count() == 0
