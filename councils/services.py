@@ -76,7 +76,7 @@ def _activate(membership, actor):
     """Make ``membership`` the person's one active council; an earlier active
     membership ends (a transfer keeps it as history)."""
     today = timezone.localdate()
-    Membership.objects.select_for_update().filter(
+    Membership.objects.filter(
         user_id=membership.user_id, status=MembershipStatus.ACTIVE
     ).exclude(pk=membership.pk).update(status=MembershipStatus.LEFT, left_on=today)
     membership.status = MembershipStatus.ACTIVE
@@ -458,7 +458,9 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
     accounts and their elected positions.
     """
     request = (
-        ConstitutionRequest.objects.select_for_update()
+        # Lock the request row only: PostgreSQL cannot lock the nullable side
+        # of the outer join to the municipality.
+        ConstitutionRequest.objects.select_for_update(of=("self",))
         .select_related("state", "municipality")
         .filter(pk=request_id)
         .first()
