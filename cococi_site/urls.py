@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("buscar/", home_views.search, name="search"),
     path("cuenta/", include("members.urls")),
+    path("mi-formacion/acompanamiento/", include("councils.mentor_urls")),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
     path("consejos/solicitudes/", include("councils.urls")),

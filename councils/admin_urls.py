@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import admin_views as views
+from .dashboard_views import cadre_dashboard
 
 app_name = "councils_admin"
 
@@ -52,6 +53,22 @@ urlpatterns = [
         views.meeting_close,
         name="meeting_close",
     ),
+    path(
+        "mi-consejo/<int:council_id>/acompanamiento/",
+        views.mentorships,
+        name="mentorships",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/cargos/nuevo/",
+        views.role_endorse,
+        name="role_endorse",
+    ),
+    path(
+        "mi-consejo/<int:council_id>/resumen-semanal/",
+        views.digest_toggle,
+        name="digest_toggle",
+    ),
+    path("formacion-de-cuadros/", cadre_dashboard, name="cadre_dashboard"),
     path("constituciones/", views.constitution_list, name="constitutions"),
     path(
         "constituciones/<int:request_id>/",

@@ -225,7 +225,56 @@ def load_demo_councils():
     if not Membership.objects.filter(user=waiting).exists():
         Membership.objects.create(user=waiting, council=santa_cecilia)
     _demo_constitution_request()
+    _demo_pathway(santa_cecilia, coordinator, member)
     return created
+
+
+def _demo_pathway(council, coordinator, member):
+    """The introductory course as the first step of the pathway, a mentor for
+    the demo member, a closed assembly that can endorse offices, and who is
+    ready for their next role today."""
+    from .cadres import ready_members_detect
+    from .models import Mentorship, RequirementKind, RoleRequirement
+    from .services import acta_store
+
+    intro = CoursePage.objects.live().order_by("path").first()
+    promoter = LeadershipRole.objects.get(slug="promotor-comunitario")
+    if intro and not promoter.requirements.filter(kind=RequirementKind.COURSE).exists():
+        RoleRequirement.objects.create(
+            role=promoter, kind=RequirementKind.COURSE, course=intro, sort_order=0
+        )
+    if coordinator and member and not Mentorship.objects.filter(mentee=member).exists():
+        Mentorship.objects.create(
+            council=council, mentor=coordinator, mentee=member, created_by=coordinator
+        )
+    if (
+        coordinator
+        and not council.meetings.filter(kind=MeetingKind.ORDINARY)
+        .exclude(closed_at=None)
+        .exists()
+    ):
+        present = list(council.memberships.filter(status="activa").values("user_id"))
+        assembly = Meeting.objects.create(
+            council=council,
+            kind=MeetingKind.ORDINARY,
+            title="Asamblea ordinaria de octubre",
+            starts_at=timezone.now() - timedelta(days=35),
+            place=council.meeting_place,
+            agreements="Se eligió a la comisión del agua.",
+            created_by=coordinator,
+            acta=acta_store(
+                council=council,
+                uploaded=ContentFile(DEMO_ACTA, name="acta-octubre.pdf"),
+                title="Acta: asamblea ordinaria de octubre",
+            ),
+        )
+        Attendance.objects.bulk_create(
+            Attendance(meeting=assembly, user_id=row["user_id"]) for row in present
+        )
+        assembly.closed_at = timezone.now() - timedelta(days=35)
+        assembly.closed_by = coordinator
+        assembly.save(update_fields=["closed_at", "closed_by"])
+    ready_members_detect()
 
 
 def _demo_meetings(council, coordinator, people):

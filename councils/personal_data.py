@@ -74,6 +74,47 @@ def export_requests(user):
     ]
 
 
+def export_mentoring(user):
+    """Who accompanies the person (and the notes about them), whom they
+    accompany, and the sign-offs they received."""
+    from .models import MentorNote, Mentorship, MentorSignOff
+
+    received = Mentorship.objects.filter(mentee=user).select_related("mentor")
+    given = Mentorship.objects.filter(mentor=user).select_related("mentee")
+    return {
+        "me_acompanan": [
+            {
+                "acompanante": str(row.mentor),
+                "desde": row.started_on.isoformat(),
+                "hasta": row.ended_on.isoformat() if row.ended_on else None,
+            }
+            for row in received
+        ],
+        "notas_sobre_mi": [
+            {"fecha": note.met_on.isoformat(), "nota": note.text}
+            for note in MentorNote.objects.filter(mentorship__mentee=user)
+        ],
+        "acompano_a": [
+            {"integrante": str(row.mentee), "desde": row.started_on.isoformat()}
+            for row in given
+        ],
+        "avales": [
+            {"cargo": row.role.name, "fecha": row.signed_at.isoformat()}
+            for row in MentorSignOff.objects.filter(mentee=user).select_related("role")
+        ],
+    }
+
+
+def erase_mentoring(user):
+    """No one accompanies a deleted account, and the notes about them go."""
+    from .models import MentorNote, Mentorship
+
+    today = timezone.localdate()
+    MentorNote.objects.filter(mentorship__mentee=user).delete()
+    Mentorship.objects.active().filter(mentee=user).update(ended_on=today)
+    Mentorship.objects.active().filter(mentor=user).update(ended_on=today)
+
+
 def connect():
     register(
         PersonalDataSection(
@@ -82,6 +123,11 @@ def connect():
     )
     register(PersonalDataSection("asistencias", _("Attendance"), export_attendance))
     register(PersonalDataSection("cargos", _("Roles held"), export_roles, erase_roles))
+    register(
+        PersonalDataSection(
+            "acompanamiento", _("Mentoring"), export_mentoring, erase_mentoring
+        )
+    )
     register(
         PersonalDataSection(
             "constituciones", _("Council constitution requests"), export_requests

@@ -93,3 +93,21 @@ def sync_ended_role_assignments():
     for user in users:
         user_groups_sync(user)
     return len(users)
+
+
+@shared_task(**RETRY)
+def detect_ready_members():
+    """Daily: record who became ready for their next role."""
+    from .cadres import ready_members_detect
+
+    return ready_members_detect()
+
+
+@shared_task(**RETRY)
+def send_weekly_digests():
+    """Weekly: each council leader's digest (new members, completions, members
+    ready for their next role, members inactive for 30 days)."""
+    from .cadres import digests_send, ready_members_detect
+
+    ready_members_detect()
+    return digests_send()

@@ -4,11 +4,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
+from .forms import LeadershipRoleForm
 from .models import CouncilPage, LeadershipRole, RoleAssignment, StatePage
 from .scopes import leader_scope
 
@@ -37,6 +39,16 @@ def my_council_menu_item():
 
 
 @hooks.register("register_admin_menu_item")
+def cadre_dashboard_menu_item():
+    return LeaderMenuItem(
+        _("Formación de cuadros"),
+        reverse("councils_admin:cadre_dashboard"),
+        icon_name="doc-full",
+        order=155,
+    )
+
+
+@hooks.register("register_admin_menu_item")
 def constitutions_menu_item():
     return CoordinationMenuItem(
         _("Constitution requests"),
@@ -54,8 +66,10 @@ class LeadershipRoleViewSet(SnippetViewSet):
     menu_label = _("Leadership roles")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["name", "scope_level", "grants_editing"]
+    list_display = ["name", "scope_level", "grants_editing", "in_pathway"]
     ordering = ["sort_order", "name"]
+    # The form refuses requirement cycles (A needs B needs A).
+    edit_handler = ObjectList(LeadershipRole.panels, base_form_class=LeadershipRoleForm)
 
 
 register_snippet(LeadershipRoleViewSet)

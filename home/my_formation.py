@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
-from councils.models import Membership, MembershipStatus, RoleAssignment
+from councils.models import Membership, MembershipStatus, Mentorship, RoleAssignment
+from councils.readiness import member_readiness
 from courses.models import Axis, Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
 
@@ -75,6 +76,7 @@ def my_formation(request):
         .filter(user=user)
         .select_related("role", "council", "state")
     )
+    route = member_readiness(user)
     return render(
         request,
         "home/my_formation.html",
@@ -92,6 +94,8 @@ def my_formation(request):
                 m.council for m in memberships if m.status == MembershipStatus.PENDING
             ],
             "roles": roles,
+            "route": route,
+            "mentors": Mentorship.objects.active().filter(mentor=user).exists(),
             # The active roles are at hand: no need for a scope query.
             "leads": user.is_superuser or any(a.role.grants_editing for a in roles),
         },

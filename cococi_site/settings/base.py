@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "courses",
     "councils",
     "home",
+    # Only management commands (bench_data, bench_cadres): see bench/README.md.
+    "bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -194,6 +197,14 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "home.tasks.record_worker_heartbeat",
         "schedule": 60.0,
+    },
+    "ready-members": {
+        "task": "councils.tasks.detect_ready_members",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "weekly-digests": {
+        "task": "councils.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="monday", hour=8, minute=0),
     },
     "role-assignments-sync": {
         "task": "councils.tasks.sync_ended_role_assignments",

@@ -1,3 +1,13 @@
+from .cadres import (
+    DigestDelivery,
+    DigestOptOut,
+    MentorNote,
+    Mentorship,
+    MentorSignOff,
+    ReadyEvent,
+    RequirementKind,
+    RoleRequirement,
+)
 from .constitution import (
     ConstitutionFounder,
     ConstitutionRequest,
@@ -19,6 +29,14 @@ from .roles import LeadershipRole, RoleAssignment, ScopeLevel
 from .territory import Municipality, State
 
 __all__ = [
+    "DigestDelivery",
+    "DigestOptOut",
+    "MentorNote",
+    "MentorSignOff",
+    "Mentorship",
+    "ReadyEvent",
+    "RequirementKind",
+    "RoleRequirement",
     "MILESTONE_MIN_COUNT",
     "Attendance",
     "ConstitutionFounder",

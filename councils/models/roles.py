@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 
 
 class ScopeLevel(models.TextChoices):
@@ -35,6 +35,14 @@ class LeadershipRole(ClusterableModel):
         ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    in_pathway = models.BooleanField(
+        _("step of the formation pathway"),
+        default=False,
+        help_text=_(
+            "Pathway roles follow one another by their order: a member's next "
+            "role is the next pathway role after the highest one they hold."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
 
     panels = [
@@ -43,7 +51,9 @@ class LeadershipRole(ClusterableModel):
         FieldPanel("scope_level"),
         FieldPanel("grants_editing"),
         FieldPanel("sort_order"),
+        FieldPanel("in_pathway"),
         FieldPanel("description"),
+        InlinePanel("requirements", heading=_("Requirements"), label=_("Requirement")),
     ]
 
     class Meta:

@@ -180,7 +180,7 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # number of queries as a member with one enrolment and one completion.
 
 # Measured for the small member: session, user, then the page's own queries.
-MY_FORMATION_QUERIES = 16  # + active council memberships, active roles
+MY_FORMATION_QUERIES = 27  # + council, roles, mentor link, the route: pathway (2), facts (8)
 LESSON_PAGE_QUERIES = 20
 COURSE_PAGE_QUERIES = 21
 CATALOGUE_QUERIES = 19

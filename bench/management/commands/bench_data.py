@@ -1,0 +1,105 @@
+"""``manage.py bench_data``: builds the benchmark data set of the Formación de
+cuadros dashboard on PostgreSQL (see ``bench.generator`` and ``bench.sizes``)."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench.generator import BenchDataGenerator, bench_data_exists, delete_bench_data
+from bench.sizes import (
+    DEFAULT_COUNCILS,
+    DEFAULT_COURSES,
+    DEFAULT_LESSONS,
+    DEFAULT_MEMBERS,
+    Sizes,
+)
+from bench.stats import dataset_counts
+
+
+def refuse_production():
+    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    if "production" in module:
+        raise CommandError(
+            f"Refusing to run under production settings ({module}): benchmark "
+            "data is for a throw-away database."
+        )
+
+
+class Command(BaseCommand):
+    help = (
+        "Builds a realistic benchmark data set (members, councils, courses, study "
+        "circles, completions, offices) marked with the prefix 'bench-'. Needs "
+        "PostgreSQL unless --allow-sqlite is given for a tiny smoke run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
+        parser.add_argument("--councils", type=int, default=DEFAULT_COUNCILS)
+        parser.add_argument("--courses", type=int, default=DEFAULT_COURSES)
+        parser.add_argument(
+            "--lessons",
+            type=int,
+            default=DEFAULT_LESSONS,
+            help="Lessons per course.",
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the previous benchmark data first.",
+        )
+        parser.add_argument(
+            "--allow-sqlite",
+            action="store_true",
+            help="Allow a database other than PostgreSQL (small smoke runs only).",
+        )
+
+    def handle(self, *args, **options):
+        refuse_production()
+        if connection.vendor != "postgresql" and not options["allow_sqlite"]:
+            raise CommandError(
+                f"The database is {connection.vendor}, not PostgreSQL: the figures "
+                "would mean nothing. Pass --allow-sqlite for a tiny smoke run."
+            )
+        sizes = Sizes(
+            members=options["members"],
+            councils=options["councils"],
+            courses=options["courses"],
+            lessons=options["lessons"],
+        )
+        problems = sizes.problems()
+        if problems:
+            raise CommandError("; ".join(problems))
+        log = self.stdout.write
+        if bench_data_exists():
+            if not options["reset"]:
+                raise CommandError(
+                    "Benchmark data is already there; pass --reset to replace it."
+                )
+            log("Deleting the previous benchmark data…")
+            started = time.perf_counter()
+            deleted = delete_bench_data()
+            log(
+                f"  {sum(deleted.values()):,} rows in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        log(
+            f"Building {sizes.members:,} members in {sizes.councils} councils, "
+            f"{sizes.courses} courses × {sizes.lessons} lessons (seed "
+            f"{options['seed']}); measured council {sizes.council_members} "
+            f"members, measured state {sizes.state_members} members in "
+            f"{sizes.state_councils} councils."
+        )
+        generator = BenchDataGenerator(sizes, seed=options["seed"], log=log).run()
+        log("")
+        log("Phases:")
+        for name, seconds in generator.timings:
+            log(f"  {name:<55} {seconds:8.1f} s")
+        log(f"  {'total':<55} {generator.total_seconds:8.1f} s")
+        log("")
+        log("Rows:")
+        for label, total in dataset_counts():
+            log(f"  {label:<55} {total:>12,}")
+        self.stdout.write(self.style.SUCCESS("Benchmark data ready."))

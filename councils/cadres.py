@@ -1,0 +1,269 @@
+"""Workflows of the formación de cuadros: mentors, endorsement by the assembly,
+who became ready, and the leaders' weekly digest. Each write is one transaction."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Enrollment
+
+from .models import (
+    DigestDelivery,
+    DigestOptOut,
+    LeadershipRole,
+    Meeting,
+    MeetingKind,
+    Membership,
+    MembershipStatus,
+    MentorNote,
+    Mentorship,
+    MentorSignOff,
+    ReadyEvent,
+    RequirementKind,
+    RoleAssignment,
+    ScopeLevel,
+)
+from .readiness import member_readiness, readiness_for
+from .services import CouncilError, require_lead
+
+
+def _active_member_ids(council, user_ids):
+    return set(
+        Membership.objects.filter(
+            council=council, status=MembershipStatus.ACTIVE, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def mentorship_pair(*, council, actor, mentee_id, mentor_id):
+    """Pair a member with a mentor of the same council; an earlier mentor of that
+    member stops accompanying them from today."""
+    require_lead(actor, council)
+    if mentee_id == mentor_id:
+        raise CouncilError(_("A person cannot be their own mentor."))
+    members = _active_member_ids(council, [mentee_id, mentor_id])
+    if members != {mentee_id, mentor_id}:
+        raise CouncilError(
+            _("The mentor and the member must both be active members of this council.")
+        )
+    today = timezone.localdate()
+    Mentorship.objects.active().filter(mentee_id=mentee_id).update(ended_on=today)
+    return Mentorship.objects.create(
+        council=council, mentor_id=mentor_id, mentee_id=mentee_id, created_by=actor
+    )
+
+
+def mentorship_of(mentor, mentorship_id):
+    """The active mentorship ``mentor`` holds, or None: the only way a mentor
+    reaches a mentee's data."""
+    return (
+        Mentorship.objects.active()
+        .select_related("mentee", "council")
+        .filter(pk=mentorship_id, mentor=mentor)
+        .first()
+    )
+
+
+def mentor_note_add(*, mentorship, met_on, text):
+    if met_on > timezone.localdate():
+        raise CouncilError(_("The date of a check-in cannot be in the future."))
+    return MentorNote.objects.create(
+        mentorship=mentorship, met_on=met_on, text=text.strip()
+    )
+
+
+def sign_off_roles(role_ids=None):
+    roles = LeadershipRole.objects.filter(
+        requirements__kind=RequirementKind.MENTOR_SIGN_OFF
+    ).distinct()
+    return roles.filter(pk__in=role_ids) if role_ids is not None else roles
+
+
+@transaction.atomic
+def mentor_sign_off(*, mentorship, role):
+    """The mentor signs off the requirement of ``role`` that asks for it."""
+    if not sign_off_roles().filter(pk=role.pk).exists():
+        raise CouncilError(_("That role does not ask for a mentor's sign-off."))
+    sign_off, _created = MentorSignOff.objects.get_or_create(
+        mentee=mentorship.mentee,
+        role=role,
+        defaults={"signed_by": mentorship.mentor},
+    )
+    return sign_off
+
+
+def endorsable_assemblies(council):
+    """Closed assemblies of the council with their acta: what can endorse."""
+    return Meeting.objects.filter(
+        council=council,
+        kind__in=MeetingKind.assemblies(),
+        closed_at__isnull=False,
+        acta__isnull=False,
+    ).order_by("-starts_at")
+
+
+@transaction.atomic
+def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
+    """Record an office endorsed by an assembly. When the member does not meet
+    every requirement a note is required: the assembly decides, the platform
+    only shows the evidence."""
+    require_lead(actor, council)
+    if role.scope_level != ScopeLevel.COUNCIL:
+        raise CouncilError(_("Only council roles are recorded here."))
+    if not _active_member_ids(council, [user.pk]):
+        raise CouncilError(_("That person is not an active member of this council."))
+    if not endorsable_assemblies(council).filter(pk=meeting.pk).exists():
+        raise CouncilError(
+            _("Choose a closed assembly of this council that has its acta.")
+        )
+    readiness = member_readiness(user, role)
+    if readiness.readiness and not readiness.readiness.ready and not note.strip():
+        raise CouncilError(
+            _(
+                "The person does not meet every requirement yet. Write a note to "
+                "record the assembly's decision anyway."
+            )
+        )
+    return RoleAssignment.objects.create(
+        user=user,
+        role=role,
+        council=council,
+        started_on=started_on,
+        endorsing_meeting=meeting,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+
+
+def ready_members_detect():
+    """Record who is newly ready for their next role (one row per person and
+    role, ever), so leaders hear of it once. Bounded queries for the nation."""
+    members = Membership.objects.filter(status=MembershipStatus.ACTIVE).values(
+        "user_id"
+    )
+    events = [
+        ReadyEvent(
+            user_id=user_id, role=state.next_role, council_id=state.facts.council_id
+        )
+        for user_id, state in readiness_for(members).items()
+        if state.ready and state.next_role and state.facts.active_member
+    ]
+    created = ReadyEvent.objects.bulk_create(events, ignore_conflicts=True)
+    return len(created)
+
+
+def week_start(today=None):
+    today = today or timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def digest_for(user, councils, since, now):
+    """What a leader's weekly digest says about their councils."""
+    User = get_user_model()
+    council_ids = [council.pk for council in councils]
+    members = Membership.objects.filter(
+        council_id__in=council_ids, status=MembershipStatus.ACTIVE
+    )
+    new_members = list(
+        members.filter(joined_on__gte=since.date())
+        .select_related("user", "council")
+        .order_by("joined_on")
+    )
+    completions = list(
+        Enrollment.objects.filter(
+            user_id__in=members.values("user_id"), completed_at__gte=since
+        )
+        .select_related("user", "course")
+        .order_by("completed_at")
+    )
+    ready = list(
+        ReadyEvent.objects.filter(council_id__in=council_ids, detected_at__gte=since)
+        .select_related("user", "role")
+        .order_by("detected_at")
+    )
+    facts = readiness_for(members.values("user_id"))
+    limit = now - timedelta(days=30)
+    inactive_ids = [
+        user_id
+        for user_id, state in facts.items()
+        if state.facts.active_member
+        and (state.facts.last_activity is None or state.facts.last_activity < limit)
+    ]
+    inactive = list(User.objects.filter(pk__in=inactive_ids).order_by("first_name"))
+    return {
+        "councils": councils,
+        "new_members": new_members,
+        "completions": completions,
+        "ready": ready,
+        "inactive": inactive,
+    }
+
+
+def digests_send(now=None):
+    """Send this week's digest to every council leader with an e-mail who has
+    not opted out; a leader already served this week is skipped."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .models import CouncilPage
+
+    now = now or timezone.now()
+    week = week_start(timezone.localdate(now))
+    since = now - timedelta(days=7)
+    leaders = (
+        RoleAssignment.objects.active()
+        .leading()
+        .filter(role__scope_level=ScopeLevel.COUNCIL, user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user__in=DigestOptOut.objects.values("user_id"))
+        .exclude(user__in=DigestDelivery.objects.filter(week=week).values("user_id"))
+        .values_list("user_id", "council_id")
+    )
+    by_leader = {}
+    for user_id, council_id in leaders:
+        by_leader.setdefault(user_id, set()).add(council_id)
+    User = get_user_model()
+    sent = 0
+    for user in User.objects.filter(pk__in=by_leader):
+        councils = list(
+            CouncilPage.objects.filter(pk__in=by_leader[user.pk]).order_by("title")
+        )
+        digest = digest_for(user, councils, since, now)
+        summary = {
+            "consejos": [council.pk for council in councils],
+            "nuevos": len(digest["new_members"]),
+            "terminados": len(digest["completions"]),
+            "listos": len(digest["ready"]),
+            "inactivos": len(digest["inactive"]),
+        }
+        try:
+            with transaction.atomic():
+                DigestDelivery.objects.create(user=user, week=week, summary=summary)
+                with translation.override(settings.LANGUAGE_CODE):
+                    context = {
+                        **digest,
+                        "person": user,
+                        "site_url": settings.WAGTAILADMIN_BASE_URL,
+                    }
+                    subject = render_to_string(
+                        "councils/email/digest_subject.txt", context
+                    )
+                    body = render_to_string("councils/email/digest.txt", context)
+                send_mail(" ".join(subject.split()), body, None, [user.email])
+        except IntegrityError:
+            continue  # another run served this person this week
+        sent += 1
+    return sent
+
+
+def digest_opt_out(*, user, receive):
+    if receive:
+        DigestOptOut.objects.filter(user=user).delete()
+    else:
+        DigestOptOut.objects.get_or_create(user=user)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mentors"
+
+urlpatterns = [
+    path("", views.my_mentees, name="mentees"),
+    path("<int:mentorship_id>/", views.mentee_detail, name="mentee"),
+]

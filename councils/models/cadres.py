@@ -1,0 +1,316 @@
+"""Formación de cuadros: what each role asks for, mentors (acompañantes) and
+what leaders are told. Readiness itself is computed (``councils.readiness``),
+never stored."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+
+class RequirementKind(models.TextChoices):
+    COURSE = "curso", _("Complete a course")
+    AXIS_COURSES = "cursos_eje", _("Complete N courses of an axis")
+    EVERY_AXIS = "cursos_cada_eje", _("Complete at least N courses in every axis")
+    HOURS = "horas", _("Hours of study (courses and study circles)")
+    CIRCLES_ATTENDED = "circulos_asistidos", _("Attend N study circles")
+    CIRCLES_FACILITATED = "circulos_facilitados", _("Facilitate N study circles")
+    MEMBERSHIP_MONTHS = "meses_membresia", _("N months of active membership")
+    ROLE_HELD = "cargo", _("Hold or have held a role")
+    MENTOR_SIGN_OFF = "aval_acompanante", _("Sign-off by a mentor")
+
+
+# Which fields each kind needs; the others must stay empty.
+KIND_FIELDS = {
+    RequirementKind.COURSE: {"course"},
+    RequirementKind.AXIS_COURSES: {"axis", "number"},
+    RequirementKind.EVERY_AXIS: {"number"},
+    RequirementKind.HOURS: {"number"},
+    RequirementKind.CIRCLES_ATTENDED: {"number"},
+    RequirementKind.CIRCLES_FACILITATED: {"number"},
+    RequirementKind.MEMBERSHIP_MONTHS: {"number"},
+    RequirementKind.ROLE_HELD: {"required_role"},
+    RequirementKind.MENTOR_SIGN_OFF: set(),
+}
+
+
+class RoleRequirement(Orderable):
+    """One condition, in order, on the road to a role."""
+
+    role = ParentalKey(
+        "councils.LeadershipRole",
+        verbose_name=_("role"),
+        on_delete=models.CASCADE,
+        related_name="requirements",
+    )
+    kind = models.CharField(
+        _("requirement"), max_length=25, choices=RequirementKind.choices
+    )
+    # SET_NULL: a deleted course leaves the requirement visibly broken (never
+    # silently met) until an editor fixes it.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    axis = models.ForeignKey(
+        "courses.Axis",
+        verbose_name=_("axis"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.PositiveSmallIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_("Courses, hours, study circles or months, as the kind says."),
+    )
+    required_role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("role held"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="required_by",
+    )
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("course"),
+        FieldPanel("axis"),
+        FieldPanel("number"),
+        FieldPanel("required_role"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+
+    def __str__(self):
+        return f"{self.role_id}: {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        needed = KIND_FIELDS.get(self.kind, set())
+        errors = {}
+        if "course" in needed and not self.course_id:
+            errors["course"] = _("Choose the course.")
+        if "axis" in needed and not self.axis_id:
+            errors["axis"] = _("Choose the axis.")
+        if "number" in needed and not self.number:
+            errors["number"] = _("Write how many (at least 1).")
+        if "required_role" in needed and not self.required_role_id:
+            errors["required_role"] = _("Choose the role.")
+        if errors:
+            raise ValidationError(errors)
+        # Fields the kind does not use are cleared, so nothing misleading stays.
+        for name in {"course", "axis", "number", "required_role"} - needed:
+            setattr(self, name, None)
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class Mentorship(models.Model):
+    """A member accompanied by a mentor (acompañante) of the same council."""
+
+    council = models.ForeignKey(
+        "councils.CouncilPage",
+        verbose_name=_("council"),
+        on_delete=models.CASCADE,
+        related_name="mentorships",
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.CASCADE,
+        related_name="mentorships_given",
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accompanied member"),
+        on_delete=models.CASCADE,
+        related_name="mentorships_received",
+    )
+    started_on = models.DateField(_("since"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paired by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_mentor_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")),
+                name="mentor_is_not_the_mentee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.mentee}"
+
+
+class MentorNote(models.Model):
+    """A dated check-in note written by the mentor."""
+
+    mentorship = models.ForeignKey(
+        Mentorship,
+        verbose_name=_("mentorship"),
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    met_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-met_on", "-pk"]
+        verbose_name = _("check-in note")
+        verbose_name_plural = _("check-in notes")
+
+    def __str__(self):
+        return f"{self.mentorship_id} {self.met_on}"
+
+
+class MentorSignOff(models.Model):
+    """A mentor's sign-off of the requirement of a role that asks for it."""
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="mentor_sign_offs",
+    )
+    role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("role"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mentor sign-off")
+        verbose_name_plural = _("mentor sign-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "role"], name="one_sign_off_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mentee_id} ✓ {self.role_id}"
+
+
+class ReadyEvent(models.Model):
+    """The day a member was first seen ready for a role: what leaders are told."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="ready_events",
+    )
+    role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("role"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    council = models.ForeignKey(
+        "councils.CouncilPage",
+        verbose_name=_("council"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("member ready for a role")
+        verbose_name_plural = _("members ready for a role")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_ready_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} ready for {self.role_id}"
+
+
+class DigestOptOut(models.Model):
+    """A leader who asked not to receive the weekly e-mail digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="digest_opt_out",
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("weekly digest opt-out")
+        verbose_name_plural = _("weekly digest opt-outs")
+
+    def __str__(self):
+        return str(self.user_id)
+
+
+class DigestDelivery(models.Model):
+    """A weekly digest sent to a leader: one per person and week, whatever the
+    number of times the task runs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
+    )
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    summary = models.JSONField(_("summary"), default=dict)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_digest_per_week")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.week}"

@@ -1,0 +1,480 @@
+"""Readiness toward leadership roles: computed from what members did, never typed.
+
+``member_facts`` gathers, for any set of members, what the requirements look at
+(courses per axis, hours, study circles, months of membership, offices, mentor
+sign-offs) in a fixed number of aggregate queries: one member or fifty thousand,
+the same queries. ``evaluate`` then checks a role's requirements against one
+member's facts in Python, with no query.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Prefetch, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses.models import Axis, Enrollment, LessonCompletion
+
+from .models import (
+    Attendance,
+    LeadershipRole,
+    Meeting,
+    MeetingKind,
+    Membership,
+    MembershipStatus,
+    MentorSignOff,
+    RequirementKind,
+    RoleAssignment,
+    RoleRequirement,
+)
+
+DAYS_PER_MONTH = 30
+ENTRY_ROLE = "integrante"
+
+
+@dataclass
+class MemberFacts:
+    user_id: int
+    courses_by_axis: dict = field(default_factory=dict)  # axis id → completed
+    completed_courses: set = field(default_factory=set)  # of required courses
+    course_hours: Decimal = Decimal(0)
+    circle_minutes: int = 0
+    circles_attended: int = 0
+    circles_facilitated: int = 0
+    membership_days: int = 0
+    active_member: bool = False
+    council_id: int | None = None
+    roles_held: set = field(default_factory=set)  # ever held, by role id
+    current_roles: set = field(default_factory=set)
+    sign_offs: set = field(default_factory=set)  # role ids signed off
+    last_activity: object = None
+
+    @property
+    def hours(self):
+        return float(self.course_hours) + self.circle_minutes / 60
+
+    @property
+    def courses_completed(self):
+        return sum(self.courses_by_axis.values())
+
+    @property
+    def membership_months(self):
+        return self.membership_days // DAYS_PER_MONTH
+
+    def saw(self, moment):
+        if moment and (self.last_activity is None or moment > self.last_activity):
+            self.last_activity = moment
+
+
+@dataclass
+class RequirementResult:
+    requirement: RoleRequirement
+    met: bool
+    current: float
+    target: float
+    missing: str = ""
+    course: object = None  # the course to take, when that is what is missing
+
+    @property
+    def progress(self):
+        if self.met:
+            return 1.0
+        return min(self.current / self.target, 1.0) if self.target else 0.0
+
+
+@dataclass
+class Readiness:
+    role: LeadershipRole
+    results: list
+
+    @property
+    def ready(self):
+        return all(result.met for result in self.results)
+
+    @property
+    def percent(self):
+        if not self.results:
+            return 100
+        done = sum(result.progress for result in self.results)
+        return int(100 * done / len(self.results))
+
+    @property
+    def missing(self):
+        return [result for result in self.results if not result.met]
+
+
+def pathway():
+    """Pathway roles in order, each with its requirements (two queries)."""
+    return list(
+        LeadershipRole.objects.filter(in_pathway=True)
+        .order_by("sort_order", "name")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=RoleRequirement.objects.select_related(
+                    "course", "axis", "required_role"
+                ).order_by("sort_order", "pk"),
+            )
+        )
+    )
+
+
+def member_facts(user_ids, roles=None, today=None):
+    """{user id: MemberFacts} for ``user_ids`` (a list or a values() queryset),
+    in eight aggregate queries whatever their number."""
+    today = today or timezone.localdate()
+    roles = roles if roles is not None else pathway()
+    required_courses = {
+        requirement.course_id
+        for role in roles
+        for requirement in role.requirements.all()
+        if requirement.kind == RequirementKind.COURSE and requirement.course_id
+    }
+    facts = defaultdict(lambda: None)
+    result = {}
+
+    def of(user_id):
+        found = facts[user_id]
+        if found is None:
+            found = facts[user_id] = result[user_id] = MemberFacts(user_id)
+        return found
+
+    completions = (
+        Enrollment.objects.filter(user_id__in=user_ids, completed_at__isnull=False)
+        .values("user_id", "course__primary_axis_id")
+        .annotate(
+            total=Count("pk"),
+            hours=Sum("course__estimated_hours"),
+            last=Max("completed_at"),
+        )
+        .order_by()
+    )
+    for row in completions:
+        member = of(row["user_id"])
+        member.courses_by_axis[row["course__primary_axis_id"]] = row["total"]
+        member.course_hours += row["hours"] or 0
+        member.saw(row["last"])
+    if required_courses:
+        for user_id, course_id in (
+            Enrollment.objects.filter(
+                user_id__in=user_ids,
+                completed_at__isnull=False,
+                course_id__in=required_courses,
+            )
+            .values_list("user_id", "course_id")
+            .order_by()
+        ):
+            of(user_id).completed_courses.add(course_id)
+
+    circles = (
+        Attendance.objects.filter(
+            user_id__in=user_ids,
+            meeting__kind=MeetingKind.CIRCLE,
+            meeting__closed_at__isnull=False,
+        )
+        .values("user_id")
+        .annotate(
+            total=Count("pk"),
+            minutes=Sum("meeting__duration_minutes"),
+            last=Max("meeting__starts_at"),
+        )
+        .order_by()
+    )
+    for row in circles:
+        member = of(row["user_id"])
+        member.circles_attended = row["total"]
+        member.circle_minutes = row["minutes"] or 0
+        member.saw(row["last"])
+    for user_id, total in (
+        Meeting.objects.filter(
+            facilitator_id__in=user_ids,
+            kind=MeetingKind.CIRCLE,
+            closed_at__isnull=False,
+        )
+        .values("facilitator_id")
+        .annotate(total=Count("pk"))
+        .values_list("facilitator_id", "total")
+        .order_by()
+    ):
+        of(user_id).circles_facilitated = total
+
+    for user_id, joined, left, status, council_id in (
+        Membership.objects.filter(
+            user_id__in=user_ids,
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.LEFT],
+            joined_on__isnull=False,
+        )
+        .values_list("user_id", "joined_on", "left_on", "status", "council_id")
+        .order_by()
+    ):
+        member = of(user_id)
+        end = today if status == MembershipStatus.ACTIVE else (left or today)
+        member.membership_days += max((end - joined).days, 0)
+        if status == MembershipStatus.ACTIVE:
+            member.active_member = True
+            member.council_id = council_id
+
+    for user_id, role_id, ended in (
+        RoleAssignment.objects.filter(user_id__in=user_ids, started_on__lte=today)
+        .values_list("user_id", "role_id", "ended_on")
+        .order_by()
+    ):
+        member = of(user_id)
+        member.roles_held.add(role_id)
+        if ended is None or ended > today:
+            member.current_roles.add(role_id)
+
+    for user_id, role_id in (
+        MentorSignOff.objects.filter(mentee_id__in=user_ids)
+        .values_list("mentee_id", "role_id")
+        .order_by()
+    ):
+        of(user_id).sign_offs.add(role_id)
+
+    for user_id, last in (
+        LessonCompletion.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("completed_at"))
+        .values_list("user_id", "last")
+        .order_by()
+    ):
+        of(user_id).saw(last)
+    return result
+
+
+def _axis_label(axis):
+    return _("axis %(number)s") % {"number": axis.number}
+
+
+def evaluate_requirement(requirement, facts, axes):
+    kind = requirement.kind
+    number = requirement.number or 0
+    if kind == RequirementKind.COURSE:
+        course = requirement.course
+        if course is None:
+            return RequirementResult(
+                requirement,
+                False,
+                0,
+                1,
+                _("the course of this requirement no longer exists; ask the team"),
+            )
+        met = course.pk in facts.completed_courses
+        return RequirementResult(
+            requirement,
+            met,
+            int(met),
+            1,
+            "" if met else _("the course «%(title)s»") % {"title": course.title},
+            course=None if met else course,
+        )
+    if kind == RequirementKind.AXIS_COURSES:
+        done = facts.courses_by_axis.get(requirement.axis_id, 0)
+        lacking = max(number - done, 0)
+        return RequirementResult(
+            requirement,
+            lacking == 0,
+            done,
+            number,
+            ngettext(
+                "%(count)s course of %(axis)s",
+                "%(count)s courses of %(axis)s",
+                lacking,
+            )
+            % {"count": lacking, "axis": _axis_label(requirement.axis)}
+            if lacking
+            else "",
+        )
+    if kind == RequirementKind.EVERY_AXIS:
+        lacking_axes = [
+            axis for axis in axes if facts.courses_by_axis.get(axis.pk, 0) < number
+        ]
+        current = sum(min(facts.courses_by_axis.get(a.pk, 0), number) for a in axes)
+        return RequirementResult(
+            requirement,
+            not lacking_axes,
+            current,
+            number * len(axes),
+            ngettext(
+                "%(count)s course in %(axes)s",
+                "%(count)s courses in each of %(axes)s",
+                number,
+            )
+            % {
+                "count": number,
+                "axes": ", ".join(_axis_label(axis) for axis in lacking_axes),
+            }
+            if lacking_axes
+            else "",
+        )
+    if kind == RequirementKind.HOURS:
+        hours = round(facts.hours, 1)
+        lacking = max(number - hours, 0)
+        return RequirementResult(
+            requirement,
+            hours >= number,
+            hours,
+            number,
+            _("%(hours)s hours of study") % {"hours": f"{lacking:g}"}
+            if lacking
+            else "",
+        )
+    if kind in (RequirementKind.CIRCLES_ATTENDED, RequirementKind.CIRCLES_FACILITATED):
+        attended = kind == RequirementKind.CIRCLES_ATTENDED
+        done = facts.circles_attended if attended else facts.circles_facilitated
+        lacking = max(number - done, 0)
+        if attended:
+            text = ngettext(
+                "to attend %(count)s study circle",
+                "to attend %(count)s study circles",
+                lacking,
+            )
+        else:
+            text = ngettext(
+                "to facilitate %(count)s study circle",
+                "to facilitate %(count)s study circles",
+                lacking,
+            )
+        return RequirementResult(
+            requirement,
+            lacking == 0,
+            done,
+            number,
+            text % {"count": lacking} if lacking else "",
+        )
+    if kind == RequirementKind.MEMBERSHIP_MONTHS:
+        months = facts.membership_months
+        lacking = max(number - months, 0)
+        return RequirementResult(
+            requirement,
+            lacking == 0,
+            months,
+            number,
+            ngettext(
+                "%(count)s month of active membership",
+                "%(count)s months of active membership",
+                lacking,
+            )
+            % {"count": lacking}
+            if lacking
+            else "",
+        )
+    if kind == RequirementKind.ROLE_HELD:
+        met = requirement.required_role_id in facts.roles_held
+        return RequirementResult(
+            requirement,
+            met,
+            int(met),
+            1,
+            ""
+            if met
+            else _("to hold the role %(role)s")
+            % {"role": requirement.required_role.name},
+        )
+    if kind == RequirementKind.MENTOR_SIGN_OFF:
+        met = requirement.role_id in facts.sign_offs
+        return RequirementResult(
+            requirement,
+            met,
+            int(met),
+            1,
+            "" if met else _("your mentor's sign-off"),
+        )
+    return RequirementResult(requirement, False, 0, 1, _("an unknown requirement"))
+
+
+def evaluate(role, facts, axes):
+    return Readiness(
+        role,
+        [
+            evaluate_requirement(requirement, facts, axes)
+            for requirement in role.requirements.all()
+        ],
+    )
+
+
+def position(facts, roles):
+    """(current pathway role, next pathway role) of a member."""
+    held = [role for role in roles if role.pk in facts.current_roles]
+    if not held and facts.active_member:
+        held = [role for role in roles if role.slug == ENTRY_ROLE]
+    current = held[-1] if held else None
+    if current is None:
+        following = roles[:1]
+    else:
+        following = roles[roles.index(current) + 1 : roles.index(current) + 2]
+    return current, (following[0] if following else None)
+
+
+@dataclass
+class MemberReadiness:
+    facts: MemberFacts
+    current_role: object
+    next_role: object
+    readiness: Readiness | None
+
+    @property
+    def percent(self):
+        return self.readiness.percent if self.readiness else 100
+
+    @property
+    def ready(self):
+        return bool(self.readiness and self.readiness.ready)
+
+
+def readiness_for(user_ids, roles=None, axes=None):
+    """{user id: MemberReadiness} toward each member's next pathway role, in a
+    bounded number of queries."""
+    roles = roles if roles is not None else pathway()
+    axes = axes if axes is not None else list(Axis.objects.ordered())
+    facts = member_facts(user_ids, roles)
+    result = {}
+    for user_id in user_ids if isinstance(user_ids, list) else facts:
+        member = facts.get(user_id) or MemberFacts(user_id)
+        current, following = position(member, roles)
+        result[user_id] = MemberReadiness(
+            member,
+            current,
+            following,
+            evaluate(following, member, axes) if following else None,
+        )
+    return result
+
+
+def member_readiness(user, role=None):
+    """One member's readiness toward ``role`` (their next role by default)."""
+    roles = pathway()
+    axes = list(Axis.objects.ordered())
+    looked_at = roles
+    if role is not None:
+        role_id = role.pk
+        role = next((r for r in roles if r.pk == role_id), None)
+        if role is None:
+            # A role outside the pathway: its required courses must be looked at
+            # too, or they would never count as completed.
+            role = (
+                LeadershipRole.objects.filter(pk=role_id)
+                .prefetch_related(
+                    Prefetch(
+                        "requirements",
+                        queryset=RoleRequirement.objects.select_related(
+                            "course", "axis", "required_role"
+                        ).order_by("sort_order", "pk"),
+                    )
+                )
+                .get()
+            )
+            looked_at = [*roles, role]
+    facts = member_facts([user.pk], looked_at).get(user.pk) or MemberFacts(user.pk)
+    current, following = position(facts, roles)
+    if role is not None:
+        following = role
+    return MemberReadiness(
+        facts,
+        current,
+        following,
+        evaluate(following, facts, axes) if following else None,
+    )
