@@ -179,8 +179,9 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # Query counts: a member with 40 enrolments and 300 completions makes the same
 # number of queries as a member with one enrolment and one completion.
 
-# Measured for the small member: session, user, then the page's own queries.
-MY_FORMATION_QUERIES = 27  # + council, roles, mentor link, the route: pathway (2), facts (8)
+# Measured for the small member: session, user, then the page's own queries
+# (council, roles, mentor link, and the route: pathway 2, axes 1, facts 8).
+MY_FORMATION_QUERIES = 27
 LESSON_PAGE_QUERIES = 20
 COURSE_PAGE_QUERIES = 21
 CATALOGUE_QUERIES = 19
