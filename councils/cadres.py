@@ -152,6 +152,14 @@ def ready_members_detect():
         for user_id, state in readiness_for(members).items()
         if state.ready and state.next_role and state.facts.active_member
     ]
+    # bulk_create(ignore_conflicts=True) returns every object passed, conflicts
+    # included: leave out the events already recorded to count the new ones.
+    known = set(
+        ReadyEvent.objects.filter(
+            role_id__in={event.role_id for event in events}
+        ).values_list("user_id", "role_id")
+    )
+    events = [event for event in events if (event.user_id, event.role_id) not in known]
     created = ReadyEvent.objects.bulk_create(events, ignore_conflicts=True)
     return len(created)
 

@@ -117,6 +117,7 @@ class Dashboard:
     axis_share: list = field(default_factory=list)
     monthly: list = field(default_factory=list)
     total: int = 0
+    total_label: object = 0
     ready_events: list = field(default_factory=list)
 
 
@@ -212,25 +213,34 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         counts = position[row["current_role"]]
         counts[0] += 1
         counts[1] += int(row["ready"])
+
+    # Above council level a bar or a percentage would give away what "<5"
+    # hides, so small groups get no bar and no percentage either.
+    def safe(count):
+        return count if scope.is_council or count == 0 or count >= MIN_GROUP else 0
+
+    dashboard.total_label = show(len(rows))
     dashboard.pipeline = [
         {
             "role": role.name,
             "members": show(position[role.name][0]),
             "ready": show(position[role.name][1]),
-            "bar": position[role.name][0],
+            "bar": safe(position[role.name][0]),
         }
         for role in roles
     ]
     total = len(rows) or 1
-    dashboard.axis_share = [
-        {
-            "axis": axis,
-            "percent": round(
-                100 * sum(1 for row in rows if axis.pk in row["axis_ids"]) / total
-            ),
-        }
-        for axis in axes
-    ]
+    dashboard.axis_share = []
+    for axis in axes:
+        count = sum(1 for row in rows if axis.pk in row["axis_ids"])
+        percent = round(100 * safe(count) / total)
+        dashboard.axis_share.append(
+            {
+                "axis": axis,
+                "percent": percent,
+                "label": f"{percent}%" if safe(count) == count else "<5",
+            }
+        )
     dashboard.monthly = _monthly(member_ids, now, show)
     dashboard.ready_events = list(
         ReadyEvent.objects.filter(council__in=scope.councils().values("pk"))
@@ -269,7 +279,14 @@ def _council_rows(rows, council_titles, show):
 
 def _monthly(member_ids, now, show):
     """Course completions per month over the last 12 months (one query)."""
-    first = (now.replace(day=1) - timedelta(days=335)).replace(day=1)
+    # The local midnight of the first day, eleven months before the current one
+    # (subtracting a fixed number of days skipped the current month whenever the
+    # months between had 334 days).
+    local = timezone.localtime(now)
+    year, month = divmod(local.year * 12 + local.month - 1 - 11, 12)
+    first = local.replace(
+        year=year, month=month + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     counts = {
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row[
             "total"

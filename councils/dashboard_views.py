@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -61,10 +62,11 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
         "inactive": gettext_lazy("Inactive 30+ days"),
     }
 
+    # The local date, as on the page (``value.date()`` gave the UTC date).
     custom_field_preprocess = {
         "last_activity": {
-            "csv": lambda value: value.date().isoformat() if value else "",
-            "xlsx": lambda value: value.date() if value else None,
+            "csv": lambda value: timezone.localdate(value).isoformat() if value else "",
+            "xlsx": lambda value: timezone.localdate(value) if value else None,
         }
     }
 
@@ -97,26 +99,22 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                 )
         dashboard = build_dashboard(scope, filters=filters, per_person=per_person)
         rows = dashboard.members if per_person else dashboard.councils
-        if per_person and not scope.is_council:
-            self._log(
-                AccessLog.Action.VIEW,
-                scope,
-                filters,
-                len(rows),
-                reason_form.cleaned_data["motivo"],
-            )
+        reason = (
+            reason_form.cleaned_data["motivo"]
+            if per_person and not scope.is_council
+            else ""
+        )
         if self.is_export:
+            # One entry per export: the export is what is logged, not a view too.
             self.list_export = self.member_export if per_person else self.council_export
             self._log(
-                AccessLog.Action.EXPORT,
-                scope,
-                filters,
-                len(rows),
-                reason_form.cleaned_data.get("motivo", "")
-                if per_person and not scope.is_council
-                else "",
+                AccessLog.Action.EXPORT, scope, filters, len(rows), reason, per_person
             )
             return self.as_spreadsheet(rows, request.GET.get("export"))
+        if per_person and not scope.is_council:
+            self._log(
+                AccessLog.Action.VIEW, scope, filters, len(rows), reason, per_person
+            )
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
         return self.render_to_response(
             self.get_context_data(
@@ -135,7 +133,7 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
             )
         )
 
-    def _log(self, action, scope, filters, count, reason):
+    def _log(self, action, scope, filters, count, reason, per_person):
         AccessLog.objects.create(
             actor=self.request.user,
             action=action,
@@ -143,7 +141,7 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
             detail=json.dumps(
                 {
                     "filtros": filters,
-                    "personas": action == AccessLog.Action.VIEW or bool(reason),
+                    "personas": per_person,
                     "motivo": reason,
                     "formato": self.request.GET.get("export", ""),
                 },

@@ -1,0 +1,755 @@
+"""The "Formación de cuadros" dashboard in the admin: who sees what (a council's
+people by name, a state's or the nation's councils in aggregate, "<5" for small
+groups), per-person rows above a council only with a logged reason, the
+filters, the CSV/XLSX exports and their access log, the summary charts, and a
+number of queries that does not grow with the members or councils shown."""
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from councils.cadres import ready_members_detect
+from councils.dashboard import _monthly
+from councils.factories import assign, join, make_council, make_person, role
+from councils.models import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    Membership,
+    MembershipStatus,
+    MentorSignOff,
+    ReadyEvent,
+    RoleAssignment,
+)
+from councils.readiness import pathway
+from courses.models import Axis, Enrollment
+from members.models import AccessLog, User
+from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
+from tests.courses.learning_fixtures import make_course
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Seguimiento del plan estatal de formación"
+
+SANTA_NAMES = ["Ximena", "Yolanda", "Zoe", "Wendy", "Valeria", "Ursula"]
+OBLATOS_NAMES = ["Beatriz", "Carmen", "Dolores"]
+COYOACAN_NAMES = ["Elena", "Fabiola", "Gloria", "Hilda", "Irma"]
+
+
+def dashboard_url(**params):
+    url = admin_url("cadre_dashboard")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def refused(response):
+    """The Wagtail admin turns PermissionDenied into a redirect to its home."""
+    return response.status_code in (302, 403)
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def people(council, names):
+    """Active members of ``council`` with these first names (and a surname, so
+    their full name is unmistakable in a page)."""
+    members = []
+    for name in names:
+        person = make_person(
+            name.lower(), first_name=name, last_name="Tlaloc", email=f"{name}@x.org"
+        )
+        join(person, council)
+        members.append(person)
+    return members
+
+
+def joined_days_ago(user, days):
+    Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).update(
+        joined_on=timezone.localdate() - timedelta(days=days)
+    )
+
+
+def closed_circle(council, attendees, *, minutes=120, when=None):
+    circle = Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.CIRCLE,
+        starts_at=when or days_ago(10),
+        duration_minutes=minutes,
+        closed_at=timezone.now(),
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=circle, user=person) for person in attendees]
+    )
+    return circle
+
+
+def completed(user, course, when):
+    Enrollment.objects.create(
+        user=user, course=course, enrolled_at=when, completed_at=when
+    )
+
+
+def names_in(response, names):
+    page = text_of(response)
+    return [name for name in names if name in page]
+
+
+@pytest.fixture
+def santa(db):
+    return make_council(
+        "Consejo Santa Cecilia", municipality_name="Guadalajara", publish=False
+    )
+
+
+@pytest.fixture
+def oblatos(db):
+    return make_council("Consejo Oblatos", municipality_code="120", publish=False)
+
+
+@pytest.fixture
+def coyoacan(db):
+    return make_council(
+        "Consejo Coyoacán", state_code="09", municipality_code="003", publish=False
+    )
+
+
+@pytest.fixture
+def second_axis_course(db):
+    return make_course("Economía solidaria", axis_number=2, hours=3, publish=False)
+
+
+@pytest.fixture
+def santa_members(santa, second_axis_course):
+    """Six members of Santa Cecilia, each at a different point of the road to
+    "Promotor/a comunitario/a" (2 circles, 8 hours, 3 months):
+
+    Ximena   ready (100%): 3+ months, two 4-hour circles ten days ago
+    Yolanda  88%: two months, the same circles
+    Zoe      50%: two 2-hour circles ten days ago, a new member
+    Wendy    0%, never active
+    Valeria  a 3-hour course of axis 2, forty days ago (inactive)
+    Ursula   holds "Enlace de eje", never active
+    """
+    found = dict(zip(SANTA_NAMES, people(santa, SANTA_NAMES), strict=True))
+    joined_days_ago(found["Ximena"], 100)
+    joined_days_ago(found["Yolanda"], 70)
+    long_circles = [found["Ximena"], found["Yolanda"]]
+    closed_circle(santa, long_circles, minutes=240)
+    closed_circle(santa, long_circles, minutes=240)
+    closed_circle(santa, [found["Zoe"]], minutes=120)
+    closed_circle(santa, [found["Zoe"]], minutes=120)
+    completed(found["Valeria"], second_axis_course, days_ago(40))
+    assign(found["Ursula"], "enlace-de-eje", council=santa)
+    return found
+
+
+@pytest.fixture
+def oblatos_members(oblatos):
+    return people(oblatos, OBLATOS_NAMES)
+
+
+@pytest.fixture
+def coyoacan_members(coyoacan):
+    return people(coyoacan, COYOACAN_NAMES)
+
+
+@pytest.fixture
+def everyone(santa_members, oblatos_members, coyoacan_members):
+    return santa_members
+
+
+@pytest.fixture
+def santa_leader(santa):
+    person = make_person("ana.lider", first_name="Ana", last_name="Lideresa")
+    assign(person, "coordinador-de-consejo", council=santa)
+    return person
+
+
+@pytest.fixture
+def jalisco(db):
+    person = make_person("jalisco.coord", first_name="Jimena", last_name="Estatal")
+    assign(person, "coordinador-estatal", state="14")
+    return person
+
+
+@pytest.fixture
+def national(db):
+    person = make_person("nacional", first_name="Nora", last_name="Nacional")
+    assign(person, "coordinacion-nacional")
+    return person
+
+
+# Scopes
+
+
+def test_a_council_leader_sees_their_members_by_name_and_nobody_else(
+    everyone, santa, santa_leader
+):
+    response = signed_in(santa_leader).get(dashboard_url())
+
+    assert response.status_code == 200
+    assert response.context["scope"].council == santa
+    assert response.context["per_person"] is True
+    assert names_in(response, SANTA_NAMES) == SANTA_NAMES
+    assert names_in(response, OBLATOS_NAMES + COYOACAN_NAMES) == []
+    rows = response.context["dashboard"].members
+    assert {row["name"] for row in rows} == {f"{n} Tlaloc" for n in SANTA_NAMES}
+
+
+def test_another_council_s_id_is_refused_without_leaking_names(
+    everyone, oblatos, coyoacan, santa_leader
+):
+    client = signed_in(santa_leader)
+
+    for council in (oblatos, coyoacan):
+        response = client.get(dashboard_url(consejo=council.pk), follow=True)
+        assert response.redirect_chain, "expected a refusal"
+        assert refused(client.get(dashboard_url(consejo=council.pk)))
+        assert names_in(response, OBLATOS_NAMES + COYOACAN_NAMES) == []
+    # A forged id neither widens nor breaks anything.
+    assert refused(client.get(dashboard_url(consejo="abc")))
+    assert refused(client.get(dashboard_url(consejo=999999)))
+    # Nor does a state code.
+    assert refused(client.get(dashboard_url(estado="14")))
+
+
+def test_a_state_coordinator_sees_aggregates_of_their_state_only(
+    everyone, santa, oblatos, coyoacan, jalisco
+):
+    ready_members_detect()  # Ximena is ready: named at council level only
+    client = signed_in(jalisco)
+
+    response = client.get(dashboard_url())
+
+    assert response.status_code == 200
+    assert response.context["scope"].kind == "estado"
+    assert response.context["dashboard"].ready_events == []
+    assert response.context["per_person"] is False
+    rows = {row["council"]: row for row in response.context["dashboard"].councils}
+    assert set(rows) == {"Consejo Santa Cecilia", "Consejo Oblatos"}
+    assert rows["Consejo Santa Cecilia"]["members"] == 6
+    # Fewer than five people: never an exact figure above council level.
+    assert rows["Consejo Oblatos"]["members"] == "<5"
+    assert rows["Consejo Oblatos"]["hours"] == "—"
+    page = text_of(response)
+    assert "Consejo Santa Cecilia" in page
+    assert "Consejo Oblatos" in page
+    assert "<5" in page
+    assert "Coyoacán" not in page
+    assert names_in(response, SANTA_NAMES + OBLATOS_NAMES + COYOACAN_NAMES) == []
+    assert "Tlaloc" not in page
+
+    assert refused(client.get(dashboard_url(estado="09")))
+    assert refused(client.get(dashboard_url(consejo=coyoacan.pk)))
+
+
+def test_exact_numbers_at_council_level_and_less_than_five_above(
+    everyone, oblatos, jalisco
+):
+    client = signed_in(jalisco)
+
+    state = client.get(dashboard_url(estado="14")).context["dashboard"]
+    council = client.get(dashboard_url(consejo=oblatos.pk))
+
+    entry = state.pipeline[0]  # Integrante: the six of Santa Cecilia and three
+    assert entry["role"] == "Integrante"
+    assert entry["members"] == 9
+    assert entry["ready"] == "<5"  # Ximena alone
+    dashboard = council.context["dashboard"]
+    assert dashboard.total == 3
+    assert dashboard.pipeline[0]["members"] == 3
+    assert council.context["per_person"] is True
+    assert names_in(council, OBLATOS_NAMES) == OBLATOS_NAMES
+    assert names_in(council, SANTA_NAMES) == []
+    assert "<5" not in text_of(council)
+
+
+def test_the_national_coordination_sees_every_council(
+    everyone, santa, oblatos, coyoacan, national
+):
+    client = signed_in(national)
+
+    response = client.get(dashboard_url())
+
+    assert response.status_code == 200
+    assert response.context["scope"].kind == "nacional"
+    rows = {row["council"]: row for row in response.context["dashboard"].councils}
+    assert set(rows) == {"Consejo Santa Cecilia", "Consejo Oblatos", "Consejo Coyoacán"}
+    assert rows["Consejo Coyoacán"]["members"] == 5
+    assert rows["Consejo Oblatos"]["members"] == "<5"
+    assert response.context["dashboard"].total == 14
+    assert names_in(response, SANTA_NAMES + OBLATOS_NAMES + COYOACAN_NAMES) == []
+    # Any state and any council is within reach.
+    cdmx = client.get(dashboard_url(estado="09"))
+    assert cdmx.status_code == 200
+    assert [row["council"] for row in cdmx.context["dashboard"].councils] == [
+        "Consejo Coyoacán"
+    ]
+    assert names_in(client.get(dashboard_url(consejo=coyoacan.pk)), ["Elena"]) == [
+        "Elena"
+    ]
+
+
+def test_a_plain_member_is_refused(everyone):
+    member = everyone["Ximena"]
+    assert refused(signed_in(member).get(dashboard_url()))
+    assert refused(signed_in(member).get(dashboard_url(export="csv")))
+    assert not AccessLog.objects.exists()
+
+
+# People by name above council level
+
+
+def test_people_by_name_above_a_council_need_a_reason(everyone, jalisco):
+    client = signed_in(jalisco)
+
+    no_reason = client.get(dashboard_url(personas=1))
+    short = client.get(dashboard_url(personas=1, motivo="porque"))
+
+    warning = spanish(
+        "To see people by name above a council, write why you need to (at least "
+        "10 characters)."
+    )
+    for response in (no_reason, short):
+        assert response.status_code == 200
+        assert response.context["per_person"] is False
+        assert response.context["dashboard"].councils
+        assert warning in messages_of(response)
+        assert names_in(response, SANTA_NAMES + OBLATOS_NAMES) == []
+    assert not AccessLog.objects.exists()
+
+
+def test_people_by_name_with_a_reason_are_shown_and_logged(everyone, jalisco):
+    response = signed_in(jalisco).get(dashboard_url(personas=1, motivo=REASON))
+
+    assert response.status_code == 200
+    assert response.context["per_person"] is True
+    assert names_in(response, SANTA_NAMES + OBLATOS_NAMES) == (
+        SANTA_NAMES + OBLATOS_NAMES
+    )
+    assert names_in(response, COYOACAN_NAMES) == []
+    assert not response.context["dashboard"].ready_events  # none detected here
+    log = AccessLog.objects.get()
+    assert log.actor == jalisco
+    assert log.action == AccessLog.Action.VIEW
+    assert log.scope == "cuadros:estado:14"
+    assert log.row_count == 9
+    assert REASON in log.detail
+    assert json.loads(log.detail)["motivo"] == REASON
+
+
+# Filters
+
+
+def member_names(response):
+    return {row["name"].split()[0] for row in response.context["dashboard"].members}
+
+
+def test_each_filter_narrows_the_rows(everyone, santa_leader):
+    client = signed_in(santa_leader)
+    second_axis = Axis.objects.get(number=2)
+
+    every = member_names(client.get(dashboard_url()))
+    by_axis = member_names(client.get(dashboard_url(eje=second_axis.slug)))
+    by_role = member_names(client.get(dashboard_url(cargo="enlace-de-eje")))
+    ready = member_names(client.get(dashboard_url(avance="listo")))
+    almost = member_names(client.get(dashboard_url(avance="80-99")))
+    half = member_names(client.get(dashboard_url(avance="50-79")))
+    low = member_names(client.get(dashboard_url(avance="0-49")))
+    inactive = member_names(client.get(dashboard_url(inactivos="on")))
+    combined = member_names(
+        client.get(dashboard_url(inactivos="on", cargo="enlace-de-eje"))
+    )
+
+    assert every == set(SANTA_NAMES)
+    assert by_axis == {"Valeria"}
+    assert by_role == {"Ursula"}
+    assert ready == {"Ximena"}
+    assert almost == {"Yolanda"}
+    assert half == {"Zoe"}
+    assert low == {"Wendy", "Valeria", "Ursula"}
+    assert inactive == {"Wendy", "Valeria", "Ursula"}
+    assert combined == {"Ursula"}
+
+
+def test_readiness_figures_behind_the_bands(everyone, santa_leader):
+    rows = {
+        row["name"].split()[0]: row
+        for row in signed_in(santa_leader)
+        .get(dashboard_url())
+        .context["dashboard"]
+        .members
+    }
+
+    assert rows["Ximena"]["readiness"] == 100
+    assert rows["Ximena"]["ready"] is True
+    assert rows["Yolanda"]["readiness"] == 88
+    assert rows["Zoe"]["readiness"] == 50
+    assert rows["Wendy"]["readiness"] == 0
+    assert rows["Valeria"]["readiness"] == 12  # 3 of 8 hours
+    assert rows["Ursula"]["roles"] == "Enlace de eje"
+    assert rows["Ximena"]["next_role"] == "Promotor/a comunitario/a"
+    assert rows["Ximena"]["circles"] == 2
+    assert rows["Ximena"]["hours"] == 8.0
+
+
+@pytest.mark.parametrize(
+    "forged", [{"eje": "nope"}, {"avance": "999"}, {"cargo": "<script>"}]
+)
+def test_a_forged_filter_is_reported_and_ignored(everyone, santa_leader, forged):
+    response = signed_in(santa_leader).get(dashboard_url(**forged))
+
+    assert response.status_code == 200
+    field = next(iter(forged))
+    expected = spanish("Some filters were not valid and were ignored: %(fields)s.") % {
+        "fields": field
+    }
+    assert expected in messages_of(response)
+    assert member_names(response) == set(SANTA_NAMES)
+
+
+def test_a_forged_filter_next_to_a_valid_one_keeps_the_valid_one(
+    everyone, santa_leader
+):
+    response = signed_in(santa_leader).get(
+        dashboard_url(eje="nope", cargo="enlace-de-eje")
+    )
+
+    assert response.status_code == 200
+    assert member_names(response) == {"Ursula"}
+    assert len(messages_of(response)) == 1
+
+
+# Exports
+
+
+def csv_rows(response):
+    content = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(content)))
+
+
+def xlsx_rows(response):
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+MEMBER_HEADINGS = [
+    "Name",
+    "Username",
+    "Council",
+    "Courses completed",
+    "Hours of study",
+    "Study circles attended",
+    "Current roles",
+    "Next role",
+    "Readiness (%)",
+    "Last activity",
+]
+COUNCIL_HEADINGS = [
+    "Council",
+    "Members",
+    "Courses completed",
+    "Hours of study",
+    "Study circles attended",
+    "Ready for their next role",
+    "Inactive 30+ days",
+]
+
+
+def test_the_council_csv_has_one_row_per_member_and_is_logged(
+    everyone, santa, santa_leader
+):
+    response = signed_in(santa_leader).get(dashboard_url(export="csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert rows[0] == [spanish(heading) for heading in MEMBER_HEADINGS]
+    assert len(rows) == 1 + 6
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {f"{name} Tlaloc" for name in SANTA_NAMES}
+    ximena = by_name["Ximena Tlaloc"]
+    assert ximena[1] == "ximena"
+    assert ximena[2] == "Consejo Santa Cecilia"
+    assert ximena[8] == "100"
+    # The local date of her last circle (not the UTC one).
+    last_circle = Meeting.objects.filter(attendances__user=everyone["Ximena"]).first()
+    assert ximena[9] == timezone.localdate(last_circle.starts_at).isoformat()
+    assert by_name["Wendy Tlaloc"][9] == ""
+    log = AccessLog.objects.get()
+    assert log.action == AccessLog.Action.EXPORT
+    assert log.actor == santa_leader
+    assert log.scope == f"cuadros:consejo:{santa.pk}"
+    assert log.row_count == 6
+    detail = json.loads(log.detail)
+    assert detail["filtros"] == {}
+    assert detail["formato"] == "csv"
+
+
+def test_the_xlsx_export_opens_and_keeps_the_filters_in_the_log(
+    everyone, santa, santa_leader
+):
+    response = signed_in(santa_leader).get(
+        dashboard_url(consejo=santa.pk, cargo="enlace-de-eje", export="xlsx")
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    rows = xlsx_rows(response)
+    assert rows[0] == [spanish(heading) for heading in MEMBER_HEADINGS]
+    assert len(rows) == 2
+    assert rows[1][0] == "Ursula Tlaloc"
+    assert rows[1][6] == "Enlace de eje"
+    log = AccessLog.objects.get()
+    assert log.action == AccessLog.Action.EXPORT
+    assert log.scope == f"cuadros:consejo:{santa.pk}"
+    assert log.row_count == 1
+    detail = json.loads(log.detail)
+    assert detail["filtros"] == {"cargo": "enlace-de-eje"}
+    assert detail["formato"] == "xlsx"
+
+
+def test_a_state_export_has_one_row_per_council_and_hides_small_counts(
+    everyone, jalisco
+):
+    response = signed_in(jalisco).get(dashboard_url(export="csv"))
+
+    rows = csv_rows(response)
+    assert rows[0] == [spanish(heading) for heading in COUNCIL_HEADINGS]
+    assert sorted(row[0] for row in rows[1:]) == [
+        "Consejo Oblatos",
+        "Consejo Santa Cecilia",
+    ]
+    oblatos = next(row for row in rows if row[0] == "Consejo Oblatos")
+    assert oblatos[1] == "<5"
+    assert "Tlaloc" not in str(rows)
+    log = AccessLog.objects.get()
+    assert (log.action, log.scope, log.row_count) == ("export", "cuadros:estado:14", 2)
+
+
+def test_a_state_export_of_people_by_name_is_logged_once(everyone, jalisco):
+    response = signed_in(jalisco).get(
+        dashboard_url(personas=1, motivo=REASON, export="xlsx")
+    )
+
+    rows = xlsx_rows(response)
+    assert rows[0][0] == spanish("Name")
+    assert len(rows) == 1 + 9
+    log = AccessLog.objects.get()
+    assert log.action == AccessLog.Action.EXPORT
+    assert log.scope == "cuadros:estado:14"
+    assert log.row_count == 9
+    detail = json.loads(log.detail)
+    assert detail["motivo"] == REASON
+    assert detail["personas"] is True
+
+
+def test_an_export_of_a_scope_not_held_is_refused_and_not_logged(
+    everyone, oblatos, santa_leader, jalisco
+):
+    assert refused(
+        signed_in(santa_leader).get(dashboard_url(consejo=oblatos.pk, export="csv"))
+    )
+    assert refused(signed_in(jalisco).get(dashboard_url(estado="09", export="xlsx")))
+    assert not AccessLog.objects.exists()
+
+
+# Summary panels
+
+
+def test_summary_panels_are_svg_charts_with_a_table_equivalent(everyone, santa_leader):
+    response = signed_in(santa_leader).get(dashboard_url())
+
+    page = response.content.decode()
+    assert page.count('<svg role="img"') == 3
+    dashboard = response.context["dashboard"]
+    roles = [role.name for role in pathway()]
+    assert [step["role"] for step in dashboard.pipeline] == roles
+    assert dashboard.pipeline[0]["members"] == 6  # all Integrante
+    assert dashboard.pipeline[0]["ready"] == 1  # Ximena: an exact figure here
+    text = text_of(response)
+    for name in roles:
+        assert name in text
+    for axis in Axis.objects.all():
+        assert axis.name in text
+    assert len(dashboard.monthly) == 12
+    # Valeria's course, forty days ago, in its month.
+    month = timezone.localdate(days_ago(40)).replace(day=1)
+    assert {m["month"]: m["count"] for m in dashboard.monthly}[month] == 1
+    share = {item["axis"].number: item["percent"] for item in dashboard.axis_share}
+    assert share[2] == round(100 / 6)
+    assert share[1] == 0
+
+
+def test_the_twelve_months_end_with_the_current_one(santa_members, santa):
+    """Whatever the day: a 31-day month used to push the current month out."""
+    valeria = santa_members["Valeria"]
+    course = make_course("Asambleas que deciden", axis_number=1, publish=False)
+    tz = timezone.get_current_timezone()
+    members = Membership.objects.filter(council=santa).values("user_id")
+    for now in (
+        datetime(2026, 12, 15, 12, tzinfo=tz),
+        datetime(2026, 3, 1, 0, 30, tzinfo=tz),
+        datetime(2026, 11, 30, 23, 30, tzinfo=tz),
+    ):
+        Enrollment.objects.filter(user=valeria).delete()
+        completed(valeria, course, now - timedelta(minutes=10))
+        months = _monthly(members, now, lambda count: count)
+        assert len(months) == 12
+        assert months[-1]["month"] == now.date().replace(day=1)
+        assert months[-1]["count"] == 1
+        assert months[0]["month"].month == now.month % 12 + 1
+
+
+# Queries do not grow with the data
+
+
+def three_courses():
+    return [
+        make_course(f"Curso {n}", axis_number=n % 3 + 1, hours=n + 2, publish=False)
+        for n in range(3)
+    ]
+
+
+def grow_council(council, count, courses, start=0):
+    """``count`` members with varied histories: completions over the months,
+    circles attended and facilitated, roles held."""
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"persona{start + n:04d}",
+                first_name=f"Persona{start + n}",
+                last_name="Prueba",
+            )
+            for n in range(count)
+        ]
+    )
+    today = timezone.localdate()
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=user,
+                council=council,
+                status=MembershipStatus.ACTIVE,
+                joined_on=today - timedelta(days=20 * (n % 12)),
+            )
+            for n, user in enumerate(users)
+        ]
+    )
+    now = timezone.now()
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user=user,
+                course=courses[(n + k) % len(courses)],
+                completed_at=now - timedelta(days=25 * ((n + k) % 12)),
+            )
+            for n, user in enumerate(users)
+            for k in range(n % 3)
+        ]
+    )
+    circle = Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.CIRCLE,
+        starts_at=now - timedelta(days=start % 40 + 1),
+        closed_at=now,
+        facilitator=users[0],
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=circle, user=user) for user in users[::2]]
+    )
+    promoter, liaison = role("promotor-comunitario"), role("enlace-de-eje")
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=user, role=promoter, council=council)
+            for user in users[::5]
+        ]
+        + [
+            RoleAssignment(user=user, role=liaison, council=council)
+            for user in users[1::7]
+        ]
+    )
+    leader_role = role("coordinador-de-consejo")
+    MentorSignOff.objects.bulk_create(
+        [MentorSignOff(mentee=user, role=leader_role) for user in users[::5]]
+    )
+    ReadyEvent.objects.bulk_create(
+        [ReadyEvent(user=user, role=promoter, council=council) for user in users[3::4]]
+    )
+    return users
+
+
+# At the time of writing (SQLite): 29 queries for the council dashboard with 10
+# or 100 members, 28 for the state dashboard with 2 or 20 councils. The tests
+# compare the two sizes rather than pin a figure that Wagtail's admin may move.
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries), response
+
+
+def test_the_council_dashboard_queries_do_not_grow_with_members(santa, santa_leader):
+    courses = three_courses()
+    grow_council(santa, 10, courses)
+    client = signed_in(santa_leader)
+    client.get(dashboard_url())  # warm the caches (site, content types)
+
+    ten, small = queries_of(client, dashboard_url())
+    grow_council(santa, 90, courses, start=10)
+    hundred, large = queries_of(client, dashboard_url())
+
+    assert small.context["dashboard"].total == 10
+    assert large.context["dashboard"].total == 100
+    assert len(large.context["rows_page"].object_list) == 100
+    assert ten == hundred, f"{ten} queries for 10 members, {hundred} for 100"
+    print(f"council dashboard: {ten} queries for 10 and for 100 members")
+
+
+def test_the_state_dashboard_queries_do_not_grow_with_councils(jalisco):
+    councils = []
+    courses = three_courses()
+
+    def grow(count):
+        for _n in range(count):
+            number = len(councils)
+            council = make_council(
+                f"Consejo Prueba {number:02d}",
+                municipality_code=f"{200 + number:03d}",
+                publish=False,
+                provision=False,
+            )
+            councils.append(council)
+            grow_council(council, 6, courses, start=number * 10)
+
+    grow(2)
+    client = signed_in(jalisco)
+    client.get(dashboard_url())
+    two, small = queries_of(client, dashboard_url())
+    grow(18)
+    twenty, large = queries_of(client, dashboard_url())
+
+    assert len(small.context["dashboard"].councils) == 2
+    assert len(large.context["dashboard"].councils) == 20
+    assert two == twenty, f"{two} queries for 2 councils, {twenty} for 20"
+    print(f"state dashboard: {two} queries for 2 and for 20 councils")
+
+
+def test_the_menu_shows_the_dashboard_to_leaders(everyone, santa_leader):
+    home = signed_in(santa_leader).get("/admin/")
+
+    assert home.status_code == 200
+    assert admin_url("cadre_dashboard") in home.content.decode()
