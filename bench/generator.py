@@ -310,7 +310,7 @@ def delete_bench_data():
         lessons = LessonPage.objects.filter(under).values("pk")
     meetings = Meeting.objects.filter(council__in=councils).values("pk")
     deleted = Counter()
-    with bulk_page_writes(), transaction.atomic():
+    with bulk_page_writes(), quiet_page_log(), transaction.atomic():
         steps = [
             LessonCompletion.objects.filter(Q(user__in=users) | Q(course__in=courses)),
             Enrollment.objects.filter(Q(user__in=users) | Q(course__in=courses)),
@@ -543,9 +543,8 @@ class BenchDataGenerator:
         for state_id, pk in Municipality.objects.values_list("state_id", "pk"):
             places[state_id].append(pk)
 
-        specs = [
-            (measured_state.pk, size) for size in state_sizes
-        ]  # measured council first
+        # (state, members) per council; the measured council comes first.
+        specs = [(measured_state.pk, size) for size in state_sizes]
         remaining = iter(other_sizes)
         for state, count in zip(states, per_state, strict=True):
             specs.extend((state.pk, next(remaining)) for _ in range(count))
@@ -596,7 +595,9 @@ class BenchDataGenerator:
                 slug=council.slug,
                 state_id=council.state_id,
                 municipality_id=rng.choice(municipalities) if municipalities else None,
-                sector="" if municipalities else f"Colonia {council.title.split()[2]}",
+                sector=""
+                if municipalities
+                else f"Colonia {NEIGHBOURHOODS[council.number % len(NEIGHBOURHOODS)]}",
                 status=CouncilStatus.CONSTITUTED
                 if rng.random() < 0.9 or council.measured
                 else CouncilStatus.FORMING,
@@ -994,7 +995,9 @@ class BenchDataGenerator:
             for lesson in range(count):
                 moment += timedelta(seconds=gap * rng.uniform(0.3, 1.7))
                 if moment > self.now:
-                    moment = self.now - timedelta(minutes=rng.randint(1, 600))
+                    # No random draw here: the sequence must not depend on the
+                    # time of day the data set is built.
+                    moment = self.now - timedelta(minutes=count - lesson)
                 lessons_done.setdefault(lesson, (moment, CompletionSource.ONLINE, None))
 
     def circles(self, council, facilitators, history, buffers):

@@ -6,7 +6,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
+from bench import report
 from bench.generator import BenchDataGenerator, bench_data_exists, delete_bench_data
 from bench.sizes import (
     DEFAULT_COUNCILS,
@@ -49,6 +51,13 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="Delete the previous benchmark data first.",
+        )
+        parser.add_argument(
+            "--record",
+            metavar="PATH",
+            default="",
+            help="Also record the generation time in this file's Formación de "
+            "cuadros section (docs/benchmarks.md).",
         )
         parser.add_argument(
             "--allow-sqlite",
@@ -102,4 +111,20 @@ class Command(BaseCommand):
         log("Rows:")
         for label, total in dataset_counts():
             log(f"  {label:<55} {total:>12,}")
+        if options["record"]:
+            command = (
+                f"manage.py bench_data --members {sizes.members} "
+                f"--councils {sizes.councils} --seed {options['seed']}"
+            )
+            if (sizes.courses, sizes.lessons) != (DEFAULT_COURSES, DEFAULT_LESSONS):
+                command += f" --courses {sizes.courses} --lessons {sizes.lessons}"
+            data = report.load(options["record"])
+            data.setdefault("generation", {})[str(sizes.members)] = {
+                "command": command,
+                "date": timezone.localdate().isoformat(),
+                "seconds": generator.total_seconds,
+                "phases": generator.timings,
+            }
+            report.save(options["record"], data)
+            log(f"Generation time recorded in {options['record']}.")
         self.stdout.write(self.style.SUCCESS("Benchmark data ready."))
