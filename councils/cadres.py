@@ -149,7 +149,7 @@ def ready_members_detect():
         ReadyEvent(
             user_id=user_id, role=state.next_role, council_id=state.facts.council_id
         )
-        for user_id, state in readiness_for(members).items()
+        for user_id, state in readiness_for(members, detail=False).items()
         if state.ready and state.next_role and state.facts.active_member
     ]
     # bulk_create(ignore_conflicts=True) returns every object passed, conflicts
@@ -193,7 +193,7 @@ def digest_for(user, councils, since, now):
         .select_related("user", "role")
         .order_by("detected_at")
     )
-    facts = readiness_for(members.values("user_id"))
+    facts = readiness_for(members.values("user_id"), detail=False)
     limit = now - timedelta(days=30)
     inactive_ids = [
         user_id

@@ -126,6 +126,23 @@ def _member_row(user_id, state, axes, names, council_titles, role_names, now):
     inactive = facts.last_activity is None or facts.last_activity < now - timedelta(
         days=INACTIVE_DAYS
     )
+    if names is None:
+        # Per-council figures only: what aggregates and filters need, no more
+        # (tens of thousands of rows above council level).
+        return {
+            "council_id": facts.council_id,
+            "courses": facts.courses_completed,
+            "hours": facts.hours,
+            "circles": facts.circles_attended,
+            "current_role": state.current_role.name if state.current_role else "",
+            "readiness": state.percent,
+            "ready": state.ready,
+            "inactive": inactive,
+            "axis_ids": [pk for pk, total in facts.courses_by_axis.items() if total],
+            "current_role_ids": facts.current_roles,
+            "name": "",
+            "user_id": user_id,
+        }
     first, last, username = names.get(user_id, ("", "", ""))
     return {
         "user_id": user_id,
@@ -180,9 +197,9 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     roles = pathway()
     all_roles = {role.pk: role for role in LeadershipRole.objects.all()}
     member_ids = scope.member_ids()
-    readiness = readiness_for(member_ids, roles=roles, axes=axes)
+    readiness = readiness_for(member_ids, roles=roles, axes=axes, detail=False)
     council_titles = dict(scope.councils().values_list("pk", "title"))
-    names = {}
+    names = None
     if per_person:
         names = {
             pk: (first, last, username)
@@ -199,7 +216,8 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     axes_by_slug = {axis.slug: axis for axis in axes}
     roles_by_slug = {role.slug: role for role in all_roles.values()}
     rows = [row for row in rows if _keep(row, filters, axes_by_slug, roles_by_slug)]
-    rows.sort(key=lambda row: (-row["readiness"], row["name"], row["user_id"]))
+    if per_person:
+        rows.sort(key=lambda row: (-row["readiness"], row["name"], row["user_id"]))
     dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=len(rows))
     show = (lambda n: n) if scope.is_council else small
 

@@ -7,7 +7,6 @@ the same queries. ``evaluate`` then checks a role's requirements against one
 member's facts in Python, with no query.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -75,8 +74,18 @@ class RequirementResult:
     met: bool
     current: float
     target: float
-    missing: str = ""
+    # What is missing, as text; a callable until read, because a scope of
+    # thousands of members reads almost none of them (translation is costly).
+    describe: object = ""
     course: object = None  # the course to take, when that is what is missing
+
+    @property
+    def missing(self):
+        if self.met:
+            return ""
+        if callable(self.describe):
+            self.describe = self.describe()
+        return self.describe
 
     @property
     def progress(self):
@@ -130,16 +139,15 @@ def member_facts(user_ids, roles=None, today=None):
     required_courses = {
         requirement.course_id
         for role in roles
-        for requirement in role.requirements.all()
+        for requirement in requirements_of(role)
         if requirement.kind == RequirementKind.COURSE and requirement.course_id
     }
-    facts = defaultdict(lambda: None)
     result = {}
 
     def of(user_id):
-        found = facts[user_id]
+        found = result.get(user_id)
         if found is None:
-            found = facts[user_id] = result[user_id] = MemberFacts(user_id)
+            found = result[user_id] = MemberFacts(user_id)
         return found
 
     completions = (
@@ -150,13 +158,14 @@ def member_facts(user_ids, roles=None, today=None):
             hours=Sum("course__estimated_hours"),
             last=Max("completed_at"),
         )
+        .values_list("user_id", "course__primary_axis_id", "total", "hours", "last")
         .order_by()
     )
-    for row in completions:
-        member = of(row["user_id"])
-        member.courses_by_axis[row["course__primary_axis_id"]] = row["total"]
-        member.course_hours += row["hours"] or 0
-        member.saw(row["last"])
+    for user_id, axis_id, total, hours, last in completions:
+        member = of(user_id)
+        member.courses_by_axis[axis_id] = total
+        member.course_hours += hours or 0
+        member.saw(last)
     if required_courses:
         for user_id, course_id in (
             Enrollment.objects.filter(
@@ -181,13 +190,14 @@ def member_facts(user_ids, roles=None, today=None):
             minutes=Sum("meeting__duration_minutes"),
             last=Max("meeting__starts_at"),
         )
+        .values_list("user_id", "total", "minutes", "last")
         .order_by()
     )
-    for row in circles:
-        member = of(row["user_id"])
-        member.circles_attended = row["total"]
-        member.circle_minutes = row["minutes"] or 0
-        member.saw(row["last"])
+    for user_id, total, minutes, last in circles:
+        member = of(user_id)
+        member.circles_attended = total
+        member.circle_minutes = minutes or 0
+        member.saw(last)
     for user_id, total in (
         Meeting.objects.filter(
             facilitator_id__in=user_ids,
@@ -260,7 +270,9 @@ def evaluate_requirement(requirement, facts, axes):
                 False,
                 0,
                 1,
-                _("the course of this requirement no longer exists; ask the team"),
+                lambda: _(
+                    "the course of this requirement no longer exists; ask the team"
+                ),
             )
         met = course.pk in facts.completed_courses
         return RequirementResult(
@@ -268,7 +280,7 @@ def evaluate_requirement(requirement, facts, axes):
             met,
             int(met),
             1,
-            "" if met else _("the course «%(title)s»") % {"title": course.title},
+            lambda: _("the course «%(title)s»") % {"title": course.title},
             course=None if met else course,
         )
     if kind == RequirementKind.AXIS_COURSES:
@@ -279,36 +291,39 @@ def evaluate_requirement(requirement, facts, axes):
             lacking == 0,
             done,
             number,
-            ngettext(
-                "%(count)s course of %(axis)s",
-                "%(count)s courses of %(axis)s",
-                lacking,
-            )
-            % {"count": lacking, "axis": _axis_label(requirement.axis)}
-            if lacking
-            else "",
+            lambda: (
+                ngettext(
+                    "%(count)s course of %(axis)s",
+                    "%(count)s courses of %(axis)s",
+                    lacking,
+                )
+                % {"count": lacking, "axis": _axis_label(requirement.axis)}
+            ),
         )
     if kind == RequirementKind.EVERY_AXIS:
-        lacking_axes = [
-            axis for axis in axes if facts.courses_by_axis.get(axis.pk, 0) < number
-        ]
-        current = sum(min(facts.courses_by_axis.get(a.pk, 0), number) for a in axes)
+        by_axis = facts.courses_by_axis
+        current = sum(min(by_axis.get(axis.pk, 0), number) for axis in axes)
+        target = number * len(axes)
         return RequirementResult(
             requirement,
-            not lacking_axes,
+            current >= target,
             current,
-            number * len(axes),
-            ngettext(
-                "%(count)s course in %(axes)s",
-                "%(count)s courses in each of %(axes)s",
-                number,
-            )
-            % {
-                "count": number,
-                "axes": ", ".join(_axis_label(axis) for axis in lacking_axes),
-            }
-            if lacking_axes
-            else "",
+            target,
+            lambda: (
+                ngettext(
+                    "%(count)s course in %(axes)s",
+                    "%(count)s courses in each of %(axes)s",
+                    number,
+                )
+                % {
+                    "count": number,
+                    "axes": ", ".join(
+                        _axis_label(axis)
+                        for axis in axes
+                        if by_axis.get(axis.pk, 0) < number
+                    ),
+                }
+            ),
         )
     if kind == RequirementKind.HOURS:
         hours = round(facts.hours, 1)
@@ -318,33 +333,29 @@ def evaluate_requirement(requirement, facts, axes):
             hours >= number,
             hours,
             number,
-            _("%(hours)s hours of study") % {"hours": f"{lacking:g}"}
-            if lacking
-            else "",
+            lambda: _("%(hours)s hours of study") % {"hours": f"{lacking:g}"},
         )
     if kind in (RequirementKind.CIRCLES_ATTENDED, RequirementKind.CIRCLES_FACILITATED):
         attended = kind == RequirementKind.CIRCLES_ATTENDED
         done = facts.circles_attended if attended else facts.circles_facilitated
         lacking = max(number - done, 0)
-        if attended:
-            text = ngettext(
-                "to attend %(count)s study circle",
-                "to attend %(count)s study circles",
-                lacking,
-            )
-        else:
-            text = ngettext(
-                "to facilitate %(count)s study circle",
-                "to facilitate %(count)s study circles",
-                lacking,
-            )
-        return RequirementResult(
-            requirement,
-            lacking == 0,
-            done,
-            number,
-            text % {"count": lacking} if lacking else "",
-        )
+
+        def describe():
+            if attended:
+                text = ngettext(
+                    "to attend %(count)s study circle",
+                    "to attend %(count)s study circles",
+                    lacking,
+                )
+            else:
+                text = ngettext(
+                    "to facilitate %(count)s study circle",
+                    "to facilitate %(count)s study circles",
+                    lacking,
+                )
+            return text % {"count": lacking}
+
+        return RequirementResult(requirement, lacking == 0, done, number, describe)
     if kind == RequirementKind.MEMBERSHIP_MONTHS:
         months = facts.membership_months
         lacking = max(number - months, 0)
@@ -353,14 +364,14 @@ def evaluate_requirement(requirement, facts, axes):
             lacking == 0,
             months,
             number,
-            ngettext(
-                "%(count)s month of active membership",
-                "%(count)s months of active membership",
-                lacking,
-            )
-            % {"count": lacking}
-            if lacking
-            else "",
+            lambda: (
+                ngettext(
+                    "%(count)s month of active membership",
+                    "%(count)s months of active membership",
+                    lacking,
+                )
+                % {"count": lacking}
+            ),
         )
     if kind == RequirementKind.ROLE_HELD:
         met = requirement.required_role_id in facts.roles_held
@@ -369,21 +380,28 @@ def evaluate_requirement(requirement, facts, axes):
             met,
             int(met),
             1,
-            ""
-            if met
-            else _("to hold the role %(role)s")
-            % {"role": requirement.required_role.name},
+            lambda: (
+                _("to hold the role %(role)s")
+                % {"role": requirement.required_role.name}
+            ),
         )
     if kind == RequirementKind.MENTOR_SIGN_OFF:
         met = requirement.role_id in facts.sign_offs
         return RequirementResult(
-            requirement,
-            met,
-            int(met),
-            1,
-            "" if met else _("your mentor's sign-off"),
+            requirement, met, int(met), 1, lambda: _("your mentor's sign-off")
         )
-    return RequirementResult(requirement, False, 0, 1, _("an unknown requirement"))
+    return RequirementResult(
+        requirement, False, 0, 1, lambda: _("an unknown requirement")
+    )
+
+
+def requirements_of(role):
+    """The role's prefetched requirements as a list, kept on the role: ``.all()``
+    builds a new queryset on every call, which adds up over thousands."""
+    cached = getattr(role, "_requirement_list", None)
+    if cached is None:
+        cached = role._requirement_list = list(role.requirements.all())
+    return cached
 
 
 def evaluate(role, facts, axes):
@@ -391,22 +409,37 @@ def evaluate(role, facts, axes):
         role,
         [
             evaluate_requirement(requirement, facts, axes)
-            for requirement in role.requirements.all()
+            for requirement in requirements_of(role)
         ],
     )
 
 
 def position(facts, roles):
     """(current pathway role, next pathway role) of a member."""
-    held = [role for role in roles if role.pk in facts.current_roles]
-    if not held and facts.active_member:
-        held = [role for role in roles if role.slug == ENTRY_ROLE]
-    current = held[-1] if held else None
-    if current is None:
-        following = roles[:1]
+    index = _pathway_index(roles)
+    held = [index[pk] for pk in facts.current_roles if pk in index]
+    if held:
+        step = max(held)
+    elif facts.active_member and ENTRY_ROLE in index["slugs"]:
+        step = index["slugs"][ENTRY_ROLE]
     else:
-        following = roles[roles.index(current) + 1 : roles.index(current) + 2]
-    return current, (following[0] if following else None)
+        return None, (roles[0] if roles else None)
+    following = roles[step + 1] if step + 1 < len(roles) else None
+    return roles[step], following
+
+
+def _pathway_index(roles):
+    """{role id: step} and {slug: step} of the pathway, computed once per list
+    (kept on the first role, which lives as long as the list)."""
+    if not roles:
+        return {"slugs": {}}
+    cached = getattr(roles[0], "_pathway_index", None)
+    if cached is None or cached["length"] != len(roles):
+        cached = {role.pk: step for step, role in enumerate(roles)}
+        cached["slugs"] = {role.slug: step for step, role in enumerate(roles)}
+        cached["length"] = len(roles)
+        roles[0]._pathway_index = cached
+    return cached
 
 
 @dataclass
@@ -415,19 +448,70 @@ class MemberReadiness:
     current_role: object
     next_role: object
     readiness: Readiness | None
+    # Set by the quick path (no per-requirement detail): see ``readiness_for``.
+    quick: tuple | None = None
 
     @property
     def percent(self):
+        if self.quick is not None:
+            return self.quick[1]
         return self.readiness.percent if self.readiness else 100
 
     @property
     def ready(self):
+        if self.quick is not None:
+            return self.quick[0]
         return bool(self.readiness and self.readiness.ready)
 
 
-def readiness_for(user_ids, roles=None, axes=None):
+def quick_progress(requirements, facts, axes):
+    """(ready, percent) of ``facts`` against ``requirements``: the arithmetic of
+    ``evaluate`` without building results or texts, for scopes of thousands."""
+    if not requirements:
+        return True, 100
+    done = 0.0
+    ready = True
+    by_axis = facts.courses_by_axis
+    for requirement in requirements:
+        kind = requirement.kind
+        number = requirement.number or 0
+        if kind == RequirementKind.COURSE:
+            share = float(
+                requirement.course_id is not None
+                and requirement.course_id in facts.completed_courses
+            )
+        elif kind == RequirementKind.AXIS_COURSES:
+            share = by_axis.get(requirement.axis_id, 0) / number if number else 1.0
+        elif kind == RequirementKind.EVERY_AXIS:
+            target = number * len(axes)
+            current = sum(min(by_axis.get(axis.pk, 0), number) for axis in axes)
+            share = current / target if target else 1.0
+        elif kind == RequirementKind.HOURS:
+            share = round(facts.hours, 1) / number if number else 1.0
+        elif kind == RequirementKind.CIRCLES_ATTENDED:
+            share = facts.circles_attended / number if number else 1.0
+        elif kind == RequirementKind.CIRCLES_FACILITATED:
+            share = facts.circles_facilitated / number if number else 1.0
+        elif kind == RequirementKind.MEMBERSHIP_MONTHS:
+            share = facts.membership_months / number if number else 1.0
+        elif kind == RequirementKind.ROLE_HELD:
+            share = float(requirement.required_role_id in facts.roles_held)
+        elif kind == RequirementKind.MENTOR_SIGN_OFF:
+            share = float(requirement.role_id in facts.sign_offs)
+        else:
+            share = 0.0
+        if share >= 1:
+            done += 1
+        else:
+            ready = False
+            done += share
+    return ready, int(100 * done / len(requirements))
+
+
+def readiness_for(user_ids, roles=None, axes=None, detail=True):
     """{user id: MemberReadiness} toward each member's next pathway role, in a
-    bounded number of queries."""
+    bounded number of queries. ``detail=False`` gives only ready and percent
+    (no per-requirement results), several times faster for large scopes."""
     roles = roles if roles is not None else pathway()
     axes = axes if axes is not None else list(Axis.objects.ordered())
     facts = member_facts(user_ids, roles)
@@ -435,12 +519,20 @@ def readiness_for(user_ids, roles=None, axes=None):
     for user_id in user_ids if isinstance(user_ids, list) else facts:
         member = facts.get(user_id) or MemberFacts(user_id)
         current, following = position(member, roles)
-        result[user_id] = MemberReadiness(
-            member,
-            current,
-            following,
-            evaluate(following, member, axes) if following else None,
-        )
+        if following is None:
+            result[user_id] = MemberReadiness(member, current, None, None)
+        elif detail:
+            result[user_id] = MemberReadiness(
+                member, current, following, evaluate(following, member, axes)
+            )
+        else:
+            result[user_id] = MemberReadiness(
+                member,
+                current,
+                following,
+                None,
+                quick_progress(requirements_of(following), member, axes),
+            )
     return result
 
 

@@ -1,0 +1,281 @@
+"""The "Formación de cuadros" section of docs/benchmarks.md.
+
+The section is rendered from data kept inside it, in an HTML comment, so that a
+later run replaces only its own label (``--label``) and keeps the others: a run
+on the full data set and one on a smaller one can stand side by side, which is
+how query counts are shown not to depend on the number of members. Other
+sections of the file are left as they are.
+"""
+
+import json
+import os
+import platform
+import re
+from pathlib import Path
+
+import django
+import wagtail
+from django.db import connection
+
+HEADING = "## Formación de cuadros (dashboard and readiness)"
+DATA_MARK = "bench_cadres:data"
+INTRO = (
+    "# Benchmarks\n\n"
+    "Measured figures of the platform on a realistic data set, with the commands "
+    "that reproduce them. Each section is written by its benchmark command; text "
+    "outside those sections is kept.\n"
+)
+COMMANDS = """\
+createdb -h 127.0.0.1 -U postgres cococi_bench
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cococi_bench
+.venv/bin/python manage.py migrate
+.venv/bin/python manage.py bench_data --members 50000 --reset \\
+    --record docs/benchmarks.md
+.venv/bin/python manage.py bench_cadres --label "50,000 members"
+# The same on a smaller data set, to compare the query counts:
+.venv/bin/python manage.py bench_data --members 5000 --councils 50 --reset \\
+    --record docs/benchmarks.md
+.venv/bin/python manage.py bench_cadres --label "5,000 members\""""
+NOTES = """\
+- Wall time is measured in-process with Django's test `Client` (no network, no
+  web server), signed in with `force_login`, `DEBUG = False`, after one warm-up
+  request; p50 is the median and p95 the nearest-rank 95th percentile of the
+  runs (with 15 runs, the slowest but none). Queries are counted with
+  `CaptureQueriesContext` on the median run.
+- A dashboard row reads "not available" while `/admin/formacion-de-cuadros/`
+  answers anything but 200 (the HTTP status is shown).
+- `readiness_for` rows are not targets: they time the batch computation of
+  readiness (`councils.readiness.readiness_for`) for every active member of
+  the scope, the floor under any dashboard that shows readiness per member.
+- Sizes scale with `--members`: the measured council has 0.4 % of the members
+  (at least 5), the measured state (Jalisco) 10 % in 10 % of the councils; see
+  `bench/sizes.py`.
+- The generator writes its rows with `bulk_create` inside one transaction:
+  no signals, so the generated leaders (other than the three accounts above)
+  are not in Wagtail groups, and no search indexing or booklet PDFs."""
+
+
+def machine():
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    processors = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    return {
+        "processors": processors,
+        "cpu": cpu or platform.processor() or "unknown",
+        "ram": ram or "unknown",
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+def versions():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        database = f"{connection.vendor} {connection.Database.sqlite_version}"
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "database": database,
+    }
+
+
+def _split(text):
+    """(before, section, after) of ``text`` around the section."""
+    start = text.find(HEADING)
+    if start < 0:
+        return text, "", ""
+    following = re.search(r"^## ", text[start + len(HEADING) :], flags=re.M)
+    end = start + len(HEADING) + following.start() if following else len(text)
+    return text[:start], text[start:end], text[end:]
+
+
+def load(path):
+    """The data stored in the section of ``path`` ({} when there is none)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    _, section, _ = _split(path.read_text())
+    found = re.search(rf"<!-- {DATA_MARK}\n(.*?)\n-->", section, flags=re.S)
+    return json.loads(found.group(1)) if found else {}
+
+
+def save(path, data):
+    """Write the section rendered from ``data`` into ``path``, keeping the rest."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else INTRO
+    before, _, after = _split(text)
+    section = render(data)
+    if not before.endswith("\n\n"):
+        before = before.rstrip("\n") + "\n\n"
+    if after:
+        section += "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(before + section + after)
+
+
+def _ms(seconds):
+    return f"{seconds * 1000:,.1f} ms" if seconds is not None else "—"
+
+
+def _table(header, rows):
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _figure_rows(rows):
+    table = []
+    for row in rows:
+        if row["status"] != "ok":
+            table.append(
+                [
+                    row["name"],
+                    row["scope"],
+                    row["status"],
+                    "—",
+                    "—",
+                    "—",
+                    row["target"] or "—",
+                    "—",
+                ]
+            )
+            continue
+        target = row.get("target_ms")
+        verdict = "—"
+        if target is not None:
+            verdict = "met" if row["p50"] * 1000 <= target else "**missed**"
+        table.append(
+            [
+                row["name"],
+                row["scope"],
+                _ms(row["p50"]),
+                _ms(row["p95"]),
+                row["queries"],
+                row["runs"],
+                row["target"] or "—",
+                verdict,
+            ]
+        )
+    return _table(
+        ["What", "Scope", "p50", "p95", "Queries", "Runs", "Target (p50)", "Verdict"],
+        table,
+    )
+
+
+def render(data):
+    results = data.get("results", {})
+    # The biggest data set first.
+    labels = sorted(results, key=lambda label: (-results[label]["members"], label))
+    parts = [
+        HEADING,
+        "",
+        "The cadre dashboard at `/admin/formacion-de-cuadros/` for a council, a "
+        "state and national leader, and one member's readiness toward their next "
+        "role, on data made by `manage.py bench_data` (every row marked "
+        "`bench-`). This section is written by `manage.py bench_cadres`; edit "
+        "`bench/report.py` rather than the text.",
+        "",
+        "Commands:",
+        "",
+        "```sh",
+        COMMANDS,
+        "```",
+        "",
+    ]
+    for label in labels:
+        result = data["results"][label]
+        machine_info, version_info = result["machine"], result["versions"]
+        parts += [
+            f"### {label}",
+            "",
+            f"Measured {result['date']} with `{result['command']}`.",
+            "",
+            f"- Machine: {machine_info['processors']} processors (`nproc`), "
+            f"{machine_info['cpu']}, {machine_info['ram']} RAM, {machine_info['os']}.",
+            f"- Versions: Python {version_info['python']}, Django "
+            f"{version_info['django']}, Wagtail {version_info['wagtail']}, "
+            f"{version_info['database']}.",
+        ]
+        generation = data.get("generation", {}).get(str(result.get("members")))
+        if generation:
+            phases = ", ".join(
+                f"{name} {seconds:.0f} s" for name, seconds in generation["phases"]
+            )
+            parts.append(
+                f"- Data set built by `{generation['command']}` in "
+                f"{generation['seconds']:.0f} s ({phases}) on {generation['date']}."
+            )
+        parts += [
+            "",
+            _figure_rows(result["rows"]),
+            "",
+            "<details><summary>Data set (rows)</summary>",
+            "",
+            _table(
+                ["Table", "Rows"],
+                [[name, f"{total:,}"] for name, total in result["counts"]],
+            ),
+            "",
+            "</details>",
+            "",
+        ]
+    if len(labels) > 1:
+        names = []
+        for label in labels:
+            for row in data["results"][label]["rows"]:
+                if row["name"] not in names:
+                    names.append(row["name"])
+        table = []
+        for name in names:
+            cells = [name]
+            for label in labels:
+                found = [
+                    row for row in data["results"][label]["rows"] if row["name"] == name
+                ]
+                cells.append(
+                    found[0]["queries"] if found and found[0]["status"] == "ok" else "—"
+                )
+            table.append(cells)
+        parts += [
+            "### Queries by data set",
+            "",
+            "The number of SQL queries must not grow with the data:",
+            "",
+            _table(["What", *labels], table),
+            "",
+        ]
+    parts += [
+        "### Notes",
+        "",
+        NOTES,
+        "",
+        f"<!-- {DATA_MARK}",
+        json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True),
+        "-->",
+        "",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,220 @@
+"""Measurements of ``manage.py bench_cadres``: the cadre dashboard for the three
+leader accounts, and readiness, on the data of ``bench_data``.
+
+Each measurement runs once to warm up, then ``runs`` times; a slow one stops
+early once it has used its time budget (at least three runs are kept). Wall
+time is ``time.perf_counter`` around the call; queries are counted with
+``CaptureQueriesContext``.
+"""
+
+import math
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from councils.models import Membership, MembershipStatus
+from councils.readiness import member_readiness, readiness_for
+
+from .sizes import (
+    COUNCIL_LEADER,
+    MEASURED_COUNCIL_SLUG,
+    MEASURED_STATE_CODE,
+    NATIONAL_LEADER,
+    RICH_MEMBER,
+    STATE_LEADER,
+)
+
+DASHBOARD_URL = "/admin/formacion-de-cuadros/"
+# Targets for the median (p50), in milliseconds.
+TARGETS_MS = {
+    "council": 150,
+    "state": 400,
+    "national": 1000,
+    "readiness": 20,
+}
+BUDGET_SECONDS = 60
+
+
+@dataclass
+class Result:
+    name: str
+    scope: str
+    target_ms: float | None = None
+    status: str = "ok"
+    samples: list = field(default_factory=list)  # seconds
+    queries: list = field(default_factory=list)
+
+    @property
+    def p50(self):
+        return statistics.median(self.samples) if self.samples else None
+
+    @property
+    def p95(self):
+        if not self.samples:
+            return None
+        ordered = sorted(self.samples)
+        return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
+
+    @property
+    def median_queries(self):
+        if not self.queries:
+            return "—"
+        low, high = min(self.queries), max(self.queries)
+        middle = sorted(self.queries)[len(self.queries) // 2]
+        return str(middle) if low == high else f"{middle} ({low}–{high})"
+
+    @property
+    def target(self):
+        return f"≤ {self.target_ms:,.0f} ms" if self.target_ms is not None else ""
+
+    def as_row(self):
+        row = asdict(self)
+        row.update(
+            p50=self.p50,
+            p95=self.p95,
+            queries=self.median_queries,
+            runs=len(self.samples),
+            target=self.target,
+        )
+        del row["samples"]
+        return row
+
+
+def timed(function, result, runs, budget=BUDGET_SECONDS):
+    """Call ``function`` ``runs`` times (after one warm-up call) into ``result``;
+    ``function`` returns None when all is well, or a status that stops it."""
+    status = function()
+    if status:
+        result.status = status
+        return result
+    spent = 0.0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            status = function()
+            elapsed = time.perf_counter() - started
+        if status:
+            result.status = status
+            return result
+        result.samples.append(elapsed)
+        result.queries.append(len(captured.captured_queries))
+        spent += elapsed
+        if spent > budget and len(result.samples) >= 3:
+            break
+    return result
+
+
+def dashboard_call(client):
+    def call():
+        response = client.get(DASHBOARD_URL)
+        if response.status_code == 200:
+            return None
+        status = f"not available (HTTP {response.status_code}"
+        if response.status_code in (301, 302):
+            status += f" → {response.get('Location', '')}"
+        return status + ")"
+
+    return call
+
+
+def quietly(function, *args):
+    """``function(*args)`` as a measured call: its result is dropped."""
+
+    def call():
+        function(*args)
+
+    return call
+
+
+def active_members(**filters):
+    return Membership.objects.filter(status=MembershipStatus.ACTIVE, **filters)
+
+
+def measure(runs, log=print):
+    """The list of Results for the data set in the database."""
+    User = get_user_model()
+    users = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in=[COUNCIL_LEADER, STATE_LEADER, NATIONAL_LEADER, RICH_MEMBER]
+        )
+    }
+    council_members = active_members(council__slug=MEASURED_COUNCIL_SLUG)
+    state_members = active_members(council__state__code=MEASURED_STATE_CODE)
+    all_members = active_members()
+    sizes = {
+        "council": council_members.count(),
+        "state": state_members.count(),
+        "national": all_members.count(),
+    }
+    results = []
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with (
+        override_settings(DEBUG=False, ALLOWED_HOSTS=hosts),
+        translation.override(settings.LANGUAGE_CODE),
+    ):
+        for key, username, scope in [
+            ("council", COUNCIL_LEADER, "measured council"),
+            ("state", STATE_LEADER, "measured state"),
+            ("national", NATIONAL_LEADER, "nation"),
+        ]:
+            result = Result(
+                f"Dashboard, {key} leader (`{username}`)",
+                f"{scope}: {sizes[key]:,} members",
+                TARGETS_MS[key],
+            )
+            user = users.get(username)
+            if user is None:
+                result.status = "no such user: run bench_data"
+            else:
+                client = Client(raise_request_exception=False)
+                client.force_login(user)
+                timed(dashboard_call(client), result, runs)
+            log(_line(result))
+            results.append(result)
+
+        rich = users.get(RICH_MEMBER)
+        result = Result(
+            f"`member_readiness` of one member (`{RICH_MEMBER}`)",
+            "1 member",
+            TARGETS_MS["readiness"],
+        )
+        if rich is None:
+            result.status = "no such user: run bench_data"
+        else:
+            timed(quietly(member_readiness, rich), result, runs)
+        log(_line(result))
+        results.append(result)
+
+        for key, members in [
+            ("council", council_members),
+            ("state", state_members),
+            ("national", all_members),
+        ]:
+            ids = members.values("user_id")
+            result = Result(
+                f"`readiness_for` every active member ({key})",
+                f"{sizes[key]:,} members",
+            )
+            timed(quietly(readiness_for, ids), result, runs)
+            log(_line(result))
+            results.append(result)
+    return results, sizes
+
+
+def _line(result):
+    if result.status != "ok":
+        return f"  {result.name}: {result.status}"
+    return (
+        f"  {result.name} [{result.scope}]: p50 {result.p50 * 1000:.1f} ms, "
+        f"p95 {result.p95 * 1000:.1f} ms, {result.median_queries} queries, "
+        f"{len(result.samples)} runs"
+        + (f" (target {result.target})" if result.target else "")
+    )
