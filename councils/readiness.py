@@ -34,7 +34,7 @@ DAYS_PER_MONTH = 30
 ENTRY_ROLE = "integrante"
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberFacts:
     user_id: int
     courses_by_axis: dict = field(default_factory=dict)  # axis id → completed
