@@ -11,21 +11,25 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import AccessLog
 
 from . import services
+from .cadres import digest_opt_out, endorsable_assemblies, mentorship_pair
+from .cadres import role_endorse as endorse
 from .forms import (
     AttendanceForm,
     ConstitutionDecisionForm,
     DecisionForm,
+    EndorsementForm,
     MeetingForm,
     MembersImportForm,
+    MentorshipForm,
     OfflineMemberForm,
 )
 from .models import (
@@ -36,8 +40,10 @@ from .models import (
     Meeting,
     Membership,
     MembershipStatus,
+    Mentorship,
     RequestStatus,
 )
+from .readiness import member_readiness
 from .scopes import councils_led_by, leader_scope
 from .services import CouncilError
 
@@ -268,8 +274,6 @@ def meeting_edit(request, council_id, meeting_id=None):
         council=council,
     )
     if request.method == "POST" and form.is_valid():
-        from django.db import transaction
-
         with transaction.atomic():
             meeting = form.save(commit=False)
             meeting.council = council
@@ -470,20 +474,12 @@ def constitution_acta(request, request_id):
     return response
 
 
-def council_edit_url(council):
-    return reverse("wagtailadmin_pages:edit", args=[council.pk])
-
-
 # Formación de cuadros: mentors, endorsements and the weekly digest
 
 
 @leaders_only
 @require_http_methods(["GET", "POST"])
 def mentorships(request, council_id):
-    from .cadres import mentorship_pair
-    from .forms import MentorshipForm
-    from .models import Mentorship
-
     council = council_in_scope(request, council_id)
     form = MentorshipForm(
         request.POST or None, members=services.active_members(council)
@@ -520,11 +516,6 @@ def mentorships(request, council_id):
 @require_http_methods(["GET", "POST"])
 def role_endorse(request, council_id):
     """Record an office endorsed by an assembly, with the evidence in view."""
-    from .cadres import endorsable_assemblies
-    from .cadres import role_endorse as endorse
-    from .forms import EndorsementForm
-    from .readiness import member_readiness
-
     council = council_in_scope(request, council_id)
     form = EndorsementForm(
         request.POST or None,
@@ -566,8 +557,6 @@ def role_endorse(request, council_id):
 @leaders_only
 @require_POST
 def digest_toggle(request, council_id):
-    from .cadres import digest_opt_out
-
     council = council_in_scope(request, council_id)
     receive = request.POST.get("recibir") == "1"
     digest_opt_out(user=request.user, receive=receive)

@@ -26,7 +26,7 @@ from .models import (
     RoleAssignment,
     ScopeLevel,
 )
-from .readiness import member_readiness, readiness_for
+from .readiness import member_facts, member_readiness, readiness_for
 from .services import CouncilError, require_lead
 
 
@@ -193,13 +193,11 @@ def digest_for(user, councils, since, now):
         .select_related("user", "role")
         .order_by("detected_at")
     )
-    facts = readiness_for(members.values("user_id"), detail=False)
-    limit = now - timedelta(days=30)
+    # Only the facts are needed here, not readiness toward any role.
     inactive_ids = [
         user_id
-        for user_id, state in facts.items()
-        if state.facts.active_member
-        and (state.facts.last_activity is None or state.facts.last_activity < limit)
+        for user_id, facts in member_facts(members.values("user_id")).items()
+        if facts.active_member and facts.inactive_since(now)
     ]
     inactive = list(User.objects.filter(pk__in=inactive_ids).order_by("first_name"))
     return {

@@ -20,13 +20,20 @@ from django.utils.translation import gettext as _
 
 from courses.models import Axis, Enrollment
 
-from .models import CouncilPage, Membership, MembershipStatus, ReadyEvent, State
+from .models import (
+    MILESTONE_MIN_COUNT,
+    CouncilPage,
+    Membership,
+    MembershipStatus,
+    ReadyEvent,
+    State,
+)
 from .readiness import pathway, readiness_for
 from .scopes import leader_scope
 
-INACTIVE_DAYS = 30
 CHART_HEIGHT = 120
-MIN_GROUP = 5
+# The same threshold as the milestones of council pages.
+MIN_GROUP = MILESTONE_MIN_COUNT
 BANDS = {
     "0-49": (0, 49),
     "50-79": (50, 79),
@@ -123,9 +130,7 @@ class Dashboard:
 
 def _member_row(user_id, state, axes, names, council_titles, role_names, now):
     facts = state.facts
-    inactive = facts.last_activity is None or facts.last_activity < now - timedelta(
-        days=INACTIVE_DAYS
-    )
+    inactive = facts.inactive_since(now)
     if names is None:
         # Per-council figures only: what aggregates and filters need, no more
         # (tens of thousands of rows above council level).

@@ -8,6 +8,7 @@ member's facts in Python, with no query.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Sum
@@ -31,6 +32,8 @@ from .models import (
 )
 
 DAYS_PER_MONTH = 30
+# Without any activity for this long a member counts as inactive.
+INACTIVE_DAYS = 30
 ENTRY_ROLE = "integrante"
 
 
@@ -62,6 +65,10 @@ class MemberFacts:
     @property
     def membership_months(self):
         return self.membership_days // DAYS_PER_MONTH
+
+    def inactive_since(self, now):
+        limit = now - timedelta(days=INACTIVE_DAYS)
+        return self.last_activity is None or self.last_activity < limit
 
     def saw(self, moment):
         if moment and (self.last_activity is None or moment > self.last_activity):
@@ -259,139 +266,101 @@ def _axis_label(axis):
     return _("axis %(number)s") % {"number": axis.number}
 
 
-def evaluate_requirement(requirement, facts, axes):
+def measure(requirement, facts, axes):
+    """(current, target) of a member against one requirement: met when current
+    reaches target. The one place where each kind is counted."""
     kind = requirement.kind
     number = requirement.number or 0
     if kind == RequirementKind.COURSE:
-        course = requirement.course
-        if course is None:
-            return RequirementResult(
-                requirement,
-                False,
-                0,
-                1,
-                lambda: _(
-                    "the course of this requirement no longer exists; ask the team"
-                ),
-            )
-        met = course.pk in facts.completed_courses
-        return RequirementResult(
-            requirement,
-            met,
-            int(met),
-            1,
-            lambda: _("the course «%(title)s»") % {"title": course.title},
-            course=None if met else course,
-        )
+        course_id = requirement.course_id
+        return float(course_id is not None and course_id in facts.completed_courses), 1
     if kind == RequirementKind.AXIS_COURSES:
-        done = facts.courses_by_axis.get(requirement.axis_id, 0)
-        lacking = max(number - done, 0)
-        return RequirementResult(
-            requirement,
-            lacking == 0,
-            done,
-            number,
-            lambda: (
-                ngettext(
-                    "%(count)s course of %(axis)s",
-                    "%(count)s courses of %(axis)s",
-                    lacking,
-                )
-                % {"count": lacking, "axis": _axis_label(requirement.axis)}
-            ),
-        )
+        return facts.courses_by_axis.get(requirement.axis_id, 0), number
     if kind == RequirementKind.EVERY_AXIS:
         by_axis = facts.courses_by_axis
         current = sum(min(by_axis.get(axis.pk, 0), number) for axis in axes)
-        target = number * len(axes)
-        return RequirementResult(
-            requirement,
-            current >= target,
-            current,
-            target,
-            lambda: (
-                ngettext(
-                    "%(count)s course in %(axes)s",
-                    "%(count)s courses in each of %(axes)s",
-                    number,
-                )
-                % {
-                    "count": number,
-                    "axes": ", ".join(
-                        _axis_label(axis)
-                        for axis in axes
-                        if by_axis.get(axis.pk, 0) < number
-                    ),
-                }
-            ),
-        )
+        return current, number * len(axes)
     if kind == RequirementKind.HOURS:
-        hours = round(facts.hours, 1)
-        lacking = max(number - hours, 0)
-        return RequirementResult(
-            requirement,
-            hours >= number,
-            hours,
-            number,
-            lambda: _("%(hours)s hours of study") % {"hours": f"{lacking:g}"},
-        )
-    if kind in (RequirementKind.CIRCLES_ATTENDED, RequirementKind.CIRCLES_FACILITATED):
-        attended = kind == RequirementKind.CIRCLES_ATTENDED
-        done = facts.circles_attended if attended else facts.circles_facilitated
-        lacking = max(number - done, 0)
-
-        def describe():
-            if attended:
-                text = ngettext(
-                    "to attend %(count)s study circle",
-                    "to attend %(count)s study circles",
-                    lacking,
-                )
-            else:
-                text = ngettext(
-                    "to facilitate %(count)s study circle",
-                    "to facilitate %(count)s study circles",
-                    lacking,
-                )
-            return text % {"count": lacking}
-
-        return RequirementResult(requirement, lacking == 0, done, number, describe)
+        return round(facts.hours, 1), number
+    if kind == RequirementKind.CIRCLES_ATTENDED:
+        return facts.circles_attended, number
+    if kind == RequirementKind.CIRCLES_FACILITATED:
+        return facts.circles_facilitated, number
     if kind == RequirementKind.MEMBERSHIP_MONTHS:
-        months = facts.membership_months
-        lacking = max(number - months, 0)
-        return RequirementResult(
-            requirement,
-            lacking == 0,
-            months,
-            number,
-            lambda: (
-                ngettext(
-                    "%(count)s month of active membership",
-                    "%(count)s months of active membership",
-                    lacking,
-                )
-                % {"count": lacking}
-            ),
-        )
+        return facts.membership_months, number
     if kind == RequirementKind.ROLE_HELD:
-        met = requirement.required_role_id in facts.roles_held
-        return RequirementResult(
-            requirement,
-            met,
-            int(met),
-            1,
-            lambda: (
-                _("to hold the role %(role)s")
-                % {"role": requirement.required_role.name}
-            ),
-        )
+        return float(requirement.required_role_id in facts.roles_held), 1
     if kind == RequirementKind.MENTOR_SIGN_OFF:
-        met = requirement.role_id in facts.sign_offs
-        return RequirementResult(
-            requirement, met, int(met), 1, lambda: _("your mentor's sign-off")
-        )
+        return float(requirement.role_id in facts.sign_offs), 1
+    return 0, 1
+
+
+def describe_missing(requirement, lacking, facts, axes):
+    """What a member still lacks for ``requirement``, as text for them."""
+    kind = requirement.kind
+    number = requirement.number or 0
+    if kind == RequirementKind.COURSE:
+        if requirement.course is None:
+            return _("the course of this requirement no longer exists; ask the team")
+        return _("the course «%(title)s»") % {"title": requirement.course.title}
+    if kind == RequirementKind.AXIS_COURSES:
+        return ngettext(
+            "%(count)s course of %(axis)s", "%(count)s courses of %(axis)s", lacking
+        ) % {"count": lacking, "axis": _axis_label(requirement.axis)}
+    if kind == RequirementKind.EVERY_AXIS:
+        lacking_axes = [
+            axis for axis in axes if facts.courses_by_axis.get(axis.pk, 0) < number
+        ]
+        return ngettext(
+            "%(count)s course in %(axes)s",
+            "%(count)s courses in each of %(axes)s",
+            number,
+        ) % {
+            "count": number,
+            "axes": ", ".join(_axis_label(axis) for axis in lacking_axes),
+        }
+    if kind == RequirementKind.HOURS:
+        return _("%(hours)s hours of study") % {"hours": f"{lacking:g}"}
+    if kind == RequirementKind.CIRCLES_ATTENDED:
+        return ngettext(
+            "to attend %(count)s study circle",
+            "to attend %(count)s study circles",
+            lacking,
+        ) % {"count": lacking}
+    if kind == RequirementKind.CIRCLES_FACILITATED:
+        return ngettext(
+            "to facilitate %(count)s study circle",
+            "to facilitate %(count)s study circles",
+            lacking,
+        ) % {"count": lacking}
+    if kind == RequirementKind.MEMBERSHIP_MONTHS:
+        return ngettext(
+            "%(count)s month of active membership",
+            "%(count)s months of active membership",
+            lacking,
+        ) % {"count": lacking}
+    if kind == RequirementKind.ROLE_HELD:
+        return _("to hold the role %(role)s") % {"role": requirement.required_role.name}
+    if kind == RequirementKind.MENTOR_SIGN_OFF:
+        return _("your mentor's sign-off")
+    return _("an unknown requirement")
+
+
+def evaluate_requirement(requirement, facts, axes):
+    current, target = measure(requirement, facts, axes)
+    met = current >= target
+    lacking = max(target - current, 0)
     return RequirementResult(
-        requirement, False, 0, 1, lambda: _("an unknown requirement")
+        requirement,
+        met,
+        current,
+        target,
+        lambda: describe_missing(requirement, lacking, facts, axes),
+        course=(
+            requirement.course
+            if requirement.kind == RequirementKind.COURSE and not met
+            else None
+        ),
     )
 
 
@@ -471,40 +440,13 @@ def quick_progress(requirements, facts, axes):
         return True, 100
     done = 0.0
     ready = True
-    by_axis = facts.courses_by_axis
     for requirement in requirements:
-        kind = requirement.kind
-        number = requirement.number or 0
-        if kind == RequirementKind.COURSE:
-            share = float(
-                requirement.course_id is not None
-                and requirement.course_id in facts.completed_courses
-            )
-        elif kind == RequirementKind.AXIS_COURSES:
-            share = by_axis.get(requirement.axis_id, 0) / number if number else 1.0
-        elif kind == RequirementKind.EVERY_AXIS:
-            target = number * len(axes)
-            current = sum(min(by_axis.get(axis.pk, 0), number) for axis in axes)
-            share = current / target if target else 1.0
-        elif kind == RequirementKind.HOURS:
-            share = round(facts.hours, 1) / number if number else 1.0
-        elif kind == RequirementKind.CIRCLES_ATTENDED:
-            share = facts.circles_attended / number if number else 1.0
-        elif kind == RequirementKind.CIRCLES_FACILITATED:
-            share = facts.circles_facilitated / number if number else 1.0
-        elif kind == RequirementKind.MEMBERSHIP_MONTHS:
-            share = facts.membership_months / number if number else 1.0
-        elif kind == RequirementKind.ROLE_HELD:
-            share = float(requirement.required_role_id in facts.roles_held)
-        elif kind == RequirementKind.MENTOR_SIGN_OFF:
-            share = float(requirement.role_id in facts.sign_offs)
-        else:
-            share = 0.0
-        if share >= 1:
+        current, target = measure(requirement, facts, axes)
+        if current >= target:
             done += 1
         else:
             ready = False
-            done += share
+            done += current / target
     return ready, int(100 * done / len(requirements))
 
 

@@ -5,8 +5,9 @@ import io
 from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -209,8 +210,6 @@ def members_import_parse(data):
     Returns (rows, errors): rows are dicts ready for ``member_register_offline``,
     errors are (line, message). Nothing is written here.
     """
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
 
     try:
         text = data.decode("utf-8-sig")
@@ -363,9 +362,7 @@ def meeting_close(*, meeting, actor):
     if meeting.is_closed:
         raise CouncilError(_("This meeting is already closed."))
     present = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("user")
-        .values_list("user", flat=True)
+        Attendance.objects.filter(meeting=meeting).values_list("user", flat=True)
     )
     if meeting.is_assembly:
         if not present:

@@ -1,13 +1,24 @@
 """Account workflows that write across models, each in one transaction."""
 
+import secrets
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
 from . import registry
-from .models import AccessLog, ConsentMethod, ConsentRecord, PrivacyNotice, Purpose
+from .models import (
+    AccessLog,
+    ConsentMethod,
+    ConsentRecord,
+    PrivacyNotice,
+    Purpose,
+    SignInCode,
+)
 
 
 class NoNoticeInForce(Exception):
@@ -164,13 +175,6 @@ CODE_LENGTH = 8
 def sign_in_code_create(*, user, created_by):
     """A new one-time sign-in code for ``user`` (earlier unused ones stop working).
     Returns the code in clear: the only time it exists outside a hash."""
-    import secrets
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.contrib.auth.hashers import make_password
-
-    from .models import SignInCode
 
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     now = timezone.now()
@@ -194,9 +198,6 @@ def normalise_code(code):
 @transaction.atomic
 def sign_in_code_redeem(*, username, code):
     """The user whose unused, unexpired code this is, marking it used; else None."""
-    from django.contrib.auth.hashers import check_password
-
-    from .models import SignInCode
 
     user = (
         get_user_model()

@@ -131,20 +131,25 @@ class StatePage(Page):
         return context
 
 
+def municipality_outside(municipality, state):
+    """The error to show when ``municipality`` is not in ``state``, else None."""
+    if municipality and municipality.state_id != state.pk:
+        return _("The municipality must be in %(state)s, the state of this page.") % {
+            "state": state.name
+        }
+    return None
+
+
 class CouncilPageForm(WagtailAdminPageForm):
     """Checks in the admin what needs the parent page, which a new page lacks."""
 
     def clean(self):
         cleaned = super().clean()
-        municipality = cleaned.get("municipality")
         parent = self.parent_page.specific if self.parent_page else None
-        if municipality and isinstance(parent, StatePage):
-            if municipality.state_id != parent.state_id:
-                self.add_error(
-                    "municipality",
-                    _("The municipality must be in %(state)s, the state of this page.")
-                    % {"state": parent.state.name},
-                )
+        if isinstance(parent, StatePage):
+            error = municipality_outside(cleaned.get("municipality"), parent.state)
+            if error:
+                self.add_error("municipality", error)
         return cleaned
 
 
@@ -292,16 +297,12 @@ class CouncilPage(RoutablePageMixin, Page):
             raise ValidationError(
                 {"municipality": _("Choose a municipality or write a sector.")}
             )
-        state = self._parent_state()
-        if self.municipality_id and state and self.municipality.state_id != state.pk:
-            raise ValidationError(
-                {
-                    "municipality": _(
-                        "The municipality must be in %(state)s, the state of this page."
-                    )
-                    % {"state": state.name}
-                }
-            )
+        # A new page has no state yet: the admin form checks it against the
+        # parent page (CouncilPageForm).
+        if self.state_id:
+            error = municipality_outside(self.municipality, self.state)
+            if error:
+                raise ValidationError({"municipality": error})
         if council_name_taken(
             self.title, self.municipality_id, self.sector, exclude=self.pk
         ):
@@ -309,29 +310,19 @@ class CouncilPage(RoutablePageMixin, Page):
                 {"title": _("There is already a council with this name there.")}
             )
 
-    def _parent_state(self):
-        if self.state_id:
-            return self.state
-        parent = self.get_parent() if self.pk else getattr(self, "_parent", None)
-        if parent is None:
-            return None
-        parent = parent.specific
-        return parent.state if isinstance(parent, StatePage) else None
-
     def save(self, *args, **kwargs):
-        """Keeps the denormalised state and, on creation, provisions the council's
-        group, collection and permissions in the same transaction."""
-        creating = self.pk is None
+        """Keeps the denormalised state of the parent page and, on creation,
+        provisions the council's group, collection and permissions, all in the
+        same transaction."""
         with transaction.atomic():
-            if self.state_id is None and not creating:
-                parent = self.get_parent().specific
-                if isinstance(parent, StatePage):
-                    self.state_id = parent.state_id
             super().save(*args, **kwargs)
             if self.state_id is None:
-                parent = self.get_parent().specific
-                if isinstance(parent, StatePage):
-                    self.state_id = parent.state_id
+                self.state_id = (
+                    StatePage.objects.filter(path=self.path[: -self.steplen])
+                    .values_list("state_id", flat=True)
+                    .first()
+                )
+                if self.state_id:
                     CouncilPage.objects.filter(pk=self.pk).update(
                         state_id=self.state_id
                     )
