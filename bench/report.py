@@ -44,9 +44,13 @@ NOTES = """\
   `CaptureQueriesContext` on the median run.
 - A dashboard row reads "not available" while `/admin/formacion-de-cuadros/`
   answers anything but 200 (the HTTP status is shown).
-- `readiness_for` rows are not targets: they time the batch computation of
-  readiness (`councils.readiness.readiness_for`) for every active member of
-  the scope, the floor under any dashboard that shows readiness per member.
+- The dashboard adds up one summary row per member (`MemberProgress`, kept by
+  `councils.progress`); a change to a member's record marks their row stale
+  and the dashboard recomputes its scope's stale rows before reading. The
+  "stale" rows time the national dashboard when 1 % of the rows (spread over
+  every council: a busy moment between two passes of the worker) or all of
+  them (right after a change of requirements, before the worker has run) are
+  stale; the nightly refresh recomputes every member. They are not targets.
 - Sizes scale with `--members`: the measured council has 0.4 % of the members
   (at least 5), the measured state (Jalisco) 10 % in 10 % of the councils; see
   `bench/sizes.py`.

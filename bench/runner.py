@@ -1,5 +1,7 @@
 """Measurements of ``manage.py bench_cadres``: the cadre dashboard for the three
-leader accounts, and readiness, on the data of ``bench_data``.
+leader accounts, one member's readiness, and what keeps the dashboard's
+per-member summaries true (stale rows, the nightly refresh), on the data of
+``bench_data``.
 
 Each measurement runs once to warm up, then ``runs`` times; a slow one stops
 early once it has used its time budget (at least three runs are kept). Wall
@@ -11,16 +13,19 @@ import math
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from councils.models import Membership, MembershipStatus
-from councils.readiness import member_readiness, readiness_for
+from councils.models import MemberProgress, Membership, MembershipStatus
+from councils.progress import progress_refresh_all
+from councils.readiness import member_readiness
 
 from .sizes import (
     COUNCIL_LEADER,
@@ -87,15 +92,20 @@ class Result:
         return row
 
 
-def timed(function, result, runs, budget=BUDGET_SECONDS):
+def timed(function, result, runs, budget=BUDGET_SECONDS, prepare=None):
     """Call ``function`` ``runs`` times (after one warm-up call) into ``result``;
-    ``function`` returns None when all is well, or a status that stops it."""
+    ``function`` returns None when all is well, or a status that stops it.
+    ``prepare``, when given, runs untimed before every call."""
+    if prepare:
+        prepare()
     status = function()
     if status:
         result.status = status
         return result
     spent = 0.0
     for _ in range(runs):
+        if prepare:
+            prepare()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             status = function()
@@ -155,6 +165,7 @@ def measure(runs, log=print):
         "national": all_members.count(),
     }
     results = []
+    vacuum()
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with (
         override_settings(DEBUG=False, ALLOWED_HOSTS=hosts),
@@ -193,20 +204,50 @@ def measure(runs, log=print):
         log(_line(result))
         results.append(result)
 
-        for key, members in [
-            ("council", council_members),
-            ("state", state_members),
-            ("national", all_members),
-        ]:
-            ids = members.values("user_id")
-            result = Result(
-                f"`readiness_for` every active member ({key})",
-                f"{sizes[key]:,} members",
-            )
-            timed(quietly(readiness_for, ids), result, runs)
-            log(_line(result))
-            results.append(result)
+        # What keeps the dashboard's summaries true (councils.progress).
+        national = users.get(NATIONAL_LEADER)
+        if national is not None:
+            client = Client(raise_request_exception=False)
+            client.force_login(national)
+            for label, share in [("1 % of the rows", 0.01), ("every row", 1.0)]:
+                result = Result(
+                    f"Dashboard, national leader, {label} stale",
+                    f"nation: {sizes['national']:,} members",
+                )
+                timed(
+                    dashboard_call(client),
+                    result,
+                    max(runs // 5, 3) if share == 1.0 else runs,
+                    prepare=partial(stale_share, share),
+                )
+                log(_line(result))
+                results.append(result)
+        result = Result(
+            "Nightly refresh of every member (`progress_refresh_all`)",
+            f"nation: {sizes['national']:,} members",
+        )
+        timed(quietly(progress_refresh_all), result, max(runs // 5, 3), prepare=vacuum)
+        log(_line(result))
+        results.append(result)
     return results, sizes
+
+
+def stale_share(share):
+    """Mark a share of the progress rows stale, spread over every council."""
+    rows = MemberProgress.objects.all()
+    if share < 1:
+        step = round(1 / share)
+        rows = rows.annotate(slot=F("pk") % step).filter(slot=0)
+    rows.update(stale=True)
+    vacuum()
+
+
+def vacuum():
+    """What autovacuum does on a live server (it may be off on a bench machine:
+    the runs rewrite the summary table over and over, and dead rows pile up)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE councils_memberprogress")
 
 
 def _line(result):

@@ -26,7 +26,8 @@ from .models import (
     RoleAssignment,
     ScopeLevel,
 )
-from .readiness import member_facts, member_readiness, readiness_for
+from .progress import progress_refresh_all
+from .readiness import member_facts, member_readiness
 from .services import CouncilError, require_lead
 
 
@@ -141,27 +142,9 @@ def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
 
 def ready_members_detect():
     """Record who is newly ready for their next role (one row per person and
-    role, ever), so leaders hear of it once. Bounded queries for the nation."""
-    members = Membership.objects.filter(status=MembershipStatus.ACTIVE).values(
-        "user_id"
-    )
-    events = [
-        ReadyEvent(
-            user_id=user_id, role=state.next_role, council_id=state.facts.council_id
-        )
-        for user_id, state in readiness_for(members, detail=False).items()
-        if state.ready and state.next_role and state.facts.active_member
-    ]
-    # bulk_create(ignore_conflicts=True) returns every object passed, conflicts
-    # included: leave out the events already recorded to count the new ones.
-    known = set(
-        ReadyEvent.objects.filter(
-            role_id__in={event.role_id for event in events}
-        ).values_list("user_id", "role_id")
-    )
-    events = [event for event in events if (event.user_id, event.role_id) not in known]
-    created = ReadyEvent.objects.bulk_create(events, ignore_conflicts=True)
-    return len(created)
+    role, ever), so leaders hear of it once: every member's progress is
+    recomputed (``councils.progress``), in bounded queries per chunk."""
+    return progress_refresh_all()
 
 
 def week_start(today=None):

@@ -8,27 +8,31 @@ that could point at fewer than five people are shown as "<5" above council level
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Axis, Enrollment
+from courses.cache import axes_ordered
+from courses.models import Enrollment
 
 from .models import (
     MILESTONE_MIN_COUNT,
     CouncilPage,
+    MemberProgress,
     Membership,
     MembershipStatus,
     ReadyEvent,
+    RoleAssignment,
     State,
 )
-from .readiness import pathway, readiness_for
+from .progress import progress_refresh
+from .readiness import INACTIVE_DAYS, pathway
 from .scopes import leader_scope
 
 CHART_HEIGHT = 120
@@ -118,7 +122,7 @@ class Dashboard:
     scope: DashboardScope
     axes: list
     roles: list
-    members: list = field(default_factory=list)  # per-person rows (dicts)
+    members: Sequence = ()  # per-person rows (dicts), see MemberRows
     councils: list = field(default_factory=list)  # per-council rows (dicts)
     pipeline: list = field(default_factory=list)
     axis_share: list = field(default_factory=list)
@@ -128,135 +132,110 @@ class Dashboard:
     ready_events: list = field(default_factory=list)
 
 
-def _member_row(user_id, state, axes, names, council_titles, role_names, now):
-    facts = state.facts
-    inactive = facts.inactive_since(now)
-    if names is None:
-        # Per-council figures only: what aggregates and filters need, no more
-        # (tens of thousands of rows above council level).
-        return {
-            "council_id": facts.council_id,
-            "courses": facts.courses_completed,
-            "hours": facts.hours,
-            "circles": facts.circles_attended,
-            "current_role": state.current_role.name if state.current_role else "",
-            "readiness": state.percent,
-            "ready": state.ready,
-            "inactive": inactive,
-            "axis_ids": [pk for pk, total in facts.courses_by_axis.items() if total],
-            "current_role_ids": facts.current_roles,
-            "name": "",
-            "user_id": user_id,
-        }
-    first, last, username = names.get(user_id, ("", "", ""))
-    return {
-        "user_id": user_id,
-        "name": f"{first} {last}".strip() or username,
-        "username": username,
-        "council": council_titles.get(facts.council_id, ""),
-        "council_id": facts.council_id,
-        "per_axis": [facts.courses_by_axis.get(axis.pk, 0) for axis in axes],
-        "courses": facts.courses_completed,
-        "hours": round(facts.hours, 1),
-        "circles": facts.circles_attended,
-        "roles": ", ".join(
-            sorted(role_names[pk] for pk in facts.current_roles if pk in role_names)
-        ),
-        "current_role": state.current_role.name if state.current_role else "",
-        "next_role": state.next_role.name if state.next_role else "",
-        "readiness": state.percent,
-        "ready": state.ready,
-        "last_activity": facts.last_activity,
-        "inactive": inactive,
-        "axis_ids": {pk for pk, total in facts.courses_by_axis.items() if total},
-        "current_role_ids": facts.current_roles,
-    }
-
-
-def _keep(row, filters, axes_by_slug, roles_by_slug):
+def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
+    """The scope's active members' progress rows, filtered in SQL."""
+    rows = MemberProgress.objects.filter(active_member=True)
+    if scope.council:
+        rows = rows.filter(council=scope.council)
+    elif scope.state:
+        rows = rows.filter(council__state=scope.state)
     axis = filters.get("eje")
-    if axis and axes_by_slug[axis].pk not in row["axis_ids"]:
-        return False
+    if axis:
+        rows = rows.filter(courses_by_axis__has_key=str(axes_by_slug[axis].pk))
     role = filters.get("cargo")
-    if role and roles_by_slug[role].pk not in row["current_role_ids"]:
-        return False
+    if role:
+        holders = RoleAssignment.objects.active().filter(role=roles_by_slug[role])
+        rows = rows.filter(user_id__in=holders.values("user_id"))
     band = filters.get("avance")
     if band:
         low, high = BANDS[band]
-        if not low <= row["readiness"] <= high:
-            return False
-    if filters.get("inactivos") and not row["inactive"]:
-        return False
-    return True
+        rows = rows.filter(readiness__gte=low, readiness__lte=high)
+    if filters.get("inactivos"):
+        rows = rows.filter(_inactive(now))
+    return rows
+
+
+def _inactive(now):
+    limit = now - timedelta(days=INACTIVE_DAYS)
+    return Q(last_activity__isnull=True) | Q(last_activity__lt=limit)
 
 
 def build_dashboard(scope, *, filters=None, per_person=None):
     """Everything the dashboard shows for ``scope``; ``filters`` are already
-    validated (see ``councils.forms.DashboardFilterForm``)."""
+    validated (see ``councils.forms.DashboardFilterForm``). The scope's stale
+    progress rows are recomputed first, then everything is SQL aggregates over
+    them: the same queries for ten members or fifty thousand."""
     from .models import LeadershipRole
 
     filters = filters or {}
     per_person = scope.is_council if per_person is None else per_person
     now = timezone.now()
-    axes = list(Axis.objects.ordered())
+    if scope.council or scope.state:
+        progress_refresh(scope.member_ids(), scope.councils())
+    else:
+        progress_refresh()
+    axes = axes_ordered()
     roles = pathway()
     all_roles = {role.pk: role for role in LeadershipRole.objects.all()}
-    member_ids = scope.member_ids()
-    readiness = readiness_for(member_ids, roles=roles, axes=axes, detail=False)
-    council_titles = dict(scope.councils().values_list("pk", "title"))
-    names = None
-    if per_person:
-        names = {
-            pk: (first, last, username)
-            for pk, first, last, username in get_user_model()
-            .objects.filter(pk__in=member_ids)
-            .values_list("pk", "first_name", "last_name", "username")
-        }
-    role_names = {pk: role.name for pk, role in all_roles.items()}
-    rows = [
-        _member_row(user_id, state, axes, names, council_titles, role_names, now)
-        for user_id, state in readiness.items()
-        if state.facts.active_member
-    ]
     axes_by_slug = {axis.slug: axis for axis in axes}
     roles_by_slug = {role.slug: role for role in all_roles.values()}
-    rows = [row for row in rows if _keep(row, filters, axes_by_slug, roles_by_slug)]
-    if per_person:
-        rows.sort(key=lambda row: (-row["readiness"], row["name"], row["user_id"]))
-    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=len(rows))
+    rows = progress_rows(scope, filters, axes_by_slug, roles_by_slug, now)
+    council_titles = dict(scope.councils().values_list("pk", "title"))
+
+    totals = rows.aggregate(
+        total=Count("pk"),
+        **{
+            f"axis_{axis.pk}": Count(
+                "pk", filter=Q(courses_by_axis__has_key=str(axis.pk))
+            )
+            for axis in axes
+        },
+    )
+    total = totals["total"]
+    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=total)
     show = (lambda n: n) if scope.is_council else small
 
     if per_person:
-        dashboard.members = rows
+        dashboard.members = MemberRows(
+            rows,
+            total,
+            axes=axes,
+            council_titles=council_titles,
+            all_roles=all_roles,
+            now=now,
+        )
     else:
-        dashboard.councils = _council_rows(rows, council_titles, show)
+        dashboard.councils = _council_rows(rows, council_titles, show, now)
 
-    position = defaultdict(lambda: [0, 0])
-    for row in rows:
-        counts = position[row["current_role"]]
-        counts[0] += 1
-        counts[1] += int(row["ready"])
+    position = {
+        role_id: (members, ready)
+        for role_id, members, ready in rows.values("current_role_id")
+        .annotate(members=Count("pk"), ready=Count("pk", filter=Q(ready=True)))
+        .values_list("current_role_id", "members", "ready")
+        .order_by()
+    }
 
     # Above council level a bar or a percentage would give away what "<5"
     # hides, so small groups get no bar and no percentage either.
     def safe(count):
         return count if scope.is_council or count == 0 or count >= MIN_GROUP else 0
 
-    dashboard.total_label = show(len(rows))
-    dashboard.pipeline = [
-        {
-            "role": role.name,
-            "members": show(position[role.name][0]),
-            "ready": show(position[role.name][1]),
-            "bar": safe(position[role.name][0]),
-        }
-        for role in roles
-    ]
-    total = len(rows) or 1
+    dashboard.total_label = show(total)
+    dashboard.pipeline = []
+    for role in roles:
+        members, ready = position.get(role.pk, (0, 0))
+        dashboard.pipeline.append(
+            {
+                "role": role.name,
+                "members": show(members),
+                "ready": show(ready),
+                "bar": safe(members),
+            }
+        )
     dashboard.axis_share = []
     for axis in axes:
-        count = sum(1 for row in rows if axis.pk in row["axis_ids"])
-        percent = round(100 * safe(count) / total)
+        count = totals[f"axis_{axis.pk}"]
+        percent = round(100 * safe(count) / (total or 1))
         dashboard.axis_share.append(
             {
                 "axis": axis,
@@ -264,6 +243,7 @@ def build_dashboard(scope, *, filters=None, per_person=None):
                 "label": f"{percent}%" if safe(count) == count else "<5",
             }
         )
+    member_ids = scope.member_ids()
     dashboard.monthly = _monthly(member_ids, now, show)
     dashboard.ready_events = list(
         ReadyEvent.objects.filter(council__in=scope.councils().values("pk"))
@@ -276,25 +256,125 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     return dashboard
 
 
-def _council_rows(rows, council_titles, show):
-    grouped = defaultdict(list)
-    for row in rows:
-        grouped[row["council_id"]].append(row)
+class MemberRows(Sequence):
+    """Per-person rows in order (readiness, then name), built from SQL one page
+    at a time: a page of fifty costs the same for a council of 200 or a state
+    of 5,000. Iterating (exports) builds them all."""
+
+    FIELDS = (
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "council_id",
+        "courses_by_axis",
+        "courses",
+        "hours",
+        "circles_attended",
+        "current_role_id",
+        "next_role_id",
+        "readiness",
+        "ready",
+        "last_activity",
+    )
+
+    def __init__(self, rows, total, *, axes, council_titles, all_roles, now):
+        self.values = rows.order_by(
+            "-readiness",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user_id",
+        ).values(*self.FIELDS)
+        self.total = total
+        self.axes = axes
+        self.council_titles = council_titles
+        self.all_roles = all_roles
+        self.limit = now - timedelta(days=INACTIVE_DAYS)
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(list(self.values[index]))
+        if index < 0:
+            index += self.total
+        found = self._build(list(self.values[index : index + 1]))
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self):
+        return iter(self._build(list(self.values)))
+
+    def _build(self, values):
+        """Rows for ``values``, with their current offices (one query)."""
+        held = defaultdict(list)
+        for user_id, role_id in (
+            RoleAssignment.objects.active()
+            .filter(user_id__in=[row["user_id"] for row in values])
+            .values_list("user_id", "role_id")
+            .order_by()
+        ):
+            held[user_id].append(self.all_roles[role_id].name)
+        return [self._row(row, held.get(row["user_id"], [])) for row in values]
+
+    def _row(self, row, roles):
+        by_axis = row["courses_by_axis"] or {}
+        name = f"{row['user__first_name']} {row['user__last_name']}".strip()
+        current, following = row["current_role_id"], row["next_role_id"]
+        last = row["last_activity"]
+        return {
+            "user_id": row["user_id"],
+            "name": name or row["user__username"],
+            "username": row["user__username"],
+            "council": self.council_titles.get(row["council_id"], ""),
+            "council_id": row["council_id"],
+            "per_axis": [by_axis.get(str(axis.pk), 0) for axis in self.axes],
+            "courses": row["courses"],
+            "hours": round(row["hours"], 1),
+            "circles": row["circles_attended"],
+            "roles": ", ".join(sorted(roles)),
+            "current_role": self.all_roles[current].name if current else "",
+            "next_role": self.all_roles[following].name if following else "",
+            "readiness": row["readiness"],
+            "ready": row["ready"],
+            "last_activity": last,
+            "inactive": last is None or last < self.limit,
+        }
+
+
+def _council_rows(rows, council_titles, show, now):
+    """One row per council of the scope, added up in SQL (one query)."""
+    grouped = {
+        row["council_id"]: row
+        for row in rows.values("council_id")
+        .annotate(
+            count=Count("pk"),
+            courses_sum=Sum("courses"),
+            hours_sum=Sum("hours"),
+            circles_sum=Sum("circles_attended"),
+            ready_count=Count("pk", filter=Q(ready=True)),
+            inactive_count=Count("pk", filter=_inactive(now)),
+        )
+        .order_by()
+    }
     result = []
     for council_id, title in sorted(council_titles.items(), key=lambda item: item[1]):
-        members = grouped.get(council_id, [])
-        count = len(members)
+        row = grouped.get(council_id, {})
+        count = row.get("count", 0)
         hidden = 0 < count < MIN_GROUP
         result.append(
             {
                 "council_id": council_id,
                 "council": title,
                 "members": show(count),
-                "courses": "—" if hidden else sum(m["courses"] for m in members),
-                "hours": "—" if hidden else round(sum(m["hours"] for m in members), 1),
-                "circles": "—" if hidden else sum(m["circles"] for m in members),
-                "ready": show(sum(1 for m in members if m["ready"])),
-                "inactive": show(sum(1 for m in members if m["inactive"])),
+                "courses": "—" if hidden else row.get("courses_sum") or 0,
+                "hours": "—" if hidden else round(row.get("hours_sum") or 0, 1),
+                "circles": "—" if hidden else row.get("circles_sum") or 0,
+                "ready": show(row.get("ready_count", 0)),
+                "inactive": show(row.get("inactive_count", 0)),
             }
         )
     return result

@@ -18,7 +18,7 @@ from .forms import DashboardFilterForm, PersonalRowsForm
 from .models import CouncilPage, State
 from .scopes import leader_scope
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 class CadreDashboardView(SpreadsheetExportMixin, TemplateView):

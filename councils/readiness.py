@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.models import Axis, Enrollment, LessonCompletion
+from courses.cache import TIMEOUT as CACHE_TIMEOUT
+from courses.cache import axes_ordered
+from courses.models import Enrollment, LessonCompletion
 
 from .models import (
     Attendance,
@@ -122,8 +125,27 @@ class Readiness:
         return [result for result in self.results if not result.met]
 
 
+PATHWAY_KEY = "councils:pathway:v1"
+
+
 def pathway():
-    """Pathway roles in order, each with its requirements (two queries)."""
+    """Pathway roles in order, each with its requirements: from the shared
+    cache, forgotten whenever a role, a requirement, a course or an axis
+    changes (``councils.signals``); two queries when the cache is cold."""
+    roles = cache.get(PATHWAY_KEY)
+    if roles is None:
+        roles = _pathway_from_database()
+        for role in roles:
+            requirements_of(role)  # kept on the role, cached with it
+        cache.set(PATHWAY_KEY, roles, CACHE_TIMEOUT)
+    return roles
+
+
+def pathway_forget():
+    cache.delete(PATHWAY_KEY)
+
+
+def _pathway_from_database():
     return list(
         LeadershipRole.objects.filter(in_pathway=True)
         .order_by("sort_order", "name")
@@ -450,13 +472,13 @@ def quick_progress(requirements, facts, axes):
     return ready, int(100 * done / len(requirements))
 
 
-def readiness_for(user_ids, roles=None, axes=None, detail=True):
+def readiness_for(user_ids, roles=None, axes=None, detail=True, today=None):
     """{user id: MemberReadiness} toward each member's next pathway role, in a
     bounded number of queries. ``detail=False`` gives only ready and percent
     (no per-requirement results), several times faster for large scopes."""
     roles = roles if roles is not None else pathway()
-    axes = axes if axes is not None else list(Axis.objects.ordered())
-    facts = member_facts(user_ids, roles)
+    axes = axes if axes is not None else axes_ordered()
+    facts = member_facts(user_ids, roles, today=today)
     result = {}
     for user_id in user_ids if isinstance(user_ids, list) else facts:
         member = facts.get(user_id) or MemberFacts(user_id)
@@ -481,7 +503,7 @@ def readiness_for(user_ids, roles=None, axes=None, detail=True):
 def member_readiness(user, role=None):
     """One member's readiness toward ``role`` (their next role by default)."""
     roles = pathway()
-    axes = list(Axis.objects.ordered())
+    axes = axes_ordered()
     looked_at = roles
     if role is not None:
         role_id = role.pk

@@ -5,12 +5,28 @@ page's ``delete()``; ``post_delete`` fires for every deleted row, so that is
 where a council's group and collection are removed.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, post_page_move
 
-from .models import CouncilPage, RoleAssignment, StatePage
+from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
+
+from .models import (
+    Attendance,
+    CouncilPage,
+    LeadershipRole,
+    Meeting,
+    MeetingKind,
+    Membership,
+    MentorSignOff,
+    RoleAssignment,
+    RoleRequirement,
+    StatePage,
+)
+from .progress import progress_mark_all_stale, progress_mark_stale
 from .provisioning import council_deprovision, user_groups_sync
+from .readiness import pathway_forget
 
 
 @receiver(post_delete, sender=CouncilPage)
@@ -24,6 +40,78 @@ def role_assignment_changed(sender, instance, **kwargs):
     # Derived state: whoever writes an assignment (admin, service, shell, demo),
     # the person's groups follow within the same transaction.
     user_groups_sync(instance.user)
+    progress_mark_stale([instance.user_id])
+
+
+# Member progress (``councils.progress``): each change to what readiness looks
+# at marks the member's summary stale, in the writer's transaction.
+
+
+@receiver(post_save, sender=LessonCompletion)
+@receiver(post_delete, sender=LessonCompletion)
+@receiver(post_save, sender=Enrollment)
+@receiver(post_delete, sender=Enrollment)
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+@receiver(post_save, sender=Attendance)
+@receiver(post_delete, sender=Attendance)
+def member_activity_changed(sender, instance, **kwargs):
+    progress_mark_stale([instance.user_id])
+
+
+@receiver(post_save, sender=MentorSignOff)
+@receiver(post_delete, sender=MentorSignOff)
+def sign_off_changed(sender, instance, **kwargs):
+    progress_mark_stale([instance.mentee_id])
+
+
+@receiver(post_save, sender=Meeting)
+@receiver(post_delete, sender=Meeting)
+def meeting_changed(sender, instance, **kwargs):
+    # Only closed study circles count: closing one changes its attendees' hours
+    # and circles and its facilitator's.
+    if instance.kind == MeetingKind.CIRCLE and instance.closed_at:
+        people = list(instance.attendances.values_list("user_id", flat=True))
+        progress_mark_stale([*people, instance.facilitator_id])
+
+
+def pathway_changed():
+    # The cached pathway (``councils.readiness.pathway``) names courses, axes and
+    # roles: forgotten now and once more when the change is committed.
+    pathway_forget()
+    transaction.on_commit(pathway_forget)
+
+
+@receiver(post_delete, sender=CoursePage)
+@receiver(post_save, sender=Axis)
+@receiver(post_delete, sender=Axis)
+def course_or_axis_changed(sender, **kwargs):
+    pathway_changed()
+
+
+@receiver(page_published, sender=CoursePage)
+def course_published(sender, instance, **kwargs):
+    pathway_changed()
+    # A course's axis or hours may have changed for everyone who completed it.
+    progress_mark_stale(
+        Enrollment.objects.filter(
+            course_id=instance.pk, completed_at__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+@receiver(post_save, sender=RoleRequirement)
+@receiver(post_delete, sender=RoleRequirement)
+@receiver(post_save, sender=LeadershipRole)
+@receiver(post_delete, sender=LeadershipRole)
+def requirements_changed(sender, **kwargs):
+    # Everyone's readiness may change: recomputed when read, and by the worker
+    # right after the change is committed.
+    from .tasks import refresh_member_progress
+
+    pathway_changed()
+    progress_mark_all_stale()
+    transaction.on_commit(refresh_member_progress.delay)
 
 
 @receiver(post_page_move)

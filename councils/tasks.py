@@ -96,8 +96,18 @@ def sync_ended_role_assignments():
 
 
 @shared_task(**RETRY)
+def refresh_member_progress():
+    """After a change of requirements: recompute the stale progress rows, so
+    that the next dashboard view need not."""
+    from .progress import progress_refresh
+
+    return progress_refresh()
+
+
+@shared_task(**RETRY)
 def detect_ready_members():
-    """Daily: record who became ready for their next role."""
+    """Daily: recompute every member's progress and record who became ready
+    for their next role."""
     from .cadres import ready_members_detect
 
     return ready_members_detect()

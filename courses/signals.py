@@ -1,8 +1,10 @@
-"""Wagtail's publish signal → rebuild the course booklet after the commit."""
+"""Wagtail's publish signal → rebuild the course booklet after the commit;
+a changed axis → forget the cached axes."""
 
 from functools import partial
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
 
 
@@ -22,5 +24,16 @@ def enqueue_booklet_build(sender, instance, **kwargs):
     transaction.on_commit(partial(build_course_booklet.delay, course_id))
 
 
+def axes_changed(sender, **kwargs):
+    from .cache import axes_forget
+
+    axes_forget()
+    transaction.on_commit(axes_forget)
+
+
 def connect():
+    from .models import Axis
+
     page_published.connect(enqueue_booklet_build, dispatch_uid="courses-booklet")
+    post_save.connect(axes_changed, sender=Axis, dispatch_uid="courses-axes-saved")
+    post_delete.connect(axes_changed, sender=Axis, dispatch_uid="courses-axes-gone")

@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from councils.models import Membership, MembershipStatus, Mentorship, RoleAssignment
 from councils.readiness import member_readiness
-from courses.models import Axis, Certificate, CoursePage, Enrollment
+from courses.cache import axes_ordered
+from courses.models import Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
 
 CHART_BAR_WIDTH = 300
@@ -28,7 +29,7 @@ def axis_progress(user):
         .values_list("course__primary_axis", "total")
     )
     rows = []
-    for axis in Axis.objects.ordered():
+    for axis in axes_ordered():
         total = published.get(axis.pk, 0)
         done = min(completed.get(axis.pk, 0), total)
         percent = round(100 * done / total) if total else 0

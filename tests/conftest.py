@@ -15,6 +15,18 @@ def spanish():
         yield
 
 
+@pytest.fixture(autouse=True)
+def forgotten_site_data():
+    """Cached per-site data (axes, the leadership pathway) outlives a test's
+    rolled-back transaction: every test starts without it."""
+    from councils.readiness import pathway_forget
+    from courses.cache import axes_forget
+
+    axes_forget()
+    pathway_forget()
+    yield
+
+
 @pytest.fixture
 def home_page(db):
     return HomePage.objects.get()

@@ -1,6 +1,7 @@
 from .cadres import (
     DigestDelivery,
     DigestOptOut,
+    MemberProgress,
     MentorNote,
     Mentorship,
     MentorSignOff,
@@ -31,6 +32,7 @@ from .territory import Municipality, State
 __all__ = [
     "DigestDelivery",
     "DigestOptOut",
+    "MemberProgress",
     "MentorNote",
     "MentorSignOff",
     "Mentorship",

@@ -1,6 +1,7 @@
 """Formación de cuadros: what each role asks for, mentors (acompañantes) and
-what leaders are told. Readiness itself is computed (``councils.readiness``),
-never stored."""
+what leaders are told. Readiness is computed (``councils.readiness``), never
+typed; ``MemberProgress`` keeps its latest result per member for the dashboard's
+large scopes (``councils.progress``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -269,6 +270,73 @@ class ReadyEvent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} ready for {self.role_id}"
+
+
+class MemberProgress(models.Model):
+    """One row per member, derived and never edited: what the cadre dashboard
+    adds up for a state or the nation (Kolibri's per-user summaries beside the
+    per-event rows). Written by ``councils.progress`` from completions,
+    attendance, memberships, offices and sign-offs; a change to any of those
+    marks the row stale, and stale rows are recomputed before they are read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="cadre_progress",
+    )
+    council = models.ForeignKey(
+        "councils.CouncilPage",
+        verbose_name=_("council"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    active_member = models.BooleanField(_("active member"), default=False)
+    courses = models.PositiveIntegerField(_("courses completed"), default=0)
+    # {"axis id": courses completed}, only axes with at least one.
+    courses_by_axis = models.JSONField(_("courses per axis"), default=dict)
+    hours = models.FloatField(_("hours of study"), default=0)
+    circles_attended = models.PositiveIntegerField(
+        _("study circles attended"), default=0
+    )
+    last_activity = models.DateTimeField(_("last activity"), null=True)
+    current_role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("current role"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    next_role = models.ForeignKey(
+        "councils.LeadershipRole",
+        verbose_name=_("next role"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    readiness = models.PositiveSmallIntegerField(_("readiness (%)"), default=0)
+    ready = models.BooleanField(_("ready for the next role"), default=False)
+    stale = models.BooleanField(_("to recompute"), default=True)
+    # Months of membership grow with the calendar: every row is recomputed each
+    # night, so readiness that depends only on time is at most a day late.
+    changed_on = models.DateField(_("figures changed on"), null=True)
+
+    class Meta:
+        verbose_name = _("member progress")
+        verbose_name_plural = _("member progress")
+        indexes = [
+            models.Index(
+                fields=["council", "readiness"], name="progress_council_readiness"
+            ),
+            models.Index(
+                fields=["user"], condition=Q(stale=True), name="progress_stale"
+            ),
+        ]
+
+    def __str__(self):
+        return f"progress of {self.user_id}"
 
 
 class DigestOptOut(models.Model):

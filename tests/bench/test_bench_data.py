@@ -231,7 +231,9 @@ def test_bench_cadres_writes_its_section_and_keeps_the_rest(tmp_path):
     assert readiness["status"] == "ok" and readiness["runs"] == 2
     assert readiness["target"] == "≤ 20 ms"
     dashboards = [row for name, row in rows.items() if name.startswith("Dashboard")]
-    assert len(dashboards) == 3
+    assert len(dashboards) == 5  # three leaders, and the nation with stale rows
+    nightly = rows["Nightly refresh of every member (`progress_refresh_all`)"]
+    assert nightly["status"] == "ok" and nightly["runs"] >= 1
     for row in dashboards:
         # Measured, or reported as unavailable with its HTTP status: never a crash.
         assert row["status"] == "ok" or row["status"].startswith("not available")
