@@ -17,3 +17,23 @@ class SiteLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class InlineStyleHashesMiddleware:
+    """Inline ``<style>`` elements that a template declared with their hash
+    (``request.csp_style_hashes``, see ``courses.templatetags.axis_tags``) are
+    added to the page's Content-Security-Policy, which then needs no
+    'unsafe-inline'. Listed after django-csp's middleware, so it runs first on
+    the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        hashes = getattr(request, "csp_style_hashes", None)
+        if hashes:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["style-src"] = [*update.get("style-src", []), *sorted(hashes)]
+            response._csp_update = update
+        return response

@@ -7,6 +7,11 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self):
+        from members.security import register_privilege
+
         from . import personal_data, signals  # noqa: F401
+        from .scopes import leader_scope
 
         personal_data.connect()
+        # Leaders and coordinators see their scope's members: a second factor.
+        register_privilege(lambda user: not leader_scope(user).is_empty)

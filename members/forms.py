@@ -107,3 +107,17 @@ class SignInCodeForm(forms.Form):
         help_text=_("The code your council's leaders gave you, e.g. 7KQ4-MX2P."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your "
+            "recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "size": 12}
+        ),
+    )

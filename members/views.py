@@ -1,10 +1,16 @@
 import json
+import textwrap
+from base64 import b32encode
 
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -12,14 +18,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
-from . import registry, services
+from . import registry, security, services
 from .forms import (
     ConsentForm,
     DeleteAccountForm,
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
+    TwoFactorCodeForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
 
@@ -71,6 +79,13 @@ def privacy_notice(request):
     )
 
 
+def locked_out(request, credentials=None, *args, **kwargs):
+    """Too many failed sign-ins for this account from this address (django-axes
+    answers the sign-in forms with this page too)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "members/locked_out.html", {"minutes": minutes}, status=429)
+
+
 class SignInView(auth_views.LoginView):
     template_name = "members/login.html"
     redirect_authenticated_user = True
@@ -89,6 +104,22 @@ class SignOutView(auth_views.LogoutView):
         if not request.user.is_authenticated:
             return redirect("/")
         return render(request, "members/logout_confirm.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Needs the current password; every other session of the account ends
+    (Django keys sessions to the password), this one stays signed in."""
+
+    template_name = "members/password_change.html"
+    success_url = reverse_lazy("members:my_data")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password is changed. Other devices were signed out."),
+        )
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -192,10 +223,19 @@ def sign_in_with_code(request):
     """First sign-in of a member registered by their leaders, with a one-time code."""
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Counted with the password sign-ins: a code is a password used once.
+        credentials = {"username": form.cleaned_data["username"]}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
         user = services.sign_in_code_redeem(
             username=form.cleaned_data["username"], code=form.cleaned_data["code"]
         )
         if user is None:
+            user_login_failed.send(
+                sender=__name__, credentials=credentials, request=request
+            )
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                return locked_out(request)
             form.add_error(
                 None,
                 _(
@@ -229,3 +269,121 @@ def password_first_set(request):
         messages.success(request, _("Your password is saved. Welcome!"))
         return redirect(DEFAULT_NEXT)
     return render(request, "members/password_first_set.html", {"form": form})
+
+
+# Two-factor authentication
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up the authenticator app (QR code and key, no JavaScript), then show
+    the recovery codes once; with it set up, the status and what can be done."""
+    user = request.user
+    if security.has_two_factor(user):
+        return render(
+            request,
+            "members/two_factor.html",
+            {
+                "required": security.two_factor_required(user),
+                "verified": user.is_verified(),
+                "next": safe_next(request, ""),
+            },
+        )
+    device = security.app_device_pending(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token("".join(form.cleaned_data["code"].split())):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            codes = security.recovery_codes_issue(user)
+            messages.success(request, _("Two-step verification is on."))
+            return render(
+                request,
+                "members/two_factor_codes.html",
+                {"codes": codes, "next": safe_next(request, DEFAULT_NEXT)},
+            )
+        form.add_error("code", _("That code is not right. Try the one shown now."))
+    uri = device.config_url
+    return render(
+        request,
+        "members/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": segno.make(uri, error="m").svg_inline(
+                scale=4, title=_("QR code for your authenticator app")
+            ),
+            "key": " ".join(
+                textwrap.wrap(b32encode(device.bin_key).decode().rstrip("="), 4)
+            ),
+            "required": security.two_factor_required(user),
+            "next": safe_next(request, ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app or a recovery code."""
+    if not security.has_two_factor(request.user):
+        return redirect("members:two_factor")
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = security.verify(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            if device.name == security.RECOVERY_DEVICE:
+                messages.warning(
+                    request,
+                    _(
+                        "You used a recovery code; each works once. Make new ones "
+                        "in your two-step verification page if few are left."
+                    ),
+                )
+            return redirect(safe_next(request))
+        form.add_error(
+            "code",
+            _("That code is not right or was already used. Wait for a new one."),
+        )
+    return render(
+        request,
+        "members/two_factor_verify.html",
+        {"form": form, "next": safe_next(request, "")},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_recovery_codes(request):
+    """New recovery codes (the old ones stop working); needs the second factor."""
+    if not request.user.is_verified():
+        return redirect("members:two_factor_verify")
+    codes = security.recovery_codes_issue(request.user)
+    return render(
+        request,
+        "members/two_factor_codes.html",
+        {"codes": codes, "next": reverse("members:two_factor")},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    """Turn two-step verification off: only for accounts that do not need it."""
+    user = request.user
+    if security.two_factor_required(user):
+        messages.error(
+            request,
+            _(
+                "Your account can see other people's data: it needs two-step "
+                "verification."
+            ),
+        )
+    elif not user.is_verified():
+        return redirect("members:two_factor_verify")
+    else:
+        security.two_factor_disable(user)
+        messages.success(request, _("Two-step verification is off."))
+    return redirect("members:two_factor")

@@ -5,6 +5,7 @@ See README.md and .env.example for the variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +75,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every public page (the policy is below); the
+    # next one allows, by their hash, the inline styles a page declared.
+    "csp.middleware.CSPMiddleware",
+    "cococi_site.middleware.InlineStyleHashesMiddleware",
     # WhiteNoise serves static files with far-future headers, straight after security.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,10 +87,63 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor this session.
+    "django_otp.middleware.OTPMiddleware",
+    "members.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# No inline script or style on the public site: everything comes from this
+# origin, and the few inline styles (axis colours) are allowed by their hash.
+# The Wagtail admin needs inline scripts and is left to its own headers.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
+# Failed sign-ins are counted per account and address (members often share a
+# community centre's connection); after five, that pair waits 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "members.backends.ThrottledSignInBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
+AXES_VERBOSE = False
+# Behind the production proxy the client address is the first of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if AXES_IPWARE_PROXY_COUNT
+    else ["REMOTE_ADDR"]
+)
+
+# Two-factor authentication (TOTP, with recovery codes) is open to everyone and
+# required of every account that can see other people's member data (see
+# members.security); off in development and tests unless asked for.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "COCOCI Formación"
+# Accounts that see others' data sign in again after 12 hours.
+PRIVILEGED_SESSION_SECONDS = 60 * 60 * 12
 
 ROOT_URLCONF = "cococi_site.urls"
 
@@ -280,11 +343,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # PDF rendering and Wagtail's internal task runner are chatty at INFO.
+    # PDF rendering and Wagtail's internal task runner are chatty at INFO, and
+    # so is django-axes for every failed sign-in (lockouts come at WARNING).
     "loggers": {
         **{
             name: {"level": "WARNING"}
-            for name in ("weasyprint", "fontTools", "django_tasks")
+            for name in ("weasyprint", "fontTools", "django_tasks", "axes")
         },
     },
 }

@@ -16,3 +16,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The demo opens the admin without an authenticator app; REQUIRE_TWO_FACTOR=1
+# makes it ask, as production does.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)

@@ -35,3 +35,5 @@ MEDIA_ROOT = Path(
     os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "cococi-test-media")
 )
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-private"
+# Most tests sign people in directly; the two-factor tests turn it on.
+REQUIRE_TWO_FACTOR = False
