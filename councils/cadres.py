@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,15 +59,25 @@ def mentorship_pair(*, council, actor, mentee_id, mentor_id):
     )
 
 
-def mentorship_of(mentor, mentorship_id):
-    """The active mentorship ``mentor`` holds, or None: the only way a mentor
-    reaches a mentee's data."""
+def mentorships_held(mentor):
+    """The active mentorships of ``mentor``: the only way a mentor reaches a
+    mentee's data. Both must still be active members of the council, so a
+    mentorship that outlived a membership opens nothing."""
+    active_here = Membership.objects.filter(
+        council_id=OuterRef("council_id"), status=MembershipStatus.ACTIVE
+    )
     return (
         Mentorship.objects.active()
+        .filter(mentor=mentor)
+        .filter(Exists(active_here.filter(user_id=OuterRef("mentor_id"))))
+        .filter(Exists(active_here.filter(user_id=OuterRef("mentee_id"))))
         .select_related("mentee", "council")
-        .filter(pk=mentorship_id, mentor=mentor)
-        .first()
     )
+
+
+def mentorship_of(mentor, mentorship_id):
+    """One of ``mentorships_held(mentor)``, or None."""
+    return mentorships_held(mentor).filter(pk=mentorship_id).first()
 
 
 def mentor_note_add(*, mentorship, met_on, text):

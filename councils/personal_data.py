@@ -22,11 +22,13 @@ def export_memberships(user):
 def erase_memberships(user):
     from .models import MembershipStatus
     from .progress import progress_mark_stale
+    from .services import mentorships_end
 
     user.memberships.filter(
         status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
     ).update(status=MembershipStatus.LEFT, left_on=timezone.localdate())
     progress_mark_stale([user.pk])  # gone from every dashboard when next read
+    mentorships_end(user.pk)
 
 
 def export_attendance(user):

@@ -184,6 +184,23 @@ def council_provision(council):
     return group
 
 
+@transaction.atomic
+def council_collection_rehome(council, state_page):
+    """Move the council's private collection under ``state_page``'s and rebuild
+    who may read it: its own leaders and the coordinations above it now."""
+    collection = council.collection
+    if collection is None:
+        return
+    parent = state_collection(state_page)
+    if not collection.path.startswith(parent.path):
+        collection.move(parent, pos="sorted-child")
+        collection.refresh_from_db()
+    CollectionViewRestriction.objects.filter(collection=collection).delete()
+    _restrict(collection)
+    if council.group_id:
+        _admit(council.group, collection)
+
+
 def council_deprovision(council):
     """Remove what ``council_provision`` made. The collection goes too when empty;
     one still holding files (actas) stays, restricted to the coordinations."""

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -80,6 +81,7 @@ def _activate(membership, actor):
     Membership.objects.filter(
         user_id=membership.user_id, status=MembershipStatus.ACTIVE
     ).exclude(pk=membership.pk).update(status=MembershipStatus.LEFT, left_on=today)
+    mentorships_end(membership.user_id, keep_council=membership.council_id)
     membership.status = MembershipStatus.ACTIVE
     membership.joined_on = today
     membership.decided_by = actor
@@ -132,7 +134,21 @@ def membership_end(*, council, membership_id, actor):
     membership.status = MembershipStatus.LEFT
     membership.left_on = timezone.localdate()
     membership.save(update_fields=["status", "left_on"])
+    mentorships_end(membership.user_id)
     return membership
+
+
+def mentorships_end(user_id, keep_council=None):
+    """A person who leaves a council stops accompanying, and being accompanied,
+    there from today: a former member keeps no sight of anyone's progress."""
+    from .models import Mentorship
+
+    ended = Mentorship.objects.active().filter(
+        Q(mentor_id=user_id) | Q(mentee_id=user_id)
+    )
+    if keep_council is not None:
+        ended = ended.exclude(council_id=keep_council)
+    ended.update(ended_on=timezone.localdate())
 
 
 # Members without internet

@@ -25,7 +25,11 @@ from .models import (
     StatePage,
 )
 from .progress import progress_mark_all_stale, progress_mark_stale
-from .provisioning import council_deprovision, user_groups_sync
+from .provisioning import (
+    council_collection_rehome,
+    council_deprovision,
+    user_groups_sync,
+)
 from .readiness import pathway_forget
 
 
@@ -121,3 +125,6 @@ def council_moved(sender, instance, parent_page_after, **kwargs):
         parent = parent_page_after.specific
         if isinstance(parent, StatePage):
             CouncilPage.objects.filter(pk=instance.pk).update(state_id=parent.state_id)
+            # Its private files follow it: the collection moves under the new
+            # state's, and the old state's coordination loses sight of them.
+            council_collection_rehome(CouncilPage.objects.get(pk=instance.pk), parent)

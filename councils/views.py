@@ -54,15 +54,10 @@ def constitution_request(request, guide_page):
 @login_required
 def my_mentees(request):
     """The members the signed-in person accompanies, with their route."""
-    from .models import Mentorship
+    from .cadres import mentorships_held
     from .readiness import readiness_for
 
-    pairs = list(
-        Mentorship.objects.active()
-        .filter(mentor=request.user)
-        .select_related("mentee", "council")
-        .order_by("mentee__first_name")
-    )
+    pairs = list(mentorships_held(request.user).order_by("mentee__first_name"))
     routes = readiness_for([pair.mentee_id for pair in pairs]) if pairs else {}
     for pair in pairs:
         pair.route = routes.get(pair.mentee_id)

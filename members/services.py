@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from . import registry
 from .models import (
@@ -158,6 +159,10 @@ def account_delete(*, user):
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    # Secrets that would still open the account: one-time codes, second factors.
+    SignInCode.objects.filter(user=user).delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
     AccessLog.objects.create(
         actor=None,
         action=AccessLog.Action.DELETE,

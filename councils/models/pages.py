@@ -160,6 +160,11 @@ class CouncilPage(RoutablePageMixin, Page):
     (see ``councils.provisioning``); the member list is never shown here.
     """
 
+    # A copy is another council: it gets its own group and collection, never
+    # the rights and files of the page it was copied from (nor its state, which
+    # comes from where the copy is put).
+    exclude_fields_in_copy = ["group", "collection", "state"]
+
     municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("municipality"),

@@ -272,3 +272,18 @@ def test_a_leader_s_session_lasts_a_working_day_a_member_s_two_weeks(lucia, lead
 
     assert coordinator.session.get_expiry_age() == 12 * 60 * 60
     assert member.session.get_expiry_age() == 14 * 24 * 60 * 60
+
+
+def test_a_deleted_account_keeps_no_second_factor_or_code(client, lucia, leader):
+    from members.models import SignInCode
+    from members.services import account_delete
+
+    client.force_login(lucia)
+    set_up_two_factor(client, lucia)
+    sign_in_code_create(user=lucia, created_by=leader)
+
+    account_delete(user=lucia)
+
+    assert not TOTPDevice.objects.filter(user=lucia).exists()
+    assert not StaticDevice.objects.filter(user=lucia).exists()
+    assert not SignInCode.objects.filter(user=lucia).exists()

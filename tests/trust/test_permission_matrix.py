@@ -1,0 +1,658 @@
+"""Who may see or change what (issue #7, "Trust"): every kind of person against
+every URL and admin view that shows or changes personal data, pages or files.
+
+Read ``MATRIX`` as a table: one row per target, one column per person, each cell
+the answer the site must give. One test runs per cell. The people and their data
+(``tests/trust/people.py``) are built once for the module; every cell runs in
+its own transaction, rolled back afterwards, so an allowed change in one cell is
+never seen by another.
+
+Answers:
+
+    OK  allowed: 200 showing the target's data; for a change (POST), it is made
+    EM  200, but without the target's data (a list filtered to the viewer's own)
+    NO  refused: 403, 404, or the admin's redirect to its home page
+    IN  sent to sign in: a redirect to /cuenta/entrar/ or /admin/login/; Wagtail
+        also answers so to a signed-in person who may not read a private file or
+        enter the admin at all
+    UN  answered with an error message and changed nothing (a guessed id sent
+        through one's own council's address, a delete stopped by a hook)
+
+Every refused cell also checks that the data is not in the response, that a
+change was not made and that nothing was written to the access log.
+
+Columns (people, see ``tests/trust/people.py``):
+
+    ano  anonymous
+    mem  member of council A
+    meB  member of council B (another state)
+    mnt  mentor in A (accompanies another member of A)
+    exM  a mentor the leaders removed from A; the mentorship was left as it was
+    lA   leader of council A ("coordinador-de-consejo")
+    lB   leader of council B
+    lC   leader of council C, made by A's state coordinator copying A's page in
+         the Wagtail admin
+    cA   state coordinator of A's state (Jalisco)
+    cB   state coordinator of B's state (Ciudad de México)
+    edi  editor (group "Equipo de formación")
+    nat  national coordination ("coordinacion-nacional")
+    sup  superuser
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, resolve, reverse
+from django.utils import timezone
+
+from councils import admin_urls, mentor_urls
+from councils import urls as council_urls
+from councils.models import (
+    Attendance,
+    ConstitutionRequest,
+    CouncilPage,
+    DigestOptOut,
+    Meeting,
+    Membership,
+    MentorNote,
+    Mentorship,
+)
+from courses import urls as course_urls
+from members.models import AccessLog, User
+from tests.trust import people
+from tests.trust.people import PEOPLE
+
+OK, EM, NO, IN, UN = "OK", "EM", "NO", "IN", "UN"
+
+# fmt: off
+MATRIX = {
+    #                             ano mem meB mnt exM lA  lB  lC  cA  cB  edi nat sup
+    # A person's own data, on the public site
+    "my-data":                    (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "my-data-edit":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "my-data-export":             (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "my-formation":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "certificate-verify":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "certificate-pdf":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    # Mentors: a mentee's route and notes, for their mentor only
+    "mentees":                    (IN, EM, EM, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "mentee-A":                   (IN, NO, NO, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "mentee-A-note":              (IN, NO, NO, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "mentee-of-B":                (IN, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "mentee-of-B-note":           (IN, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "mentees-of-former-mentor":   (IN, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "mentee-of-former-mentor":    (IN, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "former-mentor-note":         (IN, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    # Constitution requests (a member of A asked for a new council in A's state)
+    "constitution-acta":          (NO, OK, NO, NO, NO, NO, NO, NO, OK, NO, NO, OK, OK),
+    "constitutions":              (IN, IN, IN, IN, IN, NO, NO, NO, OK, EM, NO, OK, OK),
+    "constitution-A":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "constitution-A-reject":      (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    # "Mi consejo": members, requests, meetings and attendance
+    "my-councils":                (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, NO, OK, OK),
+    "council-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "council-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "member-register-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "members-import-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "membership-accept-A":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "membership-accept-A-via-B":  (IN, IN, IN, IN, IN, NO, UN, NO, NO, UN, NO, UN, UN),
+    "membership-end-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-add-A":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-B-via-A":            (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
+    "meeting-B-edit-via-A":       (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
+    "attendance-A":               (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "attendance-A-record":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "attendance-B-via-A":         (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
+    "meeting-A-close":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-B-close-via-A":      (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
+    "mentorships-A":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "mentorship-pair-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "role-endorse-A":             (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    # "Formación de cuadros": the dashboard and its CSV export
+    "cadres-council-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-council-B":           (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "cadres-state-A":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-state-B":             (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    "cadres-csv-council-A":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-csv-council-B":       (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "cadres-csv-state-B":         (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    "cadres-state-A-people":      (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-state-A-no-reason":   (IN, IN, IN, IN, IN, NO, NO, NO, EM, NO, NO, EM, EM),
+    # A2: another council of A's state
+    "council-A2":                 (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-council-A2":          (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "page-edit-council-A2":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "acta-A2-file":               (IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, OK),
+    # M: a council moved by national coordination from A's state to B's
+    "council-moved":              (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    "page-edit-council-moved":    (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    "acta-moved-file":            (IN, IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, OK, OK),
+    "document-edit-moved-acta":   (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    # Council and state pages in the Wagtail admin
+    "page-edit-council-A":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "page-edit-council-B":        (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "page-edit-council-copy":     (IN, IN, IN, IN, IN, NO, NO, OK, OK, NO, NO, OK, OK),
+    "page-edit-state-A":          (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "page-delete-council-A":      (IN, IN, IN, IN, IN, UN, NO, NO, UN, NO, NO, OK, OK),
+    "page-history-council-B":     (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "site-history":               (IN, IN, IN, IN, IN, EM, OK, EM, EM, OK, EM, OK, OK),
+    "aging-pages":                (IN, IN, IN, IN, IN, EM, OK, EM, EM, OK, EM, OK, OK),
+    # Councils' private files (actas) and the admin's documents
+    "acta-A-file":                (IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, IN, OK, OK),
+    "acta-B-file":                (IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, OK, OK),
+    "documents":                  (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
+    "document-chooser":           (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
+    "document-edit-acta-A":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "document-usage-acta-A":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "document-delete-list-A":     (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    # Accounts and offices in the admin
+    "admin-users":                (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, OK),
+    "admin-user-member":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, OK),
+    "role-assignments":           (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, OK),
+    # Public pages and the public API never show members
+    "council-A-page":             (EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "api-council-pages":          (EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "api-documents":              (NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+}
+# fmt: on
+
+# The matrix found three access-control bugs, fixed with it: a mentor removed
+# from the council kept sight of their mentees; a council page copied in the
+# admin shared the original's group and private collection; a council moved to
+# another state left its private files readable by the old state only. Their
+# cells are the "former-mentor" row, the "leader-of-copy" row and the
+# "*-moved-*" targets.
+
+
+# The machinery: what each target is, and how a cell is checked.
+
+
+@dataclass(frozen=True)
+class Target:
+    """``url``, ``marker`` (text only those allowed may see), ``data`` (what is
+    posted) and ``state`` (what a POST changes, read from the database) are
+    functions of the world built in ``people.build_world``."""
+
+    url: Callable[[Any], str]
+    marker: Callable[[Any], str] | None = None
+    method: str = "get"
+    data: Callable[[Any], dict] | None = None
+    state: Callable[[Any], Any] | None = None
+
+
+def admin(name, *args):
+    return reverse(f"councils_admin:{name}", args=args)
+
+
+def cadres(**params):
+    return f"{admin('cadre_dashboard')}?{urlencode(params)}"
+
+
+def attendance_of(meeting):
+    return sorted(
+        Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True)
+    )
+
+
+def status_of(model, pk):
+    return model.objects.filter(pk=pk).values_list("status", flat=True).first()
+
+
+def is_closed(meeting):
+    return Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=False).exists()
+
+
+def note_data(world):
+    return {
+        "action": "nota",
+        "met_on": timezone.localdate().isoformat(),
+        "text": "Hablamos del eje 3.",
+    }
+
+
+def notes_of(mentorship):
+    return MentorNote.objects.filter(mentorship=mentorship).count()
+
+
+MEMBER_NAME = people.MEMBER_NAME
+REASON = "Seguimiento del plan estatal de formación"
+MEMBER_B_NAME = people.MEMBER_B_NAME
+
+TARGETS = {
+    "my-data": Target(
+        lambda w: reverse("members:my_data"), marker=lambda w: people.MEMBER_PHONE
+    ),
+    "my-data-edit": Target(
+        lambda w: reverse("members:profile_edit"),
+        marker=lambda w: people.MEMBER_PHONE,
+    ),
+    "my-data-export": Target(
+        lambda w: reverse("members:my_data_export"),
+        marker=lambda w: people.MEMBER_PHONE,
+        method="post",
+    ),
+    "my-formation": Target(
+        lambda w: reverse("my_formation"), marker=lambda w: w.certificate.code
+    ),
+    "certificate-verify": Target(
+        lambda w: reverse("courses:certificate_verify", args=[w.certificate.code]),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "certificate-pdf": Target(
+        lambda w: reverse("courses:certificate_download", args=[w.certificate.code]),
+        marker=lambda w: people.CERTIFICATE_TEXT,
+    ),
+    "mentees": Target(
+        lambda w: reverse("mentors:mentees"), marker=lambda w: people.MENTEE_NAME
+    ),
+    "mentee-A": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_a.pk]),
+        marker=lambda w: people.MENTEE_NAME,
+    ),
+    "mentee-A-note": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_a.pk]),
+        method="post",
+        data=note_data,
+        state=lambda w: notes_of(w.mentorship_a),
+    ),
+    "mentee-of-B": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_b.pk]),
+        marker=lambda w: people.MENTEE_B_NAME,
+    ),
+    "mentee-of-B-note": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_b.pk]),
+        method="post",
+        data=note_data,
+        state=lambda w: notes_of(w.mentorship_b),
+    ),
+    "mentees-of-former-mentor": Target(
+        lambda w: reverse("mentors:mentees"),
+        marker=lambda w: people.FORMER_MENTEE_NAME,
+    ),
+    "mentee-of-former-mentor": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_former.pk]),
+        marker=lambda w: people.FORMER_MENTEE_NAME,
+    ),
+    "former-mentor-note": Target(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_former.pk]),
+        method="post",
+        data=note_data,
+        state=lambda w: notes_of(w.mentorship_former),
+    ),
+    "constitution-acta": Target(
+        lambda w: reverse("councils:constitution_acta", args=[w.constitution.pk]),
+        marker=lambda w: people.CONSTITUTION_TEXT,
+    ),
+    "constitutions": Target(
+        lambda w: admin("constitutions"), marker=lambda w: people.PROPOSED_NAME
+    ),
+    "constitution-A": Target(
+        lambda w: admin("constitution", w.constitution.pk),
+        marker=lambda w: people.PROPOSED_NAME,
+    ),
+    "constitution-A-reject": Target(
+        lambda w: admin("constitution", w.constitution.pk),
+        method="post",
+        data=lambda w: {"action": "rechazar", "reason": "Falta la firma de todas."},
+        state=lambda w: status_of(ConstitutionRequest, w.constitution.pk),
+    ),
+    # With a search the list is shown even to a leader of one council, who is
+    # otherwise sent straight to that council.
+    "my-councils": Target(
+        lambda w: admin("index") + "?q=Consejo", marker=lambda w: people.COUNCIL_A
+    ),
+    "council-A": Target(
+        lambda w: admin("council", w.council_a.pk),
+        marker=lambda w: people.MEMBER_PHONE,
+    ),
+    "council-B": Target(
+        lambda w: admin("council", w.council_b.pk),
+        marker=lambda w: people.MEMBER_B_PHONE,
+    ),
+    "member-register-A": Target(
+        lambda w: admin("member_register", w.council_a.pk),
+        method="post",
+        data=lambda w: {
+            "first_name": "Nueva",
+            "last_name": "Integrante",
+            "paper_consent": "on",
+        },
+        state=lambda w: User.objects.count(),
+    ),
+    "members-import-A": Target(lambda w: admin("members_import", w.council_a.pk)),
+    "membership-accept-A": Target(
+        lambda w: admin("membership_decide", w.council_a.pk, w.pending_a.pk),
+        method="post",
+        data=lambda w: {"action": "aceptar"},
+        state=lambda w: status_of(Membership, w.pending_a.pk),
+    ),
+    "membership-accept-A-via-B": Target(
+        lambda w: admin("membership_decide", w.council_b.pk, w.pending_a.pk),
+        method="post",
+        data=lambda w: {"action": "aceptar"},
+        state=lambda w: status_of(Membership, w.pending_a.pk),
+    ),
+    "membership-end-A": Target(
+        lambda w: admin("membership_end", w.council_a.pk, w.membership_a.pk),
+        method="post",
+        state=lambda w: status_of(Membership, w.membership_a.pk),
+    ),
+    "meeting-add-A": Target(
+        lambda w: admin("meeting_add", w.council_a.pk),
+        method="post",
+        data=lambda w: {
+            "kind": "accion",
+            "title": "Jornada de limpieza del arroyo",
+            "starts_at": "2025-03-01T10:00",
+            "duration_minutes": "120",
+            "modality": "presencial",
+        },
+        state=lambda w: Meeting.objects.filter(council=w.council_a).count(),
+    ),
+    "meeting-A": Target(
+        lambda w: admin("meeting", w.council_a.pk, w.meeting_a.pk),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "meeting-B-via-A": Target(
+        lambda w: admin("meeting", w.council_a.pk, w.meeting_b.pk),
+        marker=lambda w: MEMBER_B_NAME,
+    ),
+    "meeting-B-edit-via-A": Target(
+        lambda w: admin("meeting_edit", w.council_a.pk, w.meeting_b.pk),
+        marker=lambda w: people.ACTA_B_TITLE,
+    ),
+    "attendance-A": Target(
+        lambda w: admin("meeting_attendance", w.council_a.pk, w.meeting_a.pk),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "attendance-A-record": Target(
+        lambda w: admin("meeting_attendance", w.council_a.pk, w.meeting_a.pk),
+        method="post",
+        data=lambda w: {"present": [w.member.pk, w.mentor.pk]},
+        state=lambda w: attendance_of(w.meeting_a),
+    ),
+    "attendance-B-via-A": Target(
+        lambda w: admin("meeting_attendance", w.council_a.pk, w.meeting_b.pk),
+        method="post",
+        data=lambda w: {"present": []},
+        state=lambda w: attendance_of(w.meeting_b),
+    ),
+    "meeting-A-close": Target(
+        lambda w: admin("meeting_close", w.council_a.pk, w.meeting_a.pk),
+        method="post",
+        state=lambda w: is_closed(w.meeting_a),
+    ),
+    "meeting-B-close-via-A": Target(
+        lambda w: admin("meeting_close", w.council_a.pk, w.meeting_b.pk),
+        method="post",
+        state=lambda w: is_closed(w.meeting_b),
+    ),
+    "mentorships-A": Target(
+        lambda w: admin("mentorships", w.council_a.pk),
+        marker=lambda w: people.MENTEE_NAME,
+    ),
+    "mentorship-pair-A": Target(
+        lambda w: admin("mentorships", w.council_a.pk),
+        method="post",
+        data=lambda w: {"mentee": w.member.pk, "mentor": w.mentor.pk},
+        state=lambda w: Mentorship.objects.active().filter(mentee=w.member).count(),
+    ),
+    "role-endorse-A": Target(
+        lambda w: admin("role_endorse", w.council_a.pk), marker=lambda w: MEMBER_NAME
+    ),
+    "digest-toggle-A": Target(
+        lambda w: admin("digest_toggle", w.council_a.pk),
+        method="post",
+        data=lambda w: {"recibir": "0"},
+        state=lambda w: DigestOptOut.objects.count(),
+    ),
+    "cadres-council-A": Target(
+        lambda w: cadres(consejo=w.council_a.pk), marker=lambda w: MEMBER_NAME
+    ),
+    "cadres-council-B": Target(
+        lambda w: cadres(consejo=w.council_b.pk), marker=lambda w: MEMBER_B_NAME
+    ),
+    "cadres-state-A": Target(
+        lambda w: cadres(estado=people.STATE_A), marker=lambda w: people.COUNCIL_A
+    ),
+    "cadres-state-B": Target(
+        lambda w: cadres(estado=people.STATE_B), marker=lambda w: people.COUNCIL_B
+    ),
+    "cadres-state-A-people": Target(
+        lambda w: cadres(estado=people.STATE_A, personas=1, motivo=REASON),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "cadres-state-A-no-reason": Target(
+        lambda w: cadres(estado=people.STATE_A, personas=1),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "council-A2": Target(
+        lambda w: admin("council", w.council_a2.pk), marker=lambda w: people.COUNCIL_A2
+    ),
+    "cadres-council-A2": Target(
+        lambda w: cadres(consejo=w.council_a2.pk), marker=lambda w: people.COUNCIL_A2
+    ),
+    "page-edit-council-A2": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_a2.pk]),
+        marker=lambda w: people.COUNCIL_A2,
+    ),
+    "acta-A2-file": Target(
+        lambda w: w.acta_a2.url, marker=lambda w: people.ACTA_A2_TEXT
+    ),
+    "cadres-csv-council-A": Target(
+        lambda w: cadres(consejo=w.council_a.pk, export="csv"),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "cadres-csv-council-B": Target(
+        lambda w: cadres(consejo=w.council_b.pk, export="csv"),
+        marker=lambda w: MEMBER_B_NAME,
+    ),
+    "cadres-csv-state-B": Target(
+        lambda w: cadres(estado=people.STATE_B, export="csv"),
+        marker=lambda w: people.COUNCIL_B,
+    ),
+    "council-moved": Target(
+        lambda w: admin("council", w.council_moved.pk),
+        marker=lambda w: people.COUNCIL_MOVED,
+    ),
+    "page-edit-council-moved": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_moved.pk]),
+        marker=lambda w: people.COUNCIL_MOVED,
+    ),
+    "acta-moved-file": Target(
+        lambda w: w.acta_moved.url, marker=lambda w: people.ACTA_MOVED_TEXT
+    ),
+    "document-edit-moved-acta": Target(
+        lambda w: reverse("wagtaildocs:edit", args=[w.acta_moved.pk]),
+        marker=lambda w: people.ACTA_MOVED_TITLE,
+    ),
+    "page-edit-council-A": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_a.pk]),
+        marker=lambda w: people.COUNCIL_A,
+    ),
+    "page-edit-council-B": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_b.pk]),
+        marker=lambda w: people.COUNCIL_B,
+    ),
+    "page-edit-council-copy": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_copy.pk]),
+        marker=lambda w: people.COUNCIL_COPY,
+    ),
+    "page-edit-state-A": Target(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.state_page_a.pk]),
+        marker=lambda w: w.state_page_a.title,
+    ),
+    "page-delete-council-A": Target(
+        lambda w: reverse("wagtailadmin_pages:delete", args=[w.council_a.pk]),
+        method="post",
+        state=lambda w: CouncilPage.objects.filter(pk=w.council_a.pk).exists(),
+    ),
+    "page-history-council-B": Target(
+        lambda w: reverse("wagtailadmin_pages:history", args=[w.council_b.pk]),
+        marker=lambda w: people.COUNCIL_B,
+    ),
+    "site-history": Target(
+        lambda w: reverse("wagtailadmin_reports:site_history"),
+        marker=lambda w: people.COUNCIL_B,
+    ),
+    "aging-pages": Target(
+        lambda w: reverse("wagtailadmin_reports:aging_pages"),
+        marker=lambda w: people.COUNCIL_B,
+    ),
+    "acta-A-file": Target(lambda w: w.acta_a.url, marker=lambda w: people.ACTA_A_TEXT),
+    "acta-B-file": Target(lambda w: w.acta_b.url, marker=lambda w: people.ACTA_B_TEXT),
+    "documents": Target(
+        lambda w: reverse("wagtaildocs:index"), marker=lambda w: people.ACTA_A_TITLE
+    ),
+    "document-chooser": Target(
+        lambda w: reverse("wagtaildocs_chooser:choose"),
+        marker=lambda w: people.ACTA_A_TITLE,
+    ),
+    "document-usage-acta-A": Target(
+        lambda w: reverse("wagtaildocs:document_usage", args=[w.acta_a.pk]),
+        marker=lambda w: people.ACTA_A_TITLE,
+    ),
+    "document-edit-acta-A": Target(
+        lambda w: reverse("wagtaildocs:edit", args=[w.acta_a.pk]),
+        marker=lambda w: people.ACTA_A_TITLE,
+    ),
+    "document-delete-list-A": Target(
+        lambda w: reverse("wagtaildocs:delete", args=[w.list_a.pk]),
+        method="post",
+        state=lambda w: type(w.list_a).objects.filter(pk=w.list_a.pk).exists(),
+    ),
+    "admin-users": Target(
+        lambda w: reverse("wagtailusers_users:index"), marker=lambda w: MEMBER_NAME
+    ),
+    "admin-user-member": Target(
+        lambda w: reverse("wagtailusers_users:edit", args=[w.member.pk]),
+        marker=lambda w: people.MEMBER_EMAIL,
+    ),
+    "role-assignments": Target(
+        lambda w: reverse("role_assignments:index"),
+        marker=lambda w: people.LEADER_A_NAME,
+    ),
+    "council-A-page": Target(lambda w: w.council_a.url, marker=lambda w: MEMBER_NAME),
+    "api-council-pages": Target(
+        lambda w: (
+            reverse("wagtailapi:pages:listing") + "?type=councils.CouncilPage&fields=*"
+        ),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "api-documents": Target(
+        lambda w: "/api/v2/documents/", marker=lambda w: people.ACTA_A_TITLE
+    ),
+}
+
+SESSION_COOKIE = settings.SESSION_COOKIE_NAME
+SIGN_IN_PAGES = {reverse("members:login"), reverse("wagtailadmin_login")}
+ADMIN_HOME = {reverse("wagtailadmin_home"), reverse("wagtailadmin_home").rstrip("/")}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The people and data, built once in a transaction rolled back at the end;
+    each cell's own transaction is a savepoint inside it."""
+    media = tmp_path_factory.mktemp("trust-media")
+    with (
+        override_settings(
+            MEDIA_ROOT=media / "public", PRIVATE_MEDIA_ROOT=media / "private"
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = people.build_world()
+        built.sessions = {}
+        for person, user in built.people.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                built.sessions[person] = client.cookies[SESSION_COOKIE].value
+        yield built
+        transaction.set_rollback(True)
+
+
+def cells():
+    for target, row in MATRIX.items():
+        for person, outcome in zip(PEOPLE, row, strict=True):
+            yield pytest.param(target, person, outcome, id=f"{target}/{person}")
+
+
+def body_of(response):
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+        response.close()
+        return content
+    return response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("target_name", "person", "outcome"), list(cells()))
+def test_cell(world, target_name, person, outcome):
+    target = TARGETS[target_name]
+    client = Client()  # signed in with the person's session, and no other cookie
+    if person in world.sessions:
+        client.cookies[SESSION_COOKIE] = world.sessions[person]
+    before = target.state(world) if target.state else None
+    logged = AccessLog.objects.count()
+
+    send = getattr(client, target.method)
+    response = send(target.url(world), target.data(world) if target.data else {})
+
+    status = response.status_code
+    where = urlsplit(response.get("Location", "")).path
+    answer = f"{status} {where}".strip()
+    marker = target.marker(world) if target.marker else None
+    shown = marker is not None and marker.encode() in body_of(response)
+    changed = target.state is not None and target.state(world) != before
+
+    if outcome == OK:
+        if target.state:
+            assert status < 400 and changed, f"not done: {answer}"
+        else:
+            assert status == 200, answer
+            assert marker is None or shown, f"{marker!r} not shown"
+        return
+    if outcome == EM:
+        assert status == 200, answer
+        assert not shown, f"{marker!r} shown"
+        return
+
+    assert not shown, f"{marker!r} shown with {answer}"
+    assert not changed, f"changed with {answer}"
+    assert AccessLog.objects.count() == logged, "an access was logged"
+    if outcome == NO:
+        assert status in (403, 404) or (status == 302 and where in ADMIN_HOME), answer
+    elif outcome == IN:
+        assert status == 302 and where in SIGN_IN_PAGES, answer
+    else:
+        assert outcome == UN
+        assert status < 500, answer
+
+
+def url_names(module):
+    namespace = module.app_name
+    return {
+        f"{namespace}:{pattern.name}"
+        for pattern in module.urlpatterns
+        if isinstance(pattern, URLPattern)
+    }
+
+
+@pytest.mark.django_db
+def test_every_view_of_councils_mentors_and_constancias_is_in_the_matrix(world):
+    """A new view in these URL modules must get its row."""
+    assert set(MATRIX) == set(TARGETS)
+    views = set().union(
+        *(url_names(m) for m in (admin_urls, mentor_urls, council_urls, course_urls))
+    )
+    in_matrix = {resolve(urlsplit(t.url(world)).path) for t in TARGETS.values()}
+    assert views - {match.view_name for match in in_matrix} == set()
