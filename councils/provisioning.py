@@ -115,7 +115,9 @@ def national_group():
     if created:
         from .models import CouncilIndexPage
 
-        group.permissions.add(_admin_access())
+        group.permissions.add(
+            _admin_access(), *_permissions("members", ["view_accesslog"])
+        )
         index = CouncilIndexPage.objects.first()
         if index:
             _grant_page(group, index, SCOPE_PAGE_PERMISSIONS)

@@ -187,8 +187,24 @@ class ConsentRecord(models.Model):
         return f"{self.user_id} {self.purpose} {self.granted}"
 
 
+class AccessLogQuerySet(models.QuerySet):
+    """No bulk change or removal: the log only grows. The one change allowed is
+    the one Django makes when an actor's account row is deleted: the actor
+    becomes empty (``on_delete=SET_NULL``)."""
+
+    def update(self, **kwargs):
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
+        raise ValueError("AccessLog entries are append-only.")
+
+    def delete(self):
+        raise ValueError("AccessLog entries are append-only.")
+
+
 class AccessLog(models.Model):
     """Who viewed or exported whose personal data, when and why. Append-only."""
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import PrivacyNotice
+from .models import AccessLog, PrivacyNotice
 
 
 class PrivacyNoticeViewSet(SnippetViewSet):
@@ -17,3 +19,37 @@ class PrivacyNoticeViewSet(SnippetViewSet):
 
 
 register_snippet(PrivacyNoticeViewSet)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Viewing only, for whoever holds the view permission (national
+    coordination, superusers); nobody, superusers included, may add, change or
+    delete through the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(AccessLog, ReadOnlyPolicy(AccessLog))
+
+
+class AccessLogViewSet(SnippetViewSet):
+    """Every view and export of other people's member data, and every account
+    deletion: who, when, what scope, why, how many rows."""
+
+    model = AccessLog
+    icon = "history"
+    menu_label = _("Access log")
+    menu_order = 950
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    list_display = ["created_at", "actor", "action", "scope", "row_count"]
+    list_filter = ["action"]
+    list_export = ["created_at", "actor", "action", "scope", "detail", "row_count"]
+    ordering = ["-created_at"]
+
+
+register_snippet(AccessLogViewSet)

@@ -42,6 +42,7 @@ from councils.models import (
 )
 from councils.services import membership_end
 from courses.models import Certificate, Enrollment
+from members.models import AccessLog
 from tests.courses.learning_fixtures import make_course
 
 EDITORS_GROUP = "Equipo de formación"
@@ -257,6 +258,10 @@ def build_world():
     constitution.acta.save("acta.pdf", ContentFile(pdf(CONSTITUTION_TEXT)), save=False)
     constitution.save()
 
+    log_entry = AccessLog.objects.create(
+        action=AccessLog.Action.EXPORT, scope="cuadros:estado:14", row_count=3
+    )
+
     return SimpleNamespace(
         people={
             "anonymous": None,
@@ -291,6 +296,7 @@ def build_world():
         acta_b=acta_b,
         acta_a2=acta_a2,
         acta_moved=acta_moved,
+        log_entry=log_entry,
         list_a=list_a,
         meeting_a=meeting_a,
         meeting_b=meeting_b,

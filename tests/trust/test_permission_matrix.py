@@ -145,6 +145,8 @@ MATRIX = {
     "page-history-council-B":     (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
     "site-history":               (IN, IN, IN, IN, IN, EM, OK, EM, EM, OK, EM, OK, OK),
     "aging-pages":                (IN, IN, IN, IN, IN, EM, OK, EM, EM, OK, EM, OK, OK),
+    "access-log":                 (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, OK, OK),
+    "access-log-delete":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
     # Councils' private files (actas) and the admin's documents
     "acta-A-file":                (IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, IN, OK, OK),
     "acta-B-file":                (IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, OK, OK),
@@ -506,6 +508,12 @@ TARGETS = {
     "aging-pages": Target(
         lambda w: reverse("wagtailadmin_reports:aging_pages"),
         marker=lambda w: people.COUNCIL_B,
+    ),
+    "access-log": Target(lambda w: "/admin/snippets/members/accesslog/"),
+    "access-log-delete": Target(
+        lambda w: f"/admin/snippets/members/accesslog/delete/{w.log_entry.pk}/",
+        method="post",
+        state=lambda w: AccessLog.objects.filter(pk=w.log_entry.pk).exists(),
     ),
     "acta-A-file": Target(lambda w: w.acta_a.url, marker=lambda w: people.ACTA_A_TEXT),
     "acta-B-file": Target(lambda w: w.acta_b.url, marker=lambda w: people.ACTA_B_TEXT),
