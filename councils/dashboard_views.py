@@ -1,5 +1,6 @@
 """The "Formación de cuadros" dashboard view, with spreadsheet export through
-Wagtail's SpreadsheetExportMixin; every export is written to the access log."""
+Wagtail's SpreadsheetExportMixin (formulas neutralised); every export is written
+to the access log."""
 
 import json
 
@@ -9,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from members.exports import SafeSpreadsheetExportMixin
 from members.models import AccessLog
 
 from .dashboard import build_dashboard, resolve_scope
@@ -21,7 +22,7 @@ from .scopes import leader_scope
 PAGE_SIZE = 50
 
 
-class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
+class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
     template_name = "councils/admin/cadre_dashboard.html"
     export_filename = "formacion-de-cuadros"
 

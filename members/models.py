@@ -204,8 +204,6 @@ class AccessLogQuerySet(models.QuerySet):
 class AccessLog(models.Model):
     """Who viewed or exported whose personal data, when and why. Append-only."""
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")
         VIEW = "view", _("View")
@@ -223,6 +221,8 @@ class AccessLog(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -501,6 +501,21 @@ def test_the_council_csv_has_one_row_per_member_and_is_logged(
     assert detail["formato"] == "csv"
 
 
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(everyone, santa_leader):
+    # A member chose this "name" at registration (CSV injection).
+    ximena = everyone["Ximena"]
+    ximena.first_name = '=HYPERLINK("http://ataque.example","Ver")'
+    ximena.last_name = ""
+    ximena.save()
+
+    rows = csv_rows(signed_in(santa_leader).get(dashboard_url(export="csv")))
+    cells = xlsx_rows(signed_in(santa_leader).get(dashboard_url(export="xlsx")))
+
+    assert '\'=HYPERLINK("http://ataque.example","Ver")' in [row[0] for row in rows]
+    assert '=HYPERLINK("http://ataque.example","Ver")' in [row[0] for row in cells]
+    assert not any(str(row[0]).startswith("=") for row in rows[1:])
+
+
 def test_the_xlsx_export_opens_and_keeps_the_filters_in_the_log(
     everyone, santa, santa_leader
 ):
