@@ -32,7 +32,7 @@ from .models import (
     State,
 )
 from .progress import progress_refresh
-from .readiness import INACTIVE_DAYS, pathway
+from .readiness import inactive_limit, pathway
 from .scopes import leader_scope
 
 CHART_HEIGHT = 120
@@ -156,7 +156,7 @@ def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
 
 
 def _inactive(now):
-    limit = now - timedelta(days=INACTIVE_DAYS)
+    limit = inactive_limit(now)
     return Q(last_activity__isnull=True) | Q(last_activity__lt=limit)
 
 
@@ -290,7 +290,7 @@ class MemberRows(Sequence):
         self.axes = axes
         self.council_titles = council_titles
         self.all_roles = all_roles
-        self.limit = now - timedelta(days=INACTIVE_DAYS)
+        self.limit = inactive_limit(now)
 
     def __len__(self):
         return self.total

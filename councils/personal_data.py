@@ -22,13 +22,11 @@ def export_memberships(user):
 def erase_memberships(user):
     from .models import MembershipStatus
     from .progress import progress_mark_stale
-    from .services import mentorships_end
 
     user.memberships.filter(
         status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
     ).update(status=MembershipStatus.LEFT, left_on=timezone.localdate())
     progress_mark_stale([user.pk])  # gone from every dashboard when next read
-    mentorships_end(user.pk)
 
 
 def export_attendance(user):
@@ -111,12 +109,11 @@ def export_mentoring(user):
 
 def erase_mentoring(user):
     """No one accompanies a deleted account, and the notes about them go."""
-    from .models import MentorNote, Mentorship
+    from .models import MentorNote
+    from .services import mentorships_end
 
-    today = timezone.localdate()
     MentorNote.objects.filter(mentorship__mentee=user).delete()
-    Mentorship.objects.active().filter(mentee=user).update(ended_on=today)
-    Mentorship.objects.active().filter(mentor=user).update(ended_on=today)
+    mentorships_end(user.pk)
 
 
 def connect():

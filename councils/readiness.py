@@ -40,6 +40,11 @@ INACTIVE_DAYS = 30
 ENTRY_ROLE = "integrante"
 
 
+def inactive_limit(now):
+    """Last activity before this moment: inactive."""
+    return now - timedelta(days=INACTIVE_DAYS)
+
+
 @dataclass(slots=True)
 class MemberFacts:
     user_id: int
@@ -70,7 +75,7 @@ class MemberFacts:
         return self.membership_days // DAYS_PER_MONTH
 
     def inactive_since(self, now):
-        limit = now - timedelta(days=INACTIVE_DAYS)
+        limit = inactive_limit(now)
         return self.last_activity is None or self.last_activity < limit
 
     def saw(self, moment):

@@ -5,7 +5,6 @@ here (``register_privilege``), so this app does not import them."""
 import secrets
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -81,10 +80,6 @@ def verify(user, code):
 
 
 def two_factor_disable(user):
-    for device in confirmed_devices(user):
+    """Every second factor of ``user`` gone, set up or half set up."""
+    for device in devices_for_user(user, confirmed=None):
         device.delete()
-    TOTPDevice.objects.filter(user=user).delete()
-
-
-def provisioning_label(user):
-    return _("COCOCI Formación (%(username)s)") % {"username": user.get_username()}

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
-from django_otp import devices_for_user
 
 from . import registry
 from .models import (
@@ -20,6 +19,7 @@ from .models import (
     Purpose,
     SignInCode,
 )
+from .security import two_factor_disable
 
 
 class NoNoticeInForce(Exception):
@@ -161,8 +161,7 @@ def account_delete(*, user):
     user.user_permissions.clear()
     # Secrets that would still open the account: one-time codes, second factors.
     SignInCode.objects.filter(user=user).delete()
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
+    two_factor_disable(user)
     AccessLog.objects.create(
         actor=None,
         action=AccessLog.Action.DELETE,
