@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: install demo run worker beat test lint format messages makemessages clean
+.PHONY: install demo run worker beat test load screenshots lint format messages makemessages clean
 
 # The venv is rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -16,6 +16,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# What the benchmarks need on top (locust), only when they run.
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
@@ -44,6 +49,20 @@ worker: install
 beat: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: beat necesita Redis." && exit 1)
 	$(BIN)/celery -A cococi_site beat --loglevel=INFO
+
+# A bounded load test: 20 signed-in members for 60 s against gunicorn in production
+# settings with a Celery worker. Needs DATABASE_URL (PostgreSQL holding the
+# bench_data set) and REDIS_URL; writes docs/benchmarks.md.
+load: $(VENV)/.bench-installed messages
+	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: la prueba de carga necesita Redis." && exit 1)
+	$(MANAGE) bench_load --users 20 --seconds 60
+
+# The key pages on a phone and a desktop (docs/screenshots/, shown in the README)
+# and the lesson's page weight and largest contentful paint on slow 3G
+# (docs/benchmarks.md), in Debian's Chromium (apt-get install chromium).
+screenshots: install messages
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || (echo "Chromium no está instalado: apt-get install chromium" && exit 1)
+	RECORD_BROWSER_FIGURES=1 $(BIN)/pytest -q tests/e2e/screenshots.py tests/e2e/test_page_weight.py
 
 lint: install
 	$(BIN)/ruff check .

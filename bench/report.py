@@ -104,14 +104,29 @@ def versions():
     }
 
 
-def _split(text):
-    """(before, section, after) of ``text`` around the section."""
-    start = text.find(HEADING)
+def _split(text, heading=HEADING):
+    """(before, section, after) of ``text`` around the section under ``heading``."""
+    start = text.find(heading)
     if start < 0:
         return text, "", ""
-    following = re.search(r"^## ", text[start + len(HEADING) :], flags=re.M)
-    end = start + len(HEADING) + following.start() if following else len(text)
+    following = re.search(r"^## ", text[start + len(heading) :], flags=re.M)
+    end = start + len(heading) + following.start() if following else len(text)
     return text[:start], text[start:end], text[end:]
+
+
+def replace_section(path, heading, section):
+    """Write ``section`` (which starts with ``heading``) into ``path`` in place
+    of the section under that heading, or at the end; the rest is kept."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else INTRO
+    before, _, after = _split(text, heading)
+    if not before.endswith("\n\n"):
+        before = before.rstrip("\n") + "\n\n"
+    section = section.rstrip("\n") + "\n"
+    if after:
+        section += "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(before + section + after)
 
 
 def load(path):
@@ -142,7 +157,7 @@ def _ms(seconds):
     return f"{seconds * 1000:,.1f} ms" if seconds is not None else "—"
 
 
-def _table(header, rows):
+def table(header, rows):
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "|".join(" --- " for _ in header) + "|",
@@ -152,10 +167,10 @@ def _table(header, rows):
 
 
 def _figure_rows(rows):
-    table = []
+    cells_rows = []
     for row in rows:
         if row["status"] != "ok":
-            table.append(
+            cells_rows.append(
                 [
                     row["name"],
                     row["scope"],
@@ -172,7 +187,7 @@ def _figure_rows(rows):
         verdict = "—"
         if target is not None:
             verdict = "met" if row["p50"] * 1000 <= target else "**missed**"
-        table.append(
+        cells_rows.append(
             [
                 row["name"],
                 row["scope"],
@@ -184,9 +199,9 @@ def _figure_rows(rows):
                 verdict,
             ]
         )
-    return _table(
+    return table(
         ["What", "Scope", "p50", "p95", "Queries", "Runs", "Target (p50)", "Verdict"],
-        table,
+        cells_rows,
     )
 
 
@@ -239,7 +254,7 @@ def render(data):
             "",
             "<details><summary>Data set (rows)</summary>",
             "",
-            _table(
+            table(
                 ["Table", "Rows"],
                 [[name, f"{total:,}"] for name, total in result["counts"]],
             ),
@@ -253,7 +268,7 @@ def render(data):
             for row in data["results"][label]["rows"]:
                 if row["name"] not in names:
                     names.append(row["name"])
-        table = []
+        cells_rows = []
         for name in names:
             cells = [name]
             for label in labels:
@@ -263,13 +278,13 @@ def render(data):
                 cells.append(
                     found[0]["queries"] if found and found[0]["status"] == "ok" else "—"
                 )
-            table.append(cells)
+            cells_rows.append(cells)
         parts += [
             "### Queries by data set",
             "",
             "The number of SQL queries must not grow with the data:",
             "",
-            _table(["What", *labels], table),
+            table(["What", *labels], cells_rows),
             "",
         ]
     parts += [

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -37,3 +38,31 @@ class InlineStyleHashesMiddleware:
             update["style-src"] = [*update.get("style-src", []), *sorted(hashes)]
             response._csp_update = update
         return response
+
+
+class NulBytesMiddleware:
+    """No address, search or filter of this site has a NUL byte in it, and
+    PostgreSQL refuses text that does: wherever one reached a query (a page's
+    slug, a search box, a filter) the answer was an error 500. A path with one
+    is not found; in the query string they are dropped. Listed before Wagtail's
+    redirects, which look every unknown path up in the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(
+                    key.replace("\x00", ""),
+                    [value.replace("\x00", "") for value in values],
+                )
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

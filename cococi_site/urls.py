@@ -28,5 +28,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# The database unreachable answers 503 with a page that needs no database.
+handler500 = "cococi_site.views.server_error"
+
 # Wagtail's page serving catches every remaining path, so it goes last.
 urlpatterns += [path("", include(wagtail_urls))]

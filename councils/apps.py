@@ -9,7 +9,8 @@ class CouncilsConfig(AppConfig):
     def ready(self):
         from members.security import register_privilege
 
-        from . import personal_data, signals  # noqa: F401
+        # converters: the <id:…> of the councils' addresses, before they load.
+        from . import converters, personal_data, signals  # noqa: F401
         from .scopes import leader_scope
 
         personal_data.connect()

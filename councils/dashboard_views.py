@@ -165,9 +165,10 @@ class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
 
 def _int(value):
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except (TypeError, ValueError):
         return -1  # a forged id: refused by the scope check, never widened
+    return -1 if number is not None and number.bit_length() > 62 else number
 
 
 cadre_dashboard = CadreDashboardView.as_view()

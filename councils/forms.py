@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.documents.forms import BaseDocumentForm
 
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
@@ -18,7 +20,22 @@ from .models import (
     State,
     council_name_taken,
 )
-from .validators import validate_acta
+from .validators import check_file_content, validate_acta
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of objects by id that refuses a number too large for
+    the database before asking it (SQLite fails on one, an error 500)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class DecisionForm(forms.Form):
@@ -99,6 +116,7 @@ class MeetingForm(forms.ModelForm):
             "agreements": forms.Textarea(attrs={"rows": 4}),
             "lessons": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"lessons": IdsChoiceField}
 
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +153,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = IdsChoiceField(
         label=_("Present"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -481,3 +499,16 @@ class LeadershipRoleForm(WagtailAdminModelForm):
             seen.add(current)
             stack.extend(edges.get(current, ()))
         return False
+
+
+class CheckedDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (``WAGTAILDOCS_DOCUMENT_FORM_BASE``), for actas
+    and materials alike: a file named .pdf, .jpg, .png… must be one, and an
+    image must be within the pixel limit. Wagtail checks the extension
+    (``WAGTAILDOCS_EXTENSIONS``) and the size (``WAGTAILDOCS_MAX_UPLOAD_SIZE``)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            check_file_content(upload)
+        return upload

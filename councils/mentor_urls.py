@@ -6,5 +6,5 @@ app_name = "mentors"
 
 urlpatterns = [
     path("", views.my_mentees, name="mentees"),
-    path("<int:mentorship_id>/", views.mentee_detail, name="mentee"),
+    path("<id:mentorship_id>/", views.mentee_detail, name="mentee"),
 ]

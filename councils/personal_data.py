@@ -57,7 +57,11 @@ def export_roles(user):
 
 
 def erase_roles(user):
-    """A deleted account holds no office from today on."""
+    """A deleted account holds no office from today on, and is no longer
+    announced to leaders (dashboard, digest) as ready for one."""
+    from .models import ReadyEvent
+
+    ReadyEvent.objects.filter(user=user).delete()
     today = timezone.localdate()
     for assignment in user.role_assignments.active():
         assignment.ended_on = max(today, assignment.started_on)
@@ -126,7 +130,16 @@ def connect():
     register(PersonalDataSection("cargos", _("Roles held"), export_roles, erase_roles))
     register(
         PersonalDataSection(
-            "acompanamiento", _("Mentoring"), export_mentoring, erase_mentoring
+            "acompanamiento",
+            _("Mentoring"),
+            export_mentoring,
+            erase_mentoring,
+            part_labels={
+                "me_acompanan": _("Who accompanies me"),
+                "notas_sobre_mi": _("Notes about me"),
+                "acompano_a": _("Whom I accompany"),
+                "avales": _("Sign-offs I received"),
+            },
         )
     )
     register(

@@ -1,5 +1,6 @@
 """Council workflows that write across models, each in one transaction."""
 
+import codecs
 import csv
 import io
 from datetime import datetime, time
@@ -19,6 +20,7 @@ from courses.models import CompletionSource, CoursePage
 from courses.services import lesson_complete
 from members.models import ConsentMethod, PrivacyNotice, Purpose, phone_validator
 from members.services import consents_record, sign_in_code_create
+from outbox.services import enqueue
 
 from .models import (
     Attendance,
@@ -111,14 +113,14 @@ def membership_decide(*, council, membership_id, actor, accept, note=""):
         membership.decided_at = timezone.now()
         membership.note = note[:300]
         membership.save()
-    transaction.on_commit(lambda: _notify_membership(membership.pk))
+    _notify_membership(membership.pk)
     return membership
 
 
 def _notify_membership(membership_id):
     from .tasks import notify_membership_decision
 
-    notify_membership_decision.delay(membership_id)
+    enqueue(notify_membership_decision, membership_id)
 
 
 @transaction.atomic
@@ -218,6 +220,8 @@ IMPORT_COLUMNS = ["nombre", "apellidos", "telefono", "correo", "avisos", "contac
 YES = {"si", "sí", "s", "x", "1", "yes"}
 NO = {"", "no", "n", "0"}
 IMPORT_MAX_ROWS = 500
+# What a spreadsheet reads as the start of a formula; no name or e-mail begins so.
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def members_import_parse(data):
@@ -227,12 +231,18 @@ def members_import_parse(data):
     errors are (line, message). Nothing is written here.
     """
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A spreadsheet's "Unicode text" export: UTF-16, tab-separated.
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
         return [], [(1, _("The file is not a CSV text file."))]
+    if not text.strip("\ufeff \t\r\n"):
+        return [], [(1, _("The file is empty."))]
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
@@ -276,6 +286,13 @@ def members_import_parse(data):
             problems.append(_("the name is missing"))
         if len(row["first_name"]) > 150 or len(row["last_name"]) > 150:
             problems.append(_("the name is too long"))
+        if any(
+            row[name].startswith(FORMULA_START)
+            for name in ("first_name", "last_name", "email")
+        ):
+            problems.append(
+                _("a cell starts with =, +, - or @, as a spreadsheet formula does")
+            )
         if row["phone"]:
             try:
                 phone_validator(row["phone"])
@@ -458,7 +475,7 @@ def constitution_submit(*, requester, data, founders, acta):
 def _notify_constitution(request_id):
     from .tasks import notify_constitution_decision
 
-    notify_constitution_decision.delay(request_id)
+    enqueue(notify_constitution_decision, request_id)
 
 
 @transaction.atomic
@@ -491,7 +508,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
             raise CouncilError(_("Write the reason for rejecting the request."))
         request.status = RequestStatus.REJECTED
         request.save()
-        transaction.on_commit(lambda: _notify_constitution(request.pk))
+        _notify_constitution(request.pk)
         return request
 
     if council_name_taken(
@@ -560,5 +577,5 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
     request.status = RequestStatus.APPROVED
     request.council = council
     request.save()
-    transaction.on_commit(lambda: _notify_constitution(request.pk))
+    _notify_constitution(request.pk)
     return request

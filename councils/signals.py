@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, post_page_move
 
 from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
+from outbox.services import enqueue
 
 from .models import (
     Attendance,
@@ -115,7 +116,7 @@ def requirements_changed(sender, **kwargs):
 
     pathway_changed()
     progress_mark_all_stale()
-    transaction.on_commit(refresh_member_progress.delay)
+    enqueue(refresh_member_progress)
 
 
 @receiver(post_page_move)

@@ -249,6 +249,14 @@ def _row_problems(values, line):
             _("Line %(line)s: the municipality name (NOM_MUN) is empty.")
             % {"line": line}
         )
+    elif name.startswith(("=", "+", "-", "@")):
+        problems.append(
+            _(
+                "Line %(line)s: the municipality name “%(value)s” starts as a "
+                "spreadsheet formula does (=, +, - or @)."
+            )
+            % {"line": line, "value": name[:40]}
+        )
     elif len(name) > max_length:
         problems.append(
             _("Line %(line)s: the municipality name is longer than %(max)s characters.")

@@ -6,7 +6,7 @@ app_name = "councils"
 
 urlpatterns = [
     path(
-        "<int:request_id>/acta/",
+        "<id:request_id>/acta/",
         admin_views.constitution_acta,
         name="constitution_acta",
     ),

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 # Relative URLs in the booklet (/media/…) resolve against this placeholder host,
 # which the fetcher maps to MEDIA_ROOT; no request ever leaves the process.
@@ -74,5 +74,5 @@ def html_to_pdf(html):
 
 
 def booklet_filename(course, fingerprint):
-    stamp = timezone.now().strftime("%Y%m%d")
-    return f"cuadernillo-{course.slug}-{stamp}-{fingerprint[:8]}.pdf"
+    """One name per content: a build run again writes the same file again."""
+    return f"cuadernillo-{course.slug}-{fingerprint[:16]}.pdf"

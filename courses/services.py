@@ -1,15 +1,15 @@
 """Workflows that write across models, each in one transaction."""
 
-from functools import partial
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from cococi_site.files import save_atomically
+from outbox.services import enqueue
 
 from .booklets import (
     booklet_filename,
@@ -33,8 +33,11 @@ def course_booklet_build(*, course_id):
     """Render the course's cuadernillo PDF unless the stored one is already current.
 
     Idempotent: the same content gives the same fingerprint and no new file, so a
-    repeated or re-delivered task does no harm. Returns the booklet, or None when
-    the course is not live.
+    repeated or re-delivered task does no harm. The PDF is written whole
+    (``save_atomically``) under a name made of the content's fingerprint before
+    the row points to it: a worker killed in between leaves a file that the task,
+    run again, overwrites with the same bytes and then records. Returns the
+    booklet, or None when the course is not live.
     """
     course = (
         CoursePage.objects.live()
@@ -56,22 +59,23 @@ def course_booklet_build(*, course_id):
         return current
 
     pdf = html_to_pdf(html)
-    old_name = current.file.name if current else None
+    field = CourseBooklet._meta.get_field("file")
+    name = save_atomically(
+        field.storage,
+        field.generate_filename(None, booklet_filename(course, fingerprint)),
+        pdf,
+    )
     with transaction.atomic():
         booklet, _ = CourseBooklet.objects.select_for_update().get_or_create(
             course=course, defaults={"fingerprint": ""}
         )
-        if booklet.fingerprint == fingerprint and booklet.file:
-            return booklet  # another worker finished the same content first
-        booklet.file.save(
-            booklet_filename(course, fingerprint), ContentFile(pdf), save=False
-        )
+        old_name = booklet.file.name
+        booklet.file.name = name
         booklet.fingerprint = fingerprint
         booklet.size = len(pdf)
         booklet.save()
-        new_name = booklet.file.name
-        if old_name and old_name != new_name:
-            storage = booklet.file.storage
+        if old_name and old_name != name:
+            storage = field.storage
             transaction.on_commit(lambda: storage.delete(old_name))
     return booklet
 
@@ -164,7 +168,7 @@ def course_completion_check(*, user, course, enrollment):
     if updated:
         from .tasks import issue_certificate
 
-        transaction.on_commit(partial(issue_certificate.delay, user.pk, course.pk))
+        enqueue(issue_certificate, user.pk, course.pk)
     return bool(updated)
 
 
@@ -222,10 +226,21 @@ def quiz_submit(*, user, lesson, course, answers):
         raise LearningError(_("This lesson has no quiz."))
     score, results = quiz_grade(lesson, answers)
     passed = score >= lesson.pass_mark
+    # Only this quiz's own choice ids are kept: anything else a browser sends
+    # grades as wrong and is not stored (PostgreSQL refuses some of it, such
+    # as NUL bytes, in a JSON column).
+    choice_ids = {
+        question.id: {bound.id for bound in question.value["choices"].bound_blocks}
+        for question in lesson.quiz
+    }
     attempt = QuizAttempt.objects.create(
         user=user,
         lesson=lesson,
-        answers={key: list(value) for key, value in answers.items()},
+        answers={
+            key: [value for value in dict.fromkeys(values) if value in choice_ids[key]]
+            for key, values in answers.items()
+            if key in choice_ids
+        },
         score=score,
         passed=passed,
     )
@@ -237,8 +252,10 @@ def quiz_submit(*, user, lesson, course, answers):
 def certificate_issue(*, user_id, course_id):
     """Issue the constancia of a completed course: one per person and course.
 
-    Safe to run again: the unique constraint keeps one row, the PDF is rendered
-    only while missing and the e-mail is sent only once it is.
+    Safe to run again, also after a worker died half-way: the unique constraint
+    keeps one row; the PDF is rendered while the row has none and written whole
+    under the one name the row's code gives it (a retry overwrites, never adds a
+    copy); the e-mail is sent under a lock on the row, once.
     """
     enrollment = (
         Enrollment.objects.select_related("user", "course__primary_axis")
@@ -262,10 +279,24 @@ def certificate_issue(*, user_id, course_id):
     )
     if not certificate.file:
         pdf = html_to_pdf(render_certificate_html(certificate))
-        certificate.file.save(f"constancia-{certificate.code}.pdf", ContentFile(pdf))
+        field = Certificate._meta.get_field("file")
+        name = save_atomically(
+            field.storage,
+            field.generate_filename(None, f"constancia-{certificate.code}.pdf"),
+            pdf,
+        )
+        Certificate.objects.filter(pk=certificate.pk, file="").update(file=name)
+        certificate.refresh_from_db()
     if user.email and certificate.emailed_at is None:
-        certificate_email(certificate)
-        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
+        with transaction.atomic():
+            # Two deliveries of the task at once: the second waits, then sees
+            # the e-mail sent.
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if locked.emailed_at is None:
+                certificate_email(locked)
+                locked.emailed_at = timezone.now()
+                locked.save(update_fields=["emailed_at"])
+            certificate = locked
     return certificate
 
 

@@ -1,11 +1,11 @@
 """Wagtail's publish signal → rebuild the course booklet after the commit;
 a changed axis → forget the cached axes."""
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
+
+from outbox.services import enqueue
 
 
 def enqueue_booklet_build(sender, instance, **kwargs):
@@ -21,7 +21,7 @@ def enqueue_booklet_build(sender, instance, **kwargs):
         course_id = parent.pk
     else:
         return
-    transaction.on_commit(partial(build_course_booklet.delay, course_id))
+    enqueue(build_course_booklet, course_id)
 
 
 def axes_changed(sender, **kwargs):

@@ -1,27 +1,31 @@
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
+# Each task is idempotent (see services) and acknowledged only once it has run:
+# a worker killed mid-task hands it to another (settings: acks_late,
+# BROKER_VISIBILITY_TIMEOUT). A database that is briefly unreachable, or a
+# file or mail server error (OSError, which SMTP errors are), is retried with
+# exponential backoff and jitter, at most ten minutes apart.
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(**RETRY)
 def build_course_booklet(course_id):
     """Produce the course's printable cuadernillo after it or a lesson is published."""
     booklet = services.course_booklet_build(course_id=course_id)
     return booklet.fingerprint if booklet else None
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RETRY)
 def issue_certificate(user_id, course_id):
     """Issue (PDF, e-mail) the constancia of a course the person has completed."""
     certificate = services.certificate_issue(user_id=user_id, course_id=course_id)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -43,7 +44,11 @@ class ActionBlock(blocks.StructBlock):
                     "page": ValidationError(_("Choose a page or enter a path."))
                 }
             )
-        if path and (not path.startswith("/") or path.startswith("//")):
+        # Browsers read "/\host" and "/<tab>/host" as "//host": another site.
+        if path and (
+            not path.startswith("/")
+            or not url_has_allowed_host_and_scheme(path, allowed_hosts=set())
+        ):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "path": ValidationError(

@@ -13,6 +13,7 @@ from kombu import Connection
 from wagtail.models import Page
 
 from courses.models.pages import without_unpublished_courses
+from outbox.models import PendingTask
 
 from .models import HomePage, WorkerHeartbeat
 
@@ -46,6 +47,14 @@ def _check_broker():
     return "ok"
 
 
+def _pending_tasks():
+    """Tasks waiting in the outbox for the broker to accept them."""
+    try:
+        return PendingTask.objects.count()
+    except DatabaseError:
+        return None
+
+
 def _last_worker_heartbeat():
     try:
         beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
@@ -57,13 +66,17 @@ def _last_worker_heartbeat():
 @never_cache
 @require_GET
 def health(request):
-    """Database, cache and broker status as JSON; 503 when the database is down."""
+    """Database, cache and broker status as JSON; 503 when the database is down.
+
+    ``pending_tasks`` counts the tasks kept in the outbox because the broker
+    refused them: it grows while Redis is down and empties when it is back."""
     database = _check_database()
     report = {
         "database": database,
         "cache": _check_cache(),
         "broker": _check_broker(),
         "worker_last_seen": _last_worker_heartbeat() if database == "ok" else None,
+        "pending_tasks": _pending_tasks() if database == "ok" else None,
     }
     healthy = database == "ok" and "error" not in report.values()
     report["status"] = "ok" if healthy else "error"

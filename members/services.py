@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import registry
@@ -217,3 +217,31 @@ def sign_in_code_redeem(*, username, code):
             candidate.save(update_fields=["used_at"])
             return user
     return None
+
+
+def sign_in_records_prune(*, now=None):
+    """Delete what sign-in leaves behind once it is no longer needed: django-axes'
+    attempts past the cool-off, its logs of sign-ins and failures (IP address,
+    browser) older than SIGN_IN_RECORD_DAYS, used or expired one-time codes
+    older than that, and expired sessions. Returns the rows deleted per kind."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessLog as SignInLog
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.SIGN_IN_RECORD_DAYS)
+    spent_codes = SignInCode.objects.filter(
+        models.Q(used_at__lte=limit)
+        | models.Q(used_at__isnull=True, expires_at__lte=limit)
+    )
+    queries = {
+        "attempts": AccessAttempt.objects.filter(
+            attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+        ),
+        "sign_in_logs": SignInLog.objects.filter(attempt_time__lte=limit),
+        "failure_logs": AccessFailureLog.objects.filter(attempt_time__lte=limit),
+        "codes": spent_codes,
+        "sessions": Session.objects.filter(expire_date__lte=now),
+    }
+    with transaction.atomic():
+        return {kind: rows.delete()[0] for kind, rows in queries.items()}

@@ -136,7 +136,8 @@ def my_data(request):
     current = ConsentRecord.objects.current_for(user)
     consents = [(purpose, current.get(purpose.value)) for purpose in Purpose]
     sections = [
-        (section.label, section.export(user)) for section in registry.sections()
+        (section.label, section.parts(section.export(user)))
+        for section in registry.sections()
     ]
     return render(
         request,

@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Project apps first so that their templates override Wagtail's and Django's.
+    # The outbox sits below every other project app: they all send tasks through it.
+    "outbox",
     "members",
     "courses",
     "councils",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "members.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A path with a NUL byte is not found; NULs in the query string are dropped.
+    "cococi_site.middleware.NulBytesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: answers a locked-out sign-in with its page.
     "axes.middleware.AxesMiddleware",
@@ -129,6 +133,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
 AXES_VERBOSE = False
+# Sign-in records (django-axes' logs of sign-ins and failures, with IP address and
+# browser; used or expired one-time codes) are deleted after this many days by
+# the daily members.tasks.prune_sign_in_records.
+SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "30"))
 # Behind the production proxy the client address is the first of X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -176,6 +184,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server (a network cut rather than a refused connection)
+    # fails a request within these seconds, answered with the 503 page
+    # (cococi_site.views.server_error), instead of holding a web worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is not supported.
@@ -235,9 +250,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that Redis down is a cache miss (logged)
+            # instead of an error: pages keep working from the database.
+            "BACKEND": "cococi_site.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cococi"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -251,6 +269,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# "Hands it back" needs a word on Redis, which has no acknowledgements: kombu
+# keeps each message a worker took in an "unacked" set, and a worker puts it back
+# in the queue only once it is older than visibility_timeout (checked when a
+# worker starts and every few minutes). So a task of a worker killed mid-way runs
+# again, on another worker, after this many seconds. It must exceed the longest
+# task plus its retry countdowns (at most 10 minutes, ``retry_backoff_max``), or a
+# task still running would be handed to a second worker: one hour in production;
+# the failure tests give their workers a few seconds.
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # Redis gone must not hold a web request: fail fast, the outbox keeps the
+    # task (outbox.services.enqueue). Above the 1 s a worker's BRPOP waits.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+# A publish the broker refuses is not retried by kombu: the outbox keeps the task
+# and sends it again. So a request waits for Redis a few milliseconds when it
+# refuses connections, two seconds (socket_timeout) when it does not answer.
+# (A connection that died while idle in the pool, Redis restarted, is replaced
+# by redis-py itself and needs no retry.)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -261,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    # Tasks the broker refused while it was down (outbox.services).
+    "outbox-resend": {
+        "task": "outbox.tasks.resend_pending_tasks",
+        "schedule": 60.0,
+    },
     "ready-members": {
         "task": "councils.tasks.detect_ready_members",
         "schedule": crontab(hour=3, minute=30),
@@ -268,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digests": {
         "task": "councils.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="monday", hour=8, minute=0),
+    },
+    "sign-in-records-prune": {
+        "task": "members.tasks.prune_sign_in_records",
+        "schedule": crontab(hour=4, minute=15),
     },
     "role-assignments-sync": {
         "task": "councils.tasks.sync_ended_role_assignments",
@@ -301,7 +355,9 @@ WAGTAIL_SITE_NAME = "COCOCI Formación"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend; on SQLite, quotes typed in a search no
+        # longer break the full-text query (see home/search_backend.py).
+        "BACKEND": "home.search_backend",
         "SEARCH_CONFIG": "spanish",
     }
 }
@@ -320,6 +376,9 @@ WAGTAILDOCS_EXTENSIONS = [
 # privacy (councils' actas); the proxy must not serve media/documents/ directly.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# A document named .pdf, .jpg, .png… must be one (and an image within the pixel
+# limit below): Wagtail itself only checks the extension.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "councils.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Page editors for long lessons can exceed Django's default of 1,000 form fields.

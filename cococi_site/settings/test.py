@@ -5,13 +5,17 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, STORAGES
+from .base import CACHES, STORAGES, env_bool
 
 SECRET_KEY = "test-only-insecure-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("TEST_EMAIL_FILE_PATH"):
+    # The failure tests count what a worker process sent: one file per e-mail.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
 # No manifest in tests: they run without collectstatic.
 STORAGES = {
     **STORAGES,
@@ -20,8 +24,9 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # The unit suite runs tasks in-process so each test sees their effect at once;
-# tests/integration/ switches this off and runs a real worker against Redis.
-CELERY_TASK_ALWAYS_EAGER = True
+# tests/integration/ switches this off and runs a real worker against Redis (and
+# starts the site with TEST_TASKS_EAGER=0, sending its tasks to Redis).
+CELERY_TASK_ALWAYS_EAGER = env_bool("TEST_TASKS_EAGER", True)
 if "KEY_PREFIX" in CACHES["default"]:
     # Keep concurrent test runs from reading each other's cache entries.
     CACHES["default"]["KEY_PREFIX"] = os.environ.get(

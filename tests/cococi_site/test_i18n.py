@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "es_MX" / "LC_MESSAGES" / "django.po"
-APPS = ["cococi_site", "members", "courses", "councils", "home"]
+APPS = ["cococi_site", "outbox", "members", "courses", "councils", "home"]
 
 TEMPLATE_STRING = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
 BLOCK_STRING = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*endblocktranslate\s*%}")

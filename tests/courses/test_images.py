@@ -96,6 +96,21 @@ def test_lesson_image_block_is_responsive_webp_and_lazy(client, cover):
     assert "original_images/" not in html
 
 
+def test_an_image_at_the_top_of_a_lesson_is_fetched_at_once(client, cover):
+    """Lazy loading waits for the layout, hence the stylesheet: on slow 3G the
+    first screen's image painted two seconds later (tests/e2e/test_page_weight)."""
+    course = CoursePageFactory()
+    image = {"type": "image", "value": {"image": cover.pk, "alt_text": ""}}
+    body = [{"type": "heading", "value": "Para empezar"}, image]
+    lesson = LessonPageFactory(parent=course, body=body)
+
+    (tag,) = img_tags(get(client, lesson.url))
+
+    assert_responsive(tag)
+    assert "loading=" not in tag
+    assert 'fetchpriority="high"' in tag
+
+
 def test_material_cover_is_responsive_webp(client, cover):
     material = MaterialPageFactory(cover_image=cover)
 

@@ -18,6 +18,7 @@ def test_health_reports_database_cache_and_broker(client, settings):
     assert report["cache"] == "ok"
     expected_broker = "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"
     assert report["broker"] == expected_broker
+    assert report["pending_tasks"] == 0  # tasks kept while the broker refused them
     assert report["status"] == "ok"
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from bench.serve import database_url
 from cococi_site.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +36,7 @@ def pytest_collection_modifyitems(config, items):
 
 def worker_database_url():
     """The URL of the database pytest-django created, for the worker process."""
-    settings = connection.settings_dict
-    user = settings["USER"] or "postgres"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or "127.0.0.1"
-    port = settings["PORT"] or "5432"
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+    return database_url()
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +105,35 @@ def wait_for(condition, timeout=30, interval=0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def ensure_catalogue():
+    """The axes and the page tree the migrations create, rebuilt if an earlier
+    transactional test flushed them away (this test may run after one)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
+
+    from courses.models import Axis, CourseIndexPage
+    from home.models import HomePage
+
+    if not Axis.objects.exists():
+        import_module("courses.migrations.0002_seed_axes").seed_axes(apps, None)
+    if CourseIndexPage.objects.exists():
+        return
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
+    home = root.add_child(
+        instance=HomePage(title="Consejos Comunitarios Convencionistas", slug="inicio")
+    )
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True
+    )
+    home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))

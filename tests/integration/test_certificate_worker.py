@@ -1,53 +1,17 @@
 """Completing a course enqueues the constancia; a real worker issues it through
 Redis, renders its PDF and writes it to the shared database and storage."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.test import Client
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
 
 from courses import services
-from courses.models import (
-    Axis,
-    Certificate,
-    CourseIndexPage,
-    Enrollment,
-    LessonCompletion,
-)
-from home.models import HomePage
+from courses.models import Certificate, Enrollment, LessonCompletion
 from members.models import User
 from tests.courses.learning_fixtures import make_course, make_lesson
 
-from .conftest import wait_for
-
-
-def ensure_catalogue():
-    """The axes and the page tree the migrations create, rebuilt if an earlier
-    transactional test flushed them away (this test may run after one)."""
-    if not Axis.objects.exists():
-        import_module("courses.migrations.0002_seed_axes").seed_axes(apps, None)
-    if CourseIndexPage.objects.exists():
-        return
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root")
-    )
-    home = root.add_child(
-        instance=HomePage(title="Consejos Comunitarios Convencionistas", slug="inicio")
-    )
-    Site.objects.all().delete()
-    Site.objects.create(
-        hostname="localhost", port=80, root_page=home, is_default_site=True
-    )
-    home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
+from .conftest import ensure_catalogue, wait_for
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ def test_health_reports_the_real_broker_and_the_worker(live_worker):
         "cache": "ok",
         "broker": "ok",
         "worker_last_seen": report["worker_last_seen"],
+        "pending_tasks": 0,
         "status": "ok",
     }
     assert report["worker_last_seen"]

@@ -569,3 +569,36 @@ def test_register_study_pass_verify_export_and_delete(
     revoked = text_of(Client().get(f"/constancias/{certificate.code}/"))
     assert "ya no es válida" in revoked
     assert "Rosa" not in revoked
+
+
+def test_a_mentee_sees_who_accompanies_them_and_the_notes_about_them(make_user):
+    from django.utils import timezone
+
+    from councils.cadres import mentor_note_add, mentorship_pair
+    from councils.factories import assign, join, make_council
+
+    council = make_council()
+    leader = make_user("lider")
+    join(leader, council)
+    assign(leader, "coordinador-de-consejo", council=council)
+    mentor = make_user("mentora", first_name="Guadalupe", last_name="Ibarra")
+    mentee = make_user("aprendiz", first_name="Tomás")
+    join(mentor, council)
+    join(mentee, council)
+    mentorship = mentorship_pair(
+        council=council, actor=leader, mentee_id=mentee.pk, mentor_id=mentor.pk
+    )
+    mentor_note_add(
+        mentorship=mentorship,
+        met_on=timezone.localdate(),
+        text="Preparó la asamblea del barrio",
+    )
+    client = Client()
+    client.force_login(mentee)
+
+    page = text_of(client.get(MY_DATA))
+
+    assert "Quién me acompaña" in page
+    assert "Guadalupe Ibarra" in page
+    assert "Notas sobre mí" in page
+    assert "Preparó la asamblea del barrio" in page

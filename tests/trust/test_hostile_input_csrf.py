@@ -1,0 +1,640 @@
+"""Hostile input (issue #7): every view that changes something refuses GET and
+refuses a POST without its CSRF token, changing nothing.
+
+``ACTIONS`` is the table: one row per state-changing view, with who uses it,
+what a genuine form posts and what in the database the POST changes. Each row
+is checked three ways: a GET changes nothing and is not an error; the same POST
+from a browser session without the CSRF token is refused with 403 and changes
+nothing; and the genuine POST (the test client's default, tokens not checked)
+does change it, which proves the row's "nothing changed" means something.
+
+``test_every_view_that_takes_a_post_is_in_the_table`` walks the URL resolver
+and the routes of the site's routable pages: a new view of the project must
+join ``ACTIONS`` or, if it only reads, ``READ_ONLY``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import get_page_models
+
+from councils.models import (
+    Attendance,
+    ConstitutionRequest,
+    DigestOptOut,
+    LeadershipRole,
+    Meeting,
+    Membership,
+    MentorNote,
+    Mentorship,
+    RoleAssignment,
+    State,
+)
+from courses.models import Enrollment, LessonCompletion, QuizAttempt
+from members.models import ConsentRecord, SignInCode, User
+from tests.conftest import PASSWORD
+from tests.courses.conftest import page_form_data
+from tests.trust import hostile
+from tests.trust.hostile import NEW_PASSWORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("cococi_site", "members", "courses", "councils", "home")
+
+
+@dataclass(frozen=True)
+class Action:
+    """``url``, ``data`` and ``state`` are functions of the world. ``state``
+    reads what the POST changes; ``shown`` is what a download carries instead;
+    ``cookie`` a cookie the answer sets instead. ``prepare`` runs first in the
+    same browser session, with a client that sends tokens (e.g. the preview
+    before an import's confirmation), and may return the URL to post to."""
+
+    url: Callable[[Any], str]
+    who: str | None
+    data: Callable[[Any], dict] = lambda w: {}
+    state: Callable[[Any], Any] | None = None
+    shown: Callable[[Any], str] | None = None
+    cookie: str | None = None
+    prepare: Callable[[Any, Any], str | None] | None = None
+
+
+def admin(name, *args):
+    return reverse(f"councils_admin:{name}", args=args)
+
+
+def members(name, *args):
+    return reverse(f"members:{name}", args=args)
+
+
+def field(model, pk, name):
+    return model.objects.filter(pk=pk).values_list(name, flat=True).first()
+
+
+def registration(w):
+    return {
+        "first_name": "Nicanora",
+        "last_name": "Bustos",
+        "username": "nicanora",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent_necessary": "on",
+    }
+
+
+def meeting_data(w, **fields):
+    return {
+        "kind": "asamblea_ordinaria",
+        "title": "Asamblea ordinaria",
+        "starts_at": "2025-03-01T10:00",
+        "duration_minutes": "120",
+        "modality": "presencial",
+        **fields,
+    }
+
+
+def two_factor_code(w):
+    from members.security import app_device_pending
+
+    return {"code": hostile.totp_now(app_device_pending(w.member_b))}
+
+
+def reset_link(client, w):
+    """Open the e-mailed link: Django keeps the token in the session and
+    sends the browser on to the form, which is what gets posted."""
+    from django.contrib.auth.tokens import default_token_generator
+
+    uid = urlsafe_base64_encode(force_bytes(w.member.pk))
+    token = default_token_generator.make_token(w.member)
+    response = client.get(members("password_reset_confirm", uid, token))
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def import_preview(client, w):
+    upload = SimpleUploadedFile(
+        "integrantes.csv", b"nombre,apellidos\nDionisia,Quiroz\n", "text/csv"
+    )
+    response = client.post(
+        admin("members_import", w.council_a.pk),
+        {"step": "preview", "file": upload, "paper_consent": "on"},
+    )
+    assert response.status_code == 200
+    return None
+
+
+def constitution_data(w):
+    founders = [
+        {"username": "rosa.editora", "role": role_pk("coordinador-de-consejo")},
+        {"full_name": "Eulalia Mora"},
+        {"full_name": "Filomena Ruiz"},
+        {"full_name": "Gumersinda Paz"},
+        {"full_name": "Hermelinda Soto"},
+    ]
+    data = {
+        "proposed_name": "Consejo Comunitario Colonia Moderna",
+        "state": str(State.objects.get(code="14").pk),
+        "municipality": str(w.council_a.municipality_id),
+        "sector": "",
+        "assembly_on": timezone.localdate().isoformat(),
+        "assembly_place": "Salón ejidal",
+        "acta": SimpleUploadedFile(
+            "acta.pdf", b"%PDF-1.4\n% acta\n%%EOF\n", "application/pdf"
+        ),
+        "fundadores-TOTAL_FORMS": str(len(founders)),
+        "fundadores-INITIAL_FORMS": "0",
+        "fundadores-MIN_NUM_FORMS": "0",
+        "fundadores-MAX_NUM_FORMS": "40",
+    }
+    for number, founder in enumerate(founders):
+        for name in ("full_name", "phone", "username", "role"):
+            data[f"fundadores-{number}-{name}"] = founder.get(name, "")
+    return data
+
+
+def role_pk(slug):
+    return str(LeadershipRole.objects.get(slug=slug).pk)
+
+
+def council_page_data(w):
+    council = w.council_a
+    return page_form_data(
+        council.title,
+        council.slug,
+        municipality=str(council.municipality_id),
+        sector="",
+        status=council.status,
+        founded_on="",
+        meeting_place="Cancha de la colonia",
+        meeting_schedule="Sábados a las 10:00",
+        contact_email="",
+        contact_phone="",
+        **{"body-count": "0", "action-publish": "action-publish"},
+    )
+
+
+def upload(name, content, content_type):
+    return SimpleUploadedFile(name, content, content_type)
+
+
+ACTIONS = {
+    # The language switch
+    "set_language": Action(
+        lambda w: reverse("set_language"),
+        None,
+        data=lambda w: {"language": "en", "next": "/"},
+        cookie=settings.LANGUAGE_COOKIE_NAME,
+    ),
+    # Accounts
+    "members:login": Action(
+        lambda w: members("login"),
+        None,
+        data=lambda w: {"username": "anacleta", "password": PASSWORD},
+        state=lambda w: field(User, w.member.pk, "last_login"),
+    ),
+    "members:logout": Action(
+        lambda w: members("logout"),
+        "member",
+        state=lambda w: hostile.session_exists(w, "member"),
+    ),
+    "members:register": Action(
+        lambda w: members("register"),
+        None,
+        data=registration,
+        state=lambda w: User.objects.count(),
+    ),
+    "members:sign_in_code": Action(
+        lambda w: members("sign_in_code"),
+        None,
+        data=lambda w: {"username": w.offline.username, "code": w.offline_code},
+        state=lambda w: SignInCode.objects.filter(used_at__isnull=False).count(),
+    ),
+    "members:password_first_set": Action(
+        lambda w: members("password_first_set"),
+        "offline",
+        data=lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        state=lambda w: field(User, w.offline.pk, "password"),
+    ),
+    "members:two_factor": Action(
+        lambda w: members("two_factor"),
+        "member-B",
+        data=two_factor_code,
+        state=lambda w: hostile.confirmed_app_devices(w.member_b),
+    ),
+    "members:two_factor_verify": Action(
+        lambda w: members("two_factor_verify"),
+        "guarded",
+        data=lambda w: {"code": w.recovery_codes[0]},
+        state=lambda w: StaticToken.objects.filter(device__user=w.guarded).count(),
+    ),
+    "members:two_factor_recovery_codes": Action(
+        lambda w: members("two_factor_recovery_codes"),
+        "guarded-verified",
+        state=lambda w: sorted(
+            StaticToken.objects.filter(device__user=w.guarded).values_list(
+                "token", flat=True
+            )
+        ),
+    ),
+    "members:two_factor_disable": Action(
+        lambda w: members("two_factor_disable"),
+        "guarded-verified",
+        state=lambda w: TOTPDevice.objects.filter(user=w.guarded).count(),
+    ),
+    "members:profile_edit": Action(
+        lambda w: members("profile_edit"),
+        "member",
+        data=lambda w: {"first_name": "Anacleta Otra", "last_name": "M", "phone": ""},
+        state=lambda w: field(User, w.member.pk, "first_name"),
+    ),
+    "members:password_change": Action(
+        lambda w: members("password_change"),
+        "member",
+        data=lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        state=lambda w: field(User, w.member.pk, "password"),
+    ),
+    "members:consents_update": Action(
+        lambda w: members("consents_update"),
+        "member",
+        data=lambda w: {"voluntary": ["avisos"]},
+        state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
+    ),
+    "members:my_data_export": Action(
+        lambda w: members("my_data_export"),
+        "member",
+        shown=lambda w: hostile.people.MEMBER_PHONE,
+    ),
+    "members:account_delete": Action(
+        lambda w: members("account_delete"),
+        "member",
+        data=lambda w: {"password": PASSWORD},
+        state=lambda w: field(User, w.member.pk, "is_active"),
+    ),
+    "members:password_reset": Action(
+        lambda w: members("password_reset"),
+        None,
+        data=lambda w: {"email": hostile.people.MEMBER_EMAIL},
+        state=lambda w: len(mail.outbox),
+    ),
+    "members:password_reset_confirm": Action(
+        lambda w: members("password_reset_confirm", "x", "y"),
+        None,
+        data=lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        state=lambda w: field(User, w.member.pk, "password"),
+        prepare=reset_link,
+    ),
+    # Mentors
+    "mentors:mentee": Action(
+        lambda w: reverse("mentors:mentee", args=[w.mentorship_a.pk]),
+        "mentor",
+        data=lambda w: {
+            "action": "nota",
+            "met_on": timezone.localdate().isoformat(),
+            "text": "Hablamos del eje 2.",
+        },
+        state=lambda w: MentorNote.objects.filter(mentorship=w.mentorship_a).count(),
+    ),
+    # "Mi consejo"
+    "councils_admin:membership_decide": Action(
+        lambda w: admin("membership_decide", w.council_a.pk, w.pending_a.pk),
+        "leader-A",
+        data=lambda w: {"action": "aceptar"},
+        state=lambda w: field(Membership, w.pending_a.pk, "status"),
+    ),
+    "councils_admin:membership_end": Action(
+        lambda w: admin("membership_end", w.council_a.pk, w.membership_a.pk),
+        "leader-A",
+        state=lambda w: field(Membership, w.membership_a.pk, "status"),
+    ),
+    "councils_admin:member_register": Action(
+        lambda w: admin("member_register", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {
+            "first_name": "Nueva",
+            "last_name": "Integrante",
+            "paper_consent": "on",
+        },
+        state=lambda w: User.objects.count(),
+    ),
+    "councils_admin:members_import": Action(
+        lambda w: admin("members_import", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {"step": "confirm"},
+        state=lambda w: User.objects.count(),
+        prepare=import_preview,
+    ),
+    "councils_admin:meeting_add": Action(
+        lambda w: admin("meeting_add", w.council_a.pk),
+        "leader-A",
+        data=meeting_data,
+        state=lambda w: Meeting.objects.filter(council=w.council_a).count(),
+    ),
+    "councils_admin:meeting_edit": Action(
+        lambda w: admin("meeting_edit", w.council_a.pk, w.meeting_a.pk),
+        "leader-A",
+        data=lambda w: meeting_data(w, title="Asamblea extraordinaria"),
+        state=lambda w: field(Meeting, w.meeting_a.pk, "title"),
+    ),
+    "councils_admin:meeting_attendance": Action(
+        lambda w: admin("meeting_attendance", w.council_a.pk, w.meeting_a.pk),
+        "leader-A",
+        data=lambda w: {"present": [w.member.pk, w.mentor.pk]},
+        state=lambda w: Attendance.objects.filter(meeting=w.meeting_a).count(),
+    ),
+    "councils_admin:meeting_close": Action(
+        lambda w: admin("meeting_close", w.council_a.pk, w.meeting_a.pk),
+        "leader-A",
+        state=lambda w: field(Meeting, w.meeting_a.pk, "closed_at"),
+    ),
+    "councils_admin:mentorships": Action(
+        lambda w: admin("mentorships", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {"mentee": w.member.pk, "mentor": w.mentor.pk},
+        state=lambda w: Mentorship.objects.active().filter(mentee=w.member).count(),
+    ),
+    "councils_admin:role_endorse": Action(
+        lambda w: admin("role_endorse", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {
+            "member": w.member.pk,
+            "role": role_pk("secretario-de-actas"),
+            "meeting": w.closed_assembly.pk,
+            "started_on": timezone.localdate().isoformat(),
+            "note": "La asamblea la eligió por su trabajo en las actas.",
+        },
+        state=lambda w: RoleAssignment.objects.filter(user=w.member).count(),
+    ),
+    "councils_admin:digest_toggle": Action(
+        lambda w: admin("digest_toggle", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {"recibir": "0"},
+        state=lambda w: DigestOptOut.objects.count(),
+    ),
+    "councils_admin:constitution": Action(
+        lambda w: admin("constitution", w.constitution.pk),
+        "coordinator-A",
+        data=lambda w: {"action": "rechazar", "reason": "Faltan firmas."},
+        state=lambda w: field(ConstitutionRequest, w.constitution.pk, "status"),
+    ),
+    # Routes of pages
+    "CoursePage.enroll": Action(
+        lambda w: w.course_b.url + "inscribirme/",
+        "member",
+        state=lambda w: Enrollment.objects.filter(user=w.member).count(),
+    ),
+    "LessonPage.complete": Action(
+        lambda w: w.lesson.url + "completar/",
+        "member",
+        state=lambda w: LessonCompletion.objects.filter(user=w.member).count(),
+    ),
+    "LessonPage.submit_quiz": Action(
+        lambda w: w.quiz_lesson.url + "autoevaluacion/",
+        "member",
+        data=lambda w: w.quiz_answers,
+        state=lambda w: QuizAttempt.objects.filter(user=w.member).count(),
+    ),
+    "CouncilPage.join": Action(
+        lambda w: w.council_a.url + "unirme/",
+        "editor",
+        state=lambda w: (
+            Membership.objects.filter(user__username="rosa.editora")
+            .values_list("status", flat=True)
+            .first()
+        ),
+    ),
+    "ConstitutionGuidePage.request": Action(
+        lambda w: "/consejos/como-constituir-un-consejo/solicitud/",
+        "member-B",
+        data=constitution_data,
+        state=lambda w: ConstitutionRequest.objects.count(),
+    ),
+    # The Wagtail admin's own forms that leaders use (checked, not walked)
+    "wagtail:page_edit": Action(
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_a.pk]),
+        "leader-A",
+        data=council_page_data,
+        state=lambda w: w.council_a.revisions.count(),
+    ),
+    "wagtail:document_add": Action(
+        lambda w: reverse("wagtaildocs:add"),
+        "leader-A",
+        data=lambda w: {
+            "title": "Lista de acuerdos",
+            "collection": w.council_a.collection_id,
+            "file": upload("acuerdos.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        },
+        state=lambda w: get_document_model().objects.count(),
+    ),
+    "wagtail:image_add": Action(
+        lambda w: reverse("wagtailimages:add"),
+        "leader-A",
+        data=lambda w: {
+            "title": "Foto de la asamblea",
+            "collection": w.council_a.collection_id,
+            "file": upload("asamblea.png", hostile.png_bytes(), "image/png"),
+        },
+        state=lambda w: get_image_model().objects.count(),
+    ),
+}
+
+# Views of the project that only read: they may answer a POST as a GET.
+READ_ONLY = {
+    "health": lambda w: reverse("health"),
+    "search": lambda w: reverse("search") + "?q=consejo",
+    "members:privacy_notice": lambda w: members("privacy_notice"),
+    "members:my_data": lambda w: members("my_data"),
+    "members:password_reset_done": lambda w: members("password_reset_done"),
+    "members:password_reset_complete": lambda w: members("password_reset_complete"),
+    "mentors:mentees": lambda w: reverse("mentors:mentees"),
+    "my_formation": lambda w: reverse("my_formation"),
+    "courses:certificate_verify": lambda w: reverse(
+        "courses:certificate_verify", args=[w.certificate.code]
+    ),
+    "courses:certificate_download": lambda w: reverse(
+        "courses:certificate_download", args=[w.certificate.code]
+    ),
+    "councils:constitution_acta": lambda w: reverse(
+        "councils:constitution_acta", args=[w.constitution.pk]
+    ),
+    "wagtailapi:pages:listing": lambda w: "/api/v2/pages/",
+    "wagtailapi:pages:detail": lambda w: f"/api/v2/pages/{w.council_a.pk}/",
+    "wagtailapi:pages:find": lambda w: "/api/v2/pages/find/?html_path=/",
+    "councils_admin:index": lambda w: admin("index"),
+    "councils_admin:council": lambda w: admin("council", w.council_a.pk),
+    "councils_admin:meeting": lambda w: admin(
+        "meeting", w.council_a.pk, w.meeting_a.pk
+    ),
+    "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
+    "councils_admin:constitutions": lambda w: admin("constitutions"),
+    "wagtailsnippets_members_accesslog:list": lambda w: (
+        "/admin/snippets/members/accesslog/"
+    ),
+    "wagtailsnippets_members_accesslog:list_results": lambda w: (
+        "/admin/snippets/members/accesslog/results/"
+    ),
+    "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+}
+# Who looks at each read-only view (anyone allowed to).
+READ_ONLY_WHO = {
+    "members:my_data": "member",
+    "my_formation": "member",
+    "mentors:mentees": "mentor",
+    "courses:certificate_download": "member",
+    "councils:constitution_acta": "member",
+    "wagtailsnippets_members_accesslog:list": "national",
+    "wagtailsnippets_members_accesslog:list_results": "national",
+}
+
+
+def project_views():
+    """Names of the URL patterns whose views the project wrote (or, under its
+    namespaces, configured), and of its routable pages' routes."""
+
+    def walk(resolver, namespaces=()):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = (*namespaces, pattern.namespace) if pattern.namespace else ()
+                yield from walk(pattern, inner or namespaces)
+            elif isinstance(pattern, URLPattern):
+                view = getattr(pattern.callback, "view_class", pattern.callback)
+                module = view.__module__
+                name = ":".join((*namespaces, pattern.name or "?"))
+                if module.split(".")[0] in PROJECT_APPS or (
+                    namespaces and namespaces[0] in {"members", "mentors"}
+                ):
+                    yield name
+                elif module == "django.views.i18n" and pattern.name == "set_language":
+                    yield name
+
+    names = set(walk(get_resolver()))
+    for model in get_page_models():
+        if issubclass(model, RoutablePageMixin):
+            names |= {
+                f"{model.__name__}.{route.name}"
+                for route in model.get_subpage_urls()
+                if route.name != "index_route"  # the page itself
+            }
+    return names
+
+
+def test_every_view_that_takes_a_post_is_in_the_table():
+    listed = set(ACTIONS) | set(READ_ONLY)
+    found = project_views()
+
+    assert found - listed == set(), "add these views to ACTIONS or READ_ONLY"
+    assert not set(ACTIONS) & set(READ_ONLY)
+    # Rows that no longer match a view are stale (Wagtail's own are explicit).
+    stale = listed - found - {name for name in ACTIONS if name.startswith("wagtail:")}
+    assert stale == set()
+
+
+def prepared_url(world, action, client):
+    url = action.url(world)
+    if action.prepare:
+        helper = client_for(world, action.who)
+        helper.cookies.update(client.cookies)
+        url = action.prepare(helper, world) or url
+        for name, morsel in helper.cookies.items():
+            if name != settings.CSRF_COOKIE_NAME:
+                client.cookies[name] = morsel.value
+    return url
+
+
+def response_effect(world, action, response):
+    """What a POST did, as the row measures it."""
+    if action.state:
+        return action.state(world)
+    if action.shown:
+        return action.shown(world).encode() in hostile.body_of(response)
+    morsel = response.cookies.get(action.cookie)
+    return morsel.value if morsel else None
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_a_get_changes_nothing(hostile_world, name):
+    action = ACTIONS[name]
+    client = client_for(hostile_world, action.who)
+    url = prepared_url(hostile_world, action, client)
+    before = action.state(hostile_world) if action.state else None
+
+    # The form's fields in the query string, as a link or an image would send.
+    query = {
+        key: value
+        for key, value in action.data(hostile_world).items()
+        if not hasattr(value, "read")
+    }
+    response = client.get(url, query)
+
+    assert response.status_code in (200, 302, 405), response.status_code
+    if action.state:
+        assert action.state(hostile_world) == before
+    elif action.shown:
+        assert action.shown(hostile_world).encode() not in hostile.body_of(response)
+    else:
+        assert action.cookie not in response.cookies
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_a_post_without_the_csrf_token_is_refused(hostile_world, name):
+    action = ACTIONS[name]
+    client = client_for(hostile_world, action.who, csrf=True)
+    url = prepared_url(hostile_world, action, client)
+    before = action.state(hostile_world) if action.state else None
+
+    response = client.post(url, action.data(hostile_world))
+
+    assert response.status_code == 403
+    if action.state:
+        assert action.state(hostile_world) == before
+    elif action.shown:
+        assert action.shown(hostile_world).encode() not in hostile.body_of(response)
+    else:
+        assert action.cookie not in response.cookies
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_the_genuine_post_does_change_it(hostile_world, name):
+    action = ACTIONS[name]
+    client = client_for(hostile_world, action.who)
+    url = prepared_url(hostile_world, action, client)
+    before = action.state(hostile_world) if action.state else None
+
+    response = client.post(url, action.data(hostile_world))
+
+    assert response.status_code < 400, response.content.decode()[:2000]
+    effect = response_effect(hostile_world, action, response)
+    if action.state:
+        assert effect != before
+    else:
+        assert effect
+
+
+@pytest.mark.parametrize("name", list(READ_ONLY))
+def test_a_read_only_view_changes_nothing_even_when_posted_to(hostile_world, name):
+    client = client_for(hostile_world, READ_ONLY_WHO.get(name, "superuser"))
+    url = READ_ONLY[name](hostile_world)
+    before = hostile.snapshot()
+
+    got = client.get(url)
+    posted = client.post(url, {"action": "aceptar", "step": "confirm"})
+
+    assert got.status_code < 500 and posted.status_code < 500
+    assert hostile.snapshot() == before
