@@ -1,0 +1,124 @@
+"""Journey 3: a council leader signs in with two-step verification, edits and
+publishes their council's page in the Wagtail admin, accepts a membership
+request, records a study circle with its attendance, sees the member's progress
+in the cadre dashboard and exports it; then fails to open another council's
+page in the admin."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from councils.factories import make_council
+from councils.models import CouncilPage, Membership
+from councils.services import membership_request
+from courses.models import LessonCompletion
+from tests.conftest import PASSWORD
+
+from .conftest import e2e, field, main_text, path_of, sign_in
+from .data import council_with_leader, person, two_courses
+
+pytestmark = e2e
+
+
+@pytest.fixture
+def content(db, settings):
+    # Leaders must use their second factor before the admin (off in the other
+    # tests); the live server runs in this process and reads the same settings.
+    settings.REQUIRE_TWO_FACTOR = True
+    course = two_courses()
+    council, leader = council_with_leader()
+    TOTPDevice.objects.create(user=leader, name="aplicacion", confirmed=True)
+    lucia = person("lucia", first_name="Lucía", last_name="Méndez")
+    membership_request(user=lucia, council=council)
+    other = make_council(
+        "Consejo Comunitario Iztapalapa Oriente",
+        state_code="09",
+        municipality_code="007",
+        municipality_name="Iztapalapa",
+    )
+    return {"council": council, "leader": leader, "other": other, "course": course}
+
+
+def code_now(user):
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key):06d}"
+
+
+def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
+    council, leader = content["council"], content["leader"]
+
+    # Sign in, then the six digits of the authenticator app.
+    sign_in(page, "coordinadora", PASSWORD, next_path="/admin/")
+    assert path_of(page).startswith("/cuenta/dos-pasos/verificar/")
+    field(page, "Código").fill(code_now(leader))
+    page.locator("main").get_by_role("button", name="Continuar").click()
+    assert path_of(page) == "/admin/"
+
+    # "Mi consejo" opens their only council.
+    page.goto("/admin/mi-consejo/")
+    assert path_of(page) == f"/admin/mi-consejo/{council.pk}/"
+
+    # Edit and publish the council's page.
+    page.get_by_role("link", name="Editar la página del consejo").click()
+    page.locator("#id_meeting_schedule").fill("Sábados cada quince días, 11:00")
+    page.get_by_role("button", name="Más acciones").click()
+    page.get_by_role("button", name="Publicar").click()
+    expect(page.locator(".messages")).to_contain_text("publicada")
+    public = CouncilPage.objects.get(pk=council.pk)
+    assert public.meeting_schedule == "Sábados cada quince días, 11:00"
+    assert public.live and not public.has_unpublished_changes
+
+    # Accept Lucía's request.
+    page.goto(f"/admin/mi-consejo/{council.pk}/")
+    requests = page.locator("section", has=page.locator("#pending-heading"))
+    expect(requests).to_contain_text("Lucía Méndez")
+    requests.get_by_role("button", name="Aceptar").click()
+    expect(page.locator(".messages")).to_contain_text("ya es integrante")
+    assert Membership.objects.get(user__username="lucia").status == "activa"
+
+    # A study circle on the first lesson, with Lucía present, then closed.
+    page.get_by_role("link", name="Registrar una reunión").click()
+    page.locator("#id_kind").select_option("circulo")
+    page.locator("#id_title").fill("Círculo de los sábados")
+    started = timezone.localtime() - timezone.timedelta(hours=3)
+    page.locator("#id_starts_at").fill(started.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_place").fill("Salón ejidal")
+    page.get_by_label("Qué es un consejo").check()
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Se guardó la reunión")
+    page.get_by_role("link", name="Pasar lista").click()
+    page.get_by_label("Lucía Méndez").check()
+    page.get_by_role("button", name="Guardar asistencia").click()
+    expect(page.locator("main")).to_contain_text("Lucía Méndez")
+    page.get_by_role("button", name="Cerrar la reunión").click()
+    expect(page.locator("main")).to_contain_text("Cerrada el")
+    completion = LessonCompletion.objects.get(user__username="lucia")
+    assert completion.source == "circulo"
+
+    # The cadre dashboard shows her, by name, with her circle; CSV export.
+    page.goto(f"/admin/mi-consejo/{council.pk}/")
+    page.get_by_role("link", name="Formación de cuadros").first.click()
+    assert path_of(page).startswith("/admin/formacion-de-cuadros/")
+    row = page.locator("table tr", has_text="Lucía Méndez")
+    expect(row).to_have_count(1)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Exportar CSV").click()
+    saved = tmp_path / "cuadros.csv"
+    download_info.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    lucia = next(row for row in rows if row["Nombre de usuario"] == "lucia")
+    assert lucia["Círculos de estudio asistidos"] == "1"
+
+    # Another council's page is out of reach, even by its address.
+    other = content["other"]
+    for address in (f"/admin/pages/{other.pk}/edit/", f"/admin/mi-consejo/{other.pk}/"):
+        page.goto(address)
+        # The admin sends them back to its home with a message.
+        assert path_of(page) == "/admin/"
+        expect(page.locator("body")).to_contain_text("no tienes permiso")
+        assert "Iztapalapa" not in main_text(page)

@@ -1,0 +1,125 @@
+"""Journey 2: a new person registers (consent boxes unticked by default), joins a
+council, enrols, studies a lesson, fails and then passes a quiz, completes the
+course, downloads the constancia and verifies it at its public URL.
+
+Celery runs tasks in-process in the tests, so the constancia is issued as soon
+as the completing request commits, before /mi-formacion/ is opened."""
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import Certificate
+from members.models import ConsentRecord, User
+from tests.conftest import PASSWORD
+
+from .conftest import e2e, field, main_text, path_of
+from .data import RIGHT, WRONG, council_with_leader, two_courses
+
+pytestmark = e2e
+
+
+@pytest.fixture
+def content(db, media):
+    return {"course": two_courses(), "council": council_with_leader()[0]}
+
+
+def register(page):
+    page.goto("/")
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Registrarme"
+    ).click()
+    consent = page.locator("fieldset.consent")
+    boxes = consent.get_by_role("checkbox")
+    assert boxes.count() == 3
+    for position in range(boxes.count()):
+        expect(boxes.nth(position)).not_to_be_checked()
+
+    field(page, "Nombre(s)").fill("Lucía")
+    page.get_by_label("Apellidos").fill("Méndez Ruiz")
+    field(page, "Nombre de usuario").fill("lucia")
+    page.get_by_label("Teléfono (opcional)").fill("5512345678")
+    field(page, "Contraseña").fill(PASSWORD)
+    field(page, "Confirmación de contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Crear mi cuenta").click()
+    # The necessary use of the data must be accepted: nothing is created before.
+    expect(page.locator(".field--error")).to_have_count(1)
+    assert not User.objects.filter(username="lucia").exists()
+
+    field(page, "Contraseña").fill(PASSWORD)
+    field(page, "Confirmación de contraseña").fill(PASSWORD)
+    consent.get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Crear mi cuenta").click()
+    expect(page.locator(".messages")).to_contain_text("Tu cuenta está lista")
+
+
+def test_a_new_member_registers_studies_and_gets_a_verifiable_constancia(
+    page, content, tmp_path
+):
+    register(page)
+    lucia = User.objects.get(username="lucia")
+    granted = set(
+        ConsentRecord.objects.filter(user=lucia, granted=True).values_list(
+            "purpose", flat=True
+        )
+    )
+    assert granted == {"necesario"}
+
+    # Joins a council: the request waits for its leaders.
+    page.goto("/consejos/")
+    page.get_by_role("link", name="Jalisco").click()
+    page.get_by_role("link", name="Consejo Comunitario Santa Cecilia").click()
+    page.get_by_role("button", name="Quiero unirme").click()
+    expect(page.locator(".messages")).to_contain_text("Enviamos tu solicitud")
+    assert "espera la respuesta" in main_text(page)
+
+    # Enrols and studies the first lesson.
+    page.goto("/cursos/")
+    page.get_by_role("link", name="Asambleas que deciden").click()
+    page.get_by_role("button", name="Inscribirme en este curso").click()
+    # Enrolling opens the first lesson.
+    expect(page.locator(".messages")).to_contain_text("Ya estás inscrita o inscrito")
+    assert path_of(page) == "/cursos/asambleas-que-deciden/que-es-un-consejo/"
+    page.get_by_role("button", name="Marcar como estudiada").click()
+
+    # Studied, it leads on to the second lesson, whose quiz a wrong answer
+    # fails and the right one passes.
+    expect(page.locator(".lesson-status")).to_contain_text("1 de 2 lecciones")
+    assert path_of(page) == "/cursos/asambleas-que-deciden/tomar-acuerdos/"
+    quiz = page.locator("#autoevaluacion")
+    quiz.get_by_label(WRONG).check()
+    quiz.get_by_role("button", name="Revisar mis respuestas").click()
+    expect(page.locator(".attempt--failed")).to_contain_text("Obtuviste 0%")
+    quiz.get_by_label(RIGHT).check()
+    quiz.get_by_role("button", name="Revisar mis respuestas").click()
+    expect(page.locator(".attempt--passed")).to_contain_text("Aprobaste")
+    expect(page.locator(".lesson-status")).to_contain_text("Completaste esta lección")
+
+    # The course is complete: the constancia waits in "Mi formación".
+    page.get_by_role("link", name="Volver al curso").click()
+    expect(page.locator(".enrol")).to_contain_text("Terminaste este curso")
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Mi formación"
+    ).click()
+    assert "Consejo Comunitario Santa Cecilia" in main_text(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Descargar constancia (PDF)").click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.name == "constancia-asambleas-que-deciden.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    certificate = Certificate.objects.get(user=lucia)
+    page.get_by_role("link", name="Enlace público de verificación").click()
+    assert path_of(page) == f"/constancias/{certificate.code}/"
+    # Anyone can check it, signed in or not.
+    visitor = page.context.browser.new_context(base_url=page.url)
+    try:
+        public = visitor.new_page()
+        public.goto(f"/constancias/{certificate.code}/")
+        text = main_text(public)
+    finally:
+        visitor.close()
+    assert "Esta constancia es auténtica." in text
+    assert "Lucía Méndez Ruiz" in text
+    assert "Asambleas que deciden" in text

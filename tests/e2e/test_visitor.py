@@ -1,0 +1,80 @@
+"""Journey 1: a visitor reads the home page, filters the catalogue by an axis,
+opens a course and a lesson, and finds a council through /consejos/ by state.
+The same journey runs again with JavaScript turned off: every page works
+without it."""
+
+import pytest
+
+from courses.models import Axis
+
+from .conftest import e2e, main_text, new_context, path_of
+from .data import LESSON_TEXT, council_with_leader, two_courses
+
+pytestmark = e2e
+
+
+@pytest.fixture
+def content(db):
+    two_courses()
+    council_with_leader()
+
+
+def visit(page):
+    page.goto("/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    axes = page.locator(".axis-card")
+    assert axes.count() == 6
+    assert "Eje 1" in axes.first.inner_text()
+
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Cursos"
+    ).click()
+    assert path_of(page) == "/cursos/"
+    assert "2 cursos" in main_text(page)
+
+    # The filters fold away on a phone; a tap on their summary opens them.
+    page.locator(".filters summary").click()
+    axis = Axis.objects.get(number=1)
+    page.locator(".chips").first.get_by_role("link", name=axis.name).click()
+    assert "?eje=" in path_of(page)
+    cards = page.locator(".card")
+    assert cards.count() == 1
+    assert "Asambleas que deciden" in cards.inner_text()
+    assert "Contraloría desde la colonia" not in main_text(page)
+
+    cards.get_by_role("link", name="Asambleas que deciden").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Asambleas que deciden"
+    )
+    page.get_by_role("link", name="Qué es un consejo").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Qué es un consejo"
+    assert LESSON_TEXT in main_text(page)
+    assert "Lección 1 de 2" in main_text(page)
+    page.get_by_role("link", name="Tomar acuerdos →").click()
+    assert "Entra para responder y guardar tu avance." in main_text(page)
+
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Consejos"
+    ).click()
+    assert path_of(page) == "/consejos/"
+    page.get_by_role("link", name="Jalisco").click()
+    assert "Guadalajara" in main_text(page)
+    page.get_by_role("link", name="Consejo Comunitario Santa Cecilia").click()
+    text = main_text(page)
+    assert "Salón ejidal" in text and "Sábados, 10:00" in text
+    assert page.get_by_role("link", name="Quiero unirme").is_visible()
+
+
+def test_a_visitor_finds_a_course_a_lesson_and_a_council(page, content):
+    visit(page)
+
+
+@pytest.mark.parametrize("screen", ["telefono"], indirect=True)
+def test_the_same_journey_works_without_javascript(
+    browser, live_server, screen, content
+):
+    context = new_context(browser, live_server, screen, java_script_enabled=False)
+    try:
+        visit(context.new_page())
+    finally:
+        context.close()
