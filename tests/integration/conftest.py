@@ -97,14 +97,15 @@ def live_worker(celery_worker_process, transactional_db, monkeypatch):
     return celery_worker_process
 
 
-def wait_for(condition, timeout=30, interval=0.2):
+def wait_for(condition, timeout=30, what="condition not met", interval=0.1):
+    """The first true result of ``condition()``, polled every ``interval`` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+    raise AssertionError(f"{what}: not within {timeout} s")
 
 
 def ensure_catalogue():

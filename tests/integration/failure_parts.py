@@ -13,31 +13,18 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
 import requests
 
+from bench.serve import free_port
+
+from .conftest import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, timeout, what, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout} s")
 
 
 class PrivateRedis:
@@ -76,7 +63,7 @@ class PrivateRedis:
             stderr=subprocess.STDOUT,
         )
         log.close()
-        wait_until(self._answers, 10, "the private Redis did not start")
+        wait_for(self._answers, 10, "the private Redis did not start")
 
     def _answers(self):
         try:
@@ -222,7 +209,7 @@ def start_process(command, env, log_path, ready, timeout=60):
         return ready(Path(log_path).read_text())
 
     try:
-        wait_until(started, timeout, f"{command[2:4]} did not start ({log_path})", 0.2)
+        wait_for(started, timeout, f"{command[2:4]} did not start ({log_path})", 0.2)
     except BaseException:
         stop_process(process)
         raise

@@ -51,7 +51,7 @@ from members.models import User
 from outbox.models import PendingTask
 from tests.courses.learning_fixtures import lesson_body, make_course, make_lesson
 
-from .conftest import ensure_catalogue, worker_database_url
+from .conftest import ensure_catalogue, wait_for, worker_database_url
 from .failure_parts import (
     Browser,
     PostgresProxy,
@@ -60,7 +60,6 @@ from .failure_parts import (
     start_site,
     start_worker,
     stop_process,
-    wait_until,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -181,7 +180,7 @@ def site(scene, database, pg_proxy, private_redis, parts):
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(
+        wait_for(
             lambda: Browser(base_url).get("/salud/").status_code == 200,
             60,
             f"the site did not answer (see {log})",
@@ -374,7 +373,7 @@ def test_a_worker_killed_while_writing_a_constancia_issues_it_once(
 
     # The worker creates the row, renders the PDF (a second or more in a fresh
     # process), writes it, then records it on the row: hold the row before that.
-    certificate = wait_until(
+    certificate = wait_for(
         lambda: Certificate.objects.filter(user=user, course=course).first(),
         30,
         "the worker did not start the constancia",
@@ -384,7 +383,7 @@ def test_a_worker_killed_while_writing_a_constancia_issues_it_once(
         assert Certificate.objects.filter(pk=certificate.pk, file="").exists(), (
             "the worker finished the constancia before the test could hold it"
         )
-        waiting = wait_until(
+        waiting = wait_for(
             lambda: backends_waiting_for_a_lock('UPDATE "courses_certificate"'),
             30,
             "the worker did not reach the row",
@@ -410,7 +409,7 @@ def test_a_worker_killed_while_writing_a_constancia_issues_it_once(
     else:
         finisher = first
 
-    issued = wait_until(
+    issued = wait_for(
         lambda: (
             Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=False)
             .exclude(file="")
@@ -426,7 +425,7 @@ def test_a_worker_killed_while_writing_a_constancia_issues_it_once(
     assert written.stat().st_ino != first_copy
     assert whole_pdf(written)
     assert Certificate.objects.count() == 1
-    wait_until(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
+    wait_for(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
     assert len(task_lines(finisher, "issue_certificate", "succeeded")) == 1
     assert mails_sent(scene) == 1
 
@@ -448,7 +447,7 @@ def test_a_worker_killed_while_building_a_booklet_builds_it_once_after_restart(
             lessons[0].body = lesson_body("Cada mes la asamblea revisa las cuentas.")
             lessons[0].save_revision().publish()
         sent_at = time.monotonic()
-        waiting = wait_until(
+        waiting = wait_for(
             lambda: backends_waiting_for_a_lock('FROM "courses_coursebooklet"'),
             60,
             f"the worker did not reach the booklet's row (see {first.log})",
@@ -467,7 +466,7 @@ def test_a_worker_killed_while_building_a_booklet_builds_it_once_after_restart(
         "second", "prefork", BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY)
     )
 
-    after = wait_until(
+    after = wait_for(
         lambda: CourseBooklet.objects.exclude(fingerprint=before.fingerprint).first(),
         60,
         f"the second worker did not build the booklet (see {second.log})",
@@ -475,11 +474,11 @@ def test_a_worker_killed_while_building_a_booklet_builds_it_once_after_restart(
     assert CourseBooklet.objects.count() == 1
     # One file, the same name rewritten whole; the old one removed after commit.
     assert after.file.path == str(new_file)
-    wait_until(lambda: booklet_files(course) == [new_file], 10, "old booklet kept")
+    wait_for(lambda: booklet_files(course) == [new_file], 10, "old booklet kept")
     assert new_file.stat().st_ino != first_copy
     assert whole_pdf(new_file)
     assert after.size == new_file.stat().st_size
-    wait_until(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
+    wait_for(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
     assert len(task_lines(second, "build_course_booklet", "succeeded")) == 1
 
 
@@ -541,7 +540,7 @@ def test_with_redis_down_the_site_works_and_the_constancia_comes_once_it_is_back
     private_redis.start()
     assert resend_pending_tasks(private_redis) == (1, 0)
 
-    certificate = wait_until(
+    certificate = wait_for(
         lambda: (
             Certificate.objects.filter(user=user, emailed_at__isnull=False)
             .exclude(file="")
@@ -551,7 +550,7 @@ def test_with_redis_down_the_site_works_and_the_constancia_comes_once_it_is_back
         f"no constancia from the worker (see {worker.log})",
     )
     assert resend_pending_tasks(private_redis) == (0, 0)
-    wait_until(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
+    wait_for(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
     assert whole_pdf(certificate.file.path)
     assert len(constancia_files(certificate)) == 1
     assert Certificate.objects.count() == 1
@@ -648,7 +647,7 @@ def test_twenty_simultaneous_completions_make_one_completion_and_one_constancia(
     assert LessonCompletion.objects.filter(user=user, lesson=lesson).count() == 1
     assert Enrollment.objects.filter(user=user, course=course).count() == 1
     assert Enrollment.objects.get(user=user, course=course).completed_at
-    certificate = wait_until(
+    certificate = wait_for(
         lambda: (
             Certificate.objects.filter(user=user, emailed_at__isnull=False)
             .exclude(file="")
@@ -657,7 +656,7 @@ def test_twenty_simultaneous_completions_make_one_completion_and_one_constancia(
         60,
         f"no constancia from the worker (see {worker.log})",
     )
-    wait_until(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
+    wait_for(lambda: queue_drained(private_redis), 30, "tasks left in Redis")
     assert Certificate.objects.count() == 1
     assert len(constancia_files(certificate)) == 1
     assert mails_sent(scene) == 1

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from members.models import SignInCode
-from members.services import sign_in_code_create
+from members.services import sign_in_code_create, sign_in_records_prune
 from members.tasks import prune_sign_in_records
 from tests.conftest import PASSWORD
 
@@ -63,8 +63,6 @@ def test_today_only_nothing_is_deleted(history):
 
 
 def test_after_the_cool_off_the_failed_attempts_go_and_the_logs_stay(history):
-    from members.services import sign_in_records_prune
-
     deleted = sign_in_records_prune(now=timezone.now() + timedelta(hours=1))
 
     assert deleted["attempts"] == 1
@@ -76,8 +74,6 @@ def test_after_the_cool_off_the_failed_attempts_go_and_the_logs_stay(history):
 
 
 def test_after_the_retention_period_everything_of_sign_in_is_gone(history):
-    from members.services import sign_in_records_prune
-
     # Pedro's code expires after SIGN_IN_CODE_DAYS (14), then waits 30 more days.
     later = timezone.now() + timedelta(days=14 + 31)
 
@@ -94,8 +90,6 @@ def test_after_the_retention_period_everything_of_sign_in_is_gone(history):
 
 
 def test_a_code_still_valid_or_recently_used_is_kept(history):
-    from members.services import sign_in_records_prune
-
     _lucia, pedro = history
     # 31 days on: the code is expired, but for less than 30 days.
     deleted = sign_in_records_prune(now=timezone.now() + timedelta(days=31))
