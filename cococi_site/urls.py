@@ -1,9 +1,13 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
+from home import routing
 from home import views as home_views
 from home.my_formation import my_formation
 
@@ -11,7 +15,10 @@ from .api import api_router
 
 urlpatterns = [
     path("salud/", home_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is in every page's footer. Without a CSRF token in
+    # it, public pages hold no token and can be served from the page cache; the
+    # worst a forged request can do is change someone's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("buscar/", home_views.search, name="search"),
     path("cuenta/", include("members.urls")),
     path("mi-formacion/acompanamiento/", include("councils.mentor_urls")),
@@ -31,5 +38,9 @@ if settings.DEBUG:
 # The database unreachable answers 503 with a page that needs no database.
 handler500 = "cococi_site.views.server_error"
 
-# Wagtail's page serving catches every remaining path, so it goes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving catches every remaining path, so it goes last; its
+# routing is ours (home.routing), first so that it answers under Wagtail's name.
+urlpatterns += [
+    re_path(serve_pattern, routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -165,26 +165,113 @@ def _pathway_from_database():
     )
 
 
-def member_facts(user_ids, roles=None, today=None):
-    """{user id: MemberFacts} for ``user_ids`` (a list or a values() queryset),
-    in eight aggregate queries whatever their number."""
-    today = today or timezone.localdate()
-    roles = roles if roles is not None else pathway()
-    required_courses = {
+def _required_courses(roles):
+    return {
         requirement.course_id
         for role in roles
         for requirement in requirements_of(role)
         if requirement.kind == RequirementKind.COURSE and requirement.course_id
     }
-    result = {}
 
-    def of(user_id):
-        found = result.get(user_id)
+
+class _Facts(dict):
+    """{user id: MemberFacts}, made on first mention."""
+
+    def of(self, user_id):
+        found = self.get(user_id)
         if found is None:
-            found = result[user_id] = MemberFacts(user_id)
+            found = self[user_id] = MemberFacts(user_id)
         return found
 
-    completions = (
+    def add_completions(self, rows):
+        """(user, axis, courses completed, their hours, last completion)."""
+        for user_id, axis_id, total, hours, last in rows:
+            member = self.of(user_id)
+            member.courses_by_axis[axis_id] = total
+            member.course_hours += hours or 0
+            member.saw(last)
+
+    def add_required_courses(self, rows):
+        for user_id, course_id in rows:
+            self.of(user_id).completed_courses.add(course_id)
+
+    def add_memberships(self, rows, today):
+        """(user, joined on, left on, status, council) of active or past ones."""
+        for user_id, joined, left, status, council_id in rows:
+            member = self.of(user_id)
+            end = today if status == MembershipStatus.ACTIVE else (left or today)
+            member.membership_days += max((end - joined).days, 0)
+            if status == MembershipStatus.ACTIVE:
+                member.active_member = True
+                member.council_id = council_id
+
+    def add_roles(self, rows, today):
+        """(user, role, ended on) of every office started by ``today``."""
+        for user_id, role_id, ended in rows:
+            member = self.of(user_id)
+            member.roles_held.add(role_id)
+            if ended is None or ended > today:
+                member.current_roles.add(role_id)
+
+    def add_activity(self, user_ids):
+        """Study circles, facilitation, mentors' sign-offs and the last lesson:
+        four queries."""
+        circles = (
+            Attendance.objects.filter(
+                user_id__in=user_ids,
+                meeting__kind=MeetingKind.CIRCLE,
+                meeting__closed_at__isnull=False,
+            )
+            .values("user_id")
+            .annotate(
+                total=Count("pk"),
+                minutes=Sum("meeting__duration_minutes"),
+                last=Max("meeting__starts_at"),
+            )
+            .values_list("user_id", "total", "minutes", "last")
+            .order_by()
+        )
+        for user_id, total, minutes, last in circles:
+            member = self.of(user_id)
+            member.circles_attended = total
+            member.circle_minutes = minutes or 0
+            member.saw(last)
+        for user_id, total in (
+            Meeting.objects.filter(
+                facilitator_id__in=user_ids,
+                kind=MeetingKind.CIRCLE,
+                closed_at__isnull=False,
+            )
+            .values("facilitator_id")
+            .annotate(total=Count("pk"))
+            .values_list("facilitator_id", "total")
+            .order_by()
+        ):
+            self.of(user_id).circles_facilitated = total
+        for user_id, role_id in (
+            MentorSignOff.objects.filter(mentee_id__in=user_ids)
+            .values_list("mentee_id", "role_id")
+            .order_by()
+        ):
+            self.of(user_id).sign_offs.add(role_id)
+        for user_id, last in (
+            LessonCompletion.objects.filter(user_id__in=user_ids)
+            .values("user_id")
+            .annotate(last=Max("completed_at"))
+            .values_list("user_id", "last")
+            .order_by()
+        ):
+            self.of(user_id).saw(last)
+
+
+def member_facts(user_ids, roles=None, today=None):
+    """{user id: MemberFacts} for ``user_ids`` (a list or a values() queryset),
+    in eight aggregate queries whatever their number."""
+    today = today or timezone.localdate()
+    roles = roles if roles is not None else pathway()
+    required_courses = _required_courses(roles)
+    facts = _Facts()
+    facts.add_completions(
         Enrollment.objects.filter(user_id__in=user_ids, completed_at__isnull=False)
         .values("user_id", "course__primary_axis_id")
         .annotate(
@@ -195,13 +282,8 @@ def member_facts(user_ids, roles=None, today=None):
         .values_list("user_id", "course__primary_axis_id", "total", "hours", "last")
         .order_by()
     )
-    for user_id, axis_id, total, hours, last in completions:
-        member = of(user_id)
-        member.courses_by_axis[axis_id] = total
-        member.course_hours += hours or 0
-        member.saw(last)
     if required_courses:
-        for user_id, course_id in (
+        facts.add_required_courses(
             Enrollment.objects.filter(
                 user_id__in=user_ids,
                 completed_at__isnull=False,
@@ -209,84 +291,77 @@ def member_facts(user_ids, roles=None, today=None):
             )
             .values_list("user_id", "course_id")
             .order_by()
-        ):
-            of(user_id).completed_courses.add(course_id)
-
-    circles = (
-        Attendance.objects.filter(
-            user_id__in=user_ids,
-            meeting__kind=MeetingKind.CIRCLE,
-            meeting__closed_at__isnull=False,
         )
-        .values("user_id")
-        .annotate(
-            total=Count("pk"),
-            minutes=Sum("meeting__duration_minutes"),
-            last=Max("meeting__starts_at"),
-        )
-        .values_list("user_id", "total", "minutes", "last")
-        .order_by()
-    )
-    for user_id, total, minutes, last in circles:
-        member = of(user_id)
-        member.circles_attended = total
-        member.circle_minutes = minutes or 0
-        member.saw(last)
-    for user_id, total in (
-        Meeting.objects.filter(
-            facilitator_id__in=user_ids,
-            kind=MeetingKind.CIRCLE,
-            closed_at__isnull=False,
-        )
-        .values("facilitator_id")
-        .annotate(total=Count("pk"))
-        .values_list("facilitator_id", "total")
-        .order_by()
-    ):
-        of(user_id).circles_facilitated = total
-
-    for user_id, joined, left, status, council_id in (
+    facts.add_activity(user_ids)
+    facts.add_memberships(
         Membership.objects.filter(
             user_id__in=user_ids,
             status__in=[MembershipStatus.ACTIVE, MembershipStatus.LEFT],
             joined_on__isnull=False,
         )
         .values_list("user_id", "joined_on", "left_on", "status", "council_id")
-        .order_by()
-    ):
-        member = of(user_id)
-        end = today if status == MembershipStatus.ACTIVE else (left or today)
-        member.membership_days += max((end - joined).days, 0)
-        if status == MembershipStatus.ACTIVE:
-            member.active_member = True
-            member.council_id = council_id
-
-    for user_id, role_id, ended in (
+        .order_by(),
+        today,
+    )
+    facts.add_roles(
         RoleAssignment.objects.filter(user_id__in=user_ids, started_on__lte=today)
         .values_list("user_id", "role_id", "ended_on")
-        .order_by()
-    ):
-        member = of(user_id)
-        member.roles_held.add(role_id)
-        if ended is None or ended > today:
-            member.current_roles.add(role_id)
+        .order_by(),
+        today,
+    )
+    return dict(facts)
 
-    for user_id, role_id in (
-        MentorSignOff.objects.filter(mentee_id__in=user_ids)
-        .values_list("mentee_id", "role_id")
-        .order_by()
-    ):
-        of(user_id).sign_offs.add(role_id)
 
-    for user_id, last in (
-        LessonCompletion.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(last=Max("completed_at"))
-        .values_list("user_id", "last")
-        .order_by()
-    ):
-        of(user_id).saw(last)
-    return result
+def facts_from_records(
+    user, enrollments, memberships, assignments, roles=None, today=None
+):
+    """One member's MemberFacts from records a page has already read (all their
+    enrolments with their courses, their memberships, their role assignments),
+    plus the four queries of what it has not: the same facts as
+    ``member_facts([user.pk])`` in half the queries."""
+    today = today or timezone.localdate()
+    roles = roles if roles is not None else pathway()
+    required_courses = _required_courses(roles)
+    facts = _Facts()
+    by_axis = {}
+    for enrollment in enrollments:
+        if enrollment.completed_at is None:
+            continue
+        course = enrollment.course
+        total, hours, last = by_axis.get(course.primary_axis_id, (0, 0, None))
+        by_axis[course.primary_axis_id] = (
+            total + 1,
+            hours + (course.estimated_hours or 0),
+            max(last, enrollment.completed_at) if last else enrollment.completed_at,
+        )
+    facts.add_completions(
+        (user.pk, axis_id, *figures) for axis_id, figures in by_axis.items()
+    )
+    facts.add_required_courses(
+        (user.pk, enrollment.course_id)
+        for enrollment in enrollments
+        if enrollment.completed_at is not None
+        and enrollment.course_id in required_courses
+    )
+    facts.add_activity([user.pk])
+    facts.add_memberships(
+        (
+            (user.pk, m.joined_on, m.left_on, m.status, m.council_id)
+            for m in memberships
+            if m.status in (MembershipStatus.ACTIVE, MembershipStatus.LEFT)
+            and m.joined_on is not None
+        ),
+        today,
+    )
+    facts.add_roles(
+        (
+            (user.pk, a.role_id, a.ended_on)
+            for a in assignments
+            if a.started_on <= today
+        ),
+        today,
+    )
+    return facts.get(user.pk) or MemberFacts(user.pk)
 
 
 def _axis_label(axis):
@@ -505,8 +580,9 @@ def readiness_for(user_ids, roles=None, axes=None, detail=True, today=None):
     return result
 
 
-def member_readiness(user, role=None):
-    """One member's readiness toward ``role`` (their next role by default)."""
+def member_readiness(user, role=None, facts=None):
+    """One member's readiness toward ``role`` (their next role by default);
+    ``facts``: theirs, when the caller has them (``facts_from_records``)."""
     roles = pathway()
     axes = axes_ordered()
     looked_at = roles
@@ -529,7 +605,8 @@ def member_readiness(user, role=None):
                 .get()
             )
             looked_at = [*roles, role]
-    facts = member_facts([user.pk], looked_at).get(user.pk) or MemberFacts(user.pk)
+    if facts is None:
+        facts = member_facts([user.pk], looked_at).get(user.pk) or MemberFacts(user.pk)
     current, following = position(facts, roles)
     if role is not None:
         following = role

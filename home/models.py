@@ -5,12 +5,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.pages import SitePageMixin
 from courses.models import Axis
 
 from .blocks import ActionBlock, SectionBlock
 
 
-class HomePage(Page):
+class HomePage(SitePageMixin, Page):
     """The site's root page: what a COCOCI is, the six axes and where to start."""
 
     lead = models.CharField(

@@ -1,11 +1,15 @@
 """/mi-formacion/: the signed-in member's own progress, read from every app."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
+from cococi_site import content
 from councils.models import Membership, MembershipStatus, Mentorship, RoleAssignment
-from councils.readiness import member_readiness
+from councils.readiness import facts_from_records, member_readiness
 from courses.cache import axes_ordered
 from courses.models import Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
@@ -13,20 +17,27 @@ from courses.models.pages import attach_learner_progress
 CHART_BAR_WIDTH = 300
 
 
-def axis_progress(user):
-    """Per axis: published courses and those the member completed (2 aggregates)."""
-    published = dict(
-        CoursePage.objects.live()
-        .public()
-        .values_list("primary_axis")
-        .annotate(total=Count("pk"))
-        .values_list("primary_axis", "total")
+def published_by_axis():
+    """{axis id: published public courses}, kept until the content changes."""
+    return content.cached(
+        "courses:published-by-axis",
+        lambda: dict(
+            CoursePage.objects.live()
+            .public()
+            .values_list("primary_axis")
+            .annotate(total=Count("pk"))
+            .values_list("primary_axis", "total")
+        ),
     )
-    completed = dict(
-        Enrollment.objects.filter(user=user, completed_at__isnull=False)
-        .values_list("course__primary_axis")
-        .annotate(total=Count("pk"))
-        .values_list("course__primary_axis", "total")
+
+
+def axis_progress(enrollments):
+    """Per axis: published courses and those the member completed."""
+    published = published_by_axis()
+    completed = Counter(
+        enrollment.course.primary_axis_id
+        for enrollment in enrollments
+        if enrollment.completed_at is not None
     )
     rows = []
     for axis in axes_ordered():
@@ -65,19 +76,27 @@ def my_formation(request):
     completed = [e for e in enrollments if e.completed_at is not None]
     for enrollment in completed:
         enrollment.certificate = certificates.get(enrollment.course_id)
-    axes = axis_progress(user)
+    axes = axis_progress(enrollments)
+    # Current and past ones: the page shows the first, the route counts both.
     memberships = list(
         Membership.objects.filter(
             user=user,
-            status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING],
+            status__in=[
+                MembershipStatus.ACTIVE,
+                MembershipStatus.PENDING,
+                MembershipStatus.LEFT,
+            ],
         ).select_related("council__state")
     )
-    roles = list(
-        RoleAssignment.objects.active()
-        .filter(user=user)
-        .select_related("role", "council", "state")
+    today = timezone.localdate()
+    assignments = list(
+        RoleAssignment.objects.filter(user=user, started_on__lte=today).select_related(
+            "role", "council", "state"
+        )
     )
-    route = member_readiness(user)
+    roles = [a for a in assignments if a.ended_on is None or a.ended_on > today]
+    facts = facts_from_records(user, enrollments, memberships, assignments)
+    route = member_readiness(user, facts=facts)
     return render(
         request,
         "home/my_formation.html",

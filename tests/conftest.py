@@ -17,13 +17,15 @@ def spanish():
 
 @pytest.fixture(autouse=True)
 def forgotten_site_data():
-    """Cached per-site data (axes, the leadership pathway) outlives a test's
-    rolled-back transaction: every test starts without it."""
+    """Cached per-site data (axes, the leadership pathway, public pages)
+    outlives a test's rolled-back transaction: every test starts without it."""
+    from cococi_site import content
     from councils.readiness import pathway_forget
     from courses.cache import axes_forget
 
     axes_forget()
     pathway_forget()
+    content.forget()  # forgets the page cache, the routes and the navigation
     yield
 
 

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages for anonymous visitors from the shared cache; a stored page
+    # skips the rest and keeps the headers (CSP included) it was built with.
+    "cococi_site.page_cache.AnonymousPageCacheMiddleware",
     # Content-Security-Policy on every public page (the policy is below); the
     # next one allows, by their hash, the inline styles a page declared.
     "csp.middleware.CSPMiddleware",
@@ -200,6 +203,9 @@ LOGIN_URL = "members:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/cuenta/entrar/"
 LOGIN_REDIRECT_URL = "/mi-formacion/"
 LOGOUT_REDIRECT_URL = "/"
+# Sessions are read from the cache and written through to the database: a
+# signed-in page costs no session query, and Redis down loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Members sign in on shared phones: a session lasts two weeks of inactivity at most.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 

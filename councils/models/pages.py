@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.pages import SitePageMixin
+
 from ..blocks import CouncilStreamBlock
 from .territory import Municipality, State
 
@@ -32,7 +34,7 @@ class CouncilStatus(models.TextChoices):
     INACTIVE = "inactivo", _("Inactive")
 
 
-class CouncilIndexPage(Page):
+class CouncilIndexPage(SitePageMixin, Page):
     """The directory at /consejos/: every state with its number of councils."""
 
     intro = RichTextField(
@@ -74,7 +76,7 @@ class CouncilIndexPage(Page):
         return context
 
 
-class StatePage(Page):
+class StatePage(SitePageMixin, Page):
     """A state's councils, by municipality. Its state coordination holds rights on
     this page once, and so on every council below it."""
 
@@ -153,7 +155,7 @@ class CouncilPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CouncilPage(RoutablePageMixin, Page):
+class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     """A COCOCI's public page, edited and published by its own leaders only.
 
     Creating one provisions its group, private collection and page permissions
@@ -447,7 +449,7 @@ def council_name_taken(name, municipality_id, sector, exclude=None):
     return councils.exists()
 
 
-class ConstitutionGuidePage(RoutablePageMixin, Page):
+class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
     """ "Cómo constituir un consejo": the procedure, and the request form for
     signed-in members at ``solicitud/``."""
 

@@ -12,6 +12,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.pages import SitePageMixin
+
 from ..filters import ListingFilters, filter_links
 from .axes import Axis
 
@@ -25,7 +27,7 @@ class MaterialKind(models.TextChoices):
     READING = "lectura", _("Reading")
 
 
-class MaterialIndexPage(Page):
+class MaterialIndexPage(SitePageMixin, Page):
     """The library at /materiales/, filtered by axis, type and topic."""
 
     intro = RichTextField(
@@ -93,7 +95,7 @@ class MaterialTag(TaggedItemBase):
     )
 
 
-class MaterialPage(Page):
+class MaterialPage(SitePageMixin, Page):
     """A booklet, infographic, guide, audio, video or reading to download or play."""
 
     kind = models.CharField(_("type"), max_length=12, choices=MaterialKind.choices)

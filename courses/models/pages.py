@@ -20,6 +20,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.pages import SitePageMixin
+from members.permissions import has_perm
+
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
 from .axes import Axis
@@ -43,7 +46,7 @@ def live_children_count(model, outer_depth="depth"):
     return Subquery(children, output_field=models.IntegerField())
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(SitePageMixin, Page):
     """The catalogue at /cursos/: every course, filtered by axis, level and topic."""
 
     intro = RichTextField(
@@ -164,7 +167,7 @@ class CourseTag(TaggedItemBase):
     )
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     """A formation course on a primary axis, made of ordered lessons."""
 
     primary_axis = models.ForeignKey(
@@ -302,8 +305,8 @@ class CoursePage(RoutablePageMixin, Page):
             lessons=lessons,
             total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
             prerequisites=self.prerequisites.live().select_related("primary_axis"),
-            show_facilitator_notes=request.user.has_perm(
-                "courses.view_facilitator_notes"
+            show_facilitator_notes=has_perm(
+                request.user, "courses.view_facilitator_notes"
             ),
             catalogue_url=self.get_parent().get_url(request),
         )
@@ -312,7 +315,7 @@ class CoursePage(RoutablePageMixin, Page):
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
 
     estimated_minutes = models.PositiveSmallIntegerField(

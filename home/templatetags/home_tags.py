@@ -1,14 +1,35 @@
 from django import template
-from wagtail.models import Site
+from wagtail.models import Page
+
+from cococi_site import content
+from home.routing import site_for_request
+from members.permissions import has_perm
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def main_menu_pages(context):
-    """The site root's live children marked "show in menus", for the main navigation."""
+    """The site root's live children marked "show in menus", for the main
+    navigation: titles and addresses, kept under the content generation."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    site = site_for_request(request) if request else None
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific(defer=True))
+    root_page_id = site.root_page_id
+
+    def build():
+        root = Page.objects.get(pk=root_page_id)
+        return [
+            {"title": page.title, "url": page.relative_url(site)}
+            for page in root.get_children().live().in_menu()
+        ]
+
+    return content.cached(f"menu:{site.pk}", build)
+
+
+@register.simple_tag(takes_context=True)
+def user_has_perm(context, perm):
+    """``perms.app.codename``, without the two queries of the first check."""
+    request = context.get("request")
+    return bool(request) and has_perm(request.user, perm)

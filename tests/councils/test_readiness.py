@@ -27,7 +27,14 @@ from councils.models import (
     RoleRequirement,
     State,
 )
-from councils.readiness import member_facts, member_readiness, pathway, readiness_for
+from councils.readiness import (
+    MemberFacts,
+    facts_from_records,
+    member_facts,
+    member_readiness,
+    pathway,
+    readiness_for,
+)
 from councils.services import meeting_close
 from courses.cache import axes_ordered
 from courses.models import Axis, CompletionSource, Enrollment, LessonCompletion
@@ -843,3 +850,28 @@ def test_my_formation_tells_a_member_who_meets_everything_that_the_assembly_deci
     assert 'value="100"' in section
     assert gettext(ASSEMBLY_DECIDES) in text
     assert gettext("You still need") not in text
+
+
+def test_facts_from_a_pages_records_equal_the_aggregates_for_every_member(scopes):
+    """/mi-formacion/ builds a member's facts from the records it has read (their
+    enrolments, memberships and offices) plus four queries: the same facts."""
+    small, big = scopes
+    roles = pathway()
+    today = timezone.localdate()
+    user_ids = [row["user_id"] for row in active_ids(small)] + [
+        row["user_id"] for row in active_ids(big)
+    ][:60]
+    expected = member_facts(user_ids, roles)
+    for user_id in user_ids:
+        user = User(pk=user_id)
+        enrollments = list(
+            Enrollment.objects.filter(user=user).select_related("course")
+        )
+        memberships = list(Membership.objects.filter(user=user))
+        assignments = list(RoleAssignment.objects.filter(user=user))
+        with CaptureQueriesContext(connection) as context:
+            facts = facts_from_records(
+                user, enrollments, memberships, assignments, roles, today
+            )
+        assert len(context.captured_queries) == 4
+        assert facts == expected.get(user_id, MemberFacts(user_id)), user_id

@@ -1,0 +1,96 @@
+"""Public pages for anonymous visitors, from the shared cache.
+
+A page is stored only when it is the same for every anonymous visitor: a GET of a
+Wagtail page (home, catalogue, courses, lessons, materials, councils) answered
+200 to a request that carried no session, with no cookie set and no CSRF token
+in it (a page with a form is built every time), and nothing that asked to stay
+private. It is stored with its headers, the Content-Security-Policy with its
+inline-style hashes included, under the content generation
+(``cococi_site.content``): a publish, or any change to what pages show, makes
+every stored page unreachable at once.
+
+Anyone whose request carries a session (everyone signed in) or a cookie that
+could change the page (pending messages) never reads from or writes to it. The
+language chosen with the switch is part of the key.
+
+Listed straight after SecurityMiddleware, so a stored page skips everything
+else, and a page to store has been through every other middleware.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from . import content
+
+HEADER = "X-Page-Cache"
+# Cookies that leave a public page the same: the CSRF cookie (pages holding a
+# token are never stored) and the language (part of the key).
+HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+PAGE_VIEW = "wagtail_serve"
+
+
+def _language(request):
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
+def _eligible(request):
+    return request.method == "GET" and not (set(request.COOKIES) - HARMLESS_COOKIES)
+
+
+def _key(request, generation):
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{generation}:{_language(request)}:{digest}"
+
+
+def _storable(request, response):
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    return (
+        match is not None
+        and match.url_name == PAGE_VIEW
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_USED")
+        and (user is None or not user.is_authenticated)
+        and not response.has_header("Set-Cookie")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with content.request_scope() as generation:
+            if generation is None or not _eligible(request):
+                # The cache is down, or the page may differ for this person.
+                return self.get_response(request)
+            return self._from_cache(request, generation)
+
+    def _from_cache(self, request, generation):
+        key = _key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, body = stored
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if _storable(request, response):
+            headers = [(n, v) for n, v in response.items() if n != HEADER]
+            cache.set(
+                key, (response.status_code, headers, response.content), content.TIMEOUT
+            )
+            response[HEADER] = "miss"
+        return response
