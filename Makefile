@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: install demo run worker beat test load screenshots lint format messages makemessages clean
+.PHONY: install demo run worker beat test load bench screenshots lint format messages makemessages clean
 
 # The venv is rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -56,6 +56,26 @@ beat: install
 load: $(VENV)/.bench-installed messages
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: la prueba de carga necesita Redis." && exit 1)
 	$(MANAGE) bench_load --users 20 --seconds 60
+
+# Throughput, latency (wrk at 4 and 16 connections), SQL queries and size of the
+# key pages under gunicorn in production settings, on the 50,000-member bench_data
+# set; writes its section of docs/benchmarks.md. Installs wrk when it is missing,
+# creates and migrates the database, and builds the data set only when a complete
+# one of that size is not already there (bench_data --if-missing). Smaller runs:
+# make bench BENCH_MEMBERS=2000 BENCH_COUNCILS=20 BENCH_ARGS="--seconds 2 --no-output"
+BENCH_MEMBERS ?= 50000
+BENCH_COUNCILS ?= 500
+BENCH_ARGS ?=
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cococi_bench
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/3
+bench: install messages
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo=sudo; fi; \
+	  $$sudo apt-get install -y wrk || { $$sudo apt-get update && $$sudo apt-get install -y wrk; }; }
+	$(PY) -m bench.database
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_data --members $(BENCH_MEMBERS) --councils $(BENCH_COUNCILS) --reset --if-missing
+	$(MANAGE) bench_pages $(BENCH_ARGS)
 
 # The key pages on a phone and a desktop (docs/screenshots/, shown in the README)
 # and the lesson's page weight and largest contentful paint on slow 3G

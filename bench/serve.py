@@ -1,6 +1,6 @@
 """The site as production runs it, for load and speed benchmarks: gunicorn with
 the production settings (DEBUG off, Redis cache, compressed static files) and
-a real Celery worker, on 127.0.0.1, against the benchmark database.
+real Celery workers, on 127.0.0.1, against the benchmark database.
 
 Only the HTTPS redirect is off: the benchmark speaks plain HTTP to 127.0.0.1.
 """
@@ -53,6 +53,9 @@ def production_env(workdir, port, secret_key=None):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "SITE_URL": f"http://127.0.0.1:{port}",
+        # No mail server listens here: the constancias' e-mails go to the
+        # worker's log instead of failing and being retried.
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
 
 
@@ -72,11 +75,23 @@ def _wait_until_up(url, process, log, timeout=60):
 
 @contextmanager
 def production_site(
-    *, workers=2, threads=4, celery_worker=True, secret_key=None, log=print
+    *,
+    workers=2,
+    threads=4,
+    celery_worker=True,
+    celery_workers=1,
+    secret_key=None,
+    gunicorn_args=(),
+    log=print,
 ):
-    """Start gunicorn (and a Celery worker) in production settings; yields a
-    dict with the base URL, the environment and the log folder; stops both.
-    ``secret_key``: the server's, to sign sessions made in advance."""
+    """Start gunicorn (and Celery workers) in production settings; yields a
+    dict with the base URL, the environment and the log folder; stops them.
+    ``celery_workers``: how many separate worker processes (node names
+    ``worker1@…``, ``worker2@…``; logs ``worker.log`` for one, else
+    ``worker1.log``, …), none when ``celery_worker`` is false.
+    ``secret_key``: the server's, to sign sessions made in advance.
+    ``gunicorn_args``: options added to gunicorn's command line (they take
+    precedence over gunicorn.conf.py)."""
     workdir = tempfile.mkdtemp(prefix="cococi-bench-")
     port = free_port()
     env = production_env(workdir, port, secret_key)
@@ -93,14 +108,16 @@ def production_site(
     try:
         web_log = logs / "gunicorn.log"
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cococi_site.wsgi"],
+            [sys.executable, "-m", "gunicorn", *gunicorn_args, "cococi_site.wsgi"],
             cwd=ROOT,
             env=env,
             stdout=web_log.open("w"),
             stderr=subprocess.STDOUT,
         )
         processes.append(web)
-        if celery_worker:
+        count = celery_workers if celery_worker else 0
+        for number in range(1, count + 1):
+            worker_log = "worker.log" if count == 1 else f"worker{number}.log"
             worker = subprocess.Popen(
                 [
                     sys.executable,
@@ -109,6 +126,8 @@ def production_site(
                     "-A",
                     "cococi_site",
                     "worker",
+                    "-n",
+                    f"worker{number}@%h",
                     "--concurrency=1",
                     "--without-gossip",
                     "--without-mingle",
@@ -116,7 +135,7 @@ def production_site(
                 ],
                 cwd=ROOT,
                 env=env,
-                stdout=(logs / "worker.log").open("w"),
+                stdout=(logs / worker_log).open("w"),
                 stderr=subprocess.STDOUT,
             )
             processes.append(worker)

@@ -32,7 +32,7 @@ from .models import (
     State,
 )
 from .progress import progress_refresh
-from .readiness import inactive_limit, pathway
+from .readiness import inactive_limit, leadership_roles, pathway
 from .scopes import leader_scope
 
 CHART_HEIGHT = 120
@@ -165,8 +165,6 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     validated (see ``councils.forms.DashboardFilterForm``). The scope's stale
     progress rows are recomputed first, then everything is SQL aggregates over
     them: the same queries for ten members or fifty thousand."""
-    from .models import LeadershipRole
-
     filters = filters or {}
     per_person = scope.is_council if per_person is None else per_person
     now = timezone.now()
@@ -176,11 +174,14 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         progress_refresh()
     axes = axes_ordered()
     roles = pathway()
-    all_roles = {role.pk: role for role in LeadershipRole.objects.all()}
+    all_roles = {role.pk: role for role in leadership_roles()}
     axes_by_slug = {axis.slug: axis for axis in axes}
     roles_by_slug = {role.slug: role for role in all_roles.values()}
     rows = progress_rows(scope, filters, axes_by_slug, roles_by_slug, now)
-    council_titles = dict(scope.councils().values_list("pk", "title"))
+    if scope.council:
+        council_titles = {scope.council.pk: scope.council.title}
+    else:
+        council_titles = dict(scope.councils().values_list("pk", "title"))
 
     totals = rows.aggregate(
         total=Count("pk"),

@@ -127,7 +127,7 @@ class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
                 rows_page=page,
                 filter_form=filter_form,
                 reason_form=reason_form,
-                scope_choices=self._scope_choices(),
+                scope_choices=self._scope_choices(scope),
                 query=request.GET.copy(),
                 csv_url=self.csv_export_url,
                 xlsx_url=self.xlsx_export_url,
@@ -151,15 +151,19 @@ class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
             row_count=count,
         )
 
-    def _scope_choices(self):
-        """The states and councils the viewer may switch to (bounded lists)."""
+    def _scope_choices(self, shown):
+        """The states and councils the viewer may switch to (bounded lists);
+        a leader of one council, shown it, needs no query."""
         scope = leader_scope(self.request.user)
         states = State.objects.order_by("name")
         if not scope.national:
             states = states.filter(pk__in=scope.state_ids)
-        councils = CouncilPage.objects.filter(pk__in=scope.council_ids).order_by(
-            "title"
-        )
+        if shown.council is not None and set(scope.council_ids) == {shown.council.pk}:
+            councils = [shown.council]
+        else:
+            councils = CouncilPage.objects.filter(pk__in=scope.council_ids).order_by(
+                "title"
+            )
         return {"states": list(states), "councils": list(councils)}
 
 

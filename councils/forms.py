@@ -339,16 +339,17 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from courses.models import Axis
+        from courses.cache import axes_ordered
+
+        from .readiness import leadership_roles
 
         super().__init__(*args, **kwargs)
         self.fields["eje"].choices = [("", _("Any"))] + [
-            (axis.slug, f"{axis.number}. {axis.name}")
-            for axis in Axis.objects.ordered()
+            (axis.slug, f"{axis.number}. {axis.name}") for axis in axes_ordered()
         ]
-        self.fields["cargo"].choices = [("", _("Any"))] + list(
-            LeadershipRole.objects.values_list("slug", "name")
-        )
+        self.fields["cargo"].choices = [("", _("Any"))] + [
+            (role.slug, role.name) for role in leadership_roles()
+        ]
 
     def filters(self):
         """The valid filters only: an invalid field is dropped, not guessed."""

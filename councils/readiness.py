@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cococi_site import content
 from courses.cache import TIMEOUT as CACHE_TIMEOUT
 from courses.cache import axes_ordered
 from courses.models import Enrollment, LessonCompletion
@@ -130,24 +130,31 @@ class Readiness:
         return [result for result in self.results if not result.met]
 
 
-PATHWAY_KEY = "councils:pathway:v1"
-
-
 def pathway():
-    """Pathway roles in order, each with its requirements: from the shared
-    cache, forgotten whenever a role, a requirement, a course or an axis
-    changes (``councils.signals``); two queries when the cache is cold."""
-    roles = cache.get(PATHWAY_KEY)
-    if roles is None:
+    """Pathway roles in order, each with its requirements: kept under the content
+    generation (``cococi_site.content``), forgotten whenever a role, a
+    requirement, a course or an axis changes; two queries when the cache is
+    cold."""
+
+    def build():
         roles = _pathway_from_database()
         for role in roles:
             requirements_of(role)  # kept on the role, cached with it
-        cache.set(PATHWAY_KEY, roles, CACHE_TIMEOUT)
-    return roles
+        return roles
+
+    return content.cached("councils:pathway", build, CACHE_TIMEOUT)
+
+
+def leadership_roles():
+    """Every leadership role in its order, in or out of the pathway: kept under
+    the content generation like the pathway."""
+    return content.cached(
+        "councils:roles", lambda: list(LeadershipRole.objects.all()), CACHE_TIMEOUT
+    )
 
 
 def pathway_forget():
-    cache.delete(PATHWAY_KEY)
+    content.forget()
 
 
 def _pathway_from_database():

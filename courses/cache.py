@@ -1,25 +1,19 @@
 """Per-site data that every page reads and editors change a few times a year,
-kept in the shared cache and forgotten whenever it changes (see
-``courses.signals``). A write forgets the entry at once and again when its
-transaction commits, so a reader that rebuilt it in between cannot keep an old
-copy; the timeout bounds any copy a failure might leave behind."""
+kept under the content generation (``cococi_site.content``): any change to the
+content forgets it, in every process. ``courses.signals`` also forgets it at a
+write and again when its transaction commits."""
 
-from django.core.cache import cache
+from cococi_site import content
 
 TIMEOUT = 60 * 60
-AXES_KEY = "courses:axes:v1"
 
 
 def axes_ordered():
     """The six axes in order (one query when the cache is cold)."""
     from .models import Axis
 
-    axes = cache.get(AXES_KEY)
-    if axes is None:
-        axes = list(Axis.objects.ordered())
-        cache.set(AXES_KEY, axes, TIMEOUT)
-    return axes
+    return content.cached("courses:axes", lambda: list(Axis.objects.ordered()), TIMEOUT)
 
 
 def axes_forget():
-    cache.delete(AXES_KEY)
+    content.forget()

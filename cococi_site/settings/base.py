@@ -128,6 +128,7 @@ CONTENT_SECURITY_POLICY = {
 # community centre's connection); after five, that pair waits 15 minutes.
 AUTHENTICATION_BACKENDS = [
     "members.backends.ThrottledSignInBackend",
+    "members.backends.CachedPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5

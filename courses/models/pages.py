@@ -21,7 +21,6 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cococi_site.pages import SitePageMixin
-from members.permissions import has_perm
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
@@ -125,11 +124,13 @@ def attach_learner_progress(user, courses):
     if not courses:
         return
     under_any = reduce(or_, (Q(path__startswith=path) for path in by_path))
+    # Rows, not pages: a member with forty courses has three hundred lessons,
+    # and making a Wagtail page object costs more than reading its row.
     lessons = (
         LessonPage.objects.live()
         .filter(under_any, depth=courses[0].depth + 1)
         .order_by("path")
-        .only("title", "path", "depth", "url_path")
+        .values_list("pk", "title", "path", "depth", "url_path")
     )
     completed = set(
         LessonCompletion.objects.filter(
@@ -138,13 +139,16 @@ def attach_learner_progress(user, courses):
     )
     for course in courses:
         course.progress = {"done": 0, "total": 0, "next": None}
-    for lesson in lessons:
-        progress = by_path[lesson.path[: -lesson.steplen]].progress
+    for pk, title, tree_path, depth, url_path in lessons:
+        progress = by_path[tree_path[: -LessonPage.steplen]].progress
         progress["total"] += 1
-        if lesson.pk in completed:
+        if pk in completed:
             progress["done"] += 1
         elif progress["next"] is None:
-            progress["next"] = lesson
+            # Only what {% pageurl %} and the title need.
+            progress["next"] = Page(
+                pk=pk, title=title, path=tree_path, depth=depth, url_path=url_path
+            )
     for course in courses:
         total = course.progress["total"]
         course.progress["percent"] = (
@@ -305,8 +309,8 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
             lessons=lessons,
             total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
             prerequisites=self.prerequisites.live().select_related("primary_axis"),
-            show_facilitator_notes=has_perm(
-                request.user, "courses.view_facilitator_notes"
+            show_facilitator_notes=request.user.has_perm(
+                "courses.view_facilitator_notes"
             ),
             catalogue_url=self.get_parent().get_url(request),
         )

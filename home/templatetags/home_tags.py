@@ -3,7 +3,6 @@ from wagtail.models import Page
 
 from cococi_site import content
 from home.routing import site_for_request
-from members.permissions import has_perm
 
 register = template.Library()
 
@@ -26,10 +25,3 @@ def main_menu_pages(context):
         ]
 
     return content.cached(f"menu:{site.pk}", build)
-
-
-@register.simple_tag(takes_context=True)
-def user_has_perm(context, perm):
-    """``perms.app.codename``, without the two queries of the first check."""
-    request = context.get("request")
-    return bool(request) and has_perm(request.user, perm)

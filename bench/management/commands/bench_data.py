@@ -4,6 +4,7 @@ cuadros dashboard on PostgreSQL (see ``bench.generator`` and ``bench.sizes``).""
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -15,9 +16,28 @@ from bench.sizes import (
     DEFAULT_COURSES,
     DEFAULT_LESSONS,
     DEFAULT_MEMBERS,
+    PREFIX,
     Sizes,
 )
 from bench.stats import dataset_counts
+from councils.models import CouncilPage, MemberProgress
+from courses.models import CoursePage
+
+
+def data_set_complete(sizes):
+    """Whether the benchmark data in the database is a whole data set of these
+    sizes: as many members, councils and courses, and every member's progress
+    summary, which the generator writes last (after its transaction)."""
+    users = get_user_model().objects.filter(username__startswith=PREFIX)
+    members = users.count()
+    return (
+        members == sizes.members
+        and CouncilPage.objects.filter(slug__startswith=PREFIX).count()
+        == sizes.councils
+        and CoursePage.objects.filter(slug__startswith=PREFIX).count() == sizes.courses
+        and MemberProgress.objects.filter(user__in=users.values("pk")).count()
+        == members
+    )
 
 
 def refuse_production():
@@ -53,6 +73,14 @@ class Command(BaseCommand):
             help="Delete the previous benchmark data first.",
         )
         parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing when a complete data set of these sizes is already "
+            "there (members, councils, courses and every member's progress "
+            "summary); with --reset, a data set of other sizes, or an incomplete "
+            "one, is replaced.",
+        )
+        parser.add_argument(
             "--record",
             metavar="PATH",
             default="",
@@ -82,6 +110,12 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("; ".join(problems))
         log = self.stdout.write
+        if options["if_missing"] and data_set_complete(sizes):
+            log(
+                f"Benchmark data of {sizes.members:,} members in {sizes.councils} "
+                f"councils and {sizes.courses} courses is already there: kept."
+            )
+            return
         if bench_data_exists():
             if not options["reset"]:
                 raise CommandError(

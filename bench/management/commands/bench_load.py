@@ -36,6 +36,7 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
 )
+from outbox.models import PendingTask
 
 HEADING = "## Load: members studying at the same time"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
@@ -46,9 +47,10 @@ class Command(BaseCommand):
     help = (
         "Runs locust with --users signed-in members (no pause between requests) "
         "for --seconds against gunicorn in production settings with a Celery "
-        "worker, on PostgreSQL and Redis; checks that there were no errors and "
-        "that every completed course got exactly one constancia; writes the "
-        "figures into docs/benchmarks.md."
+        "worker (--celery-workers of them), on PostgreSQL and Redis; checks that "
+        "there were no errors, that every completed course got exactly one "
+        "constancia and that the outbox is empty; writes the figures into "
+        "docs/benchmarks.md."
     )
 
     def add_arguments(self, parser):
@@ -56,10 +58,27 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--celery-workers",
+            type=int,
+            default=1,
+            help="Separate Celery worker processes (one task at a time each).",
+        )
         parser.add_argument("--output", default="docs/benchmarks.md")
         parser.add_argument("--no-output", action="store_true")
 
-    def handle(self, *args, users, seconds, workers, threads, output, no_output, **_):
+    def handle(
+        self,
+        *args,
+        users,
+        seconds,
+        workers,
+        threads,
+        celery_workers,
+        output,
+        no_output,
+        **_,
+    ):
         refuse_production()
         if connection.vendor != "postgresql":
             raise CommandError("DATABASE_URL must point at PostgreSQL.")
@@ -67,6 +86,8 @@ class Command(BaseCommand):
             raise CommandError("REDIS_URL must be set (cache and Celery broker).")
         if not 1 <= seconds <= 300:
             raise CommandError("--seconds must be between 1 and 300.")
+        if celery_workers < 1:
+            raise CommandError("--celery-workers must be at least 1.")
         # The data set may predate the latest migrations.
         call_command("migrate", interactive=False, verbosity=0)
         secret_key = secrets.token_urlsafe(50)
@@ -76,9 +97,11 @@ class Command(BaseCommand):
         plan_path = workdir / "plan.json"
         plan_path.write_text(json.dumps(plan))
         started = timezone.now()
+        first_pending_id = _outbox_last_id()
         with production_site(
             workers=workers,
             threads=threads,
+            celery_workers=celery_workers,
             secret_key=secret_key,
             log=self.stdout.write,
         ) as site:
@@ -87,8 +110,15 @@ class Command(BaseCommand):
             stats = _locust(site["url"], users, seconds, plan_path, workdir)
             drained = _drain(settings.REDIS_URL)
             server_errors = _server_errors(site["logs"] / "gunicorn.log")
-        outcome = _outcome(members, started)
-        outcome.update(drained_seconds=drained, server_errors=server_errors)
+            task_failures, task_retries = _worker_failures(site["logs"])
+        outcome = _outcome(members, started, first_pending_id)
+        outcome.update(
+            drained_seconds=drained,
+            server_errors=server_errors,
+            celery_workers=celery_workers,
+            task_failures=task_failures,
+            task_retries=task_retries,
+        )
         for row in stats:
             self.stdout.write(
                 f"  {row['name']}: {row['requests']} requests, {row['failures']} "
@@ -98,7 +128,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "  {completions} completions, {courses} courses completed, "
             "{certificates} constancias; queue empty {drained_seconds:.1f} s after "
-            "the run; {server_errors} server errors".format(**outcome)
+            "the run; {server_errors} server errors; outbox: {outbox_created} "
+            "tasks recorded during the run, {outbox_left} not sent; Celery: "
+            "{task_failures} tasks failed, {task_retries} retries".format(**outcome)
         )
         failures = sum(row["failures"] for row in stats)
         problems = []
@@ -108,6 +140,12 @@ class Command(BaseCommand):
             problems.append("constancias and completed courses differ")
         if server_errors:
             problems.append(f"{server_errors} errors in gunicorn's log")
+        if task_failures:
+            problems.append(f"{task_failures} Celery tasks failed")
+        if outcome["outbox_left"]:
+            problems.append(
+                f"{outcome['outbox_left']} tasks of the run left unsent in the outbox"
+            )
         if not no_output:
             report.replace_section(
                 output,
@@ -261,10 +299,41 @@ def _server_errors(log):
     return text.count("Traceback") + text.count("[ERROR]")
 
 
-def _outcome(members, since):
+def _worker_failures(logs):
+    """(tasks that failed for good, retries) in the Celery workers' logs. A
+    constancia's row and PDF are made before its e-mail, so a task that failed
+    sending it still leaves the constancia counted above."""
+    failures = retries = 0
+    for log in sorted(logs.glob("worker*.log")):
+        text = log.read_text()
+        failures += text.count("] raised unexpected:")
+        retries += text.count("] retry: ")
+    return failures, retries
+
+
+def _outbox_last_id():
+    """The last id PostgreSQL handed out to an outbox row (0 before any)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, 'id')", [PendingTask._meta.db_table]
+        )
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        value, called = cursor.fetchone()
+    return value if called else value - 1
+
+
+def _outcome(members, since, first_pending_id):
+    """What the run wrote. The outbox: ``PendingTask`` rows are deleted once
+    the broker took their task, so rows made during the run (ids above
+    ``first_pending_id``) that are still there are tasks never sent."""
     users = [user for user, _course in members]
     courses = Enrollment.objects.filter(user__in=users, completed_at__gte=since)
     return {
+        # Ids come from a sequence: those used during the run count the rows
+        # made, sent (deleted) or not.
+        "outbox_created": _outbox_last_id() - first_pending_id,
+        "outbox_left": PendingTask.objects.filter(pk__gt=first_pending_id).count(),
         "completions": LessonCompletion.objects.filter(
             user__in=users, completed_at__gte=since
         ).count(),
@@ -315,8 +384,13 @@ def _render(users, seconds, workers, threads, stats, outcome):
             f"{versions['django']}, Wagtail {versions['wagtail']}, "
             f"{versions['database']}.",
             f"- gunicorn with the production settings ({workers} processes × "
-            f"{threads} threads, `gunicorn.conf.py`), Redis cache and broker, one "
-            "Celery worker, and locust itself, all on the same 127.0.0.1 machine "
+            f"{threads} threads, `gunicorn.conf.py`), Redis cache and broker, "
+            + (
+                "one Celery worker"
+                if outcome["celery_workers"] == 1
+                else f"{outcome['celery_workers']} Celery worker processes"
+            )
+            + ", and locust itself, all on the same 127.0.0.1 machine "
             "(locust's own CPU use is part of the figures).",
             "",
             report.table(
@@ -340,6 +414,10 @@ def _render(users, seconds, workers, threads, stats, outcome):
             "(one per completed course); the task queue was empty "
             "{drained_seconds:.1f} s after the run.".format(**outcome),
             f"- Server errors in gunicorn's log: {outcome['server_errors']}.",
+            "- Outbox: {outbox_created} tasks recorded during the run, "
+            "{outbox_left} left unsent at the end.".format(**outcome),
+            "- Celery workers' logs: {task_failures} tasks failed for good, "
+            "{task_retries} retries.".format(**outcome),
             "",
         ]
     )
