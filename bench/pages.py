@@ -42,7 +42,7 @@ from .sizes import (
 )
 
 DASHBOARD_URL = "/admin/formacion-de-cuadros/"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "members.backends.MemberBackend"
 # The leader's confirmed authenticator for the benchmark (made once, kept).
 BENCH_DEVICE_NAME = "bench-pages"
 # In the order they are measured and reported.

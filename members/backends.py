@@ -1,10 +1,13 @@
 """Sign-in throttling: django-axes looks at every password attempt first.
-Permissions: read from the shared cache before Django's ModelBackend would."""
+Then MemberBackend: Django's ModelBackend with fewer queries per request."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from cococi_site import content
+
+User = get_user_model()
 
 
 class ThrottledSignInBackend(AxesStandaloneBackend):
@@ -20,17 +23,26 @@ class ThrottledSignInBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
-class CachedPermissionsBackend:
-    """A person's permissions, kept under the content generation
-    (``cococi_site.content``), which any change to their groups or permissions,
-    or to a group's, bumps. Django's ModelBackend reads them with two queries on
-    the first check of every request (every page's header checks one); listed
-    before it, this backend leaves them on the user where ModelBackend looks
-    first, so neither queries. It authenticates nobody, and has no
-    ``get_user``: sessions and ``force_login`` go to the other backends."""
+class MemberBackend(ModelBackend):
+    """Django's ModelBackend, cheaper on every signed-in request.
 
-    def authenticate(self, request, **credentials):
-        return None
+    - The person is read with their Wagtail profile (language and time zone,
+      which every admin page reads): one query instead of two.
+    - Their permissions are kept under the content generation
+      (``cococi_site.content``), which any change to their groups or
+      permissions, or to a group's, bumps: ModelBackend reads them with two
+      queries on the first check of every request (every page's header checks
+      one). They are left on the person where ModelBackend also looks first.
+
+    ModelBackend stays listed after it, for sessions begun before it was."""
+
+    def get_user(self, user_id):
+        user = (
+            User._default_manager.select_related("wagtail_userprofile")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -38,10 +50,9 @@ class CachedPermissionsBackend:
         if not hasattr(user_obj, "_perm_cache"):
             held = content.cached(
                 f"permissions:{user_obj.pk}",
-                lambda: frozenset(ModelBackend().get_all_permissions(user_obj)),
+                lambda: frozenset(
+                    super(MemberBackend, self).get_all_permissions(user_obj)
+                ),
             )
             user_obj._perm_cache = set(held)
         return user_obj._perm_cache
-
-    def has_perm(self, user_obj, perm, obj=None):
-        return user_obj.is_active and perm in self.get_all_permissions(user_obj, obj)

@@ -59,7 +59,7 @@ def register(request):
             notice=notice,
             voluntary_purposes=form.cleaned_data["consent_voluntary"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="members.backends.MemberBackend")
         messages.success(
             request, _("Welcome, %(name)s! Your account is ready.") % {"name": user}
         )
@@ -245,7 +245,7 @@ def sign_in_with_code(request):
                 ),
             )
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="members.backends.MemberBackend")
             request.session["must_set_password"] = True
             return redirect("members:password_first_set")
     return render(request, "members/sign_in_code.html", {"form": form})

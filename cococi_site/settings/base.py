@@ -128,7 +128,8 @@ CONTENT_SECURITY_POLICY = {
 # community centre's connection); after five, that pair waits 15 minutes.
 AUTHENTICATION_BACKENDS = [
     "members.backends.ThrottledSignInBackend",
-    "members.backends.CachedPermissionsBackend",
+    "members.backends.MemberBackend",
+    # Sessions begun before MemberBackend name this one.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5

@@ -40,7 +40,7 @@ from outbox.models import PendingTask
 
 HEADING = "## Load: members studying at the same time"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "members.backends.MemberBackend"
 
 
 class Command(BaseCommand):
