@@ -50,12 +50,12 @@ beat: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: beat necesita Redis." && exit 1)
 	$(BIN)/celery -A cococi_site beat --loglevel=INFO
 
-# A bounded load test: 20 signed-in members for 60 s against gunicorn in production
-# settings with a Celery worker. Needs DATABASE_URL (PostgreSQL holding the
-# bench_data set) and REDIS_URL; writes docs/benchmarks.md.
+# A bounded load test: 20 signed-in members for 60 s against two gunicorn
+# processes in production settings and two Celery workers. Needs DATABASE_URL
+# (PostgreSQL holding the bench_data set) and REDIS_URL; writes docs/benchmarks.md.
 load: $(VENV)/.bench-installed messages
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: la prueba de carga necesita Redis." && exit 1)
-	$(MANAGE) bench_load --users 20 --seconds 60
+	$(MANAGE) bench_load --users 20 --seconds 60 --workers 2 --celery-workers 2
 
 # Throughput, latency (wrk at 4 and 16 connections), SQL queries and size of the
 # key pages under gunicorn in production settings, on the 50,000-member bench_data

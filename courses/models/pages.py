@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site import content
 from cococi_site.pages import SitePageMixin
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
@@ -396,24 +397,37 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             for question in self.quiz
         ]
 
+    def outline(self):
+        """(the live course, its live lessons in order), or (None, []) while
+        the course is not live; kept under the content generation."""
+
+        def build():
+            course = (
+                CoursePage.objects.live()
+                .select_related("primary_axis")
+                .only("title", "url_path", "path", "depth", "live", "primary_axis")
+                .filter(path=course_path)
+                .first()
+            )
+            if course is None:
+                return (None, [])
+            lessons = (
+                LessonPage.objects.live()
+                .child_of(course)
+                .order_by("path")
+                .only("title", "url_path", "path", "depth")
+            )
+            return (course, list(lessons))
+
+        course_path = self.path[: -self.steplen]
+        return content.cached(f"courses:outline:{course_path}", build)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        course = (
-            CoursePage.objects.live()
-            .select_related("primary_axis")
-            .only("title", "url_path", "path", "depth", "live", "primary_axis")
-            .filter(path=self.path[: -self.steplen])
-            .first()
-        )
+        course, siblings = self.outline()
         if course is None:
             # A lesson is public only while its course is (not during review).
             raise Http404(_("This lesson is not published."))
-        siblings = list(
-            LessonPage.objects.live()
-            .child_of(course)
-            .order_by("path")
-            .only("title", "url_path", "path", "depth")
-        )
         position = next(
             (i for i, lesson in enumerate(siblings) if lesson.pk == self.pk), None
         )

@@ -137,6 +137,7 @@ def test_replacing_an_image_purges_the_pages_that_show_it(course, media_root):
 
     # As the admin's image form does when a new file is uploaded.
     cover.file.save("asamblea-nueva.png", ImageFactory.build().file, save=False)
+    cover._set_image_file_metadata()
     cover.save()
     cover.renditions.all().delete()
 

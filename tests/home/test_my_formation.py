@@ -181,12 +181,13 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 
 # Measured for the small member, with the shared cache warm (the first request):
 # the session, the site, the route, the navigation, the member's permissions,
-# the pathway, the axes and the published courses per axis come from it. What
-# is left is the user and the page's own queries: on /mi-formacion/ the
-# enrolments with their progress (3), constancias, councils, offices, the four
-# facts of the route that the page has not read, and the mentor link.
+# the pathway, the axes, the published courses per axis and a lesson's course
+# outline come from it. What is left is the user and the page's own queries:
+# on /mi-formacion/ the enrolments with their progress (3), constancias,
+# councils, offices, the four facts of the route that the page has not read,
+# and the mentor link; on a lesson, the page, the enrolment and completions.
 MY_FORMATION_QUERIES = 12
-LESSON_PAGE_QUERIES = 6
+LESSON_PAGE_QUERIES = 4
 COURSE_PAGE_QUERIES = 10
 CATALOGUE_QUERIES = 9
 

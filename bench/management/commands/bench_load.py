@@ -57,11 +57,11 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=20)
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--threads", type=int, default=2)
         parser.add_argument(
             "--celery-workers",
             type=int,
-            default=1,
+            default=2,
             help="Separate Celery worker processes (one task at a time each).",
         )
         parser.add_argument("--output", default="docs/benchmarks.md")
@@ -372,13 +372,14 @@ def _render(users, seconds, workers, threads, stats, outcome):
             "token, answered by a redirect). Written by `manage.py bench_load`.",
             "",
             "```sh",
-            "make load   # = manage.py bench_load --users 20 --seconds 60, on the "
-            "bench_data set",
+            "make load   # = manage.py bench_load --users 20 --seconds 60 "
+            "--workers 2 --celery-workers 2, on the bench_data set",
             "```",
             "",
             f"- Measured {timezone.localdate().isoformat()} with `manage.py "
-            f"bench_load --users {users} --seconds {seconds}` on the "
-            f"`bench_data` set.",
+            f"bench_load --users {users} --seconds {seconds} --workers {workers} "
+            f"--threads {threads} --celery-workers {outcome['celery_workers']}` "
+            "on the `bench_data` set.",
             f"- Machine: {machine['processors']} processors, {machine['cpu']}, "
             f"{machine['ram']} RAM. Versions: Python {versions['python']}, Django "
             f"{versions['django']}, Wagtail {versions['wagtail']}, "
