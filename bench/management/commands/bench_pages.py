@@ -32,8 +32,10 @@ from bench.serve import ROOT, production_site
 
 HEADING = "## Pages: throughput, latency, queries and size"
 MAX_SECONDS = 20
-WARM_UP_SECONDS = 1
-WARM_UP_CONNECTIONS = 4
+# Enough connections for every gunicorn process to have compiled the page's
+# templates and filled its memo before the measured runs.
+WARM_UP_SECONDS = 2
+WARM_UP_CONNECTIONS = 16
 # Targets (issue #9).
 TARGET_CONNECTIONS = 4
 ANONYMOUS_LESSON_SHARE = 0.25
