@@ -121,21 +121,27 @@ def changed():
 # page does not fetch and unpickle the same things from Redis on every request
 # (the leadership pathway alone took 2 ms). The whole memo goes as soon as a
 # request sees another generation; entries also expire like the shared ones.
-_memo = {"generation": None, "values": {}}
+# One tuple (generation, values), replaced whole: a thread never sees a new
+# generation beside the values of the old one.
+_memo = (None, {})
 MEMO_SIZE = 1000
 _MISSING = object()
 
 
 def _remember(current, name, value, timeout):
-    if _memo["generation"] != current or len(_memo["values"]) >= MEMO_SIZE:
-        _memo.update(generation=current, values={})
-    _memo["values"][name] = (value, time.monotonic() + timeout)
+    global _memo
+    generation_kept, values = _memo
+    if generation_kept != current or len(values) >= MEMO_SIZE:
+        values = {}
+        _memo = (current, values)
+    values[name] = (value, time.monotonic() + timeout)
 
 
 def _recall(current, name):
-    if _memo["generation"] != current:
+    generation_kept, values = _memo
+    if generation_kept != current:
         return _MISSING
-    value, expires = _memo["values"].get(name, (_MISSING, 0))
+    value, expires = values.get(name, (_MISSING, 0))
     return value if expires > time.monotonic() else _MISSING
 
 

@@ -4,6 +4,14 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
+def chosen_language(request):
+    """The language switch's cookie when it names a supported language, else
+    the site's."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
 class SiteLanguageMiddleware(LocaleMiddleware):
     """Spanish unless the person chose English with the language switch.
 
@@ -13,10 +21,7 @@ class SiteLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 

@@ -24,18 +24,13 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from . import content
+from .middleware import chosen_language
 
 HEADER = "X-Page-Cache"
 # Cookies that leave a public page the same: the CSRF cookie (pages holding a
 # token are never stored) and the language (part of the key).
 HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 PAGE_VIEW = "wagtail_serve"
-
-
-def _language(request):
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    supported = {code for code, _name in settings.LANGUAGES}
-    return chosen if chosen in supported else settings.LANGUAGE_CODE
 
 
 def _eligible(request):
@@ -45,7 +40,7 @@ def _eligible(request):
 def _key(request, generation):
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{generation}:{_language(request)}:{digest}"
+    return f"page:{generation}:{chosen_language(request)}:{digest}"
 
 
 def _storable(request, response):
