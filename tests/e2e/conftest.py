@@ -222,3 +222,14 @@ def path_of(page):
     """The path and query of the page a click led to, once it has loaded."""
     page.wait_for_load_state()
     return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+def menu_link(page, name):
+    """The main menu's link ``name``, as a person reaches it: on a phone the menu
+    is folded under its "Menú" toggle, which is opened first."""
+    toggle = page.locator(".site-header summary", has_text="Menú")
+    if toggle.is_visible() and not page.locator(".site-header details[open]").count():
+        toggle.click()
+    return page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name=name
+    )

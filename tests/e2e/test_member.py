@@ -12,7 +12,7 @@ from courses.models import Certificate
 from members.models import ConsentRecord, User
 from tests.conftest import PASSWORD
 
-from .conftest import e2e, field, main_text, path_of
+from .conftest import e2e, field, main_text, menu_link, path_of
 from .data import RIGHT, WRONG, council_with_leader, two_courses
 
 pytestmark = e2e
@@ -25,9 +25,7 @@ def content(db, media):
 
 def register(page):
     page.goto("/")
-    page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Registrarme"
-    ).click()
+    menu_link(page, "Registrarme").click()
     consent = page.locator("fieldset.consent")
     boxes = consent.get_by_role("checkbox")
     assert boxes.count() == 3
@@ -97,9 +95,7 @@ def test_a_new_member_registers_studies_and_gets_a_verifiable_constancia(
     # The course is complete: the constancia waits in "Mi formación".
     page.get_by_role("link", name="Volver al curso").click()
     expect(page.locator(".enrol")).to_contain_text("Terminaste este curso")
-    page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Mi formación"
-    ).click()
+    menu_link(page, "Mi formación").click()
     assert "Consejo Comunitario Santa Cecilia" in main_text(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Descargar constancia (PDF)").click()

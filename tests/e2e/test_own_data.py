@@ -11,7 +11,7 @@ from courses.models import Enrollment
 from members.models import AccessLog, User
 from tests.conftest import PASSWORD
 
-from .conftest import e2e, field, main_text, path_of, sign_in
+from .conftest import e2e, field, main_text, menu_link, path_of, sign_in
 from .data import council_with_leader, person, two_courses
 
 pytestmark = e2e
@@ -29,9 +29,7 @@ def lucia(db):
 
 def test_a_member_exports_their_data_and_deletes_their_account(page, lucia, tmp_path):
     sign_in(page, "lucia", PASSWORD)
-    page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Mis datos"
-    ).click()
+    menu_link(page, "Mis datos").click()
     assert path_of(page) == "/cuenta/mis-datos/"
     text = main_text(page)
     assert "5512345678" in text and "Consejo Comunitario Santa Cecilia" in text

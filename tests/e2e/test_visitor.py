@@ -7,7 +7,7 @@ import pytest
 
 from courses.models import Axis
 
-from .conftest import e2e, main_text, new_context, path_of
+from .conftest import e2e, main_text, menu_link, new_context, path_of
 from .data import LESSON_TEXT, council_with_leader, two_courses
 
 pytestmark = e2e
@@ -26,9 +26,7 @@ def visit(page):
     assert axes.count() == 6
     assert "Eje 1" in axes.first.inner_text()
 
-    page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Cursos"
-    ).click()
+    menu_link(page, "Cursos").click()
     assert path_of(page) == "/cursos/"
     assert "2 cursos" in main_text(page)
 
@@ -53,9 +51,7 @@ def visit(page):
     page.get_by_role("link", name="Tomar acuerdos →").click()
     assert "Entra para responder y guardar tu avance." in main_text(page)
 
-    page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Consejos"
-    ).click()
+    menu_link(page, "Consejos").click()
     assert path_of(page) == "/consejos/"
     page.get_by_role("link", name="Jalisco").click()
     assert "Guadalajara" in main_text(page)
@@ -78,3 +74,30 @@ def test_the_same_journey_works_without_javascript(
         visit(context.new_page())
     finally:
         context.close()
+
+
+def test_the_menu_folds_to_one_line_on_a_phone_and_stays_open_on_a_desktop(
+    page, screen, content
+):
+    page.goto("/")
+    header = page.locator(".site-header")
+    toggle = header.get_by_text("Menú", exact=True)
+    courses = page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Cursos"
+    )
+    if screen == "escritorio":
+        assert not toggle.is_visible()
+        assert courses.is_visible()
+        return
+    # Folded, the header is one line: the lesson starts high on a 740 px screen.
+    assert header.bounding_box()["height"] <= 64
+    assert not courses.is_visible()
+    toggle.click()
+    assert courses.is_visible()
+    # The open menu lies over the page, under the header, every link a full
+    # finger wide.
+    box = courses.bounding_box()
+    assert box["y"] >= header.bounding_box()["height"] - 1
+    assert box["height"] >= 44 and box["width"] >= 300
+    courses.click()
+    assert path_of(page) == "/cursos/"
