@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: install demo run worker beat test load bench screenshots lint format messages makemessages clean
+.PHONY: install demo run worker beat test load bench screenshots lint format messages makemessages wagtail-messages clean
 
 # The venv is rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -22,15 +22,19 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+%.mo: %.po
 	msgfmt --check -o $@ $<
 
 # Compiled catalogues are build products: made from the .po files by the set-up.
-messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale_wagtail/*/LC_MESSAGES/*.po))
 
 # Refresh the Spanish catalogue after changing visible strings, then translate it.
 makemessages: install
 	$(MANAGE) makemessages -l es_MX --ignore=.venv --ignore="*/migrations/*" --no-location
+
+# After a Wagtail upgrade: the admin strings no Spanish catalogue of Wagtail translates.
+wagtail-messages: install
+	$(PY) -m cococi_site.wagtail_messages
 
 demo: install messages
 	$(MANAGE) migrate --noinput

@@ -228,7 +228,9 @@ LANGUAGES = [
     ("es-mx", _("Spanish (Mexico)")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then our Spanish for the parts of Wagtail's admin that Wagtail's own
+# catalogues leave in English (cococi_site/wagtail_messages.py keeps it in step).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True
