@@ -62,6 +62,39 @@ def test_a_cached_page_keeps_its_content_security_policy_and_style_hash(course):
     assert second["Content-Type"] == first["Content-Type"]
 
 
+def test_a_new_release_never_serves_the_pages_the_last_one_cached(course, monkeypatch):
+    """After a deploy, a cached page would name the old stylesheet and hold the
+    old templates and translations: the release is part of every key."""
+    from cococi_site import content
+
+    visit(course.url)
+    assert visit(course.url)[HEADER] == "hit"
+
+    monkeypatch.setattr(content, "release", lambda: "next-release")
+    assert visit(course.url)[HEADER] == "miss"
+    assert visit(course.url)[HEADER] == "hit"
+
+
+def test_the_release_changes_with_a_template(settings, tmp_path):
+    from cococi_site import content
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<h1>Antes</h1>")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    content.release.cache_clear()
+    try:
+        before = content.release()
+        content.release.cache_clear()
+        assert content.release() == before
+        template.write_text("<h1>Después</h1>")
+        content.release.cache_clear()
+        assert content.release() != before
+    finally:
+        content.release.cache_clear()
+
+
 def test_publishing_a_change_purges_the_cached_page_at_once(course):
     lesson = lessons_of(course)[0]
     visit(lesson.url)
