@@ -106,6 +106,16 @@ def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
     assert path_of(page).startswith("/admin/formacion-de-cuadros/")
     row = page.locator("table tr", has_text="Lucía Méndez")
     expect(row).to_have_count(1)
+    # Every column is in sight on a laptop, beside the admin's menu; on a
+    # phone the table scrolls sideways within its box, not the whole page.
+    table = page.locator("table.cadre-table")
+    box = table.locator("xpath=..")
+    overflow = box.evaluate("element => element.scrollWidth - element.clientWidth")
+    if page.viewport_size["width"] >= 1280:
+        assert overflow <= 1
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Exportar CSV").click()
     saved = tmp_path / "cuadros.csv"
