@@ -225,13 +225,13 @@ def is_content(model):
     )
 
 
-def _saved(sender, instance, update_fields=None, raw=False, **kwargs):
+def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
     if raw or not is_content(sender):
         return
-    if (
-        sender._meta.label_lower == "members.user"
-        and update_fields
-        and set(update_fields) <= USER_BOOKKEEPING
+    # A new account shows nowhere public until it joins a council or takes a
+    # role (changes of their own); registrations leave the cached pages alone.
+    if sender._meta.label_lower == "members.user" and (
+        created or (update_fields and set(update_fields) <= USER_BOOKKEEPING)
     ):
         return
     changed()

@@ -95,6 +95,16 @@ def test_the_release_changes_with_a_template(settings, tmp_path):
         content.release.cache_clear()
 
 
+def test_a_registration_leaves_the_cached_pages_in_place(course):
+    from tests.members.test_registration import URL, form_data
+
+    visit(course.url)
+    registering = Client()
+    assert registering.post(URL, form_data()).status_code == 302
+
+    assert visit(course.url)[HEADER] == "hit"
+
+
 def test_publishing_a_change_purges_the_cached_page_at_once(course):
     lesson = lessons_of(course)[0]
     visit(lesson.url)
