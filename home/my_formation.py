@@ -14,8 +14,6 @@ from courses.cache import axes_ordered
 from courses.models import Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
 
-CHART_BAR_WIDTH = 300
-
 
 def published_by_axis():
     """{axis id: published public courses}, kept until the content changes."""
@@ -50,7 +48,6 @@ def axis_progress(enrollments):
                 "done": done,
                 "total": total,
                 "percent": percent,
-                "bar": round(CHART_BAR_WIDTH * percent / 100),
             }
         )
     return rows
@@ -104,8 +101,6 @@ def my_formation(request):
             "in_progress": in_progress,
             "completed": completed,
             "axes": axes,
-            "chart_height": 34 * len(axes),
-            "chart_bar_width": CHART_BAR_WIDTH,
             "council": next(
                 (m.council for m in memberships if m.status == MembershipStatus.ACTIVE),
                 None,
