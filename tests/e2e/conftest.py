@@ -233,3 +233,19 @@ def menu_link(page, name):
     return page.get_by_role("navigation", name="Principal").get_by_role(
         "link", name=name
     )
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('main *')]
+  .filter(element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.right > window.innerWidth + 1
+      && !element.closest('[style*="overflow-x:auto"]');
+  })
+  .map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
+
+
+def overflowing(page):
+    """What in the main landmark reaches past the screen's right edge, outside
+    the boxes that scroll sideways on purpose (wide tables): cut off or pushing
+    the page sideways, either way a reader on a phone loses it."""
+    return page.evaluate(OVERFLOWING)

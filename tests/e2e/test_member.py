@@ -12,7 +12,7 @@ from courses.models import Certificate
 from members.models import ConsentRecord, User
 from tests.conftest import PASSWORD
 
-from .conftest import e2e, field, main_text, menu_link, path_of
+from .conftest import e2e, field, main_text, menu_link, overflowing, path_of
 from .data import RIGHT, WRONG, council_with_leader, two_courses
 
 pytestmark = e2e
@@ -97,6 +97,7 @@ def test_a_new_member_registers_studies_and_gets_a_verifiable_constancia(
     expect(page.locator(".enrol")).to_contain_text("Terminaste este curso")
     menu_link(page, "Mi formación").click()
     assert "Consejo Comunitario Santa Cecilia" in main_text(page)
+    assert not overflowing(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Descargar constancia (PDF)").click()
     download = download_info.value

@@ -7,7 +7,7 @@ import pytest
 
 from courses.models import Axis
 
-from .conftest import e2e, main_text, menu_link, new_context, path_of
+from .conftest import e2e, main_text, menu_link, new_context, overflowing, path_of
 from .data import LESSON_TEXT, council_with_leader, two_courses
 
 pytestmark = e2e
@@ -29,6 +29,7 @@ def visit(page):
     menu_link(page, "Cursos").click()
     assert path_of(page) == "/cursos/"
     assert "2 cursos" in main_text(page)
+    assert not overflowing(page)
 
     # The filters fold away on a phone; a tap on their summary opens them.
     page.locator(".filters summary").click()
@@ -48,6 +49,7 @@ def visit(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Qué es un consejo"
     assert LESSON_TEXT in main_text(page)
     assert "Lección 1 de 2" in main_text(page)
+    assert not overflowing(page)
     page.get_by_role("link", name="Tomar acuerdos →").click()
     assert "Entra para responder y guardar tu avance." in main_text(page)
 
@@ -58,6 +60,7 @@ def visit(page):
     page.get_by_role("link", name="Consejo Comunitario Santa Cecilia").click()
     text = main_text(page)
     assert "Salón ejidal" in text and "Sábados, 10:00" in text
+    assert not overflowing(page)
     assert page.get_by_role("link", name="Quiero unirme").is_visible()
 
 
