@@ -22,7 +22,7 @@ def database_unavailable():
 def server_error(request, *args, **kwargs):
     """handler500: the database unreachable is a 503 with a Spanish page (the
     request changed nothing: each write is one transaction, rolled back);
-    anything else is Django's plain 500.
+    anything else is the 500 page (templates/500.html, which needs no database).
 
     Django calls this while handling the exception, from a view or from a
     middleware alike (request.user, sessions), so ``sys.exc_info()`` names it.

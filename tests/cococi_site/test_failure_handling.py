@@ -82,7 +82,7 @@ def test_the_503_page_asks_nothing_of_the_database(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_other_errors_stay_a_plain_500(monkeypatch):
+def test_other_errors_are_a_500_not_the_database_page(monkeypatch):
     from home.models import HomePage
 
     def broken(*args, **kwargs):
