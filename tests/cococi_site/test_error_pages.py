@@ -96,6 +96,7 @@ def test_a_failure_is_a_spanish_500_page(monkeypatch):
     page = text_of(response)
     assert PHONE_READY in page
     assert "Algo salió mal de nuestro lado" in page
+    assert "no está disponible" not in page  # that is the database's 503
 
 
 def test_a_bad_request_is_a_spanish_400_page(settings):

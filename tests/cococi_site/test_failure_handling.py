@@ -81,21 +81,6 @@ def test_the_503_page_asks_nothing_of_the_database(django_assert_num_queries):
     assert b'<html lang="es-mx">' in response.content
 
 
-@pytest.mark.django_db
-def test_other_errors_are_a_500_not_the_database_page(monkeypatch):
-    from home.models import HomePage
-
-    def broken(*args, **kwargs):
-        raise ZeroDivisionError
-
-    monkeypatch.setattr(HomePage, "serve", broken)
-
-    response = Client(raise_request_exception=False).get("/")
-
-    assert response.status_code == 500
-    assert "no está disponible" not in response.content.decode()
-
-
 def test_a_file_is_replaced_whole_under_the_same_name(tmp_path):
     storage = FileSystemStorage(location=tmp_path)
 
