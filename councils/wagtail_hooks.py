@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -13,6 +15,12 @@ from . import admin_urls
 from .forms import LeadershipRoleForm
 from .models import CouncilPage, LeadershipRole, RoleAssignment, StatePage
 from .scopes import leader_scope
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """Our admin views' stylesheet: fit a leader's phone (static/css/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("register_admin_urls")

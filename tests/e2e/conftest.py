@@ -235,13 +235,18 @@ def menu_link(page, name):
     )
 
 
-OVERFLOWING = """() => [...document.querySelectorAll('main *')]
+OVERFLOWING = """() => {
+  const scrolls = element => element && element.tagName !== 'MAIN' && (
+    ['auto', 'scroll'].includes(getComputedStyle(element).overflowX)
+    || scrolls(element.parentElement));
+  return [...document.querySelectorAll('main *')]
   .filter(element => {
     const box = element.getBoundingClientRect();
     return box.width > 0 && box.right > window.innerWidth + 1
-      && !element.closest('[style*="overflow-x:auto"]');
+      && !scrolls(element.parentElement);
   })
-  .map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
+  .map(element => `${element.tagName.toLowerCase()}.${element.className}`);
+}"""
 
 
 def overflowing(page):

@@ -102,6 +102,7 @@ def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
 
     # The cadre dashboard shows her, by name, with her circle; CSV export.
     page.goto(f"/admin/mi-consejo/{council.pk}/")
+    assert not overflowing(page)
     page.get_by_role("link", name="Formación de cuadros").first.click()
     assert path_of(page).startswith("/admin/formacion-de-cuadros/")
     row = page.locator("table tr", has_text="Lucía Méndez")
