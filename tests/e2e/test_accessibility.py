@@ -1,6 +1,6 @@
 """axe-core in the page: the home, catalogue, course, lesson, quiz (blank and
 answered), /mi-formacion/, council and registration pages (blank and with
-errors) have no serious or critical violation of WCAG 2.2 A/AA or axe's best
+errors), the page-not-found page and the phone's open menu have no serious or critical violation of WCAG 2.2 A/AA or axe's best
 practices, on a phone and on a desktop."""
 
 import pytest
@@ -58,6 +58,12 @@ def test_the_public_and_member_pages_have_no_serious_violations(
         check("registro", "/cuenta/registro/")
         page.get_by_role("button", name="Crear mi cuenta").click()
         check("registro con errores")
+        check("página no encontrada", "/cursos/no-existe/")
+        # The phone's menu, opened.
+        toggle = page.locator(".menu__toggle")
+        if toggle.is_visible():
+            toggle.click()
+            check("menú abierto")
 
         sign_in(page, "lucia", PASSWORD)
         check("curso (integrante)", COURSE)
