@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
 
 from courses.models import Axis
 
@@ -95,3 +98,14 @@ def test_home_page_query_count_is_small(client, django_assert_max_num_queries):
 
 def test_unknown_path_is_a_404(client):
     assert client.get("/no-existe/").status_code == 404
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_one(client):
+    """Without it each browser asks for /favicon.ico, a 404 page built for nothing."""
+    html = client.get("/").content.decode()
+
+    match = re.search(
+        r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html
+    )
+    assert match
+    assert finders.find(match.group(1))
