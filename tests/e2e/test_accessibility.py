@@ -1,7 +1,8 @@
 """axe-core in the page: the home, catalogue, course, lesson, quiz (blank and
 answered), /mi-formacion/, council and registration pages (blank and with
-errors), the page-not-found page and the phone's open menu have no serious or critical violation of WCAG 2.2 A/AA or axe's best
-practices, on a phone and on a desktop."""
+errors), the page-not-found page and the phone's open menu have no serious or
+critical violation of WCAG 2.2 A/AA or axe's best practices, on a phone and on
+a desktop."""
 
 import pytest
 
