@@ -130,7 +130,11 @@ def _read():
     if value is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         value = cache.get(GENERATION_KEY)
-    return None if value is None else f"{release()}.{value}"
+    return None if value is None else _of_this_release(value)
+
+
+def _of_this_release(value):
+    return f"{release()}.{value}"
 
 
 def generation():
@@ -158,7 +162,7 @@ def forget():
     cache.set(GENERATION_KEY, value, None)
     scoped = _in_request.get()
     if scoped is not None:
-        scoped[0] = f"{release()}.{value}"
+        scoped[0] = _of_this_release(value)
 
 
 def changed():

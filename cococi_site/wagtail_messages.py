@@ -86,12 +86,11 @@ def update(domain):
     wanted = lacking(domain)
     current = ours(domain)
     catalogue = polib.POFile(wrapwidth=79)
-    catalogue.metadata = dict(HEADER)
+    catalogue.metadata = current.metadata if current is not None else dict(HEADER)
     kept = {}
     if current is not None:
-        catalogue.metadata = current.metadata
         kept = {key(entry): entry for entry in current if not entry.obsolete}
-    added = dropped = 0
+    added = 0
     for entry_key, source in sorted(
         wanted.items(), key=lambda item: (item[0][1], item[0][0] or "")
     ):
