@@ -1,3 +1,6 @@
+import time
+import warnings
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
@@ -6,6 +9,45 @@ from home.models import HomePage
 from members.models import User
 
 PASSWORD = "una-contraseña-larga-123"
+
+
+OTHER_SESSIONS = """
+    SELECT pid, application_name, client_port, state, left(query, 80)
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_session_left_open(django_db_setup, django_db_blocker):
+    """The test database is dropped at the end of the run, which PostgreSQL
+    refuses while another session is connected to it (pytest-django then only
+    warns, and the next run starts by removing it). Sessions of the workers and
+    servers the tests stopped are given ten seconds to end; any left after that
+    is named in a warning, so its owner can be found, and ended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 10
+        while True:
+            cursor.execute(OTHER_SESSIONS)
+            others = cursor.fetchall()
+            if not others or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        if others:
+            warnings.warn(
+                f"{len(others)} sessions were still connected to the test "
+                f"database at the end of the run, and were ended: {others}",
+                stacklevel=1,
+            )
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)

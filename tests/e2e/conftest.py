@@ -207,7 +207,10 @@ def sign_in(page, username, password, *, next_path=""):
     page.goto(f"/cuenta/entrar/{'?next=' + next_path if next_path else ''}")
     field(page, "Nombre de usuario").fill(username)
     field(page, "Contraseña").fill(password)
-    page.locator("main").get_by_role("button", name="Entrar").click()
+    # Wait for the page the form leads to, not for the sign-in page that is
+    # already loaded: its late responses would otherwise reach the next step.
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Entrar").click()
     page.wait_for_load_state()
 
 

@@ -35,7 +35,9 @@ def footer_action(page, name):
     button = footer.get_by_role("button", name=name, exact=True)
     if not button.is_visible():
         footer.get_by_role("button", name="Más acciones").click()
-    button.click()
+    # Every one of them submits the form: wait for the page it leads to.
+    with page.expect_navigation():
+        button.click()
     page.wait_for_load_state()
 
 
