@@ -5,6 +5,8 @@ cost of these pages and of the admin explorer with a thousand councils."""
 import html
 import re
 import time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from councils.factories import assign, join, make_council, make_person, state_page
-from councils.models import CouncilPage, CouncilStatus
+from councils.models import CouncilPage, CouncilStatus, Meeting, MeetingKind
 from courses.models import Axis, Enrollment
 from tests.councils.helpers import signed_in, spanish, text_of
 from tests.courses.learning_fixtures import make_course
@@ -174,6 +176,26 @@ def test_the_council_page_shows_what_the_council_is(client, council):
     sector_text = text_of(client.get(sector.url))
     assert "Universitario" in sector_text
     assert gettext("Sector") in sector_text
+
+
+def test_dates_are_written_as_in_mexico_in_lower_case(client, council):
+    """Django's es_MX catalogue capitalises day and month names; ours does not."""
+    council.founded_on = date(2026, 5, 19)
+    council.save_revision().publish()
+    saturday = datetime(2099, 12, 5, 10, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.ORDINARY,
+        is_public=True,
+        starts_at=saturday,
+        duration_minutes=120,
+    )
+
+    text = text_of(client.get(council.url))
+
+    assert "19 de mayo de 2026" in text
+    assert "Sábado 5 de diciembre, 10:00" in text
+    assert "Mayo" not in text and "Diciembre" not in text
 
 
 def test_the_council_page_recommends_courses_of_its_priority_axes(client, council):
