@@ -1,5 +1,6 @@
 """The Spanish catalogue is complete: no visible string falls back to English."""
 
+import ast
 import html
 import re
 from pathlib import Path
@@ -75,6 +76,54 @@ def test_compiled_catalogue_is_used(text):
         "Eje %(number)s": "Axis %(number)s",
     }
     assert gettext(source[text]) == text
+
+
+def django_strings_messages():
+    """(context, msgid) of each message listed in cococi_site/django_strings.py."""
+    tree = ast.parse((ROOT / "cococi_site" / "django_strings.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            texts = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+            if node.func.id == "pgettext_lazy":
+                yield texts[0], texts[1]
+            elif node.func.id in ("_", "ngettext_lazy"):
+                yield None, texts[0]
+
+
+def test_every_message_of_django_we_translate_is_still_one_of_djangos():
+    """cococi_site/django_strings.py re-translates messages of Django's: after an
+    upgrade that changed one, ours would silently stop applying."""
+    import django
+
+    root = Path(django.__file__).resolve().parent
+    djangos = {
+        (entry.msgctxt, entry.msgid)
+        for path in ("conf/locale", "contrib/auth/locale")
+        for entry in polib.pofile(str(root / path / "en/LC_MESSAGES/django.po"))
+    }
+    ours = {
+        (entry.msgctxt, entry.msgid)
+        for entry in polib.pofile(str(CATALOGUE))
+        if entry.translated()
+    }
+    listed = set(django_strings_messages())
+
+    assert len(listed) > 80
+    assert not listed - djangos, "Django no longer has these messages"
+    assert not listed - ours, "Run `make makemessages` and translate these"
+
+
+def test_dates_and_form_messages_are_in_lower_case_and_tu():
+    from datetime import date
+
+    from django import forms
+    from django.utils.formats import date_format
+
+    assert date_format(date(2026, 5, 19), "j \\d\\e F \\d\\e Y") == "19 de mayo de 2026"
+    assert date_format(date(2026, 12, 5), "l") == "sábado"
+    with pytest.raises(forms.ValidationError) as refused:
+        forms.EmailField().clean("ana@")
+    assert refused.value.messages == ["Escribe un correo electrónico válido."]
 
 
 def test_every_string_of_wagtails_admin_has_its_spanish():

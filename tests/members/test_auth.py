@@ -46,7 +46,10 @@ def test_a_wrong_password_is_refused_in_spanish(client, lucia):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "contraseña correctos" in html
+    assert (
+        "Escribe un nombre de usuario y una contraseña correctos. "
+        "Fíjate en las mayúsculas: en los dos campos cuentan." in html
+    )
     assert 'role="alert"' in html
     assert not is_signed_in(client)
 

@@ -307,3 +307,32 @@ def test_a_notice_in_force_only_from_tomorrow_does_not_open_registration(client)
     PrivacyNotice.objects.update(published_at=timezone.now() + timedelta(days=1))
 
     assert client.get(URL).status_code == 503
+
+
+def test_the_form_speaks_to_the_person_as_tu_not_usted(client):
+    """Django's Spanish says "Introduzca…" and "Su contraseña…"; the site says tú."""
+    response = client.post(
+        URL,
+        form_data(username="ana lopez", email="ana@", password1="12345", password2="1"),
+    )
+
+    html = response.content.decode()
+    assert "Escribe un nombre de usuario válido" in html
+    assert "Escribe un correo electrónico válido." in html
+    assert "Al menos 8 caracteres." in html
+    assert "Que no sea solo números." in html
+    assert "Escríbela otra vez, para comprobarla." in html
+    for usted in ("Introduzca", "Ingrese", "Su contraseña", "Asegúrese"):
+        assert usted not in html
+    assert not User.objects.filter(username="ana lopez").exists()
+
+
+def test_voluntary_consents_are_a_group_of_their_own(client):
+    """A box of its own with a legend, not a checkbox field beside its label."""
+    html = client.get(URL).content.decode()
+
+    group = re.search(
+        r'<div class="field">\s*<fieldset><legend>Voluntarias \(opcionales\)</legend>',
+        html,
+    )
+    assert group, "the voluntary consents are not a fieldset with their legend"
