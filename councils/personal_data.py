@@ -121,13 +121,50 @@ def erase_mentoring(user):
 
 
 def connect():
+    from .models import MembershipStatus, RequestStatus
+
     register(
         PersonalDataSection(
-            "consejos", _("Council memberships"), export_memberships, erase_memberships
+            "consejos",
+            _("Council memberships"),
+            export_memberships,
+            erase_memberships,
+            fields={
+                "consejo": _("Council"),
+                "estado": _("Status"),
+                "solicitud": _("Requested on"),
+                "ingreso": _("Joined on"),
+                "baja": _("Left on"),
+            },
+            choices={"estado": MembershipStatus},
         )
     )
-    register(PersonalDataSection("asistencias", _("Attendance"), export_attendance))
-    register(PersonalDataSection("cargos", _("Roles held"), export_roles, erase_roles))
+    register(
+        PersonalDataSection(
+            "asistencias",
+            _("Attendance"),
+            export_attendance,
+            fields={
+                "reunion": _("Meeting"),
+                "consejo": _("Council"),
+                "fecha": _("Date"),
+            },
+        )
+    )
+    register(
+        PersonalDataSection(
+            "cargos",
+            _("Roles held"),
+            export_roles,
+            erase_roles,
+            fields={
+                "cargo": _("Role"),
+                "ambito": _("Where"),
+                "desde": _("Since"),
+                "hasta": _("Until"),
+            },
+        )
+    )
     register(
         PersonalDataSection(
             "acompanamiento",
@@ -140,10 +177,28 @@ def connect():
                 "acompano_a": _("Whom I accompany"),
                 "avales": _("Sign-offs I received"),
             },
+            fields={
+                "acompanante": _("Mentor"),
+                "integrante": _("Member"),
+                "cargo": _("Role"),
+                "fecha": _("Date"),
+                "nota": _("Note"),
+                "desde": _("Since"),
+                "hasta": _("Until"),
+            },
         )
     )
     register(
         PersonalDataSection(
-            "constituciones", _("Council constitution requests"), export_requests
+            "constituciones",
+            _("Council constitution requests"),
+            export_requests,
+            fields={
+                "consejo_propuesto": _("Proposed council"),
+                "estado": _("State"),
+                "situacion": _("Status"),
+                "enviada": _("Sent on"),
+            },
+            choices={"situacion": RequestStatus},
         )
     )

@@ -62,15 +62,59 @@ def erase_certificates(user):
 
 
 def connect():
-    register(PersonalDataSection("inscripciones", _("Enrolments"), export_enrollments))
+    from .models import CompletionSource
+
     register(
-        PersonalDataSection("lecciones", _("Completed lessons"), export_completions)
-    )
-    register(
-        PersonalDataSection("autoevaluaciones", _("Quiz attempts"), export_attempts)
+        PersonalDataSection(
+            "inscripciones",
+            _("Enrolments"),
+            export_enrollments,
+            fields={
+                "curso": _("Course"),
+                "inscripcion": _("Enrolled on"),
+                "terminado": _("Completed on"),
+            },
+        )
     )
     register(
         PersonalDataSection(
-            "constancias", _("Constancias"), export_certificates, erase_certificates
+            "lecciones",
+            _("Completed lessons"),
+            export_completions,
+            fields={
+                "leccion": _("Lesson"),
+                "curso": _("Course"),
+                "forma": _("How"),
+                "fecha": _("Date"),
+            },
+            choices={"forma": CompletionSource},
+        )
+    )
+    register(
+        PersonalDataSection(
+            "autoevaluaciones",
+            _("Quiz attempts"),
+            export_attempts,
+            fields={
+                "leccion": _("Lesson"),
+                "calificacion": _("Score (%)"),
+                "aprobada": _("Passed"),
+                "fecha": _("Date"),
+            },
+            download_only=("respuestas",),
+        )
+    )
+    register(
+        PersonalDataSection(
+            "constancias",
+            _("Constancias"),
+            export_certificates,
+            erase_certificates,
+            fields={
+                "curso": _("Course"),
+                "codigo": _("Verification code"),
+                "emitida": _("Issued on"),
+                "valida": _("Valid"),
+            },
         )
     )

@@ -1,8 +1,16 @@
 """Apps that keep personal data register here, so that members can export and
 delete everything without this app importing them (dependencies point one way)."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T|$)")
 
 
 @dataclass(frozen=True)
@@ -16,14 +24,56 @@ class PersonalDataSection:
     # For an export that is a dict of lists: the heading of each list on the
     # member's page (the JSON keeps the keys).
     part_labels: dict = field(default_factory=dict)
+    # The label of each field of a row on the member's page, in the order shown;
+    # a row's first field is its title.
+    fields: dict = field(default_factory=dict)
+    # Fields only in the download (a quiz's raw answers), not on the page.
+    download_only: tuple = ()
+    # Fields that hold the code of a choice: the page shows its label.
+    choices: dict = field(default_factory=dict)
 
     def parts(self, data):
-        """[(heading or None, rows)] of exported ``data``, for the page."""
+        """[(heading or None, rows)] of exported ``data`` for the member's page,
+        each row a list of (label, text) in words a person reads."""
         if isinstance(data, dict):
-            return [
+            lists = [
                 (self.part_labels.get(key, key), rows) for key, rows in data.items()
             ]
-        return [(None, data)]
+        else:
+            lists = [(None, data)]
+        return [
+            (heading, [self.readable_row(row) for row in rows])
+            for heading, rows in lists
+        ]
+
+    def readable_row(self, row):
+        return [
+            (label, readable(row[key], self.choices.get(key)))
+            for key, label in self.fields.items()
+            if key in row
+        ]
+
+
+def readable(value, choices=None):
+    """An exported value as the page shows it: dates in words, in the site's
+    time zone; yes or no; a choice's label rather than its code."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if choices is not None:
+        try:
+            return choices(value).label
+        except ValueError:
+            return str(value)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            if "T" in value:
+                return date_format(localtime(parse_datetime(value)), "DATETIME_FORMAT")
+            return date_format(parse_date(value), "DATE_FORMAT")
+        except (TypeError, ValueError):
+            pass
+    return str(value)
 
 
 _sections: dict[str, PersonalDataSection] = {}

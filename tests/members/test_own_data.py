@@ -2,6 +2,7 @@
 download it as JSON and delete the account (blocked, then anonymised)."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -120,6 +121,74 @@ def test_my_data_shows_the_learning_records(learner):
     assert "Intentos de autoevaluación" in text
     assert "Constancias" in text
     assert "Asambleas que deciden" in text
+
+
+def test_my_data_reads_as_words_not_as_the_download(learner):
+    """Dates in words in the site's time zone, labels for codes, yes or no; the
+    quiz's raw answers are left to the download."""
+    from django.utils import timezone
+
+    client, user = learner
+    enrolled = timezone.localtime(user.enrollments.earliest("enrolled_at").enrolled_at)
+
+    response = client.get(MY_DATA)
+    text = text_of(response)
+
+    months = "enero febrero marzo abril mayo junio julio agosto septiembre octubre"
+    month = (months + " noviembre diciembre").split()[enrolled.month - 1]
+    assert f"Inscripción: {enrolled.day} de {month} de {enrolled.year} a las" in text
+    assert "Forma: En línea" in text
+    assert "Aprobada: no" in text
+    assert "Válida: sí" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "an ISO date is shown"
+    assert "en_linea" not in text and "True" not in text and "False" not in text
+    assert "respuestas" not in text
+
+
+def test_every_exported_field_has_a_label_on_the_page(learner, make_user):
+    from django.utils import timezone
+
+    from councils.cadres import mentor_note_add, mentorship_pair
+    from councils.factories import assign, join, make_council
+    from councils.models import Attendance, ConstitutionRequest, Meeting, MeetingKind
+    from members import registry
+
+    _client, user = learner
+    council = make_council()
+    leader = make_user("lider")
+    join(leader, council)
+    assign(leader, "coordinador-de-consejo", council=council)
+    join(user, council)
+    assign(user, "promotor-comunitario", council=council)
+    mentorship = mentorship_pair(
+        council=council, actor=leader, mentee_id=user.pk, mentor_id=leader.pk
+    )
+    mentor_note_add(mentorship=mentorship, met_on=timezone.localdate(), text="Bien")
+    meeting = Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.ORDINARY,
+        starts_at=timezone.now(),
+        duration_minutes=60,
+    )
+    Attendance.objects.create(meeting=meeting, user=user)
+    ConstitutionRequest.objects.create(
+        requester=user,
+        proposed_name="Consejo Nuevo",
+        state=council.get_parent().specific.state,
+        assembly_on=timezone.localdate(),
+        assembly_place="Casa ejidal",
+    )
+
+    shown = 0
+    for section in registry.sections():
+        data = section.export(user)
+        lists = data.values() if isinstance(data, dict) else [data]
+        for rows in lists:
+            for row in rows:
+                unlabelled = set(row) - set(section.fields) - set(section.download_only)
+                assert not unlabelled, f"{section.key}: {unlabelled}"
+                shown += 1
+    assert shown >= 12
 
 
 # Rectification
