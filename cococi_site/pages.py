@@ -1,9 +1,29 @@
 """What every page type of the site shares."""
 
+import html
+
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
+from wagtail.rich_text import RichText
 
 from . import content
+
+
+def plain_text(value):
+    """The words of a text, a rich text or a stream field (its first
+    "paragraph" block, read from the raw data: no image or page is fetched),
+    without markup."""
+    if not value:
+        return ""
+    if isinstance(value, RichText):
+        value = value.source
+    if not isinstance(value, str):  # a StreamValue
+        for item in value.raw_data:
+            if item["type"] == "paragraph" and (text := plain_text(item["value"])):
+                return text
+        return ""
+    return " ".join(html.unescape(strip_tags(value)).split())
 
 
 class SitePageMixin:
@@ -11,6 +31,18 @@ class SitePageMixin:
     on every request: two queries. Most sites restrict nothing, this one
     included; while no restriction exists anywhere (known under the content
     generation, which a new restriction bumps) the answer costs no query."""
+
+    # Fields whose words, the first that has some, stand for the page in search
+    # results when its editor wrote no search description.
+    summary_fields = ()
+
+    def search_summary(self):
+        if self.search_description:
+            return self.search_description
+        for name in self.summary_fields:
+            if text := plain_text(getattr(self, name)):
+                return text
+        return ""
 
     def get_view_restrictions(self):
         if not content.cached(

@@ -175,7 +175,6 @@ def load_demo_courses(path):
             estimated_hours=item["estimated_hours"],
             cover_image=cover,
             facilitator_notes=f"<p>{escape(item.get('facilitator_notes', ''))}</p>",
-            search_description=item["summary"][:300],
         )
         index.add_child(instance=course)
         course.other_axes.set([axes[number] for number in item.get("other_axes", [])])
@@ -238,6 +237,7 @@ def load_demo_materials(path):
         document.file.save(
             f"{item['slug']}.pdf", ContentFile(material_pdf(item)), save=False
         )
+        document.file_size = document.file.size  # as an upload in the admin sets it
         document.save()
         material = MaterialPage(
             title=item["title"],

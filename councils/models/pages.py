@@ -37,6 +37,8 @@ class CouncilStatus(models.TextChoices):
 class CouncilIndexPage(SitePageMixin, Page):
     """The directory at /consejos/: every state with its number of councils."""
 
+    summary_fields = ("intro",)
+
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
     )
@@ -79,6 +81,8 @@ class CouncilIndexPage(SitePageMixin, Page):
 class StatePage(SitePageMixin, Page):
     """A state's councils, by municipality. Its state coordination holds rights on
     this page once, and so on every council below it."""
+
+    summary_fields = ("intro",)
 
     state = models.OneToOneField(
         State,
@@ -161,6 +165,8 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     Creating one provisions its group, private collection and page permissions
     (see ``councils.provisioning``); the member list is never shown here.
     """
+
+    summary_fields = ("body",)
 
     # A copy is another council: it gets its own group and collection, never
     # the rights and files of the page it was copied from (nor its state, which
@@ -452,6 +458,8 @@ def council_name_taken(name, municipality_id, sector, exclude=None):
 class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
     """ "Cómo constituir un consejo": the procedure, and the request form for
     signed-in members at ``solicitud/``."""
+
+    summary_fields = ("intro", "body")
 
     intro = models.CharField(_("lead"), max_length=300, blank=True)
     body = StreamField(CouncilStreamBlock(), verbose_name=_("procedure"), blank=True)

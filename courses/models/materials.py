@@ -30,6 +30,8 @@ class MaterialKind(models.TextChoices):
 class MaterialIndexPage(SitePageMixin, Page):
     """The library at /materiales/, filtered by axis, type and topic."""
 
+    summary_fields = ("intro",)
+
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
     )
@@ -97,6 +99,8 @@ class MaterialTag(TaggedItemBase):
 
 class MaterialPage(SitePageMixin, Page):
     """A booklet, infographic, guide, audio, video or reading to download or play."""
+
+    summary_fields = ("description",)
 
     kind = models.CharField(_("type"), max_length=12, choices=MaterialKind.choices)
     axis = models.ForeignKey(

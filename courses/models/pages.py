@@ -49,6 +49,8 @@ def live_children_count(model, outer_depth="depth"):
 class CourseIndexPage(SitePageMixin, Page):
     """The catalogue at /cursos/: every course, filtered by axis, level and topic."""
 
+    summary_fields = ("intro",)
+
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
     )
@@ -174,6 +176,8 @@ class CourseTag(TaggedItemBase):
 
 class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     """A formation course on a primary axis, made of ordered lessons."""
+
+    summary_fields = ("summary",)
 
     primary_axis = models.ForeignKey(
         Axis,
@@ -322,6 +326,8 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
 
 class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
+
+    summary_fields = ("body",)
 
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"),

@@ -52,6 +52,34 @@ def test_search_finds_courses_and_materials(client, lesson):
     assert "Guía del agua" in search(client, "comité")
 
 
+def test_each_result_says_what_the_page_is_about_in_whole_words(client, lesson):
+    """A lesson by its first paragraph, a material by its description, a course
+    by its summary, when no search description was written; long texts end at
+    a word, with an ellipsis."""
+    MaterialPageFactory(
+        title="Guía de la milpa",
+        description="<p>Cómo sembrar <strong>milpa</strong> &amp; cuidarla.</p>",
+    )
+    long = " ".join(["palabra"] * 40)
+    CoursePageFactory(title="La milpa en la escuela", summary=f"Milpa. {long}")
+
+    html = search(client, "milpa")
+
+    assert "<p>La milpa es un sistema de cultivo que alimenta a la familia.</p>" in html
+    assert "<p>Cómo sembrar milpa &amp; cuidarla.</p>" in html
+    assert "<p>Milpa. " + " ".join(["palabra"] * 29) + " …</p>" in html
+    assert "Introducción" not in html  # the heading is not the paragraph
+
+
+def test_a_page_describes_itself_to_search_engines_and_link_previews(client, lesson):
+    html = client.get(lesson.url).content.decode()
+
+    assert (
+        '<meta name="description" content="La milpa es un sistema de cultivo '
+        'que alimenta a la familia.">' in html
+    )
+
+
 def test_search_ignores_drafts(client, lesson):
     LessonPageFactory(
         parent=lesson.get_parent(),

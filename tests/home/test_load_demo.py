@@ -71,6 +71,11 @@ def test_load_demo_builds_the_whole_demo_and_twice_changes_nothing(
     assert sum(1 for lesson in LessonPage.objects.all() if lesson.quiz) >= 6
     assert MaterialPage.objects.live().count() >= 8
     assert all(material.document for material in MaterialPage.objects.all())
+    # The library says how much each download weighs, as for an upload.
+    assert all(
+        material.document.file_size == material.document.file.size
+        for material in MaterialPage.objects.select_related("document")
+    )
 
 
 def test_migrations_create_no_accounts():
