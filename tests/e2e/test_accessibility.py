@@ -76,6 +76,8 @@ def test_the_public_and_member_pages_have_no_serious_violations(
         page.get_by_role("button", name="Revisar mis respuestas").click()
         check("autoevaluación respondida")
         check("mi formación", "/mi-formacion/")
+        check("mis datos", "/cuenta/mis-datos/")
+        check("cambiar contraseña", "/cuenta/mis-datos/contrasena/")
     finally:
         context.close()
 
