@@ -68,11 +68,15 @@ def readable(value, choices=None):
             return str(value)
     if isinstance(value, str) and ISO_DATE.match(value):
         try:
-            if "T" in value:
-                return date_format(localtime(parse_datetime(value)), "DATETIME_FORMAT")
-            return date_format(parse_date(value), "DATE_FORMAT")
-        except (TypeError, ValueError):
-            pass
+            moment = parse_datetime(value) if "T" in value else None
+            day = None if moment else parse_date(value)
+        except ValueError:  # the shape of a date, not a real one
+            moment = day = None
+        # localtime(None) would be "now": only a parsed moment is converted.
+        if moment is not None:
+            return date_format(localtime(moment), "DATETIME_FORMAT")
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
     return str(value)
 
 
