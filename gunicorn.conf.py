@@ -19,7 +19,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # A request that takes longer than this is a bug or a hung database: restart it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+# A process takes a connection only while one of its threads is free, and
+# closes it after the response. gthread's default (a thousand connections per
+# process, kept alive) let one busy process take several clients while another
+# stood idle: with 4 clients on 2 cores the cadre dashboard's p50 went from
+# 100 ms to 170 ms whenever they landed on the same process, which was chance
+# (`make bench`, docs/benchmarks.md). Behind the proxy a new local connection
+# per request costs a fraction of a millisecond; the proxy keeps the
+# clients' own connections alive.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(threads)))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # Recycle processes now and then, so that a slow leak never becomes an outage.
 # Not too often: pages from the cache answer a thousand requests a second, and
 # a process restarting every few seconds would cost more than any leak.
