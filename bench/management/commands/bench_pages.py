@@ -530,7 +530,10 @@ def render(run, pages, rows, targets, server):
             "static file's at the same connections in the same run (WhiteNoise, "
             "no database: the reference, not a ceiling; a page from the "
             "anonymous page cache, a smaller body answered earlier in the "
-            "middleware, can pass it).",
+            "middleware, can pass it). gunicorn closes each connection after "
+            "its response (`keepalive = 0` in `gunicorn.conf.py`, behind a proxy "
+            "that keeps the clients' ones alive), so every request, the static "
+            "file's too, includes a new local TCP connection.",
             "- Signed-in pages send the cookie of a session made in advance in the "
             "database with the server's `SECRET_KEY` (`-H \"Cookie: "
             f'{settings.SESSION_COOKIE_NAME}=…; {settings.CSRF_COOKIE_NAME}=…"`). '
