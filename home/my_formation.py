@@ -22,6 +22,8 @@ def published_by_axis():
         lambda: dict(
             CoursePage.objects.live()
             .public()
+            # Wagtail's manager orders pages by path, which would group by it.
+            .order_by()
             .values_list("primary_axis")
             .annotate(total=Count("pk"))
             .values_list("primary_axis", "total")
@@ -30,24 +32,36 @@ def published_by_axis():
 
 
 def axis_progress(enrollments):
-    """Per axis: published courses and those the member completed."""
+    """Per axis: published courses, those the member completed and those in
+    progress; the bar counts a course in progress by its share of lessons
+    done (the courses carry ``progress`` from ``attach_learner_progress``)."""
     published = published_by_axis()
-    completed = Counter(
-        enrollment.course.primary_axis_id
-        for enrollment in enrollments
-        if enrollment.completed_at is not None
-    )
+    completed, started, partial = Counter(), Counter(), Counter()
+    for enrollment in enrollments:
+        course = enrollment.course
+        if not course.live:
+            continue  # unpublished since: not among the axis's courses
+        if enrollment.completed_at is not None:
+            completed[course.primary_axis_id] += 1
+        else:
+            started[course.primary_axis_id] += 1
+            progress = getattr(course, "progress", None)
+            if progress and progress["total"]:
+                share = progress["done"] / progress["total"]
+                partial[course.primary_axis_id] += share
     rows = []
     for axis in axes_ordered():
         total = published.get(axis.pk, 0)
-        done = min(completed.get(axis.pk, 0), total)
-        percent = round(100 * done / total) if total else 0
+        done = min(completed[axis.pk], total)
+        in_progress = min(started[axis.pk], total - done)
+        share = done + min(partial[axis.pk], in_progress)
         rows.append(
             {
                 "axis": axis,
                 "done": done,
+                "started": in_progress,
                 "total": total,
-                "percent": percent,
+                "percent": round(100 * share / total) if total else 0,
             }
         )
     return rows

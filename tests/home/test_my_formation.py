@@ -154,6 +154,48 @@ def test_progress_on_each_axis_is_a_bar_with_its_figures_in_words(
     assert by_number["3"] == ("aún no hay cursos", "0")
 
 
+def axis_rows(html):
+    chart = html[html.index('id="por-eje"') :]
+    chart = chart[: chart.index("</ul>")]
+    return {
+        name.split(".")[0]: (re.sub(r"<[^>]+>", "", figure), percent)
+        for name, figure, percent in re.findall(
+            r'<span class="axis-progress__name">(.*?)</span>\s*'
+            r'<span class="axis-progress__figure">(.*?)</span>\s*'
+            r'<progress max="100" value="(\d+)" aria-hidden="true">',
+            chart,
+        )
+    }
+
+
+def test_a_course_in_progress_counts_on_its_axis_by_its_lessons_done(
+    member_client, member, course
+):
+    second = make_course("Contraloría ciudadana", axis_number=1)
+    make_lesson(second, "Pedir cuentas")
+    first_lesson = lessons_of(course)[0]
+    member_client.post(first_lesson.url + "completar/")
+    Enrollment.objects.create(user=member, course=second)
+
+    rows = axis_rows(html_of(member_client.get(URL)))
+
+    # One lesson of three in one course, none in the other: a sixth of the axis.
+    assert rows["1"] == ("0 de 2 cursos, 2 en curso", "17")
+    assert rows["2"] == ("aún no hay cursos", "0")
+
+
+def test_a_course_unpublished_since_is_not_counted_on_its_axis(
+    member_client, member, course
+):
+    make_course("Contraloría ciudadana", axis_number=1)
+    Enrollment.objects.create(user=member, course=course, completed_at=timezone.now())
+    course.unpublish()
+
+    rows = axis_rows(html_of(member_client.get(URL)))
+
+    assert rows["1"] == ("0 de 1 curso", "0")
+
+
 def test_the_page_works_without_javascript(member_client, course):
     html = html_of(member_client.get(URL))
 
