@@ -388,7 +388,13 @@ def constitution_list(request):
     status = request.GET.get("estado", RequestStatus.PENDING)
     if status not in RequestStatus.values:
         status = RequestStatus.PENDING
-    page = Paginator(requests.filter(status=status), 50).get_page(request.GET.get("p"))
+    requests = requests.filter(status=status)
+    if status == RequestStatus.PENDING:
+        # A queue: the request that has waited longest first.
+        requests = requests.order_by("created_at", "pk")
+    else:
+        requests = requests.order_by("-created_at", "-pk")
+    page = Paginator(requests, 50).get_page(request.GET.get("p"))
     return render_admin(
         request,
         "constitution_list.html",

@@ -8,7 +8,9 @@ from django.shortcuts import redirect
 
 from .security import has_two_factor, two_factor_required
 
-PROTECTED_PREFIXES = ("/admin/", "/documentos/")
+# The admin, private documents and constitution requests' actas (founders'
+# names and signatures).
+PROTECTED_PREFIXES = ("/admin/", "/documentos/", "/consejos/solicitudes/")
 # Signing out of the admin needs no second factor.
 OPEN_PATHS = ("/admin/logout/",)
 

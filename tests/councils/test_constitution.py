@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
@@ -243,6 +243,28 @@ def test_a_valid_request_is_stored_pending_with_its_founders(
     assert PROPOSED_NAME in guide
     assert constitution.get_status_display() in guide
     assert spanish("Pending") in guide
+
+
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_a_coordinator_without_the_second_factor_is_asked_for_it_before_the_acta(
+    pending, jalisco_coordinator
+):
+    response = signed_in(jalisco_coordinator).get(acta_url(pending))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cuenta/")
+    assert ACTA_BYTES not in response.content
+    assert AccessLog.objects.count() == 0
+
+
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_a_member_requester_needs_no_second_factor_for_their_own_acta(
+    requester, pending
+):
+    response = signed_in(requester).get(acta_url(pending))
+
+    assert response.status_code == 200
+    assert body_of(response) == ACTA_BYTES
 
 
 def test_the_requester_downloads_their_own_acta_without_an_access_log(
@@ -629,6 +651,38 @@ def test_a_rejection_with_its_reason_reaches_the_requester(
     assert reason in guide
     assert [mail.to for mail in mailoutbox] == [["alma@example.org"]]
     assert reason in mailoutbox[0].body
+
+
+def test_the_pending_queue_pages_through_every_request_oldest_first(
+    jalisco_coordinator,
+):
+    jalisco = State.objects.get(code="14")
+    now = timezone.now()
+    ConstitutionRequest.objects.bulk_create(
+        ConstitutionRequest(
+            proposed_name=f"Consejo número {days:03d}",
+            state=jalisco,
+            assembly_on=timezone.localdate(),
+            assembly_place="Plaza principal",
+            acta="constituciones/acta.pdf",
+            sector=f"Colonia {days}",
+            created_at=now - datetime.timedelta(days=days),
+        )
+        for days in range(55)
+    )
+    client = signed_in(jalisco_coordinator)
+
+    first = client.get("/admin/constituciones/").content.decode()
+    second = client.get("/admin/constituciones/?estado=pendiente&p=2").content.decode()
+
+    assert "55 solicitudes" in first
+    # The one that has waited longest (54 days) first; the newest on page 2.
+    assert first.index("Consejo número 054") < first.index("Consejo número 053")
+    assert "Consejo número 004" not in first
+    assert 'href="?estado=pendiente&amp;p=2"' in first
+    assert all(f"Consejo número {days:03d}" in second for days in range(5))
+    assert "Consejo número 005" not in second
+    assert "Página 2 de 2" in second
 
 
 # Nobody else decides, or reads the acta
