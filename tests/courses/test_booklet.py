@@ -3,9 +3,9 @@ suite), offered on the course page, rebuilt only when the content changed."""
 
 import pytest
 
-from courses.booklets import render_booklet_html
+from courses.booklets import html_fingerprint, render_booklet_html
 from courses.factories import CoursePageFactory, LessonPageFactory, lesson_body
-from courses.models import CourseBooklet
+from courses.models import CourseBooklet, CoursePage
 
 from .conftest import LESSON_BODY, LESSON_QUIZ, QUIZ_FEEDBACK
 
@@ -130,6 +130,52 @@ def test_a_draft_change_does_not_rebuild_the_booklet(
         lesson.save_revision()
 
     assert booklet_of(published_course).fingerprint == before.fingerprint
+
+
+def booklet_shows(course, titles):
+    """The stored booklet is the one of these lessons' titles, in this order."""
+    course = CoursePage.objects.get(pk=course.pk)
+    lessons = list(course.lessons())
+    assert [lesson.title for lesson in lessons] == titles
+    expected = html_fingerprint(render_booklet_html(course, lessons))
+    return booklet_of(course).fingerprint == expected
+
+
+def test_unpublishing_a_lesson_takes_it_out_of_the_booklet(
+    published_course, django_capture_on_commit_callbacks
+):
+    lesson = published_course.get_children().get(title="Dar seguimiento")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.specific.unpublish()
+
+    assert booklet_shows(published_course, ["Convocar"])
+
+
+def test_deleting_a_lesson_takes_it_out_of_the_booklet(
+    published_course, django_capture_on_commit_callbacks
+):
+    lesson = published_course.get_children().get(title="Dar seguimiento")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.specific.delete()
+
+    assert booklet_shows(published_course, ["Convocar"])
+
+
+def test_moving_a_lesson_rebuilds_both_courses_booklets(
+    published_course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        other = CoursePageFactory(title="Contraloría ciudadana")
+        LessonPageFactory(parent=other, title="Pedir cuentas")
+    lesson = published_course.get_children().get(title="Dar seguimiento")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.specific.move(other, pos="last-child")
+
+    assert booklet_shows(published_course, ["Convocar"])
+    assert booklet_shows(other, ["Pedir cuentas", "Dar seguimiento"])
 
 
 def test_a_course_without_booklet_has_no_download(client, media_root):
