@@ -42,7 +42,9 @@ BANDS = {
     "0-49": (0, 49),
     "50-79": (50, 79),
     "80-99": (80, 99),
-    "listo": (100, 100),
+    # Ready for a next role; not those at the end of the pathway (100%, with
+    # no next role), as the pipeline counts them.
+    "listo": None,
 }
 
 
@@ -147,7 +149,9 @@ def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
         holders = RoleAssignment.objects.active().filter(role=roles_by_slug[role])
         rows = rows.filter(user_id__in=holders.values("user_id"))
     band = filters.get("avance")
-    if band:
+    if band == "listo":
+        rows = rows.filter(ready=True)
+    elif band:
         low, high = BANDS[band]
         rows = rows.filter(readiness__gte=low, readiness__lte=high)
     if filters.get("inactivos"):

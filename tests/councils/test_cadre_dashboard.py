@@ -386,6 +386,25 @@ def test_each_filter_narrows_the_rows(everyone, santa_leader):
     assert combined == {"Ursula"}
 
 
+def test_ready_means_ready_for_a_next_role_not_at_the_end_of_the_pathway(
+    everyone, santa, santa_leader
+):
+    trainer = make_person("fabiola.formadora", first_name="Fabiola", last_name="Formadora")
+    join(trainer, santa)
+    assign(trainer, "formador")
+    client = signed_in(santa_leader)
+
+    rows = {
+        row["name"].split()[0]: row
+        for row in client.get(dashboard_url()).context["dashboard"].members
+    }
+    ready = member_names(client.get(dashboard_url(avance="listo")))
+
+    assert not rows["Fabiola"]["next_role"]
+    assert rows["Fabiola"]["ready"] is False
+    assert ready == {"Ximena"}
+
+
 def test_readiness_figures_behind_the_bands(everyone, santa_leader):
     rows = {
         row["name"].split()[0]: row
