@@ -164,7 +164,11 @@ class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
             councils = CouncilPage.objects.filter(pk__in=scope.council_ids).order_by(
                 "title"
             )
-        return {"states": list(states), "councils": list(councils)}
+        return {
+            "states": list(states),
+            "councils": list(councils),
+            "national": scope.national,
+        }
 
 
 def _int(value):

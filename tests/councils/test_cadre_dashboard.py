@@ -7,6 +7,7 @@ number of queries that does not grow with the members or councils shown."""
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -352,6 +353,49 @@ def test_people_by_name_with_a_reason_are_shown_and_logged(everyone, jalisco):
     assert json.loads(log.detail)["motivo"] == REASON
 
 
+def scope_forms(response):
+    """{field name: [(value, selected), …]} of each form of the scope switcher,
+    one form per field, as a browser would send it."""
+    html = response.content.decode()
+    group = html.split('class="cadre-scope')[1].split("</div>")[0]
+    forms = {}
+    for form in group.split("</form>")[:-1]:
+        (name,) = re.findall(r'<select name="(\w+)"', form)
+        forms[name] = re.findall(r'<option value="([^"]*)" ?(selected)?>', form)
+    return forms
+
+
+def test_a_state_coordinator_who_leads_councils_can_switch_back_to_the_state(
+    santa, oblatos
+):
+    person = make_person("estatal.lider", first_name="Eva", last_name="Estatal")
+    assign(person, "coordinador-estatal", state="14")
+    assign(person, "coordinador-de-consejo", council=santa)
+    assign(person, "coordinador-de-consejo", council=oblatos)
+    client = signed_in(person)
+
+    on_council = client.get(dashboard_url(consejo=santa.pk))
+    forms = scope_forms(on_council)
+    back = client.get(dashboard_url(estado=forms["estado"][0][0]))
+
+    assert on_council.context["scope"].kind == "consejo"
+    assert set(forms) == {"estado", "consejo"}
+    assert (str(santa.pk), "selected") in forms["consejo"]
+    assert back.context["scope"].kind == "estado"
+    assert back.context["scope"].label == "Jalisco"
+
+
+def test_a_national_viewer_can_switch_back_to_the_whole_country(national):
+    client = signed_in(national)
+
+    on_state = scope_forms(client.get(dashboard_url(estado="14")))
+    whole = client.get(dashboard_url(estado=on_state["estado"][0][0]))
+
+    assert on_state["estado"][0] == ("", "")  # "Todo el país", not selected
+    assert ("14", "selected") in on_state["estado"]
+    assert whole.context["scope"].kind == "nacional"
+
+
 # Filters
 
 
@@ -389,7 +433,9 @@ def test_each_filter_narrows_the_rows(everyone, santa_leader):
 def test_ready_means_ready_for_a_next_role_not_at_the_end_of_the_pathway(
     everyone, santa, santa_leader
 ):
-    trainer = make_person("fabiola.formadora", first_name="Fabiola", last_name="Formadora")
+    trainer = make_person(
+        "fabiola.formadora", first_name="Fabiola", last_name="Formadora"
+    )
     join(trainer, santa)
     assign(trainer, "formador")
     client = signed_in(santa_leader)
