@@ -1,5 +1,6 @@
 """A member's council records, for their own data export and for deletion."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,9 @@ def erase_roles(user):
 
     ReadyEvent.objects.filter(user=user).delete()
     today = timezone.localdate()
-    for assignment in user.role_assignments.active():
+    # Held today or endorsed to start later: none will be held.
+    not_ended = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    for assignment in user.role_assignments.filter(not_ended):
         assignment.ended_on = max(today, assignment.started_on)
         assignment.save(update_fields=["ended_on"])
 

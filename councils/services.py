@@ -80,10 +80,13 @@ def _activate(membership, actor):
     """Make ``membership`` the person's one active council; an earlier active
     membership ends (a transfer keeps it as history)."""
     today = timezone.localdate()
-    Membership.objects.filter(
+    earlier = Membership.objects.filter(
         user_id=membership.user_id, status=MembershipStatus.ACTIVE
-    ).exclude(pk=membership.pk).update(status=MembershipStatus.LEFT, left_on=today)
+    ).exclude(pk=membership.pk)
+    left_councils = list(earlier.values_list("council_id", flat=True))
+    earlier.update(status=MembershipStatus.LEFT, left_on=today)
     mentorships_end(membership.user_id, keep_council=membership.council_id)
+    offices_end(membership.user_id, left_councils)
     membership.status = MembershipStatus.ACTIVE
     membership.joined_on = today
     membership.decided_by = actor
@@ -137,6 +140,7 @@ def membership_end(*, council, membership_id, actor):
     membership.left_on = timezone.localdate()
     membership.save(update_fields=["status", "left_on"])
     mentorships_end(membership.user_id)
+    offices_end(membership.user_id, [council.pk])
     return membership
 
 
@@ -151,6 +155,25 @@ def mentorships_end(user_id, keep_council=None):
     if keep_council is not None:
         ended = ended.exclude(council_id=keep_council)
     ended.update(ended_on=timezone.localdate())
+
+
+def offices_end(user_id, council_ids):
+    """A person who leaves a council stops leading it from today: their offices
+    there that grant rights over it end, and the rights go with them (least
+    privilege: a former member keeps no sight of its members)."""
+    from .models import RoleAssignment
+
+    today = timezone.localdate()
+    offices = (
+        RoleAssignment.objects.leading()
+        .filter(user_id=user_id, council_id__in=council_ids)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    )
+    for office in offices:
+        # One that had not started yet ends before it starts. Saving brings
+        # the person's groups in step (``councils.signals``).
+        office.ended_on = max(today, office.started_on)
+        office.save(update_fields=["ended_on"])
 
 
 # Members without internet

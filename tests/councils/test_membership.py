@@ -295,6 +295,42 @@ def test_the_leader_records_that_a_member_left(council_a, leader_a, member):
     assert membership.left_on == timezone.localdate()
 
 
+def test_a_leader_who_leaves_the_council_stops_leading_it(council_a, leader_a, member):
+    co_leader = make_person("coco.lider", first_name="Coco")
+    office = assign(co_leader, "coordinador-de-consejo", council=council_a)
+    membership = join(co_leader, council_a)
+    join(member, council_a)
+    assert Membership.objects.visible_to(co_leader).count() == 2
+
+    signed_in(leader_a).post(admin_url("membership_end", council_a.pk, membership.pk))
+
+    office.refresh_from_db()
+    co_leader = User.objects.get(pk=co_leader.pk)  # as on their next request
+    assert office.ended_on == timezone.localdate()
+    assert not Membership.objects.visible_to(co_leader).filter(user=member).exists()
+    assert not co_leader.groups.exists()  # no more editing of the council's page
+    assert refused(signed_in(co_leader).get(admin_url("council", council_a.pk)))
+
+
+def test_a_leader_who_transfers_stops_leading_the_old_council(
+    council_a, council_b, leader_b
+):
+    mover = make_person("mover.lider", first_name="Mora")
+    old_office = assign(mover, "coordinador-de-consejo", council=council_a)
+    join(mover, council_a)
+    signed_in(mover).post(join_url(council_b))
+    request = Membership.objects.get(council=council_b, user=mover)
+
+    signed_in(leader_b).post(
+        admin_url("membership_decide", council_b.pk, request.pk),
+        {"action": "aceptar"},
+    )
+
+    old_office.refresh_from_db()
+    assert old_office.ended_on == timezone.localdate()
+    assert not mover.groups.exists()
+
+
 def test_a_leader_cannot_end_another_council_s_membership(
     council_a, council_b, leader_a, member
 ):
@@ -771,6 +807,22 @@ def test_deleting_one_s_account_ends_their_memberships(council_a, council_b, mem
         assert membership.status == MembershipStatus.LEFT
         assert membership.left_on == timezone.localdate()
     assert not Membership.objects.active().exists()
+
+
+def test_deleting_one_s_account_ends_an_office_endorsed_to_start_later(
+    council_a, member
+):
+    later = timezone.localdate() + timedelta(days=10)
+    office = assign(
+        member, "coordinador-de-consejo", council=council_a, started_on=later
+    )
+    client = signed_in(member)
+
+    client.post("/cuenta/mis-datos/eliminar/", {"password": PASSWORD})
+
+    office.refresh_from_db()
+    assert office.ended_on == later  # ends as it starts: never held
+    assert not office.__class__.objects.active(on=later).exists()
 
 
 def test_the_own_data_export_includes_the_councils(council_a, council_b, member):
