@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,8 +170,14 @@ def digest_for(user, councils, since, now):
     members = Membership.objects.filter(
         council_id__in=council_ids, status=MembershipStatus.ACTIVE
     )
+    # Accepted since the last digest, to the minute: one accepted on a digest's
+    # morning, before it, was in that one. Memberships made without a decision
+    # (fixtures, old rows) count by day.
+    joined_since = Q(decided_at__gte=since) | Q(
+        decided_at__isnull=True, joined_on__gt=timezone.localdate(since)
+    )
     new_members = list(
-        members.filter(joined_on__gte=since.date())
+        members.filter(joined_since)
         .select_related("user", "council")
         .order_by("joined_on")
     )

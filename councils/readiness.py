@@ -8,7 +8,7 @@ member's facts in Python, with no query.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Sum
@@ -81,6 +81,11 @@ class MemberFacts:
     def saw(self, moment):
         if moment and (self.last_activity is None or moment > self.last_activity):
             self.last_activity = moment
+
+
+def start_of(day):
+    """The first moment of ``day``, in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
 
 
 @dataclass
@@ -208,6 +213,9 @@ class _Facts(dict):
             member = self.of(user_id)
             end = today if status == MembershipStatus.ACTIVE else (left or today)
             member.membership_days += max((end - joined).days, 0)
+            # Joining is activity: a member of a week is not "inactive for
+            # 30 days", whatever they have done since.
+            member.saw(start_of(joined))
             if status == MembershipStatus.ACTIVE:
                 member.active_member = True
                 member.council_id = council_id

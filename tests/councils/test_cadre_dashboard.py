@@ -138,13 +138,17 @@ def santa_members(santa, second_axis_course):
     Ximena   ready (100%): 3+ months, two 4-hour circles ten days ago
     Yolanda  88%: two months, the same circles
     Zoe      50%: two 2-hour circles ten days ago, a new member
-    Wendy    0%, never active
-    Valeria  a 3-hour course of axis 2, forty days ago (inactive)
-    Ursula   holds "Enlace de eje", never active
+    Wendy    11%: joined 31 days ago and nothing since (inactive)
+    Valeria  23%: joined 31 days ago, a 3-hour course of axis 2 forty days
+             ago (inactive)
+    Ursula   holds "Enlace de eje", joined 31 days ago and nothing since
+             (inactive)
     """
     found = dict(zip(SANTA_NAMES, people(santa, SANTA_NAMES), strict=True))
     joined_days_ago(found["Ximena"], 100)
     joined_days_ago(found["Yolanda"], 70)
+    for name in ("Wendy", "Valeria", "Ursula"):
+        joined_days_ago(found[name], 31)
     long_circles = [found["Ximena"], found["Yolanda"]]
     closed_circle(santa, long_circles, minutes=240)
     closed_circle(santa, long_circles, minutes=240)
@@ -464,8 +468,8 @@ def test_readiness_figures_behind_the_bands(everyone, santa_leader):
     assert rows["Ximena"]["ready"] is True
     assert rows["Yolanda"]["readiness"] == 88
     assert rows["Zoe"]["readiness"] == 50
-    assert rows["Wendy"]["readiness"] == 0
-    assert rows["Valeria"]["readiness"] == 12  # 3 of 8 hours
+    assert rows["Wendy"]["readiness"] == 11  # 1 of 3 months
+    assert rows["Valeria"]["readiness"] == 23  # 3 of 8 hours, 1 of 3 months
     assert rows["Ursula"]["roles"] == "Enlace de eje"
     assert rows["Ximena"]["next_role"] == "Promotor/a comunitario/a"
     assert rows["Ximena"]["circles"] == 2
@@ -555,7 +559,9 @@ def test_the_council_csv_has_one_row_per_member_and_is_logged(
     # The local date of her last circle (not the UTC one).
     last_circle = Meeting.objects.filter(attendances__user=everyone["Ximena"]).first()
     assert ximena[9] == timezone.localdate(last_circle.starts_at).isoformat()
-    assert by_name["Wendy Tlaloc"][9] == ""
+    # Joining is her last activity.
+    joined = timezone.localdate() - timedelta(days=31)
+    assert by_name["Wendy Tlaloc"][9] == joined.isoformat()
     log = AccessLog.objects.get()
     assert log.action == AccessLog.Action.EXPORT
     assert log.actor == santa_leader

@@ -818,13 +818,18 @@ def test_a_member_short_of_one_requirement_is_not_recorded(council, rosa):
 @pytest.fixture
 def week(council, leader, juana, ready_rosa, second_leader):
     """A week in the council: Juana finished a course, Rosa became ready, Marta
-    joined and has done nothing yet."""
+    joined and has done nothing yet (new, not inactive); Nora joined six weeks
+    ago and has done nothing since (inactive)."""
     course = make_course("Economía solidaria", axis_number=2, publish=False)
     Enrollment.objects.create(user=juana, course=course, completed_at=timezone.now())
     Membership.objects.filter(user=juana).update(
         joined_on=timezone.localdate() - timedelta(days=60)
     )
     marta = member("marta", "Marta", council)
+    nora = member("nora", "Nora", council)
+    Membership.objects.filter(user=nora).update(
+        joined_on=timezone.localdate() - timedelta(days=42)
+    )
     ready_members_detect()
     return {"course": course, "marta": marta}
 
@@ -867,7 +872,7 @@ def test_each_leader_with_e_mail_gets_the_weekly_digest_once(
         spanish("Ready for their next role"): ["Rosa Tlaloc: Promotor/a comunitario/a"],
         spanish("New members"): ["Marta Tlaloc"],
         spanish("Courses completed"): ["Juana Tlaloc: Economía solidaria"],
-        spanish("Inactive for 30 days or more"): ["Marta Tlaloc"],
+        spanish("Inactive for 30 days or more"): ["Nora Tlaloc"],
     }
     delivery = DigestDelivery.objects.get(user=leader)
     assert delivery.week == week_start()
@@ -883,6 +888,26 @@ def test_each_leader_with_e_mail_gets_the_weekly_digest_once(
     assert digests_send() == 0
     assert len(mailoutbox) == 2
     assert DigestDelivery.objects.count() == 2
+
+
+def test_a_member_accepted_on_last_digest_s_morning_is_not_new_again(
+    mailoutbox, council, leader, juana
+):
+    now = timezone.now()
+    accepted = now - timedelta(days=7, hours=1)  # before last week's digest
+    Membership.objects.filter(user=juana).update(
+        decided_at=accepted, joined_on=timezone.localdate(accepted)
+    )
+    newcomer = member("lupe", "Lupe", council)
+    Membership.objects.filter(user=newcomer).update(
+        decided_at=now - timedelta(days=6, hours=23)
+    )
+
+    digests_send(now=now)
+
+    (message,) = mailoutbox
+    sections = digest_sections(message.body)
+    assert sections[spanish("New members")] == ["Lupe Tlaloc"]
 
 
 def test_a_leader_who_opted_out_gets_nothing(

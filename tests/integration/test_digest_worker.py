@@ -71,8 +71,9 @@ def seed_site():
 @pytest.fixture
 def council_week(live_worker):
     """A council's week: Lucía joined and finished a course, Mario joined and
-    did nothing, Rosa (a member for 100 days) attended two 4-hour circles and so
-    meets every requirement of "Promotor/a comunitario/a"."""
+    did nothing (new, not inactive), Nora (a member for 45 days) did nothing,
+    Rosa (a member for 100 days) attended two 4-hour circles and so meets every
+    requirement of "Promotor/a comunitario/a"."""
     seed_site()
     # Without provisioning: the root collection may have been flushed as well.
     council = make_council(
@@ -86,9 +87,17 @@ def council_week(live_worker):
     )
     assign(leader, "coordinador-de-consejo", council=council)
     people = {}
-    for username, name in (("lucia", "Lucía"), ("mario", "Mario"), ("rosa", "Rosa")):
+    for username, name in (
+        ("lucia", "Lucía"),
+        ("mario", "Mario"),
+        ("nora", "Nora"),
+        ("rosa", "Rosa"),
+    ):
         people[username] = make_person(username, first_name=name, last_name="Tlaloc")
         join(people[username], council)
+    Membership.objects.filter(user=people["nora"]).update(
+        joined_on=timezone.localdate() - timedelta(days=45)
+    )
     Membership.objects.filter(user=people["rosa"]).update(
         joined_on=timezone.localdate() - timedelta(days=100)
     )
@@ -123,7 +132,7 @@ def test_the_worker_sends_the_weekly_digest_once(council_week, live_worker):
         "nuevos": 2,  # Lucía and Mario
         "terminados": 1,  # Lucía's course
         "listos": 1,  # Rosa, detected by the same task
-        "inactivos": 1,  # Mario
+        "inactivos": 1,  # Nora (Mario joined this week)
     }
     event = ReadyEvent.objects.get()
     assert (event.user, event.role.slug) == (people["rosa"], "promotor-comunitario")
