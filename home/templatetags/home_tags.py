@@ -21,7 +21,8 @@ def main_menu_pages(context):
         root = Page.objects.get(pk=root_page_id)
         return [
             {"title": page.title, "url": page.relative_url(site)}
-            for page in root.get_children().live().in_menu()
+            # Shared by every visitor: no page behind a view restriction.
+            for page in root.get_children().live().public().in_menu()
         ]
 
     return content.cached(f"menu:{site.pk}", build)

@@ -67,6 +67,27 @@ def test_home_page_is_accessible_by_structure(client):
     assert 'style="' not in html
 
 
+def test_the_menu_leaves_out_a_page_behind_a_view_restriction(client):
+    from wagtail.models import Page, PageViewRestriction
+
+    def menu():
+        html = client.get("/").content.decode()
+        nav = html[html.index('<nav aria-label="Principal">') :]
+        return nav[: nav.index("</nav>")]
+
+    home = Page.objects.get(depth=2)
+    shown = home.get_children().live().in_menu()
+    private = shown.last()
+    assert len(shown) > 1 and private.title in menu()
+
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    assert private.title not in menu()
+    assert shown.first().title in menu()
+
+
 def test_home_page_needs_no_javascript(client):
     html = client.get("/").content.decode()
 
