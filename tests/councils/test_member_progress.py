@@ -118,7 +118,7 @@ def test_completing_a_course_s_last_lesson_shows_on_the_leader_s_next_request(
 
     assert (halfway["courses"], halfway["hours"]) == (0, 0)
     assert (done["courses"], done["hours"]) == (1, 5.0)
-    assert done["readiness"] == 20  # 5 of the 8 hours, nothing else yet
+    assert done["readiness"] == 31  # 5 of the 8 hours, 1 of the 3 months
     third_axis = Axis.objects.get(number=3)
     assert set(rows_of(dashboard(client, eje=third_axis.slug))) == {"Wendy"}
 
