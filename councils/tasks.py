@@ -3,16 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "max_retries": 5,
-}
+from outbox.tasks import RETRY
 
 
 def _send(template, context, recipients):

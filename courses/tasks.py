@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from outbox.tasks import RETRY
 
 from . import services
 
@@ -7,15 +8,7 @@ from . import services
 # a worker killed mid-task hands it to another (settings: acks_late,
 # BROKER_VISIBILITY_TIMEOUT). A database that is briefly unreachable, or a
 # file or mail server error (OSError, which SMTP errors are), is retried with
-# exponential backoff and jitter, at most ten minutes apart.
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError, InterfaceError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+# exponential backoff and jitter, at most ten minutes apart (outbox.tasks.RETRY).
 
 
 @shared_task(**RETRY)

@@ -1,17 +1,13 @@
 """Periodic housekeeping of accounts."""
 
 from celery import shared_task
-from django.db import OperationalError
+
+from outbox.tasks import RETRY
 
 from . import services
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RETRY)
 def prune_sign_in_records():
     """Daily: sign-in records past their retention period are deleted."""
     return services.sign_in_records_prune()
