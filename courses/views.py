@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -87,14 +88,16 @@ def quiz_submit(request, lesson):
         return redirect(lesson.get_url(request))
     lesson, course = _published_or_404(lesson)
     try:
-        services.course_enroll(user=request.user, course=course)
-        answers = {
-            question.id: request.POST.getlist(f"q-{question.id}")[:20]
-            for question in lesson.quiz
-        }
-        attempt, _results = services.quiz_submit(
-            user=request.user, lesson=lesson, course=course, answers=answers
-        )
+        # A refused attempt (no quiz, a prerequisite missing) enrols nobody.
+        with transaction.atomic():
+            services.course_enroll(user=request.user, course=course)
+            answers = {
+                question.id: request.POST.getlist(f"q-{question.id}")[:20]
+                for question in lesson.quiz
+            }
+            attempt, _results = services.quiz_submit(
+                user=request.user, lesson=lesson, course=course, answers=answers
+            )
     except services.LearningError as error:
         messages.error(request, error.message)
         return redirect(lesson.get_url(request))

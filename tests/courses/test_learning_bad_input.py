@@ -19,6 +19,7 @@ from tests.courses.learning_fixtures import (
     lessons_of,
     make_course,
     make_lesson,
+    quiz_data,
     quiz_ids,
     signed_in,
     two_question_quiz,
@@ -182,6 +183,25 @@ def test_submitting_a_quiz_to_a_lesson_without_one_is_refused_in_spanish(
     assert response.status_code == 200
     assert "Esta lección no tiene autoevaluación." in response.content.decode()
     assert not QuizAttempt.objects.exists()
+    assert not LessonCompletion.objects.exists()
+    assert not Enrollment.objects.exists()  # nor an enrolment: nothing changed
+
+
+def test_two_of_three_right_is_below_a_pass_mark_of_67(member_client, course):
+    three = quiz_data(
+        *[(f"Pregunta {n}", [("Sí", True, ""), ("No", False, "")]) for n in (1, 2, 3)]
+    )
+    lesson = make_lesson(course, "Tres preguntas", quiz=three, pass_mark=67)
+    answers = {
+        f"q-{qid}": choice_ids[0 if n < 2 else 1]
+        for n, (qid, choice_ids) in enumerate(quiz_ids(lesson))
+    }
+
+    response = member_client.post(lesson.url + "autoevaluacion/", answers, follow=True)
+
+    assert "Obtuviste 66%; necesitas 67%." in response.content.decode()
+    attempt = QuizAttempt.objects.get()
+    assert (attempt.score, attempt.passed) == (66, False)
     assert not LessonCompletion.objects.exists()
 
 
