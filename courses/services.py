@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -170,6 +171,43 @@ def course_completion_check(*, user, course, enrollment):
 
         enqueue(issue_certificate, user.pk, course.pk)
     return bool(updated)
+
+
+def course_completions_check(*, course_id):
+    """After a lesson leaves a course (unpublished, deleted, moved): whoever has
+    now done every lesson left completes it, with their constancia, as if they
+    had just completed the last one. Returns how many completed."""
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if course is None:
+        return 0
+    lessons = course.lessons().values("pk")
+    total = lessons.count()
+    if total == 0:
+        return 0
+    candidates = (
+        LessonCompletion.objects.filter(
+            lesson__in=lessons,
+            user__in=Enrollment.objects.filter(
+                course=course, completed_at__isnull=True
+            ).values("user"),
+        )
+        .values("user")
+        .annotate(done=Count("lesson", distinct=True))
+        .filter(done=total)
+        .values_list("user", flat=True)
+    )
+    completed = 0
+    for user_id in list(candidates):
+        with transaction.atomic():
+            enrollment = (
+                Enrollment.objects.select_for_update()
+                .select_related("user")
+                .get(user_id=user_id, course=course)
+            )
+            completed += course_completion_check(
+                user=enrollment.user, course=course, enrollment=enrollment
+            )
+    return completed
 
 
 def quiz_grade(lesson, answers):

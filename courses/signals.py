@@ -1,5 +1,6 @@
 """A course or lesson published, unpublished, deleted or moved → rebuild the
-booklets it is in, after the commit (a withdrawn lesson leaves the public PDF);
+booklets it is in, after the commit (a withdrawn lesson leaves the public PDF),
+and complete the course it left for whoever had done every other lesson;
 a changed axis → forget the cached axes."""
 
 from django.db import transaction
@@ -10,31 +11,51 @@ from outbox.services import enqueue
 
 
 def enqueue_booklet_build(sender, instance, **kwargs):
-    """Published, unpublished or about to be deleted: its course's booklet."""
+    """Published: its course's booklet."""
     from .models import CoursePage, LessonPage
 
     if isinstance(instance, CoursePage):
-        enqueue_booklet_of(instance)
+        enqueue_course_tasks(instance)
     elif isinstance(instance, LessonPage):
-        enqueue_booklet_of(instance.get_parent())
+        enqueue_course_tasks(instance.get_parent())
+
+
+def lesson_withdrawn(sender, instance, **kwargs):
+    """Unpublished or about to be deleted: its course's booklet, and whoever
+    had done every other lesson completes the course."""
+    from .models import CoursePage, LessonPage
+
+    if isinstance(instance, CoursePage):
+        enqueue_course_tasks(instance)
+    elif isinstance(instance, LessonPage):
+        enqueue_course_tasks(instance.get_parent(), withdrawn=True)
 
 
 def lesson_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
-    """A lesson moved between courses: both booklets change."""
-    from .models import LessonPage
+    """A lesson moved between courses: both booklets change, its completions
+    now count for the course it is in, and the course it left may now be
+    complete for some."""
+    from .models import CoursePage, LessonCompletion, LessonPage
 
     # ``instance`` is a plain Page; ``sender`` its specific class.
-    if issubclass(sender, LessonPage):
-        for parent in {parent_page_before, parent_page_after}:
-            enqueue_booklet_of(parent)
+    if not issubclass(sender, LessonPage) or parent_page_before == parent_page_after:
+        return
+    if isinstance(parent_page_after.specific_deferred, CoursePage):
+        LessonCompletion.objects.filter(lesson_id=instance.pk).update(
+            course_id=parent_page_after.pk
+        )
+    enqueue_course_tasks(parent_page_before, withdrawn=True)
+    enqueue_course_tasks(parent_page_after)
 
 
-def enqueue_booklet_of(page):
+def enqueue_course_tasks(page, withdrawn=False):
     from .models import CoursePage
-    from .tasks import build_course_booklet
+    from .tasks import build_course_booklet, check_course_completions
 
     if page is not None and isinstance(page.specific_deferred, CoursePage):
         enqueue(build_course_booklet, page.pk)
+        if withdrawn:
+            enqueue(check_course_completions, page.pk)
 
 
 def axes_changed(sender, **kwargs):
@@ -49,10 +70,10 @@ def connect():
 
     page_published.connect(enqueue_booklet_build, dispatch_uid="courses-booklet")
     page_unpublished.connect(
-        enqueue_booklet_build, dispatch_uid="courses-booklet-unpublished"
+        lesson_withdrawn, dispatch_uid="courses-booklet-unpublished"
     )
     pre_delete.connect(
-        enqueue_booklet_build, sender=LessonPage, dispatch_uid="courses-booklet-gone"
+        lesson_withdrawn, sender=LessonPage, dispatch_uid="courses-booklet-gone"
     )
     post_page_move.connect(lesson_moved, dispatch_uid="courses-booklet-moved")
     post_save.connect(axes_changed, sender=Axis, dispatch_uid="courses-axes-saved")

@@ -19,6 +19,12 @@ def build_course_booklet(course_id):
 
 
 @shared_task(**RETRY)
+def check_course_completions(course_id):
+    """A lesson left the course: complete it for whoever has done the rest."""
+    return services.course_completions_check(course_id=course_id)
+
+
+@shared_task(**RETRY)
 def issue_certificate(user_id, course_id):
     """Issue (PDF, e-mail) the constancia of a course the person has completed."""
     certificate = services.certificate_issue(user_id=user_id, course_id=course_id)

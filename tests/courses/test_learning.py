@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from courses.models import Enrollment, LessonCompletion, QuizAttempt
+from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 from tests.courses import learning_fixtures
 from tests.courses.learning_fixtures import (
     lessons_of,
@@ -252,6 +252,47 @@ def test_draft_lessons_are_not_counted(member_client, course):
 
     assert "1 de 3 lecciones" in html
     assert "Lección 1 de 3" in html
+
+
+@pytest.mark.parametrize("withdraw", ["unpublish", "delete"])
+def test_withdrawing_the_one_lesson_left_completes_the_course(
+    member_client,
+    member,
+    course,
+    certificate_media,
+    withdraw,
+    django_capture_on_commit_callbacks,
+):
+    first, second, third = lessons_of(course)
+    member_client.post(first.url + "completar/")
+    member_client.post(second.url + "completar/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(third, withdraw)()
+
+    assert Enrollment.objects.get(user=member).completed_at is not None
+    assert Certificate.objects.filter(user=member, course=course).exists()
+    html = html_of(member_client.get(course.url))
+    assert "2 de 2 lecciones" in html
+    assert "Terminaste este curso." in html
+
+
+def test_a_lesson_moved_to_another_course_counts_as_done_there(
+    member_client, member, course, django_capture_on_commit_callbacks
+):
+    other = make_course("Contraloría ciudadana", axis_number=2)
+    make_lesson(other, "Pedir cuentas")
+    moved = lessons_of(course)[2]
+    member_client.post(moved.url + "completar/")
+    member_client.post(other.url + "inscribirme/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.move(other, pos="last-child")
+
+    html = html_of(member_client.get(other.url))
+    assert "1 de 2 lecciones" in html
+    catalogue = html_of(member_client.get("/cursos/"))
+    assert "1 de 2 lecciones" in catalogue
 
 
 def test_the_catalogue_shows_progress_and_continue(member_client, course):
