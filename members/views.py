@@ -24,6 +24,7 @@ from . import registry, security, services
 from .forms import (
     ConsentForm,
     DeleteAccountForm,
+    PasswordResetForm,
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
@@ -123,9 +124,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "members/password_reset.html"
-    email_template_name = "members/email/password_reset.txt"
-    subject_template_name = "members/email/password_reset_subject.txt"
     success_url = reverse_lazy("members:password_reset_done")
 
 

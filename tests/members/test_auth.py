@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from members.models import User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -151,8 +152,17 @@ def test_an_anonymous_visit_to_sign_out_goes_home(client):
     assert response["Location"] == "/"
 
 
-def test_a_password_reset_link_is_e_mailed_and_works(client, lucia):
-    response = client.post(RESET, {"email": "LUCIA@example.org"})
+def ask_for_a_link(client, email, capture):
+    """The reset form, with the e-mail task it enqueues run after the commit."""
+    with capture(execute=True):
+        return client.post(RESET, {"email": email}, follow=True)
+
+
+def test_a_password_reset_link_is_e_mailed_and_works(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESET, {"email": "LUCIA@example.org"})
 
     assert response.status_code == 302
     assert response["Location"] == "/cuenta/recuperar/enviado/"
@@ -183,8 +193,10 @@ def test_a_password_reset_link_is_e_mailed_and_works(client, lucia):
     assert 'name="new_password1"' not in again.content.decode()
 
 
-def test_the_reset_e_mail_is_in_spanish(client, lucia):
-    client.post(RESET, {"email": "lucia@example.org"})
+def test_the_reset_e_mail_is_in_spanish(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    ask_for_a_link(client, "lucia@example.org", django_capture_on_commit_callbacks)
 
     message = mail.outbox[0]
     assert message.subject == "Recupera tu contraseña de COCOCI Formación"
@@ -192,17 +204,62 @@ def test_the_reset_e_mail_is_in_spanish(client, lucia):
     assert "Someone asked" not in message.body
 
 
-def test_an_unknown_address_sends_nothing_and_shows_the_same_page(client, lucia):
-    known = client.post(RESET, {"email": "lucia@example.org"}, follow=True)
+def test_an_unknown_address_sends_nothing_and_shows_the_same_page(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    known = ask_for_a_link(client, "lucia@example.org", capture)
+    assert len(mail.outbox) == 1
     mail.outbox.clear()
 
-    unknown = client.post(RESET, {"email": "nadie@example.org"}, follow=True)
+    unknown = ask_for_a_link(client, "nadie@example.org", capture)
 
     assert mail.outbox == []
     assert unknown.redirect_chain == known.redirect_chain
     html = unknown.content.decode()
     assert "Revisa tu correo" in html
     assert "Si alguna cuenta usa ese correo" in html
+
+
+def test_a_member_registered_by_their_leaders_may_ask_for_a_link(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Registered on paper with an e-mail, their code lost or expired: they
+    have no password yet, and the link lets them choose one."""
+    marta = make_user("marta", email="marta@example.org")
+    marta.set_unusable_password()
+    marta.save()
+
+    ask_for_a_link(client, "marta@example.org", django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    assert message.to == ["marta@example.org"]
+    link = re.search(r"https?://[^/\s]+(/cuenta/recuperar/\S+/)", message.body)[1]
+    form_page = client.get(link, follow=True)
+    assert 'name="new_password1"' in form_page.content.decode()
+
+
+def test_a_deleted_account_gets_no_link(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=lucia.pk).update(is_active=False)
+
+    ask_for_a_link(client, "lucia@example.org", django_capture_on_commit_callbacks)
+
+    assert mail.outbox == []
+
+
+def test_the_reset_e_mail_is_a_task_whose_link_is_made_by_the_worker(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(RESET, {"email": "lucia@example.org"})
+
+    assert mail.outbox == []  # nothing sent during the request
+    assert len(callbacks) == 1
+    callbacks[0]()
+    (message,) = mail.outbox
+    assert "/cuenta/recuperar/" in message.body
 
 
 def test_a_member_without_e_mail_gets_no_message(client, make_user):

@@ -70,14 +70,17 @@ def test_a_constitution_decision_e_mail_reads_as_typed(
     assert PAYLOAD in message.subject
 
 
-def test_a_password_reset_e_mail_reads_as_typed(hostile_world):
+def test_a_password_reset_e_mail_reads_as_typed(
+    hostile_world, django_capture_on_commit_callbacks
+):
     rename(client_for(hostile_world, "member"), people.MEMBER_EMAIL)
 
-    posted(
-        client_for(hostile_world, None).post(
-            reverse("members:password_reset"), {"email": people.MEMBER_EMAIL}
+    with django_capture_on_commit_callbacks(execute=True):
+        posted(
+            client_for(hostile_world, None).post(
+                reverse("members:password_reset"), {"email": people.MEMBER_EMAIL}
+            )
         )
-    )
 
     (message,) = mail.outbox
     assert_plain_text(message, FULL_NAME)
