@@ -52,7 +52,9 @@ def _storable(request, response):
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_USED")
+        # A page that used a CSRF token (a form) is never shared: Django sets
+        # this when the token is read (``get_token``).
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and (user is None or not user.is_authenticated)
         and not response.has_header("Set-Cookie")
         and "private" not in response.get("Cache-Control", "")

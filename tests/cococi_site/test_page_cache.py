@@ -276,3 +276,26 @@ def test_a_page_with_a_csrf_token_is_never_cached(course, make_user):
     response = visit("/cuenta/entrar/")
     assert "csrfmiddlewaretoken" in response.content.decode()
     assert HEADER not in visit("/cuenta/entrar/")
+
+
+def test_a_wagtail_page_that_read_a_csrf_token_is_not_stored(course, rf):
+    """Whatever the middleware order, a page whose rendering used a CSRF token
+    (Django's ``get_token``) holds that visitor's token: never shared."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.urls import resolve
+
+    from cococi_site.page_cache import _storable
+
+    def anonymous_request():
+        request = rf.get(course.url)
+        request.resolver_match = resolve(course.url)
+        request.user = AnonymousUser()
+        return request
+
+    plain, with_token = anonymous_request(), anonymous_request()
+    get_token(with_token)
+
+    assert _storable(plain, HttpResponse("página"))
+    assert not _storable(with_token, HttpResponse("página con formulario"))
