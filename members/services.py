@@ -81,7 +81,10 @@ def consents_record(
 
 @transaction.atomic
 def consents_update(*, user, granted_voluntary):
-    """Record a change to voluntary consents; unchanged purposes add nothing."""
+    """Record a change to voluntary consents; unchanged purposes add nothing.
+    The account's row is locked first: a double click compares the second
+    request with the first one's records, and adds nothing."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     notice = current_notice()
     current = ConsentRecord.objects.current_for(user)
     decisions = {}
