@@ -47,11 +47,9 @@ class MaterialIndexPage(SitePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filters = ListingFilters(request, kinds=MaterialKind.choices)
+        listed = MaterialPage.objects.live().public().child_of(self)
         materials = (
-            MaterialPage.objects.live()
-            .public()
-            .child_of(self)
-            .select_related("axis", "document", "cover_image")
+            listed.select_related("axis", "document", "cover_image")
             .prefetch_related("cover_image__renditions")
             .order_by("axis__number", "title")
         )
@@ -61,8 +59,11 @@ class MaterialIndexPage(SitePageMixin, Page):
             materials = materials.filter(kind=request.GET["tipo"].strip())
         if filters.tag:
             materials = materials.filter(tagged_items__tag=filters.tag)
+        # Topics of the materials listed here (published, public) only.
         tags = (
-            Tag.objects.filter(courses_materialtag_items__content_object__live=True)
+            Tag.objects.filter(
+                courses_materialtag_items__content_object__in=listed.values("pk")
+            )
             .distinct()
             .order_by("name")
         )

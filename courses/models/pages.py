@@ -84,8 +84,12 @@ class CourseIndexPage(SitePageMixin, Page):
             courses = courses.filter(level=request.GET["nivel"].strip())
         if filters.tag:
             courses = courses.filter(tagged_items__tag=filters.tag)
+        # Topics of the courses listed here (published, public): none of a
+        # draft's or a restricted page's.
         tags = (
-            Tag.objects.filter(courses_coursetag_items__content_object__live=True)
+            Tag.objects.filter(
+                courses_coursetag_items__content_object__in=self.courses().values("pk")
+            )
             .distinct()
             .order_by("name")
         )

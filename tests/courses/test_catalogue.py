@@ -193,6 +193,20 @@ def test_topic_filter_lists_only_topics_of_live_courses(client, courses):
     assert "tema-oculto" not in html
 
 
+def test_topic_filter_lists_no_topic_of_a_restricted_course(client, courses):
+    from wagtail.models import PageViewRestriction
+
+    restricted = CoursePageFactory(title="Solo para integrantes", tags=["tema-interno"])
+    PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    html = get(client, "/cursos/")
+
+    assert "?tema=cooperativa" in html
+    assert "tema-interno" not in html
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
