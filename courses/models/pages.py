@@ -500,5 +500,8 @@ def learner_lesson_context(request, lesson, course, siblings):
     )
     if attempt:
         context["attempt"] = attempt
-        context["attempt_results"] = quiz_grade(lesson, attempt.answers)[1]
+        score, context["attempt_results"] = quiz_grade(lesson, attempt.answers)
+        # An editor changed the quiz since: the marks below are today's
+        # questions', the score above the attempt's own.
+        context["quiz_changed"] = score != attempt.score
     return context

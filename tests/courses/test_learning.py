@@ -415,6 +415,21 @@ def test_a_failed_attempt_is_stored_with_feedback_and_the_lesson_stays_open(
     assert "Completaste esta lección." not in html
 
 
+def test_an_old_attempt_says_when_the_questions_changed_since(
+    member_client, member, quiz_lesson
+):
+    response = submit(member_client, quiz_lesson, answers(quiz_lesson, [0, 0]))
+    url = response.redirect_chain[-1][0]
+    assert "Las preguntas cambiaron" not in html_of(response)
+
+    quiz_lesson.quiz = two_question_quiz()  # rewritten: new ids, same texts
+    quiz_lesson.save_revision().publish()
+
+    html = html_of(member_client.get(url))
+    assert "Aprobaste con 100%." in html
+    assert "Las preguntas cambiaron después de este intento" in html
+
+
 def test_failing_then_passing_completes_the_lesson(member_client, member, quiz_lesson):
     submit(member_client, quiz_lesson, answers(quiz_lesson, [1, 1]))
     response = submit(member_client, quiz_lesson, answers(quiz_lesson, [0, 0]))
