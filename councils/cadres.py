@@ -132,6 +132,15 @@ def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
         raise CouncilError(
             _("Choose a closed assembly of this council that has its acta.")
         )
+    # The person's row is locked: a double click finds the first office.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    today = timezone.localdate()
+    if (
+        RoleAssignment.objects.filter(user=user, role=role, council=council)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .exists()
+    ):
+        raise CouncilError(_("That person already holds this office in this council."))
     readiness = member_readiness(user, role)
     if readiness.readiness and not readiness.readiness.ready and not note.strip():
         raise CouncilError(

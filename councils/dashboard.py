@@ -412,9 +412,13 @@ def _monthly(member_ids, now, show):
     for _position in range(12):
         months.append({"month": cursor, "count": counts.get(cursor, 0)})
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    tallest = max((month["count"] for month in months), default=0) or 1
+    # Bars only for the figures shown: a month shown as "<5" gets none, or its
+    # height would give its count away.
     for month in months:
         month["total"] = show(month["count"])
-        month["height"] = round(CHART_HEIGHT * month["count"] / tallest)
+        month["shown"] = month["count"] if month["total"] == month["count"] else 0
+    tallest = max((month["shown"] for month in months), default=0) or 1
+    for month in months:
+        month["height"] = round(CHART_HEIGHT * month["shown"] / tallest)
         month["top"] = CHART_HEIGHT - month["height"] + 8
     return months

@@ -392,7 +392,11 @@ def attendance_record(*, meeting, actor, user_ids):
         raise CouncilError(
             _("The list names people who are not members of this council.")
         )
-    Attendance.objects.filter(meeting=meeting).exclude(user_id__in=wanted).delete()
+    # Only current members can be unticked: the attendance of someone who has
+    # left since stays, as the list no longer offers them.
+    Attendance.objects.filter(
+        meeting=meeting, user__in=active_members(meeting.council)
+    ).exclude(user_id__in=wanted).delete()
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, user_id=pk) for pk in wanted],
         ignore_conflicts=True,

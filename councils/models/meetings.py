@@ -123,7 +123,9 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["council", "kind", "starts_at"])]
 
     def __str__(self):
-        return self.title or f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+        # The local day: an evening meeting in Mexico is the next day in UTC.
+        day = timezone.localtime(self.starts_at)
+        return self.title or f"{self.get_kind_display()} {day:%Y-%m-%d}"
 
     @property
     def is_closed(self):

@@ -704,6 +704,24 @@ def test_the_twelve_months_end_with_the_current_one(santa_members, santa):
         assert months[0]["month"].month == now.month % 12 + 1
 
 
+def test_a_month_shown_as_fewer_than_five_has_no_bar_to_measure(santa_members, santa):
+    from councils.dashboard import small
+
+    course = make_course("Asambleas que deciden", axis_number=1, publish=False)
+    now = timezone.now()
+    last_month = timezone.localtime(now).replace(day=1) - timedelta(days=3)
+    for name in ("Ximena", "Yolanda"):
+        completed(santa_members[name], course, last_month)
+    for person in people(santa, ["Abril", "Brisa", "Citlali", "Dalia", "Eréndira"]):
+        completed(person, course, now - timedelta(minutes=5))
+    members = Membership.objects.filter(council=santa).values("user_id")
+
+    months = _monthly(members, now, small)
+
+    assert (months[-2]["total"], months[-2]["height"]) == ("<5", 0)
+    assert (months[-1]["total"], months[-1]["height"]) == (5, 120)
+
+
 # Queries do not grow with the data
 
 

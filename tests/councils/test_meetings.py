@@ -3,7 +3,7 @@ present, assemblies closed with attendance and acta, and the limits of a leader'
 reach (another council's meetings, closed meetings, bad uploads)."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -595,3 +595,31 @@ def test_public_upcoming_meetings_show_on_the_council_s_page(client, council):
     assert "Asamblea abierta de abril" in text
     assert "Reunión interna de coordinación" not in text
     assert "Asamblea pasada" not in text
+
+
+def test_a_meeting_without_a_title_is_named_by_its_local_day(council):
+    evening = timezone.make_aware(
+        datetime.combine(date(2026, 12, 8), time(19, 0))
+    )  # 01:00 on the 9th in UTC
+
+    meeting = Meeting.objects.get(pk=make_meeting(council, starts_at=evening).pk)
+
+    assert str(meeting) == "Círculo de estudio 2026-12-08"
+
+
+def test_correcting_the_attendance_keeps_who_has_left_since(
+    council, leader, leader_client, members
+):
+    from councils.services import membership_end
+
+    juana, pedro, rosa = members
+    meeting = make_meeting(council)
+    url = admin_url("meeting_attendance", council.pk, meeting.pk)
+    leader_client.post(url, {"present": [juana.pk, pedro.pk]})
+    membership_end(
+        council=council, membership_id=pedro.memberships.get().pk, actor=leader
+    )
+
+    leader_client.post(url, {"present": [juana.pk, rosa.pk]})
+
+    assert attendance_of(meeting) == {juana.pk, pedro.pk, rosa.pk}

@@ -509,6 +509,22 @@ def test_a_ready_member_is_endorsed_without_a_note(council, leader_client, rosa)
     assert not can_edit(council, rosa)
 
 
+def test_endorsing_an_office_already_held_is_refused_and_adds_nothing(
+    council, leader_client, rosa
+):
+    make_ready_for_promoter(rosa, council)
+    meeting = assembly(council, kind=MeetingKind.EXTRAORDINARY)
+    endorse(leader_client, council, rosa, "promotor-comunitario", meeting)
+
+    again = endorse(leader_client, council, rosa, "promotor-comunitario", meeting)
+
+    assert RoleAssignment.objects.filter(user=rosa).count() == 1
+    assert (
+        "Esa persona ya tiene este cargo en este consejo."
+        in " ".join(messages_of(again)) + again.content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     "which", ["open", "circle", "without_acta", "other_council", "none"]
 )
