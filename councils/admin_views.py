@@ -450,10 +450,26 @@ def constitution_detail(request, request_id):
         constitution.proposed_name,
         {
             "constitution": constitution,
-            "founders": constitution.founders.select_related("user", "role"),
+            "founders": founders_with_councils(constitution),
             "form": form,
         },
     )
+
+
+def founders_with_councils(constitution):
+    """The founders, each with the council they are active in today (approval
+    moves them out of it), for the coordinator to see before deciding."""
+    founders = list(constitution.founders.select_related("user", "role"))
+    current = {
+        membership.user_id: membership.council
+        for membership in Membership.objects.filter(
+            user__in=[founder.user_id for founder in founders if founder.user_id],
+            status=MembershipStatus.ACTIVE,
+        ).select_related("council")
+    }
+    for founder in founders:
+        founder.current_council = current.get(founder.user_id)
+    return founders
 
 
 def constitution_acta(request, request_id):

@@ -499,6 +499,32 @@ def constitution_submit(*, requester, data, founders, acta):
     return request
 
 
+def founders_elsewhere_check(request, actor):
+    """Approving moves the founders into the new council, ending their
+    membership (and offices) in their current one: only from councils the
+    approver coordinates too. Someone active in a council elsewhere must leave
+    it, or be moved by its own coordination, first."""
+    scope = leader_scope(actor)
+    current = Membership.objects.filter(
+        user__in=request.founders.exclude(user=None).values("user"),
+        status=MembershipStatus.ACTIVE,
+    ).select_related("council", "user")
+    for membership in current:
+        if not scope.covers(membership.council):
+            raise CouncilError(
+                _(
+                    "%(person)s is an active member of %(council)s, which you do "
+                    "not coordinate: approving would take them out of it. They "
+                    "must leave it first."
+                )
+                % {
+                    "person": membership.user.get_full_name()
+                    or membership.user.username,
+                    "council": membership.council.title,
+                }
+            )
+
+
 def _notify_constitution(request_id):
     from .tasks import notify_constitution_decision
 
@@ -538,6 +564,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         _notify_constitution(request.pk)
         return request
 
+    founders_elsewhere_check(request, actor)
     if council_name_taken(
         request.proposed_name, request.municipality_id, request.sector
     ):

@@ -20,7 +20,7 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from councils.factories import make_council, make_person, municipality, state_page
+from councils.factories import join, make_council, make_person, municipality, state_page
 from councils.models import (
     ConstitutionRequest,
     CouncilPage,
@@ -683,6 +683,29 @@ def test_the_pending_queue_pages_through_every_request_oldest_first(
     assert all(f"Consejo número {days:03d}" in second for days in range(5))
     assert "Consejo número 005" not in second
     assert "Página 2 de 2" in second
+
+
+def test_approval_does_not_take_a_founder_out_of_a_council_the_approver_does_not_coordinate(  # noqa: E501
+    pending, jalisco_coordinator, secretary_elect
+):
+    cdmx = make_council(
+        "Consejo Doctores", state_code="09", municipality_code="015", publish=False
+    )
+    join(secretary_elect, cdmx)  # a founder still active in Mexico City
+    client = signed_in(jalisco_coordinator)
+
+    detail = client.get(detail_url(pending)).content.decode()
+    before = world_counts()
+    response = client.post(detail_url(pending), {"action": "aprobar"}, follow=True)
+
+    assert "Consejo Doctores" in detail  # shown beside the founder
+    assert "Tomás Luna es integrante activa de Consejo Doctores" in (
+        response.content.decode()
+    )
+    assert world_counts() == before
+    assert Membership.objects.get(user=secretary_elect).council_id == cdmx.pk
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
 
 
 # Nobody else decides, or reads the acta
