@@ -214,6 +214,26 @@ def member_register_offline(
             _("There is no privacy notice in force: nobody can be registered.")
         )
     User = get_user_model()
+    # One registration at a time per council: a double tap, or the page sent
+    # again, finds the first one below.
+    CouncilPage.objects.select_for_update().filter(pk=council.pk).first()
+    same = User.objects.filter(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        phone=phone.strip(),
+        email__iexact=email.strip(),
+        memberships__council=council,
+        memberships__status=MembershipStatus.ACTIVE,
+    ).first()
+    if same is not None:
+        raise CouncilError(
+            _(
+                "%(name)s is already registered in this council (user "
+                "%(username)s). If it is another person, add their phone or "
+                "e-mail."
+            )
+            % {"name": same.get_full_name(), "username": same.username}
+        )
     user = User(
         username=username_suggest(first_name, last_name),
         first_name=first_name.strip(),

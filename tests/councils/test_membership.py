@@ -446,6 +446,33 @@ def test_the_leader_registers_a_person_with_paper_consent(council_a, leader_a):
     assert stored.created_by == leader_a
 
 
+def test_sending_the_same_registration_twice_registers_one_person(council_a, leader_a):
+    client = signed_in(leader_a)
+    url = admin_url("member_register", council_a.pk)
+    client.post(url, register_data())
+
+    again = client.post(url, register_data(first_name="maría "), follow=True)
+
+    assert list(
+        User.objects.filter(first_name__iexact="maría").values_list(
+            "username", flat=True
+        )
+    ) == ["maria.lopez"]
+    assert "María López Díaz ya está registrada en este consejo" in (
+        again.content.decode()
+    )
+
+
+def test_a_namesake_with_another_phone_is_another_person(council_a, leader_a):
+    client = signed_in(leader_a)
+    url = admin_url("member_register", council_a.pk)
+    client.post(url, register_data())
+
+    client.post(url, register_data(phone="3398765432"))
+
+    assert User.objects.filter(first_name="María").count() == 2
+
+
 def test_the_registered_person_signs_in_once_with_the_code_and_chooses_a_password(
     council_a, leader_a
 ):
