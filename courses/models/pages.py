@@ -77,7 +77,7 @@ class CourseIndexPage(SitePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filters = ListingFilters(request, levels=Level.choices)
-        courses = self.courses()
+        listed = courses = self.courses()
         if filters.axis:
             courses = courses.filter(primary_axis=filters.axis)
         if filters.level:
@@ -88,7 +88,7 @@ class CourseIndexPage(SitePageMixin, Page):
         # draft's or a restricted page's.
         tags = (
             Tag.objects.filter(
-                courses_coursetag_items__content_object__in=self.courses().values("pk")
+                courses_coursetag_items__content_object__in=listed.values("pk")
             )
             .distinct()
             .order_by("name")
