@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -401,6 +401,7 @@ def constitution_list(request):
         _("Constitution requests"),
         {
             "requests_page": page,
+            "page_query": QueryDict(f"estado={status}"),
             "status": status,
             "statuses": RequestStatus.choices,
         },

@@ -134,10 +134,9 @@ def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
         )
     # The person's row is locked: a double click finds the first office.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    today = timezone.localdate()
     if (
-        RoleAssignment.objects.filter(user=user, role=role, council=council)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        RoleAssignment.objects.not_ended()
+        .filter(user=user, role=role, council=council)
         .exists()
     ):
         raise CouncilError(_("That person already holds this office in this council."))

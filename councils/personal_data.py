@@ -1,6 +1,5 @@
 """A member's council records, for their own data export and for deletion."""
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +64,7 @@ def erase_roles(user):
     ReadyEvent.objects.filter(user=user).delete()
     today = timezone.localdate()
     # Held today or endorsed to start later: none will be held.
-    not_ended = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    for assignment in user.role_assignments.filter(not_ended):
+    for assignment in user.role_assignments.not_ended():
         assignment.ended_on = max(today, assignment.started_on)
         assignment.save(update_fields=["ended_on"])
 

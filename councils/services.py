@@ -166,8 +166,8 @@ def offices_end(user_id, council_ids):
     today = timezone.localdate()
     offices = (
         RoleAssignment.objects.leading()
+        .not_ended()
         .filter(user_id=user_id, council_id__in=council_ids)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
     )
     for office in offices:
         # One that had not started yet ends before it starts. Saving brings

@@ -10,25 +10,24 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from outbox.services import enqueue
 
 
-def enqueue_booklet_build(sender, instance, **kwargs):
-    """Published: its course's booklet."""
+def course_published(sender, instance, **kwargs):
+    """Published: the booklet of the course it is or is in."""
+    _course_changed(instance, withdrawn=False)
+
+
+def course_withdrawn(sender, instance, **kwargs):
+    """Unpublished or about to be deleted: the same, and whoever had done
+    every other lesson of the course completes it."""
+    _course_changed(instance, withdrawn=True)
+
+
+def _course_changed(page, withdrawn):
     from .models import CoursePage, LessonPage
 
-    if isinstance(instance, CoursePage):
-        enqueue_course_tasks(instance)
-    elif isinstance(instance, LessonPage):
-        enqueue_course_tasks(instance.get_parent())
-
-
-def lesson_withdrawn(sender, instance, **kwargs):
-    """Unpublished or about to be deleted: its course's booklet, and whoever
-    had done every other lesson completes the course."""
-    from .models import CoursePage, LessonPage
-
-    if isinstance(instance, CoursePage):
-        enqueue_course_tasks(instance)
-    elif isinstance(instance, LessonPage):
-        enqueue_course_tasks(instance.get_parent(), withdrawn=True)
+    if isinstance(page, CoursePage):
+        enqueue_course_tasks(page)
+    elif isinstance(page, LessonPage):
+        enqueue_course_tasks(page.get_parent(), withdrawn=withdrawn)
 
 
 def lesson_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
@@ -68,12 +67,12 @@ def axes_changed(sender, **kwargs):
 def connect():
     from .models import Axis, LessonPage
 
-    page_published.connect(enqueue_booklet_build, dispatch_uid="courses-booklet")
+    page_published.connect(course_published, dispatch_uid="courses-booklet")
     page_unpublished.connect(
-        lesson_withdrawn, dispatch_uid="courses-booklet-unpublished"
+        course_withdrawn, dispatch_uid="courses-booklet-unpublished"
     )
     pre_delete.connect(
-        lesson_withdrawn, sender=LessonPage, dispatch_uid="courses-booklet-gone"
+        course_withdrawn, sender=LessonPage, dispatch_uid="courses-booklet-gone"
     )
     post_page_move.connect(lesson_moved, dispatch_uid="courses-booklet-moved")
     post_save.connect(axes_changed, sender=Axis, dispatch_uid="courses-axes-saved")

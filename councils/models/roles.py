@@ -73,6 +73,11 @@ class RoleAssignmentQuerySet(models.QuerySet):
             Q(ended_on__isnull=True) | Q(ended_on__gt=on)
         )
 
+    def not_ended(self, on=None):
+        """Held on ``on`` (today by default) or endorsed to start later."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
     def leading(self):
         return self.filter(role__grants_editing=True)
 

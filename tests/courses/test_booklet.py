@@ -141,24 +141,14 @@ def booklet_shows(course, titles):
     return booklet_of(course).fingerprint == expected
 
 
-def test_unpublishing_a_lesson_takes_it_out_of_the_booklet(
-    published_course, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("withdraw", ["unpublish", "delete"])
+def test_a_lesson_unpublished_or_deleted_leaves_the_booklet(
+    published_course, django_capture_on_commit_callbacks, withdraw
 ):
     lesson = published_course.get_children().get(title="Dar seguimiento")
 
     with django_capture_on_commit_callbacks(execute=True):
-        lesson.specific.unpublish()
-
-    assert booklet_shows(published_course, ["Convocar"])
-
-
-def test_deleting_a_lesson_takes_it_out_of_the_booklet(
-    published_course, django_capture_on_commit_callbacks
-):
-    lesson = published_course.get_children().get(title="Dar seguimiento")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        lesson.specific.delete()
+        getattr(lesson.specific, withdraw)()
 
     assert booklet_shows(published_course, ["Convocar"])
 
