@@ -1,11 +1,79 @@
-"""Files written by tasks: whole or not at all, under a name that a retry reuses."""
+"""Files: written whole by tasks under a name a retry reuses, kept out of every
+URL when private, and uploaded under names nobody can guess."""
 
 import os
+import posixpath
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.utils.text import slugify
+
+# Characters of the random part of an uploaded file's name: 12 of 32 letters and
+# digits are 60 bits, far beyond guessing at any rate a server answers.
+NAME_TOKEN_LENGTH = 12
+_TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are never under MEDIA_URL: served only by a view that checks
+    who is asking (actas carry names and signatures, constancias a person's
+    name). The folder is read from settings on every use, so a changed
+    PRIVATE_MEDIA_ROOT (tests) applies."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+_private_storage = PrivateStorage()
+
+
+class MediaStorage(FileSystemStorage):
+    """The default storage: uploaded images' originals and documents are kept
+    under unguessable names (``unguessable_name``), however they arrive (the
+    admin's forms, the councils' actas, the demo). Renditions take their name
+    from the original's, so theirs are unguessable too."""
+
+    RENAMED_FOLDERS = ("original_images", "documents")
+
+    def generate_filename(self, filename):
+        folder, _slash, name = filename.replace("\\", "/").rpartition("/")
+        if folder in self.RENAMED_FOLDERS:
+            filename = f"{folder}/{unguessable_name(name)}"
+        return super().generate_filename(filename)
+
+
+def collection_is_private(collection):
+    """True when a view restriction applies to ``collection`` or one above it:
+    its files are for those who may choose or change them (``home.files``)."""
+    return collection.get_view_restrictions().exists()
+
+
+def private_storage():
+    # A callable keeps the storage out of migrations' serialised state.
+    return _private_storage
+
+
+def unguessable_name(name):
+    """``name`` (a file name as uploaded) made readable and impossible to guess:
+    its slugified stem, a random part and its extension, e.g.
+    ``acta-asamblea-k7m2x9qtr4hw.pdf``. Knowing a file's title or original name
+    is then no way to reach it, even where a proxy serves files by name."""
+    base = posixpath.basename(name or "")
+    stem, extension = posixpath.splitext(base)
+    token = "".join(secrets.choice(_TOKEN_ALPHABET) for _n in range(NAME_TOKEN_LENGTH))
+    stem = slugify(stem)[:40].strip("-") or "archivo"
+    return f"{stem}-{token}{extension.lower()[:10]}"
 
 
 def save_atomically(storage, name, content):

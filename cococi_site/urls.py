@@ -1,13 +1,11 @@
-from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
-from home import routing
+from home import files, routing
 from home import views as home_views
 from home.my_formation import my_formation
 
@@ -27,13 +25,10 @@ urlpatterns = [
     path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
     path("admin/", include(wagtailadmin_urls)),
-    path("documentos/", include(wagtaildocs_urls)),
+    # Documents and images only after the permission check (home.files).
+    path("documentos/", include(files.document_urlpatterns)),
+    re_path(r"^media/(?P<name>.+)$", files.serve_media, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # The database unreachable answers 503 with a page that needs no database.
 handler500 = "cococi_site.views.server_error"

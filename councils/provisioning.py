@@ -3,7 +3,10 @@
 A council gets its own group with rights on its page alone and a private
 collection; a state's coordination gets rights once, on the state page and the
 state's collection, which Wagtail extends to every council below (one row per
-state, not per council, keeps the admin fast). Group memberships are derived
+state, not per council, keeps the admin fast). Every leader may also upload to,
+and pick from, the one public collection of councils' pages (photos and flyers
+their page shows to everyone), and change only what they uploaded there
+(Wagtail's ownership rule for "add" without "change"). Group memberships are derived
 from active ``RoleAssignment`` rows by ``user_groups_sync``; nobody edits them
 by hand.
 """
@@ -20,6 +23,7 @@ from wagtail.models import (
 
 NATIONAL_GROUP = "Coordinación nacional"
 COUNCILS_COLLECTION = "Consejos"
+PUBLIC_COLLECTION = "Consejos: imágenes y archivos públicos"
 
 COUNCIL_PAGE_PERMISSIONS = ["change_page", "publish_page"]
 SCOPE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
@@ -58,6 +62,22 @@ def _grant_page(group, page, codenames):
 def _grant_collection(group, collection):
     for app_label, codenames in COLLECTION_PERMISSIONS.items():
         for permission in _permissions(app_label, codenames):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
+            )
+
+
+# On the public collection: upload, pick, and change one's own uploads only.
+PUBLIC_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "choose_image"],
+    "wagtaildocs": ["add_document", "choose_document"],
+}
+
+
+def _grant_public(group, codenames=PUBLIC_COLLECTION_PERMISSIONS):
+    collection = public_collection()
+    for app_label, names in codenames.items():
+        for permission in _permissions(app_label, names):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=permission
             )
@@ -109,6 +129,26 @@ def councils_collection():
     return collection
 
 
+def public_collection():
+    """The public collection of councils' pages (no view restriction): what a
+    leader uploads there is shown to everyone on their council's page."""
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=PUBLIC_COLLECTION).first()
+    if existing:
+        return existing
+    return root.add_child(name=PUBLIC_COLLECTION)
+
+
+def public_collection_grant_all():
+    """Give every managed group its rights on the public collection (for groups
+    provisioned before it existed; idempotent)."""
+    for group in managed_groups():
+        if group.name == NATIONAL_GROUP:
+            _grant_public(group, COLLECTION_PERMISSIONS)
+        else:
+            _grant_public(group)
+
+
 def national_group():
     """National coordination: rights on /consejos/ and every council's files."""
     group, created = Group.objects.get_or_create(name=NATIONAL_GROUP)
@@ -124,6 +164,7 @@ def national_group():
         collection = councils_collection()
         _grant_collection(group, collection)
         _admit(group, collection)
+        _grant_public(group, COLLECTION_PERMISSIONS)
     return group
 
 
@@ -155,6 +196,7 @@ def state_provision(state_page):
     collection = state_collection(state_page)
     _grant_collection(group, collection)
     _admit(group, collection)
+    _grant_public(group)
     type(state_page).objects.filter(pk=state_page.pk).update(group=group)
     state_page.group = group
     return group
@@ -180,6 +222,7 @@ def council_provision(council):
     _grant_collection(group, collection)
     _restrict(collection)
     _admit(group, collection)
+    _grant_public(group)
 
     CouncilPage.objects.filter(pk=council.pk).update(group=group, collection=collection)
     council.group, council.collection = group, collection
@@ -195,6 +238,13 @@ def council_collection_rehome(council, state_page):
         return
     parent = state_collection(state_page)
     if not collection.path.startswith(parent.path):
+        if council.group_id:
+            # No longer admitted through the old state's restriction.
+            old_parent = collection.get_parent()
+            CollectionViewRestriction.groups.through.objects.filter(
+                group_id=council.group_id,
+                collectionviewrestriction__collection=old_parent,
+            ).delete()
         collection.move(parent, pos="sorted-child")
         collection.refresh_from_db()
     CollectionViewRestriction.objects.filter(collection=collection).delete()

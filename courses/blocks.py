@@ -7,7 +7,30 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from cococi_site.files import collection_is_private
+
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+PRIVATE_IMAGE = _(
+    "This image is in a private collection: visitors would not see it. Choose "
+    "one from a public collection (for a council's page, upload it to the "
+    "public collection of councils)."
+)
+PRIVATE_DOCUMENT = _(
+    "This document is in a private collection: visitors could not open it. "
+    "Choose one from a public collection (for a council's page, upload it to the "
+    "public collection of councils)."
+)
+
+
+def _refuse_private(value, name, message):
+    """A page's image or document must be one every reader of the page can see."""
+    chosen = value.get(name)
+    if chosen is not None and collection_is_private(chosen.collection):
+        raise blocks.StructBlockValidationError(
+            block_errors={name: ValidationError(message)}
+        )
 
 
 class ImageBlock(blocks.StructBlock):
@@ -21,6 +44,11 @@ class ImageBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
     credit = blocks.CharBlock(label=_("Credit"), required=False, max_length=120)
 
+    def clean(self, value):
+        value = super().clean(value)
+        _refuse_private(value, "image", PRIVATE_IMAGE)
+        return value
+
     class Meta:
         icon = "image"
         label = _("Image")
@@ -30,6 +58,11 @@ class ImageBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Link text"), required=False, max_length=150)
+
+    def clean(self, value):
+        value = super().clean(value)
+        _refuse_private(value, "document", PRIVATE_DOCUMENT)
+        return value
 
     class Meta:
         icon = "doc-full"

@@ -248,8 +248,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
 )
+# Images are served by the site itself after a permission check (home.files),
+# never by the proxy from MEDIA_ROOT. Behind nginx, set this to an internal
+# location of it (e.g. /_media/, aliased to MEDIA_ROOT): the site answers with
+# an X-Accel-Redirect there and nginx sends the file.
+MEDIA_X_ACCEL_REDIRECT = os.environ.get("MEDIA_X_ACCEL_REDIRECT", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded originals and documents under unguessable names.
+    "default": {"BACKEND": "cococi_site.files.MediaStorage"},
     # Compressed, content-hashed names so browsers can cache them for a year.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

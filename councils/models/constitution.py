@@ -1,37 +1,16 @@
 """Requests to constitute a new council, decided by the state's coordination."""
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files that are never under MEDIA_URL: served only by a view that checks
-    who is asking (actas carry names and signatures). The folder is read from
-    settings on every use, so a changed PRIVATE_MEDIA_ROOT (tests) applies."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-_private_storage = PrivateStorage()
+from cococi_site import files
 
 
 def private_storage():
-    # A callable keeps the storage out of migrations' serialised state.
-    return _private_storage
+    # Named here since the first migration: the storage is cococi_site's.
+    return files.private_storage()
 
 
 class RequestStatus(models.TextChoices):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.files import private_storage
+
 
 class CourseBooklet(models.Model):
     """The printable PDF cuadernillo of a course, rebuilt by a task when it changes."""
@@ -11,7 +13,10 @@ class CourseBooklet(models.Model):
         on_delete=models.CASCADE,
         related_name="booklet_file",
     )
-    file = models.FileField(_("file"), upload_to="cuadernillos/")
+    # Served by the course page's own route, which applies its view restrictions.
+    file = models.FileField(
+        _("file"), upload_to="cuadernillos/", storage=private_storage
+    )
     fingerprint = models.CharField(
         _("content fingerprint"),
         max_length=64,

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.files import private_storage
+
 
 class Enrollment(models.Model):
     """A member's enrolment in a course; ``completed_at`` is set when every
@@ -169,7 +171,10 @@ class Certificate(models.Model):
     axis_name = models.CharField(_("axis"), max_length=150)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    file = models.FileField(_("PDF"), upload_to="constancias/", blank=True)
+    # Out of every URL: the owner downloads it through a view that checks who asks.
+    file = models.FileField(
+        _("PDF"), upload_to="constancias/", storage=private_storage, blank=True
+    )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -161,6 +161,7 @@ def signed_in(user):
 def certificate_media(settings, tmp_path):
     """Constancias and booklets are written to a folder of this test only."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 
 
