@@ -278,3 +278,35 @@ class SignInCode(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class PasswordResetRequestQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(requested_at__gt=moment)
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset link, from an address, and for whom an
+    e-mail was sent (none when the address matched no account, or the account
+    had one too recently). Kept for an hour, to limit both."""
+
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("e-mailed to"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(
+        _("requested at"), default=timezone.now, db_index=True
+    )
+
+    objects = PasswordResetRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.user_id or '-'}"

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -24,13 +25,13 @@ from . import registry, security, services
 from .forms import (
     ConsentForm,
     DeleteAccountForm,
-    PasswordResetForm,
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
     TwoFactorCodeForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
+from .throttling import client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
 
@@ -124,9 +125,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = PasswordResetForm
+    """Django's form; what is sent, to whom and how often is the service's."""
+
     template_name = "members/password_reset.html"
     success_url = reverse_lazy("members:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                address=client_address(self.request),
+                language=get_language(),
+            )
+        except services.TooManyResetRequests:
+            return render(
+                self.request, "members/password_reset_limited.html", status=429
+            )
+        return redirect(self.success_url)
 
 
 @login_required

@@ -159,6 +159,13 @@ SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "30"))
 # (members.throttling.client_address); with none, the connection's.
 PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 
+# Password reset (/cuenta/recuperar/, the only one: Wagtail's own is off): one
+# address may ask PASSWORD_RESET_ADDRESS_LIMIT times an hour; an account gets at
+# most one e-mail every PASSWORD_RESET_INTERVAL, its link made from SITE_URL.
+PASSWORD_RESET_ADDRESS_LIMIT = 10
+PASSWORD_RESET_INTERVAL = timedelta(minutes=15)
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+
 # Two-factor authentication (TOTP, with recovery codes) is open to everyone and
 # required of every account that can see other people's member data (see
 # members.security); off in development and tests unless asked for.
