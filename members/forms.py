@@ -121,3 +121,25 @@ class TwoFactorCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "size": 12}
         ),
     )
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    """The app's code, and for an account that sees others' data, the
+    activation code given by whoever leads them."""
+
+    activation = forms.CharField(
+        label=_("Activation code"),
+        max_length=20,
+        help_text=_(
+            "The code your council's coordination gave you for this, in person "
+            "or by phone, e.g. 7KQ4-MX2P."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 12}),
+    )
+
+    def __init__(self, *args, activation=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activation:
+            self.order_fields(["activation", "code"])
+        else:
+            del self.fields["activation"]

@@ -21,6 +21,7 @@ from outbox.services import enqueue
 from . import registry
 from .models import (
     AccessLog,
+    CodePurpose,
     ConsentMethod,
     ConsentRecord,
     PasswordResetRequest,
@@ -28,7 +29,7 @@ from .models import (
     Purpose,
     SignInCode,
 )
-from .security import two_factor_disable
+from .security import recovery_codes_issue, two_factor_disable, two_factor_required
 
 
 class NoNoticeInForce(Exception):
@@ -272,27 +273,49 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 
 
-def sign_in_code_create(*, user, created_by):
-    """A new one-time sign-in code for ``user`` (earlier unused ones stop working).
-    Returns the code in clear: the only time it exists outside a hash."""
+def sign_in_code_create(*, user, created_by, purpose=CodePurpose.SIGN_IN):
+    """A new one-time code of ``purpose`` for ``user`` (earlier unused ones of
+    that purpose stop working). Returns the code in clear: the only time it
+    exists outside a hash."""
 
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    days = (
+        settings.TWO_FACTOR_CODE_DAYS
+        if purpose == CodePurpose.TWO_FACTOR
+        else settings.SIGN_IN_CODE_DAYS
+    )
     now = timezone.now()
     with transaction.atomic():
-        SignInCode.objects.filter(user=user, used_at__isnull=True).update(
-            expires_at=now
-        )
+        SignInCode.objects.filter(
+            user=user, purpose=purpose, used_at__isnull=True
+        ).update(expires_at=now)
         SignInCode.objects.create(
             user=user,
+            purpose=purpose,
             code_hash=make_password(code),
             created_by=created_by,
-            expires_at=now + timedelta(days=settings.SIGN_IN_CODE_DAYS),
+            expires_at=now + timedelta(days=days),
         )
     return code
 
 
 def normalise_code(code):
     return "".join(code.split()).replace("-", "").upper()
+
+
+def one_time_code_find(*, user, code, purpose):
+    """The unused, unexpired code of ``purpose`` of ``user`` that ``code`` is
+    (its row locked until the transaction ends), or None."""
+    candidates = SignInCode.objects.usable().select_for_update()
+    for candidate in candidates.filter(user=user, purpose=purpose):
+        if check_password(normalise_code(code), candidate.code_hash):
+            return candidate
+    return None
+
+
+def one_time_code_use(candidate):
+    candidate.used_at = timezone.now()
+    candidate.save(update_fields=["used_at"])
 
 
 @transaction.atomic
@@ -307,12 +330,43 @@ def sign_in_code_redeem(*, username, code):
     )
     if user is None:
         return None
-    for candidate in SignInCode.objects.usable().select_for_update().filter(user=user):
-        if check_password(normalise_code(code), candidate.code_hash):
-            candidate.used_at = timezone.now()
-            candidate.save(update_fields=["used_at"])
-            return user
-    return None
+    candidate = one_time_code_find(user=user, code=code, purpose=CodePurpose.SIGN_IN)
+    if candidate is None:
+        return None
+    one_time_code_use(candidate)
+    return user
+
+
+class EnrolmentRefused(Exception):
+    """``field`` is the code that was not right: "activation" or "code"."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.field = field
+
+
+@transaction.atomic
+def two_factor_enrol(*, user, device, app_code, activation_code=""):
+    """Turn on two-step verification: ``device`` (the authenticator being set
+    up) confirmed by ``app_code``. An account that must use it, and so sees
+    others' data, also needs ``activation_code``: a one-time code given by
+    whoever leads them, in person or by phone; with the password alone, whoever
+    had it first would turn it on for themselves. Returns the new recovery
+    codes; raises EnrolmentRefused, and changes nothing, when a code is wrong."""
+    activation = None
+    if two_factor_required(user):
+        activation = one_time_code_find(
+            user=user, code=activation_code, purpose=CodePurpose.TWO_FACTOR
+        )
+        if activation is None:
+            raise EnrolmentRefused("activation")
+    if not device.verify_token("".join(app_code.split())):
+        raise EnrolmentRefused("code")
+    if activation is not None:
+        one_time_code_use(activation)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_issue(user)
 
 
 def sign_in_records_prune(*, now=None):

@@ -29,6 +29,7 @@ from .forms import (
     RegistrationForm,
     SignInCodeForm,
     TwoFactorCodeForm,
+    TwoFactorSetupForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
 from .throttling import client_address
@@ -307,20 +308,46 @@ def two_factor(request):
             },
         )
     device = security.app_device_pending(user)
-    form = TwoFactorCodeForm(request.POST or None)
+    required = security.two_factor_required(user)
+    form = TwoFactorSetupForm(request.POST or None, activation=required)
+    # A wrong activation code counts as a failed sign-in of the account.
+    credentials = {"username": user.get_username()}
     if request.method == "POST" and form.is_valid():
-        if device.verify_token("".join(form.cleaned_data["code"].split())):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if required and not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
+        try:
+            codes = services.two_factor_enrol(
+                user=user,
+                device=device,
+                app_code=form.cleaned_data["code"],
+                activation_code=form.cleaned_data.get("activation", ""),
+            )
+        except services.EnrolmentRefused as refusal:
+            if refusal.field == "activation":
+                user_login_failed.send(
+                    sender=__name__, credentials=credentials, request=request
+                )
+                if not AxesProxyHandler.is_allowed(request, credentials):
+                    return locked_out(request)
+                form.add_error(
+                    "activation",
+                    _(
+                        "That activation code is not right, or it has expired or "
+                        "was already used. Ask for a new one."
+                    ),
+                )
+            else:
+                form.add_error(
+                    "code", _("That code is not right. Try the one shown now.")
+                )
+        else:
             otp_login(request, device)
-            codes = security.recovery_codes_issue(user)
             messages.success(request, _("Two-step verification is on."))
             return render(
                 request,
                 "members/two_factor_codes.html",
                 {"codes": codes, "next": safe_next(request, DEFAULT_NEXT)},
             )
-        form.add_error("code", _("That code is not right. Try the one shown now."))
     uri = device.config_url
     return render(
         request,
@@ -333,7 +360,7 @@ def two_factor(request):
             "key": " ".join(
                 textwrap.wrap(b32encode(device.bin_key).decode().rstrip("="), 4)
             ),
-            "required": security.two_factor_required(user),
+            "required": required,
             "next": safe_next(request, ""),
         },
     )

@@ -170,6 +170,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # required of every account that can see other people's member data (see
 # members.security); off in development and tests unless asked for.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+# Days an activation code for two-step verification stays valid: such an account
+# turns it on the first time with one, given by whoever leads them.
+TWO_FACTOR_CODE_DAYS = 2
 OTP_TOTP_ISSUER = "COCOCI Formación"
 # Accounts that see others' data sign in again after 12 hours.
 PRIVILEGED_SESSION_SECONDS = 60 * 60 * 12
