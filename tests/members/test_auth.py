@@ -2,9 +2,12 @@
 password by e-mail at /cuenta/recuperar/."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 
 from members.models import User
@@ -381,3 +384,28 @@ def test_deleting_the_account_deletes_its_reset_requests(client, lucia):
     account_delete(user=lucia)
 
     assert not PasswordResetRequest.objects.filter(user=lucia).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent requests need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_requests_at_the_same_moment_send_one_e_mail(make_user):
+    """Ten browsers at once (as a script would): the account's row is locked
+    while each looks for an e-mail sent in the last 15 minutes."""
+    make_user("lucia", email="lucia@example.org")
+    start = threading.Barrier(10)
+
+    def ask(number):
+        try:
+            browser = Client(REMOTE_ADDR=f"198.51.100.{number + 1}")
+            start.wait(timeout=30)
+            return browser.post(RESET, {"email": "lucia@example.org"}).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(ask, range(10)))
+
+    assert answers == [302] * 10
+    assert len(mail.outbox) == 1
