@@ -23,17 +23,22 @@ def client_address(request):
     ignored. django-ipware counts only the proxies named in that header, which
     the last one (the connection's own address) is not: one fewer. Not strict,
     so that whatever the client put in front is skipped instead of making the
-    whole header void (which would put everyone on the proxy's address)."""
+    whole header void (which would put everyone on the proxy's address). Only
+    that header is given to it: with the connection's address as a second
+    choice it would prefer a public proxy's address to a client's private one.
+    Without the header (a request that did not come through the proxy), the
+    connection's address."""
     proxies = settings.PROXY_COUNT
-    if not proxies:
-        return request.META.get("REMOTE_ADDR")
-    address, _routable = get_client_ip(
-        request,
-        proxy_count=proxies - 1,
-        request_header_order=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
-        strict=False,
-    )
-    return address or request.META.get("REMOTE_ADDR")
+    if proxies:
+        address, _routable = get_client_ip(
+            request,
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if address:
+            return address
+    return request.META.get("REMOTE_ADDR")
 
 
 def attempt_username(request, credentials=None):

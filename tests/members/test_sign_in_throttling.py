@@ -10,10 +10,11 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import F
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from councils.factories import make_person
 from members.services import sign_in_code_create
+from members.throttling import client_address
 from tests.conftest import PASSWORD
 from tests.councils.helpers import spanish
 
@@ -160,3 +161,28 @@ def test_the_case_of_a_username_is_one_count_at_the_password_form_too(lucia):
 
     assert sign_in(client, "LUCIA", "no-es-esta").status_code == 429
     assert sign_in(client).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, connection, client",
+    [
+        # No proxy: the connection's address, whatever the header says.
+        (0, "198.51.100.7", "203.0.113.66", "203.0.113.66"),
+        # One proxy: what it appended, the last entry.
+        (1, "198.51.100.7", PROXY, "198.51.100.7"),
+        (1, "192.0.2.1, 198.51.100.7", PROXY, "198.51.100.7"),
+        (1, "not-an-address, 198.51.100.7", PROXY, "198.51.100.7"),
+        # A client on a private network, behind a proxy with a public address.
+        (1, "10.1.2.3", "81.2.69.160", "10.1.2.3"),
+        # Two proxies (e.g. a CDN, then ours): the entry the first one appended.
+        (2, "192.0.2.1, 198.51.100.7, 81.2.69.160", PROXY, "198.51.100.7"),
+        # A request that did not come through the proxy.
+        (1, None, "198.51.100.9", "198.51.100.9"),
+    ],
+)
+def test_the_client_address(proxies, forwarded_for, connection, client):
+    headers = {"REMOTE_ADDR": connection}
+    if forwarded_for:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    with override_settings(PROXY_COUNT=proxies):
+        assert client_address(RequestFactory().post(LOGIN, **headers)) == client
