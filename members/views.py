@@ -294,8 +294,10 @@ def password_first_set(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Set up the authenticator app (QR code and key, no JavaScript), then show
-    the recovery codes once; with it set up, the status and what can be done."""
+    """Set up the authenticator app (QR code and key, no JavaScript), with an
+    activation code for an account that must use it (see
+    ``services.two_factor_enrol``), then show the recovery codes once; with it
+    set up, the status and what can be done."""
     user = request.user
     if security.has_two_factor(user):
         return render(
