@@ -45,7 +45,7 @@ from councils.models import (
     State,
 )
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
-from members.models import ConsentRecord, SignInCode, User
+from members.models import CodePurpose, ConsentRecord, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -381,6 +381,14 @@ ACTIONS = {
             "note": "La asamblea la eligió por su trabajo en las actas.",
         },
         state=lambda w: RoleAssignment.objects.filter(user=w.member).count(),
+    ),
+    "councils_admin:two_factor_code_give": Action(
+        lambda w: admin("two_factor_code_give", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {"username": w.mentor.username},
+        state=lambda w: SignInCode.objects.filter(
+            purpose=CodePurpose.TWO_FACTOR
+        ).count(),
     ),
     "councils_admin:digest_toggle": Action(
         lambda w: admin("digest_toggle", w.council_a.pk),
