@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
@@ -513,3 +515,34 @@ class CheckedDocumentForm(BaseDocumentForm):
         if isinstance(upload, UploadedFile):
             check_file_content(upload)
         return upload
+
+
+class DecodedImageField(WagtailImageField):
+    """Wagtail's image field, for which a picture with a sound header and
+    broken data (a PNG cut short, a corrupt stream) is not a valid image: Wagtail
+    lets Pillow's error out of the form when it decodes it to count its pixels,
+    an error 500 (wagtail#1354)."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+
+
+class CheckedImageForm(BaseImageForm):
+    """Wagtail's image form (``WAGTAILIMAGES_IMAGE_FORM_BASE``), behind every
+    image upload of the admin: one at a time, several at once, the chooser's.
+    Wagtail checks format, size and pixels; a broken picture is refused here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail makes this field itself (images.forms.formfield_for_dbfield),
+        # whatever the base form declares; the same field, decoded safely.
+        field = self.fields.get("file")
+        if field is not None:
+            self.fields["file"] = DecodedImageField(
+                label=field.label, required=field.required, widget=field.widget
+            )
