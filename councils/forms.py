@@ -10,6 +10,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
@@ -48,8 +49,15 @@ class DecisionForm(forms.Form):
 
 
 class OfflineMemberForm(forms.Form):
-    first_name = forms.CharField(label=_("Name"), max_length=150)
-    last_name = forms.CharField(label=_("Last names"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Name"), max_length=150, validators=[validate_not_formula]
+    )
+    last_name = forms.CharField(
+        label=_("Last names"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
     )
@@ -237,7 +245,12 @@ class ConstitutionRequestForm(forms.Form):
 
 
 class FounderForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
     )
