@@ -8,7 +8,7 @@ from operator import or_
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -483,24 +483,31 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         send the attempt, another one for the next attempt."""
         return f"{user.pk}:{self.pk}:{attempt_number}"
 
-    def attempts_summary(self, user):
-        """(attempts sent, when the last one was) by ``user``: one query."""
+    def last_attempt(self, user):
+        """``user``'s last attempt at this quiz, or None; ``attempts_count`` on
+        it says how many they sent. One query, which is also the attempt the
+        page shows right after it was sent."""
         from .progress import QuizAttempt
 
-        summary = QuizAttempt.objects.filter(user=user, lesson=self).aggregate(
-            count=Count("pk"), last=Max("created_at")
+        return (
+            QuizAttempt.objects.filter(user=user, lesson=self)
+            .annotate(attempts_count=Window(Count("pk")))
+            .order_by("-created_at", "-pk")
+            .first()
         )
-        return summary["count"], summary["last"]
 
-    def attempt_state(self, attempts_count, last_attempt_at):
-        """Whether a person who sent ``attempts_count`` attempts, the last at
-        ``last_attempt_at``, may send another now (see ``QuizAttemptState``)."""
+    def attempt_state(self, last_attempt):
+        """Whether the person whose last attempt is ``last_attempt`` (from
+        ``last_attempt()``) may send another now (see ``QuizAttemptState``)."""
         left = None
         if self.max_attempts:
-            left = max(self.max_attempts - attempts_count, 0)
+            sent = last_attempt.attempts_count if last_attempt else 0
+            left = max(self.max_attempts - sent, 0)
         retry_at = None
-        if self.attempt_wait_minutes and last_attempt_at:
-            retry_at = last_attempt_at + timedelta(minutes=self.attempt_wait_minutes)
+        if self.attempt_wait_minutes and last_attempt:
+            retry_at = last_attempt.created_at + timedelta(
+                minutes=self.attempt_wait_minutes
+            )
             if retry_at <= timezone.now():
                 retry_at = None
         return QuizAttemptState(attempts_left=left, retry_at=retry_at)
@@ -595,18 +602,22 @@ def learner_lesson_context(request, lesson, course, siblings):
     context["quiz_questions"] = []
     if not lesson.quiz:
         return context
-    count, last_at = lesson.attempts_summary(request.user)
-    context["quiz_state"] = lesson.attempt_state(count, last_at)
+    last = lesson.last_attempt(request.user)
+    context["quiz_state"] = lesson.attempt_state(last)
+    attempt_number = (last.attempts_count if last else 0) + 1
     context["quiz_questions"] = lesson.quiz_questions(
-        seed=lesson.quiz_seed(request.user, count + 1)
+        seed=lesson.quiz_seed(request.user, attempt_number)
     )
-    attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson)
     attempt_id = request.GET.get("intento", "")
-    attempt = (
-        attempts.filter(pk=int(attempt_id)).first()
-        if attempt_id.isdigit() and len(attempt_id) < 12
-        else None
-    )
+    attempt = None
+    if attempt_id.isdigit() and len(attempt_id) < 12:
+        attempt = (
+            last
+            if last and last.pk == int(attempt_id)
+            else QuizAttempt.objects.filter(
+                user=request.user, lesson=lesson, pk=int(attempt_id)
+            ).first()
+        )
     if attempt:
         context["attempt"] = attempt
         score, context["attempt_results"] = quiz_grade(lesson, attempt.answers)
