@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 
+from cococi_site.spreadsheets import starts_as_formula
 from courses.models import CompletionSource, CoursePage
 from courses.services import lesson_complete
 from members.models import (
@@ -314,8 +315,6 @@ IMPORT_COLUMNS = ["nombre", "apellidos", "telefono", "correo", "avisos", "contac
 YES = {"si", "sí", "s", "x", "1", "yes"}
 NO = {"", "no", "n", "0"}
 IMPORT_MAX_ROWS = 500
-# What a spreadsheet reads as the start of a formula; no name or e-mail begins so.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def members_import_parse(data):
@@ -380,8 +379,9 @@ def members_import_parse(data):
             problems.append(_("the name is missing"))
         if len(row["first_name"]) > 150 or len(row["last_name"]) > 150:
             problems.append(_("the name is too long"))
+        # No name or e-mail begins as a spreadsheet formula does.
         if any(
-            row[name].startswith(FORMULA_START)
+            starts_as_formula(row[name])
             for name in ("first_name", "last_name", "email")
         ):
             problems.append(

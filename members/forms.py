@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.spreadsheets import validate_not_formula
+
 from .models import Purpose, User
 
 
@@ -12,8 +14,15 @@ class RegistrationForm(UserCreationForm):
     register, each voluntary one is the person's free choice.
     """
 
-    first_name = forms.CharField(label=_("Name(s)"), max_length=150)
-    last_name = forms.CharField(label=_("Surname(s)"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Name(s)"), max_length=150, validators=[validate_not_formula]
+    )
+    last_name = forms.CharField(
+        label=_("Surname(s)"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone (optional)"),
         max_length=20,
@@ -71,6 +80,11 @@ class ProfileForm(forms.ModelForm):
             "phone": _("Phone"),
             "email": _("E-mail"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(validate_not_formula)
 
 
 class ConsentForm(forms.Form):

@@ -417,6 +417,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # limit below): Wagtail itself only checks the extension.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "councils.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# An image whose data is broken after a sound header is a form error, not a 500.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "councils.forms.CheckedImageForm"
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Page editors for long lessons can exceed Django's default of 1,000 form fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

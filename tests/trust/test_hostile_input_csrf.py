@@ -494,12 +494,6 @@ READ_ONLY = {
     ),
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
     "councils_admin:constitutions": lambda w: admin("constitutions"),
-    "wagtailsnippets_members_accesslog:list": lambda w: (
-        "/admin/snippets/members/accesslog/"
-    ),
-    "wagtailsnippets_members_accesslog:list_results": lambda w: (
-        "/admin/snippets/members/accesslog/results/"
-    ),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
 }
 # Who looks at each read-only view (anyone allowed to).
@@ -509,8 +503,6 @@ READ_ONLY_WHO = {
     "mentors:mentees": "mentor",
     "courses:certificate_download": "member",
     "councils:constitution_acta": "member",
-    "wagtailsnippets_members_accesslog:list": "national",
-    "wagtailsnippets_members_accesslog:list_results": "national",
 }
 
 
