@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
-from home import routing
+from home import admin_scope, routing
 from home import views as home_views
 from home.my_formation import my_formation
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("constancias/", include("courses.urls")),
     path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
+    # Four of Wagtail's reports and its page chooser's last step, at their own
+    # addresses, narrowed to the pages the viewer may explore
+    # (home/admin_scope.py); before Wagtail's admin.
+    path("admin/", include(admin_scope)),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
 ]
