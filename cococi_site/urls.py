@@ -26,7 +26,7 @@ urlpatterns = [
     path("constancias/", include("courses.urls")),
     path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
-    # Four of Wagtail's reports and its page chooser's last step, at their own
+    # Four of Wagtail's reports and two steps of its page chooser, at their own
     # addresses, narrowed to the pages the viewer may explore
     # (home/admin_scope.py); before Wagtail's admin.
     path("admin/", include(admin_scope)),

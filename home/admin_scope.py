@@ -14,20 +14,22 @@ coordination its state, the editors the courses and materials. The page
 chooser also offers every published page, which anyone may link to.
 
 The page views are Wagtail's ``PageViewSet`` for every page type and the page
-chooser's hook, registered in ``home/wagtail_hooks.py``; the reports and the
-chooser's "chosen" step have no viewset nor hook, so their addresses are taken
-over in ``cococi_site/urls.py`` (``urlpatterns`` below).
+chooser's hook, registered in ``home/wagtail_hooks.py``; the reports, and the
+chooser's page opened by its id and its "chosen" step, have no viewset nor
+hook, so their addresses are taken over in ``cococi_site/urls.py``
+(``urlpatterns`` below).
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.views.chooser import ChosenMultipleView
+from wagtail.admin.views.chooser import BrowseView, ChosenMultipleView
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.pages.move import MoveConfirmView
 from wagtail.admin.views.reports import (
@@ -196,6 +198,17 @@ class SiteHistoryView(audit_logging.LogEntriesView):
     filterset_class = SiteHistoryFilterSet
 
 
+class ChoosablePagesBrowseView(BrowseView):
+    """The chooser opens only a page it may offer: a draft out of the viewer's
+    reach, named at the head of its children, is not found by its id."""
+
+    def get(self, request, parent_page_id=None):
+        parent = Page.objects.filter(pk=parent_page_id)
+        if not choosable_pages(parent, request.user).exists():
+            raise Http404
+        return super().get(request, parent_page_id)
+
+
 class ChosenPagesView(ChosenMultipleView):
     """The chooser's answer names only pages it may offer: a draft out of the
     viewer's reach is not found by its id."""
@@ -223,6 +236,11 @@ class ChosenPagesView(ChosenMultipleView):
 urlpatterns = decorate_urlpatterns(
     decorate_urlpatterns(
         [
+            path(
+                "choose-page/<int:parent_page_id>/",
+                ChoosablePagesBrowseView.as_view(),
+                name="scoped_choose_page_child",
+            ),
             path(
                 "choose-page/chosen-multiple/",
                 ChosenPagesView.as_view(),

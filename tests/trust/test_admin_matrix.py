@@ -395,6 +395,7 @@ MATRIX = {
     # The page chooser: published pages and one's own drafts
     "choose-page":                     (EM, EM, EM, EM, EM, EM, EM, EM),
     "choose-page-in-state-B":          (EM, EM, EM, EM, OK, EM, OK, OK),
+    "choose-page-in-draft":            (NO, NO, NO, NO, OK, NO, OK, OK),
     "choose-page-search":              (EM, EM, EM, EM, OK, EM, OK, OK),
     "choose-page-chosen":              (EM, EM, EM, EM, OK, EM, OK, OK),
     "choose-external-link":            (OK, OK, OK, OK, OK, OK, OK, OK),
@@ -856,6 +857,9 @@ TARGETS = {
     "choose-page": Target(r("wagtailadmin_choose_page"), marker=text(DRAFT_B)),
     "choose-page-in-state-B": Target(
         r("wagtailadmin_choose_page_child", state_b), marker=text(DRAFT_B)
+    ),
+    "choose-page-in-draft": Target(
+        r("wagtailadmin_choose_page_child", pk("draft_b")), marker=text(DRAFT_B)
     ),
     "choose-page-search": Target(
         r("wagtailadmin_choose_page_search", query=lambda w: {"q": "Peralvillo"}),

@@ -496,6 +496,9 @@ READ_ONLY = {
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
     # Wagtail's views, narrowed to the pages the viewer may explore
     # (home/admin_scope.py)
+    "scoped_choose_page_child": lambda w: reverse(
+        "scoped_choose_page_child", args=[w.council_a.pk]
+    ),
     "scoped_choose_page_chosen_multiple": lambda w: (
         f"{reverse('scoped_choose_page_chosen_multiple')}?id={w.council_a.pk}"
     ),
