@@ -25,6 +25,7 @@ cB state coordinators of A's and B's states; edi editor; nat national
 coordination; sup superuser.
 """
 
+import os
 import re
 from html.parser import HTMLParser
 from io import BytesIO
@@ -154,6 +155,9 @@ def admin_world(world, django_db_blocker):
             file=ContentFile(people.pdf("sin dueño"), name="sin-dueno.pdf"),
         )
         w.redirect = Redirect.objects.create(old_path="/viejo", redirect_link="/")
+        # What the first step of importing redirects keeps for the second
+        w.redirects_file = get_file_storage()()
+        w.redirects_file.save(b"desde,hacia\n/viejo-2,/\n", mode="wb")
         w.privacy_notice = PrivacyNotice.objects.order_by("-pk").first()
         w.axis = Axis.objects.get(number=1)
         w.role = LeadershipRole.objects.get(slug="coordinador-de-consejo")
@@ -161,6 +165,8 @@ def admin_world(world, django_db_blocker):
         w.group_a = w.council_a.group
         w.site = Site.objects.get(is_default_site=True)
         yield w
+        if os.path.exists(w.redirects_file.get_full_path()):
+            w.redirects_file.remove()
 
 
 def png():
@@ -301,12 +307,10 @@ def model_targets(namespace, instance, marker, copy=True):
 def redirects_to_import(w):
     """The second step of importing redirects: the file the first step kept,
     and its columns."""
-    kept = get_file_storage()()
-    kept.save(b"desde,hacia\n/viejo-2,/\n", mode="wb")
     formats = [kind.__name__.lower() for kind in get_import_formats()]
     signer = Signer()
     return {
-        "import_file_name": signer.sign(kept.name),
+        "import_file_name": signer.sign(w.redirects_file.name),
         "input_format": signer.sign(str(formats.index("csv"))),
         "from_index": "0",
         "to_index": "1",
