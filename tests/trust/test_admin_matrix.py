@@ -13,12 +13,22 @@ former mentor) are sent to sign in by every row
 (``test_who_may_not_enter_the_admin_is_sent_to_sign_in``). Answers are those of
 ``tests/trust/matrix.py``. Each target names a real object of the world
 (``people.build_world`` plus ``admin_world`` below): council B's page, a draft
-council in B's state, the access log entry, the editor's course under review…
-so that each row is inside some people's scope and outside the others'.
+council in B's state, the access log entry, the lesson the editor sent to
+review… so that each row is inside some people's scope and outside the others'.
 
-Every page a cell is shown is also read for resources of other hosts
+Every page or JSON answer a cell receives is also read for other hosts
 (``assert_no_third_party``): images, scripts, styles and frames come from this
 site only, and no other host is named anywhere but as a link.
+
+The matrix found, and its rows hold fixed: the access log listed through its
+snippet chooser to every admin user ("accesslog:choose*"); titles of any page,
+document, image or snippet named by a bulk action's confirmation ("*bulk-delete*");
+people of every council and state in Wagtail's filters by person ("explorer-*",
+"pages-of-type-owner", "report-site-history-users", "report-locked",
+"report-workflow"); other states' pages and drafts in the page types report,
+the move confirmation and the page chooser ("report-page-types*", "move-*",
+"choose-page-*"); a Gravatar address for every admin user ("account" and every
+page of the admin).
 
 Columns: lA, lB, lC leaders of councils A, B and C (C a copy of A's page); cA,
 cB state coordinators of A's and B's states; edi editor; nat national
@@ -53,7 +63,9 @@ from wagtail.models import (
     Workflow,
     WorkflowPage,
 )
+from wagtail.snippets.models import get_snippet_models
 
+from cococi_site.snippets import SnippetChooserViewSet
 from councils.factories import make_council
 from councils.models import CouncilPage, LeadershipRole, RoleAssignment
 from courses.models import Axis, LessonPage
@@ -1277,6 +1289,13 @@ def assert_no_third_party(response):
             assert host.lower() in OWN_HOSTS, f"a resource from {host}: {address}"
     others = {host.lower() for host in HOST.findall(page)} - OWN_HOSTS
     assert others <= set(LINKED_HOSTS), f"other hosts named: {others}"
+
+
+def test_every_snippet_chooser_asks_the_permissions_of_its_list():
+    """A snippet registered without the project's base (cococi_site/snippets.py)
+    would have choosers open to every admin user."""
+    for model in get_snippet_models():
+        assert isinstance(model.snippet_viewset.chooser_viewset, SnippetChooserViewSet)
 
 
 # The coverage of the matrices.
