@@ -31,6 +31,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import get_page_models
+from wagtail.snippets.models import get_snippet_models
 
 from councils.models import (
     Attendance,
@@ -495,7 +496,47 @@ READ_ONLY = {
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    # Wagtail's views, narrowed to the pages the viewer may explore
+    # (home/admin_scope.py)
+    "scoped_choose_page_child": lambda w: reverse(
+        "scoped_choose_page_child", args=[w.council_a.pk]
+    ),
+    "scoped_choose_page_chosen_multiple": lambda w: (
+        f"{reverse('scoped_choose_page_chosen_multiple')}?id={w.council_a.pk}"
+    ),
+    **{
+        name: lambda w, name=name: reverse(name)
+        for name in (
+            "scoped_site_history",
+            "scoped_site_history_results",
+            "scoped_locked_pages",
+            "scoped_locked_pages_results",
+            "scoped_workflow",
+            "scoped_workflow_results",
+            "scoped_page_types_usage",
+            "scoped_page_types_usage_results",
+        )
+    },
 }
+
+
+def snippet_choosers():
+    """The views of every snippet's chooser (cococi_site/snippets.py) but
+    "create", which Wagtail's own "add" permission guards."""
+    views = {}
+    for model in get_snippet_models():
+        namespace = model.snippet_viewset.get_chooser_admin_url_namespace()
+        for view in ("choose", "choose_results", "chosen_multiple"):
+            views[f"{namespace}:{view}"] = lambda w, name=f"{namespace}:{view}": (
+                reverse(name)
+            )
+        views[f"{namespace}:chosen"] = lambda w, name=namespace, model=model: reverse(
+            f"{name}:chosen", args=[model.objects.first().pk]
+        )
+    return views
+
+
+READ_ONLY.update(snippet_choosers())
 # Who looks at each read-only view (anyone allowed to).
 READ_ONLY_WHO = {
     "members:my_data": "member",

@@ -7,19 +7,8 @@ the answer the site must give. One test runs per cell. The people and their data
 its own transaction, rolled back afterwards, so an allowed change in one cell is
 never seen by another.
 
-Answers:
-
-    OK  allowed: 200 showing the target's data; for a change (POST), it is made
-    EM  200, but without the target's data (a list filtered to the viewer's own)
-    NO  refused: 403, 404, or the admin's redirect to its home page
-    IN  sent to sign in: a redirect to /cuenta/entrar/ or /admin/login/; Wagtail
-        also answers so to a signed-in person who may not read a private file or
-        enter the admin at all
-    UN  answered with an error message and changed nothing (a guessed id sent
-        through one's own council's address, a delete stopped by a hook)
-
-Every refused cell also checks that the data is not in the response, that a
-change was not made and that nothing was written to the access log.
+The answers (OK, EM, NO, IN, UN) and how a cell is judged are in
+``tests/trust/matrix.py``.
 
 Columns (people, see ``tests/trust/people.py``):
 
@@ -39,15 +28,9 @@ Columns (people, see ``tests/trust/people.py``):
     sup  superuser
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone
 
@@ -66,9 +49,8 @@ from councils.models import (
 from courses import urls as course_urls
 from members.models import AccessLog, CodePurpose, SignInCode, User
 from tests.trust import people
+from tests.trust.matrix import EM, IN, NO, OK, UN, Target, ask
 from tests.trust.people import PEOPLE
-
-OK, EM, NO, IN, UN = "OK", "EM", "NO", "IN", "UN"
 
 # fmt: off
 MATRIX = {
@@ -175,20 +157,7 @@ MATRIX = {
 # "*-moved-*" targets.
 
 
-# The machinery: what each target is, and how a cell is checked.
-
-
-@dataclass(frozen=True)
-class Target:
-    """``url``, ``marker`` (text only those allowed may see), ``data`` (what is
-    posted) and ``state`` (what a POST changes, read from the database) are
-    functions of the world built in ``people.build_world``."""
-
-    url: Callable[[Any], str]
-    marker: Callable[[Any], str] | None = None
-    method: str = "get"
-    data: Callable[[Any], dict] | None = None
-    state: Callable[[Any], Any] | None = None
+# What each target is.
 
 
 def admin(name, *args):
@@ -569,33 +538,6 @@ TARGETS = {
     ),
 }
 
-SESSION_COOKIE = settings.SESSION_COOKIE_NAME
-SIGN_IN_PAGES = {reverse("members:login"), reverse("wagtailadmin_login")}
-ADMIN_HOME = {reverse("wagtailadmin_home"), reverse("wagtailadmin_home").rstrip("/")}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The people and data, built once in a transaction rolled back at the end;
-    each cell's own transaction is a savepoint inside it."""
-    media = tmp_path_factory.mktemp("trust-media")
-    with (
-        override_settings(
-            MEDIA_ROOT=media / "public", PRIVATE_MEDIA_ROOT=media / "private"
-        ),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        built = people.build_world()
-        built.sessions = {}
-        for person, user in built.people.items():
-            if user is not None:
-                client = Client()
-                client.force_login(user)
-                built.sessions[person] = client.cookies[SESSION_COOKIE].value
-        yield built
-        transaction.set_rollback(True)
-
 
 def cells():
     for target, row in MATRIX.items():
@@ -603,57 +545,10 @@ def cells():
             yield pytest.param(target, person, outcome, id=f"{target}/{person}")
 
 
-def body_of(response):
-    if getattr(response, "streaming", False):
-        # Reading to the end closes the response the way Django's test client
-        # does, without closing the database connection: calling close() again
-        # would, and on PostgreSQL the world's transaction would go with it.
-        return b"".join(response.streaming_content)
-    return response.content
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("target_name", "person", "outcome"), list(cells()))
 def test_cell(world, target_name, person, outcome):
-    target = TARGETS[target_name]
-    client = Client()  # signed in with the person's session, and no other cookie
-    if person in world.sessions:
-        client.cookies[SESSION_COOKIE] = world.sessions[person]
-    before = target.state(world) if target.state else None
-    logged = AccessLog.objects.count()
-
-    send = getattr(client, target.method)
-    response = send(target.url(world), target.data(world) if target.data else {})
-
-    status = response.status_code
-    where = urlsplit(response.get("Location", "")).path
-    answer = f"{status} {where}".strip()
-    marker = target.marker(world) if target.marker else None
-    shown = marker is not None and marker.encode() in body_of(response)
-    changed = target.state is not None and target.state(world) != before
-
-    if outcome == OK:
-        if target.state:
-            assert status < 400 and changed, f"not done: {answer}"
-        else:
-            assert status == 200, answer
-            assert marker is None or shown, f"{marker!r} not shown"
-        return
-    if outcome == EM:
-        assert status == 200, answer
-        assert not shown, f"{marker!r} shown"
-        return
-
-    assert not shown, f"{marker!r} shown with {answer}"
-    assert not changed, f"changed with {answer}"
-    assert AccessLog.objects.count() == logged, "an access was logged"
-    if outcome == NO:
-        assert status in (403, 404) or (status == 302 and where in ADMIN_HOME), answer
-    elif outcome == IN:
-        assert status == 302 and where in SIGN_IN_PAGES, answer
-    else:
-        assert outcome == UN
-        assert status < 500, answer
+    ask(world, TARGETS[target_name], person, outcome)
 
 
 def url_names(module):
