@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -44,6 +45,7 @@ from councils.models import (
     RoleAssignment,
     State,
 )
+from councils.names import SESSION_KEY
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
 from members.models import ConsentRecord, SignInCode, User
 from tests.conftest import PASSWORD
@@ -164,6 +166,12 @@ def constitution_data(w):
         for name in ("full_name", "phone", "username", "role"):
             data[f"fundadores-{number}-{name}"] = founder.get(name, "")
     return data
+
+
+def reasons_in_session(world, person):
+    """The reasons to see people by name kept in ``person``'s session."""
+    session = Session.objects.filter(session_key=world.sessions[person]).first()
+    return session.get_decoded().get(SESSION_KEY) if session else None
 
 
 def role_pk(slug):
@@ -387,6 +395,16 @@ ACTIONS = {
         "leader-A",
         data=lambda w: {"recibir": "0"},
         state=lambda w: DigestOptOut.objects.count(),
+    ),
+    "councils_admin:names_reason": Action(
+        lambda w: admin("names_reason"),
+        "coordinator-A",
+        data=lambda w: {
+            "alcance": "estado:14",
+            "motivo": "Seguimiento del plan estatal de formación",
+            "next": admin("cadre_dashboard"),
+        },
+        state=lambda w: reasons_in_session(w, "coordinator-A"),
     ),
     "councils_admin:constitution": Action(
         lambda w: admin("constitution", w.constitution.pk),

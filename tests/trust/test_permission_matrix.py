@@ -21,6 +21,10 @@ Answers:
 Every refused cell also checks that the data is not in the response, that a
 change was not made and that nothing was written to the access log.
 
+Rows ending in "+why" are the row of the same name after the person wrote why
+they need to see people by name (for the council, or for its state), as the
+form sends it: above a council, names only after a stated reason.
+
 Columns (people, see ``tests/trust/people.py``):
 
     ano  anonymous
@@ -40,16 +44,18 @@ Columns (people, see ``tests/trust/people.py``):
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from councils import admin_urls, mentor_urls
 from councils import urls as council_urls
@@ -63,6 +69,7 @@ from councils.models import (
     MentorNote,
     Mentorship,
 )
+from councils.names import SESSION_KEY
 from courses import urls as course_urls
 from members.models import AccessLog, User
 from tests.trust import people
@@ -94,45 +101,68 @@ MATRIX = {
     "constitutions":              (IN, IN, IN, IN, IN, NO, NO, NO, OK, EM, NO, OK, OK),
     "constitution-A":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "constitution-A-reject":      (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
-    # "Mi consejo": members, requests, meetings and attendance
+    # "Mi consejo": members, requests, meetings and attendance. From above the
+    # council (cA, nat, sup) a page asks why first (EM: the reason's form, no
+    # person) and a change is not made (UN); "+why" rows: after writing why.
     "my-councils":                (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, NO, OK, OK),
-    "council-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "council-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
-    "member-register-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "members-import-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "membership-accept-A":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "council-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "council-A+why":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "council-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
+    "member-register-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "member-register-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "members-import-A":           (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "members-import-A+why":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "membership-accept-A":        (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "membership-accept-A+why":    (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "membership-accept-A-via-B":  (IN, IN, IN, IN, IN, NO, UN, NO, NO, UN, NO, UN, UN),
-    "membership-end-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "meeting-add-A":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "meeting-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "membership-end-A":           (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "membership-end-A+why":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-add-A":              (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "meeting-add-A+why":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "meeting-A+why":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "meeting-B-via-A":            (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
     "meeting-B-edit-via-A":       (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
-    "attendance-A":               (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "attendance-A-record":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "attendance-A":               (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "attendance-A+why":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "attendance-A-record":        (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "attendance-A-record+why":    (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "attendance-B-via-A":         (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
-    "meeting-A-close":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-A-close":            (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "meeting-A-close+why":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "meeting-B-close-via-A":      (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
-    "mentorships-A":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "mentorship-pair-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "role-endorse-A":             (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "mentorships-A":              (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "mentorships-A+why":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "mentorship-pair-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "mentorship-pair-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "role-endorse-A":             (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "role-endorse-A+why":         (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    # "Formación de cuadros": the dashboard and its CSV export
-    "cadres-council-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "cadres-council-B":           (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    # Writing why, for a state: what a state's coordination and the nation may
+    "names-reason-state-A":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    # "Formación de cuadros": the dashboard and its CSV export; from above a
+    # council, its figures without names until one writes why
+    "cadres-council-A":           (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "cadres-council-A+why":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-council-B":           (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
     "cadres-state-A":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "cadres-state-B":             (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
-    "cadres-csv-council-A":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "cadres-csv-council-B":       (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
+    "cadres-csv-council-A":       (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "cadres-csv-council-A+why":   (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "cadres-csv-council-B":       (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
     "cadres-csv-state-B":         (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     "cadres-state-A-people":      (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "cadres-state-A-no-reason":   (IN, IN, IN, IN, IN, NO, NO, NO, EM, NO, NO, EM, EM),
+    "cadres-state-A-url-reason":  (IN, IN, IN, IN, IN, NO, NO, NO, EM, NO, NO, EM, EM),
     # A2: another council of A's state
-    "council-A2":                 (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    "council-A2":                 (IN, IN, IN, IN, IN, NO, NO, NO, EM, NO, NO, EM, EM),
+    "council-A2+why":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "cadres-council-A2":          (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "page-edit-council-A2":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "acta-A2-file":               (IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, OK),
     # M: a council moved by national coordination from A's state to B's
-    "council-moved":              (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
+    "council-moved":              (IN, IN, IN, IN, IN, NO, NO, NO, NO, EM, NO, EM, EM),
+    "council-moved+why":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     "page-edit-council-moved":    (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     "acta-moved-file":            (IN, IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, OK, OK),
     "document-edit-moved-acta":   (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
@@ -181,13 +211,33 @@ MATRIX = {
 class Target:
     """``url``, ``marker`` (text only those allowed may see), ``data`` (what is
     posted) and ``state`` (what a POST changes, read from the database) are
-    functions of the world built in ``people.build_world``."""
+    functions of the world built in ``people.build_world``. ``reason``, when
+    given, is the scope the person first writes why for (by POST, as the form
+    does), in a session of this cell only; ``fresh`` gives such a session
+    without it (a reason kept in the shared sessions would reach other cells)."""
 
     url: Callable[[Any], str]
     marker: Callable[[Any], str] | None = None
     method: str = "get"
     data: Callable[[Any], dict] | None = None
     state: Callable[[Any], Any] | None = None
+    reason: Callable[[Any], str] | None = None
+    fresh: bool = False
+
+
+def why(target, key):
+    """``target`` after writing why for the scope ``key(world)``."""
+    return replace(target, reason=key)
+
+
+def council_a_key(world):
+    return f"consejo:{world.council_a.pk}"
+
+
+def sessions_with_a_reason():
+    return sum(
+        SESSION_KEY in session.get_decoded() for session in Session.objects.all()
+    )
 
 
 def admin(name, *args):
@@ -315,6 +365,17 @@ TARGETS = {
         lambda w: admin("council", w.council_a.pk),
         marker=lambda w: people.MEMBER_PHONE,
     ),
+    # The list of a council's members (its heading), which A2 and M lack.
+    **{
+        f"council-{name}": Target(
+            lambda w, council=council: admin("council", council(w).pk),
+            marker=lambda w: gettext("The council has no members yet."),
+        )
+        for name, council in (
+            ("A2", lambda w: w.council_a2),
+            ("moved", lambda w: w.council_moved),
+        )
+    },
     "council-B": Target(
         lambda w: admin("council", w.council_b.pk),
         marker=lambda w: people.MEMBER_B_PHONE,
@@ -329,7 +390,13 @@ TARGETS = {
         },
         state=lambda w: User.objects.count(),
     ),
-    "members-import-A": Target(lambda w: admin("members_import", w.council_a.pk)),
+    "members-import-A": Target(
+        lambda w: admin("members_import", w.council_a.pk),
+        marker=lambda w: gettext(
+            "Columns: nombre, apellidos, telefono, correo, avisos (sí/no), "
+            "contacto (sí/no). At most 500 people."
+        ),
+    ),
     "membership-accept-A": Target(
         lambda w: admin("membership_decide", w.council_a.pk, w.pending_a.pk),
         method="post",
@@ -429,15 +496,29 @@ TARGETS = {
         lambda w: cadres(estado=people.STATE_B), marker=lambda w: people.COUNCIL_B
     ),
     "cadres-state-A-people": Target(
+        lambda w: cadres(estado=people.STATE_A, personas=1),
+        marker=lambda w: MEMBER_NAME,
+        reason=lambda w: f"estado:{people.STATE_A}",
+    ),
+    # The old way, the reason in the address, opens nothing.
+    "cadres-state-A-url-reason": Target(
         lambda w: cadres(estado=people.STATE_A, personas=1, motivo=REASON),
         marker=lambda w: MEMBER_NAME,
+    ),
+    "names-reason-state-A": Target(
+        lambda w: admin("names_reason"),
+        method="post",
+        data=lambda w: {
+            "alcance": f"estado:{people.STATE_A}",
+            "motivo": REASON,
+            "next": admin("index"),
+        },
+        state=lambda w: sessions_with_a_reason(),
+        fresh=True,
     ),
     "cadres-state-A-no-reason": Target(
         lambda w: cadres(estado=people.STATE_A, personas=1),
         marker=lambda w: MEMBER_NAME,
-    ),
-    "council-A2": Target(
-        lambda w: admin("council", w.council_a2.pk), marker=lambda w: people.COUNCIL_A2
     ),
     "cadres-council-A2": Target(
         lambda w: cadres(consejo=w.council_a2.pk), marker=lambda w: people.COUNCIL_A2
@@ -460,10 +541,6 @@ TARGETS = {
     "cadres-csv-state-B": Target(
         lambda w: cadres(estado=people.STATE_B, export="csv"),
         marker=lambda w: people.COUNCIL_B,
-    ),
-    "council-moved": Target(
-        lambda w: admin("council", w.council_moved.pk),
-        marker=lambda w: people.COUNCIL_MOVED,
     ),
     "page-edit-council-moved": Target(
         lambda w: reverse("wagtailadmin_pages:edit", args=[w.council_moved.pk]),
@@ -560,6 +637,31 @@ TARGETS = {
     ),
 }
 
+# The same targets, after writing why: for the council, or (A2, M) its state.
+TARGETS |= {
+    f"{name}+why": why(TARGETS[name], council_a_key)
+    for name in (
+        "council-A",
+        "member-register-A",
+        "members-import-A",
+        "membership-accept-A",
+        "membership-end-A",
+        "meeting-add-A",
+        "meeting-A",
+        "attendance-A",
+        "attendance-A-record",
+        "meeting-A-close",
+        "mentorships-A",
+        "mentorship-pair-A",
+        "role-endorse-A",
+        "cadres-council-A",
+        "cadres-csv-council-A",
+    )
+} | {
+    "council-A2+why": why(TARGETS["council-A2"], lambda w: "estado:14"),
+    "council-moved+why": why(TARGETS["council-moved"], lambda w: "estado:09"),
+}
+
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 SIGN_IN_PAGES = {reverse("members:login"), reverse("wagtailadmin_login")}
 ADMIN_HOME = {reverse("wagtailadmin_home"), reverse("wagtailadmin_home").rstrip("/")}
@@ -609,7 +711,15 @@ def test_cell(world, target_name, person, outcome):
     target = TARGETS[target_name]
     client = Client()  # signed in with the person's session, and no other cookie
     if person in world.sessions:
-        client.cookies[SESSION_COOKIE] = world.sessions[person]
+        if target.reason or target.fresh:
+            client.force_login(world.people[person])  # a session of this cell
+        else:
+            client.cookies[SESSION_COOKIE] = world.sessions[person]
+        if target.reason:
+            client.post(
+                admin("names_reason"),
+                {"alcance": target.reason(world), "motivo": REASON, "next": "/admin/"},
+            )
     before = target.state(world) if target.state else None
     logged = AccessLog.objects.count()
 
