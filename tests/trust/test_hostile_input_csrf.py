@@ -47,7 +47,7 @@ from councils.models import (
 )
 from councils.names import SESSION_KEY
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
-from members.models import ConsentRecord, SignInCode, User
+from members.models import ConsentRecord, PrivacyNotice, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -283,6 +283,15 @@ ACTIONS = {
         lambda w: members("consents_update"),
         "member",
         data=lambda w: {"voluntary": ["avisos"]},
+        state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
+    ),
+    "members:privacy_notice_accept": Action(
+        lambda w: members("privacy_notice_accept"),
+        "member",
+        data=lambda w: {
+            "version": PrivacyNotice.objects.current().version,
+            "consent_necessary": "on",
+        },
         state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
     ),
     "members:my_data_export": Action(
