@@ -215,6 +215,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two requests writing at once (a double click, two leaders accepting the
+    # same person): each transaction takes SQLite's write lock as it begins, so
+    # the second waits for the first (up to 5 s) and then reads what it wrote.
+    # Begun "deferred", both read, then one of them was refused the lock at
+    # once ("database is locked", an error 500). PostgreSQL locks rows instead
+    # (``select_for_update`` in the services).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is not supported.

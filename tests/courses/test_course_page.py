@@ -88,6 +88,50 @@ def test_unpublished_prerequisites_are_not_linked(client, course):
     assert "Asambleas que deciden" not in html
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_restricted_prerequisite_is_counted_but_never_named(
+    client, course, make_user, signed_in
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    secret = CoursePageFactory(title="Estrategia electoral interna")
+    course.prerequisites.add(secret)
+    course.save()
+    restriction = PageViewRestriction.objects.create(
+        page=secret, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Mesa estratégica")])
+    if signed_in:
+        client.force_login(make_user("socorro"))
+
+    html = get(client, course.url)
+
+    assert "Asambleas que deciden" in html  # the public one, linked as before
+    assert "Un curso de acceso restringido" in html
+    assert "Estrategia electoral interna" not in html
+    assert secret.url not in html
+
+
+def test_a_prerequisite_restricted_after_the_page_was_stored_is_not_named(
+    client, course
+):
+    from wagtail.models import PageViewRestriction
+
+    from cococi_site.page_cache import HEADER
+
+    client.get(course.url)
+    assert client.get(course.url)[HEADER] == "hit"
+    PageViewRestriction.objects.create(
+        page=course.prerequisites.get(), restriction_type=PageViewRestriction.LOGIN
+    )
+
+    html = get(client, course.url)
+
+    assert "Asambleas que deciden" not in html
+    assert "Un curso de acceso restringido" in html
+
+
 def test_topics_link_to_the_filtered_catalogue(client, course):
     html = get(client, course.url)
 

@@ -40,7 +40,10 @@ class Target:
     """``url``, ``marker`` (text only those allowed may see), ``data`` (what is
     posted) and ``state`` (what a POST changes, read from the database) are
     functions of the world built in ``people.build_world``; ``follow``: the
-    answer is where the redirects lead."""
+    answer is where the redirects lead. ``reason``, when given, is the scope
+    the person first writes why for (by POST, as the form does), in a session
+    of this cell only; ``fresh`` gives such a session without it (a reason kept
+    in the shared sessions would reach other cells)."""
 
     url: Callable[[Any], str]
     marker: Callable[[Any], str] | None = None
@@ -48,6 +51,8 @@ class Target:
     data: Callable[[Any], dict] | None = None
     state: Callable[[Any], Any] | None = None
     follow: bool = False
+    reason: Callable[[Any], str] | None = None
+    fresh: bool = False
 
 
 def body_of(response):
@@ -59,18 +64,32 @@ def body_of(response):
     return response.content
 
 
-def client_of(world, person):
-    """A client signed in with the person's session, and no other cookie."""
+# What a person above a council writes to see its people by name.
+REASON = "Seguimiento del plan estatal de formación"
+
+
+def client_of(world, person, target=None):
+    """A client signed in with the person's session, and no other cookie; for a
+    target with a reason, a session of its own in which the reason was given."""
     client = Client()
-    if person in world.sessions:
+    if person not in world.sessions:
+        return client
+    if target is not None and (target.reason or target.fresh):
+        client.force_login(world.people[person])
+    else:
         client.cookies[SESSION_COOKIE] = world.sessions[person]
+    if target is not None and target.reason:
+        client.post(
+            reverse("councils_admin:names_reason"),
+            {"alcance": target.reason(world), "motivo": REASON, "next": "/admin/"},
+        )
     return client
 
 
 def ask(world, target, person, outcome):
     """Sends the target's request as ``person`` and checks the answer is
     ``outcome``; returns the response."""
-    client = client_of(world, person)
+    client = client_of(world, person, target)
     before = target.state(world) if target.state else None
     logged = AccessLog.objects.count()
 

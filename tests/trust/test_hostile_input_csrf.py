@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -45,8 +46,9 @@ from councils.models import (
     RoleAssignment,
     State,
 )
+from councils.names import SESSION_KEY
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
-from members.models import CodePurpose, ConsentRecord, SignInCode, User
+from members.models import CodePurpose, ConsentRecord, PrivacyNotice, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -167,6 +169,12 @@ def constitution_data(w):
     return data
 
 
+def reasons_in_session(world, person):
+    """The reasons to see people by name kept in ``person``'s session."""
+    session = Session.objects.filter(session_key=world.sessions[person]).first()
+    return session.get_decoded().get(SESSION_KEY) if session else None
+
+
 def role_pk(slug):
     return str(LeadershipRole.objects.get(slug=slug).pk)
 
@@ -276,6 +284,15 @@ ACTIONS = {
         lambda w: members("consents_update"),
         "member",
         data=lambda w: {"voluntary": ["avisos"]},
+        state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
+    ),
+    "members:privacy_notice_accept": Action(
+        lambda w: members("privacy_notice_accept"),
+        "member",
+        data=lambda w: {
+            "version": PrivacyNotice.objects.current().version,
+            "consent_necessary": "on",
+        },
         state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
     ),
     "members:my_data_export": Action(
@@ -396,6 +413,16 @@ ACTIONS = {
         "leader-A",
         data=lambda w: {"recibir": "0"},
         state=lambda w: DigestOptOut.objects.count(),
+    ),
+    "councils_admin:names_reason": Action(
+        lambda w: admin("names_reason"),
+        "coordinator-A",
+        data=lambda w: {
+            "alcance": "estado:14",
+            "motivo": "Seguimiento del plan estatal de formación",
+            "next": admin("cadre_dashboard"),
+        },
+        state=lambda w: reasons_in_session(w, "coordinator-A"),
     ),
     "councils_admin:constitution": Action(
         lambda w: admin("constitution", w.constitution.pk),
