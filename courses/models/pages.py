@@ -316,7 +316,11 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         """The published prerequisites anyone may see, and how many more sit
         behind a view restriction: those are never named (the catalogue lists
         none of them either), though they still have to be completed."""
-        prerequisites = list(self.prerequisites.live().select_related("primary_axis"))
+        # filter(), not live(): in a preview the relation is modelcluster's
+        # in-memory one, which has no live().
+        prerequisites = list(
+            self.prerequisites.filter(live=True).select_related("primary_axis")
+        )
         hidden = restricted_ids(prerequisites)
         shown = [course for course in prerequisites if course.pk not in hidden]
         return shown, len(hidden)

@@ -179,3 +179,21 @@ def test_a_draft_course_is_not_served(client):
     draft = CoursePageFactory(title="En preparación", live=False, publish=False)
 
     assert client.get(draft.url or "/cursos/en-preparacion/").status_code == 404
+
+
+def test_an_editor_previews_a_revision_of_a_course_with_prerequisites(
+    client, editor, course
+):
+    """A preview builds the page from its revision, whose prerequisites are an
+    in-memory relation: the page still lists them (it crashed before)."""
+    from django.urls import reverse
+
+    revision = course.save_revision()
+    client.force_login(editor)
+
+    response = client.get(
+        reverse("wagtailadmin_pages:revisions_view", args=[course.pk, revision.pk])
+    )
+
+    assert response.status_code == 200
+    assert "Asambleas que deciden" in response.content.decode()
