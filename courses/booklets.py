@@ -18,15 +18,27 @@ from django.utils import translation
 BOOKLET_HOST = "cuadernillo.invalid"
 
 
+def weasyprint():
+    """WeasyPrint, imported on first use. Its import turns Pillow's
+    ``LOAD_TRUNCATED_IMAGES`` on for the whole process; it is turned off again,
+    so that a picture cut short is still refused when uploaded afterwards in the
+    same process (``councils.forms.DecodedImageField``; the demo renders PDFs
+    in its web process). The site's PDFs embed only images already checked."""
+    import weasyprint as module
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return module
+
+
 def media_only_fetcher():
     """A WeasyPrint URL fetcher that reads files under MEDIA_ROOT and nothing else.
 
     The booklet never reaches the network: embedded videos are listed by address,
     and a crafted link in a lesson cannot make the worker fetch internal URLs.
     """
-    from weasyprint.urls import URLFetcher
 
-    class MediaOnlyURLFetcher(URLFetcher):
+    class MediaOnlyURLFetcher(weasyprint().urls.URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             media_root = Path(settings.MEDIA_ROOT).resolve()
@@ -64,13 +76,12 @@ def html_fingerprint(html):
 
 
 def html_to_pdf(html):
-    from weasyprint import HTML
-
-    return HTML(
+    document = weasyprint().HTML(
         string=html,
         base_url=f"http://{BOOKLET_HOST}/",
         url_fetcher=media_only_fetcher(),
-    ).write_pdf()
+    )
+    return document.write_pdf()
 
 
 def booklet_filename(course, fingerprint):

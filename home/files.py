@@ -33,6 +33,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path, re_path
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views import static
+from django.views.decorators.http import require_safe
 from wagtail.documents.views import serve as document_serve
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
@@ -93,6 +94,7 @@ def _media_entry(name):
     return (image.pk, collection_is_private(image.collection))
 
 
+@require_safe
 def serve_media(request, name):
     """``/media/<name>``: an image or rendition, after the permission check.
 

@@ -75,9 +75,25 @@ def signed_in(user, verified=False):
     return client
 
 
-def give_code(giver, council, username):
-    """The coordinator's side: the council's admin page makes the code."""
-    return signed_in(giver, verified=True).post(
+def give_code(giver, council, username, above=False):
+    """The coordinator's side: the council's admin page makes the code. From
+    ``above`` the council (a state coordinator), its people are named only after
+    writing why, as for any of its pages (councils/names.py)."""
+    client = signed_in(giver, verified=True)
+    if not above:
+        return client.post(
+            admin_url("two_factor_code_give", council.pk), {"username": username}
+        )
+    client.post(
+        admin_url("names_reason"),
+        {
+            "alcance": f"consejo:{council.pk}",
+            "motivo": "Activar la verificación de la nueva coordinación",
+            "next": admin_url("council", council.pk),
+        },
+    )
+    client.get(admin_url("council", council.pk))  # the reason's notice, read
+    return client.post(
         admin_url("two_factor_code_give", council.pk), {"username": username}
     )
 
@@ -117,7 +133,7 @@ def test_the_password_alone_does_not_turn_it_on_for_a_leader(leader):
 def test_the_state_coordinator_gives_the_code_and_the_leader_turns_it_on(
     leader, state_coordinator, council
 ):
-    page = give_code(state_coordinator, council, "Carmen")
+    page = give_code(state_coordinator, council, "Carmen", above=True)
     assert page.status_code == 200
     code = page.context["code"]
     assert f"{code[:4]}-{code[4:]}" in page.content.decode()
@@ -217,7 +233,7 @@ def test_who_may_give_an_activation_code(
     signed_in(pedro, verified=True)
     giver = {"carmen": leader, "sofia": state_coordinator}[giver]
 
-    response = give_code(giver, council, username)
+    response = give_code(giver, council, username, above=giver == state_coordinator)
 
     assert response.status_code == 302
     assert messages_of(response) == [

@@ -568,9 +568,10 @@ def test_every_form_field_that_takes_an_id_is_forged():
 
 
 @pytest.mark.parametrize("view", ["wagtaildocs:add", "wagtailimages:add"])
-def test_a_leader_s_forged_collection_is_ignored(hostile_world, view):
-    """A leader with one collection is not asked for one: the file goes to
-    their council's private collection, whatever collection id is posted."""
+def test_a_leader_s_forged_collection_is_refused(hostile_world, view):
+    """A leader chooses between their council's private collection and the
+    public one of councils' pages: another council's collection id, forged in
+    the form, is refused with the form's error and nothing is stored."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
@@ -579,16 +580,12 @@ def test_a_leader_s_forged_collection_is_ignored(hostile_world, view):
     name, content = ("acta.pdf", b"%PDF-1.4\n%%EOF\n")
     if "images" in view:
         name, content = ("foto.png", hostile.png_bytes())
+    before = model.objects.count()
 
     response = client_for(world, "leader-A").post(
         reverse(view), upload_to(world.council_b.collection_id, name, content)
     )
 
-    assert response.status_code == 302
-    created = model.objects.latest("pk")
-    assert created.collection_id == world.council_a.collection_id
-    assert (
-        not model.objects.filter(collection=world.council_b.collection)
-        .exclude(pk__in=[world.acta_b.pk])
-        .exists()
-    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["collection"]
+    assert model.objects.count() == before

@@ -426,6 +426,25 @@ def test_an_editor_uploading_a_broken_picture_reads_why(
     assert "Sube una imagen válida" in place.errors(response)
 
 
+def test_a_broken_picture_is_refused_after_the_process_made_a_pdf(hostile_world):
+    """WeasyPrint's import tells Pillow to accept pictures cut short, for the
+    whole process; a constancia or booklet rendered in the same process (the
+    demo's tasks run in it) must not open the door to them."""
+    from courses.booklets import html_to_pdf
+
+    html_to_pdf("<p>Constancia</p>")
+    place = PLACES["wagtail-image"]
+    name, content = FILES["truncated-png"][0]()
+    data = place.data(hostile_world, SimpleUploadedFile(name, content))
+    data["collection"] = Collection.objects.get(name="Formación", depth=2).pk
+    before = (place.count(), media_files(hostile_world))
+
+    response = client_for(hostile_world, "editor").post(place.url(hostile_world), data)
+
+    assert response.status_code == 200
+    assert_refused(hostile_world, place, response, wagtail_invalid_image, before)
+
+
 def test_an_image_uploaded_several_at_once_is_then_described(hostile_world):
     """The form of each image uploaded with others has no file field: the one
     that checks the picture is only where a picture is sent."""

@@ -121,7 +121,8 @@ MATRIX = {
     "role-endorse-A":             (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
     "role-endorse-A+why":         (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
-    "two-factor-code-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "two-factor-code-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "two-factor-code-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     # Writing why, for a state: what a state's coordination and the nation may
     "names-reason-state-A":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     # "Formación de cuadros": the dashboard and its CSV export; from above a
@@ -627,6 +628,7 @@ TARGETS |= {
         "mentorships-A",
         "mentorship-pair-A",
         "role-endorse-A",
+        "two-factor-code-A",
         "cadres-council-A",
         "cadres-csv-council-A",
     )
