@@ -139,7 +139,8 @@ def names_reason(request):
         raise PermissionDenied
     target = request.POST.get("next", "")
     if not (
-        target.startswith("/admin/")
+        # Back to the page that asked: an admin page, or a council's acta.
+        target.startswith(("/admin/", "/documentos/"))
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=False
         )
@@ -577,15 +578,20 @@ def constitution_detail(request, request_id):
             else:
                 messages.success(request, _("The request was rejected."))
             return redirect("councils_admin:constitution", constitution.pk)
+    founders = founders_with_councils(constitution)
+    # The founders' names and phones, seen from above any council: logged.
+    AccessLog.objects.create(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        scope=f"constitucion:{constitution.pk}",
+        detail=_("Founders of a constitution request"),
+        row_count=len(founders),
+    )
     return render_admin(
         request,
         "constitution_detail.html",
         constitution.proposed_name,
-        {
-            "constitution": constitution,
-            "founders": founders_with_councils(constitution),
-            "form": form,
-        },
+        {"constitution": constitution, "founders": founders, "form": form},
     )
 
 

@@ -40,6 +40,9 @@ from wagtail.permissions import policy_registry
 
 from cococi_site import content
 from cococi_site.files import collection_is_private
+from councils import names
+from councils.admin_views import reason_page
+from councils.models import CouncilPage
 from members.security import two_factor_required
 
 # How long a browser or a shared cache may keep a public image or document.
@@ -129,16 +132,32 @@ def serve_media(request, name):
 
 def private_documents_by_permission(document, request):
     """A document of a private collection only for whoever may choose or change
-    it; anyone else is sent to sign in, as Wagtail's own restriction does."""
+    it; anyone else is sent to sign in, as Wagtail's own restriction does. A
+    council's file (an acta: names, signatures) opened from above the council
+    (its state's or the country's coordination) asks why first and is written
+    to the access log, as the council's people are (``councils.names``)."""
     if not collection_is_private(document.collection):
         request.cococi_private_document = False
         return None
     request.cococi_private_document = True
-    if may_read_private(request.user, document):
+    if not may_read_private(request.user, document):
+        return redirect_to_login(
+            request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL
+        )
+    council = CouncilPage.objects.filter(collection=document.collection).first()
+    if council is None or names.leads_directly(request.user, council):
         return None
-    return redirect_to_login(
-        request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL
+    reason = names.reason_in_force(request, names.keys_covering(council))
+    if not reason:
+        return reason_page(request, council)
+    names.names_view_log(
+        request,
+        scope=names.council_key(council),
+        reason=reason,
+        count=1,
+        documento=document.title,
     )
+    return None
 
 
 def serve_document(request, document_id, document_filename):

@@ -55,11 +55,12 @@ accesos, con su nombre, la fecha y cada página o descarga que vieron con él, y
 solo sirve durante 30 minutos. Desde la plataforma nadie puede borrar ese
 registro; lo revisa la coordinación nacional.</li>
 <li>Las <strong>actas</strong> de las asambleas de tu consejo, que pueden llevar
-nombres y firmas, se guardan en sus archivos privados: las pueden abrir la
-coordinación de tu consejo, la de tu estado y la nacional.</li>
+nombres y firmas, se guardan en sus archivos privados: las abre la coordinación
+de tu consejo; la de tu estado y la nacional, solo después de escribir por qué, y
+cada vez queda en el registro de accesos.</li>
 <li>Si firmas una <strong>solicitud para constituir un consejo</strong>, la
 coordinación de tu estado ve tu nombre y tu teléfono como persona fundadora, para
-decidir la solicitud.</li>
+decidir la solicitud; cada consulta queda en el registro de accesos.</li>
 <li>Quien tenga el código de una de tus constancias ve tu nombre, el curso y la
 fecha, para comprobar que es auténtica.</li>
 </ul>

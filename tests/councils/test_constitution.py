@@ -749,3 +749,20 @@ def test_a_stranger_cannot_download_the_acta(pending):
         assert response.status_code == 404
         assert ACTA_BYTES not in body_of(response)
     assert AccessLog.objects.count() == 0
+
+
+def test_the_state_coordination_s_view_of_the_founders_is_logged(
+    pending, jalisco_coordinator
+):
+    """The founders' names and phones, seen from above any council: each view
+    of the request is in the access log."""
+    from members.models import AccessLog
+
+    response = signed_in(jalisco_coordinator).get(detail_url(pending))
+
+    assert response.status_code == 200
+    assert "Guadalupe Torres" in response.content.decode()
+    entry = AccessLog.objects.get(actor=jalisco_coordinator)
+    assert entry.scope == f"constitucion:{pending.pk}"
+    assert entry.action == AccessLog.Action.VIEW
+    assert entry.row_count == 5

@@ -528,13 +528,40 @@ def test_a_collection_holding_an_acta_survives_its_councils_deletion(council_a):
 def test_a_councils_acta_is_served_to_its_leaders_and_state_coordination(
     council_a, leader_a, jalisco_coordinator
 ):
+    """Its leaders open it; the state's coordination, above the council, after
+    writing why (logged with the acta's title), as for the council's people."""
+    from members.models import AccessLog
+
     document = make_document(council_a, "Acta de Santa Cecilia")
     assert document.url.startswith("/documentos/")
 
-    for person in (leader_a, jalisco_coordinator):
-        response = signed_in(person).get(document.url)
-        assert response.status_code == 200, person
-        assert body_of(response) == ACTA_BYTES
+    response = signed_in(leader_a).get(document.url)
+    assert response.status_code == 200
+    assert body_of(response) == ACTA_BYTES
+    assert not AccessLog.objects.exists()
+
+    coordinator = signed_in(jalisco_coordinator)
+    asked = coordinator.get(document.url)
+    assert asked.status_code == 200
+    assert ACTA_BYTES not in body_of(asked)
+    assert 'name="alcance"' in asked.content.decode()  # the reason's form
+    answered = coordinator.post(
+        "/admin/motivo/",
+        {
+            "alcance": f"consejo:{council_a.pk}",
+            "motivo": "Revisar el acuerdo de la asamblea",
+            "next": document.url,
+        },
+    )
+    assert answered.status_code == 302
+    assert answered["Location"] == document.url
+    response = coordinator.get(document.url)
+    assert body_of(response) == ACTA_BYTES
+    entry = AccessLog.objects.get()
+    assert entry.actor == jalisco_coordinator
+    assert entry.scope == f"consejo:{council_a.pk}"
+    assert "Revisar el acuerdo" in entry.detail
+    assert "Acta de Santa Cecilia" in entry.detail
 
 
 def test_a_councils_acta_is_not_served_to_anyone_else(

@@ -144,12 +144,14 @@ MATRIX = {
     "council-A2+why":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "cadres-council-A2":          (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "page-edit-council-A2":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
-    "acta-A2-file":               (IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, OK),
+    "acta-A2-file":               (IN, IN, IN, IN, IN, IN, IN, IN, EM, IN, IN, EM, EM),
+    "acta-A2-file+why":           (IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, OK),
     # M: a council moved by national coordination from A's state to B's
     "council-moved":              (IN, IN, IN, IN, IN, NO, NO, NO, NO, EM, NO, EM, EM),
     "council-moved+why":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     "page-edit-council-moved":    (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
-    "acta-moved-file":            (IN, IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, OK, OK),
+    "acta-moved-file":            (IN, IN, IN, IN, IN, IN, IN, IN, IN, EM, IN, EM, EM),
+    "acta-moved-file+why":        (IN, IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, OK, OK),
     "document-edit-moved-acta":   (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     # Council and state pages in the Wagtail admin
     "page-edit-council-A":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
@@ -163,8 +165,10 @@ MATRIX = {
     "access-log":                 (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, OK, OK),
     "access-log-delete":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
     # Councils' private files (actas) and the admin's documents
-    "acta-A-file":                (IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, IN, OK, OK),
-    "acta-B-file":                (IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, OK, OK),
+    # A council's actas from above it: after writing why, as its people
+    "acta-A-file":                (IN, IN, IN, IN, IN, OK, IN, IN, EM, IN, IN, EM, EM),
+    "acta-A-file+why":            (IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, IN, OK, OK),
+    "acta-B-file":                (IN, IN, IN, IN, IN, IN, OK, IN, IN, EM, IN, EM, EM),
     "documents":                  (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
     "document-chooser":           (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
     "document-edit-acta-A":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
@@ -631,10 +635,13 @@ TARGETS |= {
         "two-factor-code-A",
         "cadres-council-A",
         "cadres-csv-council-A",
+        "acta-A-file",
     )
 } | {
     "council-A2+why": why(TARGETS["council-A2"], lambda w: "estado:14"),
     "council-moved+why": why(TARGETS["council-moved"], lambda w: "estado:09"),
+    "acta-A2-file+why": why(TARGETS["acta-A2-file"], lambda w: "estado:14"),
+    "acta-moved-file+why": why(TARGETS["acta-moved-file"], lambda w: "estado:09"),
 }
 
 
