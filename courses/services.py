@@ -57,6 +57,9 @@ def course_booklet_build(*, course_id):
         and current.fingerprint == fingerprint
         and current.file.storage.exists(current.file.name)
     ):
+        # Checked and current: the reconciliation compares this time with the
+        # course's last publish.
+        CourseBooklet.objects.filter(pk=current.pk).update(generated_at=timezone.now())
         return current
 
     pdf = html_to_pdf(html)
