@@ -37,6 +37,8 @@ def certificates_missing():
         revoked_at__isnull=True, issued_at__lte=cutoff, user__anonymised_at__isnull=True
     )
     without_pdf = unfinished.filter(file="").values_list("user_id", "course_id")
+    # Not e-mailed, and no sending of it ever claimed (a claimed one is
+    # recorded as e-mailed by the repair, never sent again).
     not_emailed = (
         unfinished.filter(emailed_at__isnull=True)
         .exclude(user__email="")

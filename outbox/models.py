@@ -68,3 +68,25 @@ class ReconciliationRun(models.Model):
     @property
     def total(self):
         return sum(self.found.values())
+
+
+class Delivery(models.Model):
+    """One message to the outside world (an e-mail, later an SMS), sent at most
+    once however often the task that sends it runs (``outbox.services.send_once``).
+
+    ``claimed_at`` is written and committed before the message is handed over,
+    ``sent_at`` after; a claim left without ``sent_at`` (the database went away
+    right after the send, or the worker died in between) counts as sent: a
+    message is never sent twice, and such a claim is listed for a person to
+    check (``manage.py reconcile`` counts it)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return self.key

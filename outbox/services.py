@@ -37,7 +37,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import PendingTask
+from .models import Delivery, PendingTask
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +181,53 @@ def summary(now=None):
         "failed_tasks": rows.filter(failed_at__isnull=False).count(),
         "oldest_task_seconds": int((now - oldest).total_seconds()) if oldest else None,
     }
+
+
+class NotSent(Exception):
+    """``send_once`` did not send: already sent, or being sent by another run."""
+
+
+def send_once(key, send):
+    """Call ``send()`` (hand a message to the mail server or a provider) at most
+    once for ``key``, however often and however concurrently the task runs;
+    returns what ``send()`` returned, or raises ``NotSent``.
+
+    1. The delivery is claimed in its own committed statement; a run that finds
+       it claimed or sent sends nothing.
+    2. ``send()`` runs outside any transaction. If it fails (the mail server
+       refuses), the claim is released and the error raised: the task's retry
+       sends it.
+    3. ``sent_at`` is written. If the database is gone by then, the claim stays
+       and counts as sent: the retry sends nothing more.
+    """
+    now = timezone.now()
+    delivery, _created = Delivery.objects.get_or_create(key=key)
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, claimed_at__isnull=True, sent_at__isnull=True
+    ).update(claimed_at=now)
+    if not claimed:
+        raise NotSent(key)
+    try:
+        result = send()
+    except BaseException:
+        try:
+            Delivery.objects.filter(pk=delivery.pk).update(claimed_at=None)
+        except DatabaseError as error:
+            # Not sent, and the claim stays: listed for a person to check.
+            logger.error("Delivery %s not sent and still claimed (%s)", key, error)
+        raise
+    try:
+        Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
+    except DatabaseError as error:
+        logger.warning("Delivery %s sent; could not record it (%s)", key, error)
+    return result
+
+
+def sent_at(key):
+    """When the delivery ``key`` was sent (or claimed, when its sending could not
+    be recorded), or None."""
+    delivery = Delivery.objects.filter(key=key, claimed_at__isnull=False).first()
+    return (delivery.sent_at or delivery.claimed_at) if delivery else None
 
 
 # What a worker says about a task it runs (connected in outbox.signals).
