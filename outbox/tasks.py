@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import reconcile as reconciliation
@@ -16,7 +17,7 @@ RETRY = {
     "acks_late": True,
     "autoretry_for": (OperationalError, InterfaceError, OSError),
     "retry_backoff": True,
-    "retry_backoff_max": 600,
+    "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
     "max_retries": 100,
 }

@@ -333,6 +333,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # retried, not finished) is sent again: its message was lost (Redis restarted
 # empty, a worker died). Longer than a task waits in a busy queue and runs.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", str(15 * 60)))
+# The longest wait between two retries of a failing task (outbox.tasks.RETRY):
+# ten minutes. The failure tests shorten it to see recovery within seconds.
+TASK_RETRY_BACKOFF_MAX = int(os.environ.get("TASK_RETRY_BACKOFF_MAX", "600"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
