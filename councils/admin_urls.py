@@ -64,6 +64,11 @@ urlpatterns = [
         name="role_endorse",
     ),
     path(
+        "mi-consejo/<id:council_id>/dos-pasos/",
+        views.two_factor_code_give,
+        name="two_factor_code_give",
+    ),
+    path(
         "mi-consejo/<id:council_id>/resumen-semanal/",
         views.digest_toggle,
         name="digest_toggle",

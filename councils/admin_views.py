@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -249,6 +250,31 @@ def members_import(request, council_id):
         else:
             request.session[session_key] = rows
     return render_admin(request, "members_import.html", _("Import members"), context)
+
+
+@leaders_only
+@require_POST
+def two_factor_code_give(request, council_id):
+    """An activation code for two-step verification, shown once, to hand to
+    a member of the council whose account needs it (see the service)."""
+    council = council_in_scope(request, council_id)
+    try:
+        person, code = services.two_factor_code_give(
+            council=council,
+            actor=request.user,
+            username=request.POST.get("username", "")[:150],
+        )
+    except CouncilError as error:
+        messages.error(request, error.message)
+        return redirect(
+            reverse("councils_admin:council", args=[council.pk]) + "#dos-pasos"
+        )
+    return render_admin(
+        request,
+        "two_factor_code.html",
+        _("Activation code for two-step verification"),
+        {"council": council, "person": person, "code": code},
+    )
 
 
 def meeting_in_council(request, council_id, meeting_id):

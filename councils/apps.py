@@ -11,8 +11,12 @@ class CouncilsConfig(AppConfig):
 
         # converters: the <id:…> of the councils' addresses, before they load.
         from . import converters, personal_data, signals  # noqa: F401
+        from .cadres import mentorships_held
         from .scopes import leader_scope
 
         personal_data.connect()
         # Leaders and coordinators see their scope's members: a second factor.
         register_privilege(lambda user: not leader_scope(user).is_empty)
+        # So do mentors: a mentee's courses, readiness and check-in notes are
+        # another member's data (their part in the movement), as a leader sees.
+        register_privilege(lambda user: mentorships_held(user).exists())

@@ -1,6 +1,6 @@
 """The "Formación de cuadros" dashboard view, with spreadsheet export through
-Wagtail's SpreadsheetExportMixin (formulas neutralised); every export is written
-to the access log."""
+Wagtail's SpreadsheetExportMixin (formulas written as text, as in every export:
+``cococi_site.spreadsheets``); every export is written to the access log."""
 
 import json
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from members.exports import SafeSpreadsheetExportMixin
 from members.models import AccessLog
 
 from .dashboard import build_dashboard, resolve_scope
@@ -22,7 +22,7 @@ from .scopes import leader_scope
 PAGE_SIZE = 50
 
 
-class CadreDashboardView(SafeSpreadsheetExportMixin, TemplateView):
+class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
     template_name = "councils/admin/cadre_dashboard.html"
     export_filename = "formacion-de-cuadros"
 

@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
+from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
@@ -46,8 +49,15 @@ class DecisionForm(forms.Form):
 
 
 class OfflineMemberForm(forms.Form):
-    first_name = forms.CharField(label=_("Name"), max_length=150)
-    last_name = forms.CharField(label=_("Last names"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Name"), max_length=150, validators=[validate_not_formula]
+    )
+    last_name = forms.CharField(
+        label=_("Last names"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
     )
@@ -235,7 +245,12 @@ class ConstitutionRequestForm(forms.Form):
 
 
 class FounderForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
     )
@@ -513,3 +528,34 @@ class CheckedDocumentForm(BaseDocumentForm):
         if isinstance(upload, UploadedFile):
             check_file_content(upload)
         return upload
+
+
+class DecodedImageField(WagtailImageField):
+    """Wagtail's image field, for which a picture with a sound header and
+    broken data (a PNG cut short, a corrupt stream) is not a valid image: Wagtail
+    lets Pillow's error out of the form when it decodes it to count its pixels,
+    an error 500 (wagtail#1354)."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+
+
+class CheckedImageForm(BaseImageForm):
+    """Wagtail's image form (``WAGTAILIMAGES_IMAGE_FORM_BASE``), behind every
+    image upload of the admin: one at a time, several at once, the chooser's.
+    Wagtail checks format, size and pixels; a broken picture is refused here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail makes this field itself (images.forms.formfield_for_dbfield),
+        # whatever the base form declares; the same field, decoded safely.
+        field = self.fields.get("file")
+        if field is not None:
+            self.fields["file"] = DecodedImageField(
+                label=field.label, required=field.required, widget=field.widget
+            )

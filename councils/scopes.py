@@ -38,6 +38,22 @@ class Scope:
     def covers_state(self, state_id):
         return self.national or state_id in self.state_ids
 
+    def includes(self, other):
+        """Whether every council and state ``other`` leads is led in this one."""
+        if self.national:
+            return True
+        if other.national or not other.state_ids <= self.state_ids:
+            return False
+        from .models import CouncilPage  # models import this module
+
+        outside = other.council_ids - self.council_ids
+        return not (
+            outside
+            and CouncilPage.objects.filter(pk__in=outside)
+            .exclude(state_id__in=self.state_ids)
+            .exists()
+        )
+
 
 EMPTY = Scope()
 

@@ -16,9 +16,21 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 
+from cococi_site.spreadsheets import starts_as_formula
 from courses.models import CompletionSource, CoursePage
 from courses.services import lesson_complete
-from members.models import ConsentMethod, PrivacyNotice, Purpose, phone_validator
+from members.models import (
+    CodePurpose,
+    ConsentMethod,
+    PrivacyNotice,
+    Purpose,
+    phone_validator,
+)
+from members.security import (
+    has_two_factor,
+    may_give_activation_code,
+    sees_others_data,
+)
 from members.services import consents_record, sign_in_code_create
 from outbox.services import enqueue
 
@@ -259,12 +271,50 @@ def member_register_offline(
     return user, code
 
 
+def two_factor_code_give(*, council, actor, username):
+    """A one-time activation code with which ``username``, an active member of
+    ``council`` who sees others' data (and so must use two-step verification
+    when it is required), turns it on the first time. Given by someone who
+    leads everything that person leads (a co-leader of their council, their
+    state's or national coordination), who hands it over in person or by
+    phone. Returns (person, code)."""
+    require_lead(actor, council)
+    person = active_members(council).filter(username__iexact=username.strip()).first()
+    if person is None:
+        raise CouncilError(
+            _("%(username)s is not an active member of this council.")
+            % {"username": username.strip()}
+        )
+    if not sees_others_data(person):
+        raise CouncilError(
+            _("%(name)s does not need two-step verification.") % {"name": person}
+        )
+    if has_two_factor(person):
+        raise CouncilError(
+            _("%(name)s already has two-step verification turned on.")
+            % {"name": person}
+        )
+    if not (
+        may_give_activation_code(actor, person)
+        and leader_scope(actor).includes(leader_scope(person))
+    ):
+        raise CouncilError(
+            _(
+                "Only someone who leads everything %(name)s leads can give them "
+                "this code: ask your state's or national coordination."
+            )
+            % {"name": person}
+        )
+    code = sign_in_code_create(
+        user=person, created_by=actor, purpose=CodePurpose.TWO_FACTOR
+    )
+    return person, code
+
+
 IMPORT_COLUMNS = ["nombre", "apellidos", "telefono", "correo", "avisos", "contacto"]
 YES = {"si", "sí", "s", "x", "1", "yes"}
 NO = {"", "no", "n", "0"}
 IMPORT_MAX_ROWS = 500
-# What a spreadsheet reads as the start of a formula; no name or e-mail begins so.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def members_import_parse(data):
@@ -329,8 +379,9 @@ def members_import_parse(data):
             problems.append(_("the name is missing"))
         if len(row["first_name"]) > 150 or len(row["last_name"]) > 150:
             problems.append(_("the name is too long"))
+        # No name or e-mail begins as a spreadsheet formula does.
         if any(
-            row[name].startswith(FORMULA_START)
+            starts_as_formula(row[name])
             for name in ("first_name", "last_name", "email")
         ):
             problems.append(

@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cococi_site.spreadsheets import starts_as_formula
+
 from .models import Municipality, State
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "municipios.csv"
@@ -249,7 +251,7 @@ def _row_problems(values, line):
             _("Line %(line)s: the municipality name (NOM_MUN) is empty.")
             % {"line": line}
         )
-    elif name.startswith(("=", "+", "-", "@")):
+    elif starts_as_formula(name):
         problems.append(
             _(
                 "Line %(line)s: the municipality name “%(value)s” starts as a "

@@ -181,13 +181,16 @@ def load_demo_courses(path):
         course.tags.set(item.get("tags", []))
         publish(course)
         for position, lesson_item in enumerate(item["lessons"]):
+            quiz = lesson_item.get("quiz") or {}
             lesson = LessonPage(
                 title=lesson_item["title"],
                 slug=lesson_item["slug"],
                 estimated_minutes=lesson_item["estimated_minutes"],
                 body=lesson_body(lesson_item["body"], cover if position == 0 else None),
-                quiz=quiz_body(lesson_item.get("quiz")),
-                pass_mark=(lesson_item.get("quiz") or {}).get("pass_mark", 70),
+                quiz=quiz_body(quiz),
+                pass_mark=quiz.get("pass_mark", 70),
+                max_attempts=quiz.get("max_attempts"),
+                attempt_wait_minutes=quiz.get("attempt_wait_minutes", 0),
             )
             course.add_child(instance=lesson)
             publish(lesson)

@@ -4,6 +4,8 @@ Pages are created under the catalogue and library index pages that the migration
 create, and published (a revision, live) unless ``publish=False`` is given.
 """
 
+import uuid
+
 import factory
 import wagtail_factories
 from django.utils.text import slugify
@@ -48,13 +50,23 @@ def lesson_body(*words, heading="Introducción"):
 
 
 def quiz_question(text, choices):
-    """One quiz question; ``choices`` is a list of (text, correct, feedback)."""
+    """One quiz question; ``choices`` is a list of (text, correct, feedback).
+
+    With an id for the question and every choice, as the admin stores them:
+    answers are graded, and choices shuffled, by these ids (a choice stored
+    without one would get a new one every time the page is read).
+    """
     return {
         "type": "question",
+        "id": str(uuid.uuid4()),
         "value": {
             "text": text,
             "choices": [
-                {"text": answer, "correct": correct, "feedback": feedback}
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {"text": answer, "correct": correct, "feedback": feedback},
+                }
                 for answer, correct, feedback in choices
             ],
         },

@@ -217,9 +217,10 @@ def course_completions_check(*, course_id):
 def quiz_grade(lesson, answers):
     """Score submitted ``answers`` ({question id: [choice ids]}) against the quiz.
 
-    Only ids of this lesson's own questions and choices count; a question left
-    unanswered or answered with foreign ids is simply wrong. Returns (score,
-    per-question feedback list).
+    Graded by the choices' ids, whatever order they were shown in. Only ids of
+    this lesson's own questions and choices count: for a stored attempt whose
+    quiz was rewritten since, an answer whose choice is gone is simply wrong.
+    Returns (score, per-question feedback list).
     """
     results = []
     correct_count = 0
@@ -263,27 +264,50 @@ def quiz_grade(lesson, answers):
     return score, results
 
 
+def quiz_answers_check(lesson, answers):
+    """Refuse answers ({question id: [choice ids]}) that leave a question
+    unanswered, or name a choice that is not the question's own or several
+    where one is asked: the page's form never sends them."""
+    for question in lesson.quiz:
+        if not answers.get(question.id):
+            raise LearningError(_("Answer every question, then check your answers."))
+    for question in lesson.quiz:
+        choices = question.value["choices"]
+        own_ids = {bound.id for bound in choices.bound_blocks}
+        chosen = set(answers[question.id])
+        one_asked = sum(1 for choice in choices if choice["correct"]) == 1
+        if not chosen <= own_ids or (one_asked and len(chosen) > 1):
+            raise LearningError(
+                _(
+                    "These answers are not this quiz's (it may have changed "
+                    "meanwhile): reload the page and answer again."
+                )
+            )
+
+
 @transaction.atomic
 def quiz_submit(*, user, lesson, course, answers):
-    """Grade and store an attempt; passing completes the lesson."""
+    """Grade and store an attempt, if the quiz's attempt policy allows one now
+    and every question has an answer of its own; passing completes the lesson.
+    Refused (``LearningError``), nothing is stored."""
     if not lesson.quiz:
         raise LearningError(_("This lesson has no quiz."))
+    # One attempt of a person at a time (a double click, two tabs): both
+    # would count the attempts before either is stored.
+    Enrollment.objects.get_or_create(user=user, course=course)
+    Enrollment.objects.select_for_update().get(user=user, course=course)
+    state = lesson.attempt_state(lesson.last_attempt(user))
+    if not state.open:
+        raise LearningError(state.refusal())
+    quiz_answers_check(lesson, answers)
     score, results = quiz_grade(lesson, answers)
     passed = score >= lesson.pass_mark
-    # Only this quiz's own choice ids are kept: anything else a browser sends
-    # grades as wrong and is not stored (PostgreSQL refuses some of it, such
-    # as NUL bytes, in a JSON column).
-    choice_ids = {
-        question.id: {bound.id for bound in question.value["choices"].bound_blocks}
-        for question in lesson.quiz
-    }
     attempt = QuizAttempt.objects.create(
         user=user,
         lesson=lesson,
         answers={
-            key: [value for value in dict.fromkeys(values) if value in choice_ids[key]]
-            for key, values in answers.items()
-            if key in choice_ids
+            question.id: list(dict.fromkeys(answers[question.id]))
+            for question in lesson.quiz
         },
         score=score,
         passed=passed,

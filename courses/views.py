@@ -92,7 +92,9 @@ def quiz_submit(request, lesson):
         with transaction.atomic():
             services.course_enroll(user=request.user, course=course)
             answers = {
-                question.id: request.POST.getlist(f"q-{question.id}")[:20]
+                question.id: [
+                    value for value in request.POST.getlist(f"q-{question.id}") if value
+                ][:20]
                 for question in lesson.quiz
             }
             attempt, _results = services.quiz_submit(

@@ -7,4 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from cococi_site.spreadsheets import neutralise_spreadsheet_exports
+
         from . import signals  # noqa: F401
+
+        # Every export, Wagtail's reports included: this app's access log and
+        # the councils' dashboard carry names people typed.
+        neutralise_spreadsheet_exports()

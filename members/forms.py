@@ -1,11 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.sites.shortcuts import get_current_site
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from outbox.services import enqueue
+from cococi_site.spreadsheets import validate_not_formula
 
 from .models import Purpose, User
 
@@ -17,8 +14,15 @@ class RegistrationForm(UserCreationForm):
     register, each voluntary one is the person's free choice.
     """
 
-    first_name = forms.CharField(label=_("Name(s)"), max_length=150)
-    last_name = forms.CharField(label=_("Surname(s)"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Name(s)"), max_length=150, validators=[validate_not_formula]
+    )
+    last_name = forms.CharField(
+        label=_("Surname(s)"),
+        max_length=150,
+        required=False,
+        validators=[validate_not_formula],
+    )
     phone = forms.CharField(
         label=_("Phone (optional)"),
         max_length=20,
@@ -77,6 +81,11 @@ class ProfileForm(forms.ModelForm):
             "email": _("E-mail"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(validate_not_formula)
+
 
 class ConsentForm(forms.Form):
     voluntary = forms.MultipleChoiceField(
@@ -128,30 +137,23 @@ class TwoFactorCodeForm(forms.Form):
     )
 
 
-class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's, with two differences. Members registered by their leaders
-    have no password until they first sign in with their code: they too may
-    ask for a link. The e-mail goes through the outbox, retried while the mail
-    server is down, instead of being sent (or lost) during the request."""
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    """The app's code, and for an account that sees others' data, the
+    activation code given by whoever leads them."""
 
-    def get_users(self, email):
-        folded = email.casefold()
-        return [
-            user
-            for user in User.objects.active_people().filter(email__iexact=email)
-            if user.email.casefold() == folded
-        ]
+    activation = forms.CharField(
+        label=_("Activation code"),
+        max_length=20,
+        help_text=_(
+            "The code your council's coordination gave you for this, in person "
+            "or by phone, e.g. 7KQ4-MX2P."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 12}),
+    )
 
-    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
-        from .tasks import send_password_reset
-
-        domain = domain_override or get_current_site(request).domain
-        protocol = "https" if use_https else "http"
-        for user in self.get_users(self.cleaned_data["email"]):
-            enqueue(
-                send_password_reset,
-                user.pk,
-                protocol,
-                domain,
-                translation.get_language(),
-            )
+    def __init__(self, *args, activation=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activation:
+            self.order_fields(["activation", "code"])
+        else:
+            del self.fields["activation"]

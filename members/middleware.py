@@ -8,9 +8,14 @@ from django.shortcuts import redirect
 
 from .security import has_two_factor, two_factor_required
 
-# The admin, private documents and constitution requests' actas (founders'
-# names and signatures).
-PROTECTED_PREFIXES = ("/admin/", "/documentos/", "/consejos/solicitudes/")
+# The admin, private documents, constitution requests' actas (founders' names
+# and signatures) and the mentor's pages (a mentee's progress and notes).
+PROTECTED_PREFIXES = (
+    "/admin/",
+    "/documentos/",
+    "/consejos/solicitudes/",
+    "/mi-formacion/acompanamiento/",
+)
 # Signing out of the admin needs no second factor.
 OPEN_PATHS = ("/admin/logout/",)
 

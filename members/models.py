@@ -241,16 +241,30 @@ class AccessLog(models.Model):
         raise ValueError("AccessLog entries are append-only.")
 
 
+class CodePurpose(models.TextChoices):
+    SIGN_IN = "entrar", _("Sign in once and choose a password")
+    TWO_FACTOR = "dos-pasos", _("Turn on two-step verification for the first time")
+
+
 class SignInCodeQuerySet(models.QuerySet):
     def usable(self):
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class SignInCode(models.Model):
-    """A one-time code a leader hands to a member registered without internet:
-    with it the member signs in once and chooses a password. Only a hash is
-    kept; the code is shown once, to the leader who created it."""
+    """A one-time code handed to a person by whoever leads them, in person or
+    by phone. Its purpose is one of two: a member registered without internet
+    signs in once and chooses a password; a person whose account must use
+    two-step verification turns it on for the first time (the password alone
+    is not enough, or whoever had it first would). Only a hash is kept; the
+    code is shown once, to whoever created it."""
 
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=CodePurpose.choices,
+        default=CodePurpose.SIGN_IN,
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -278,3 +292,35 @@ class SignInCode(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class PasswordResetRequestQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(requested_at__gt=moment)
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset link, from an address, and for whom an
+    e-mail was sent (none when the address matched no account, or the account
+    had one too recently). Kept for an hour, to limit both."""
+
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("e-mailed to"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(
+        _("requested at"), default=timezone.now, db_index=True
+    )
+
+    objects = PasswordResetRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.user_id or '-'}"

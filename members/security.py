@@ -33,6 +33,20 @@ def two_factor_required(user):
     return settings.REQUIRE_TWO_FACTOR and sees_others_data(user)
 
 
+def may_give_activation_code(issuer, person):
+    """What this app knows of who may give ``person`` an activation code for
+    two-step verification: never themselves; to a superuser only a superuser;
+    to an account that sees every member (members.view_user) only another such.
+    The app that makes leaders checks the rest: whom the issuer leads."""
+    if issuer.pk == person.pk:
+        return False
+    if person.is_superuser:
+        return issuer.is_superuser
+    return issuer.has_perm("members.view_user") or not person.has_perm(
+        "members.view_user"
+    )
+
+
 def confirmed_devices(user):
     return list(devices_for_user(user, confirmed=True))
 

@@ -11,20 +11,25 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from outbox.services import enqueue
+
 from . import registry
 from .models import (
     AccessLog,
+    CodePurpose,
     ConsentMethod,
     ConsentRecord,
+    PasswordResetRequest,
     PrivacyNotice,
     Purpose,
     SignInCode,
 )
-from .security import two_factor_disable
+from .security import recovery_codes_issue, two_factor_disable, two_factor_required
 
 
 class NoNoticeInForce(Exception):
@@ -169,6 +174,7 @@ def account_delete(*, user):
     user.user_permissions.clear()
     # Secrets that would still open the account: one-time codes, second factors.
     SignInCode.objects.filter(user=user).delete()
+    PasswordResetRequest.objects.filter(user=user).delete()
     two_factor_disable(user)
     AccessLog.objects.create(
         actor=None,
@@ -181,12 +187,63 @@ def account_delete(*, user):
 
 PASSWORD_RESET_SUBJECT = "members/email/password_reset_subject.txt"
 PASSWORD_RESET_BODY = "members/email/password_reset.txt"
+PASSWORD_RESET_ADDRESS_WINDOW = timedelta(hours=1)
 
 
-def password_reset_send(*, user_id, protocol, domain, language):
+class TooManyResetRequests(Exception):
+    pass
+
+
+def password_reset_recipients(email):
+    """The active accounts that use ``email``, whatever its case."""
+    folded = email.casefold()
+    return [
+        user
+        for user in get_user_model().objects.active_people().filter(email__iexact=email)
+        if user.email.casefold() == folded
+    ]
+
+
+@transaction.atomic
+def password_reset_request(*, email, address, language):
+    """A link to choose a new password, e-mailed (through the outbox) to each
+    account that uses ``email``, unless it had one within PASSWORD_RESET_INTERVAL:
+    the page says the same either way. An address that asked
+    PASSWORD_RESET_ADDRESS_LIMIT times in the last hour is refused
+    (TooManyResetRequests), and the refusal is not counted."""
+    from .tasks import send_password_reset  # tasks import this module
+
+    now = timezone.now()
+    asked = PasswordResetRequest.objects.since(now - PASSWORD_RESET_ADDRESS_WINDOW)
+    if (
+        asked.filter(ip_address=address).count()
+        >= settings.PASSWORD_RESET_ADDRESS_LIMIT
+    ):
+        raise TooManyResetRequests
+    sent_to = []
+    for user in password_reset_recipients(email):
+        # One request at a time per account: ten at once send one e-mail.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        recent = PasswordResetRequest.objects.since(
+            now - settings.PASSWORD_RESET_INTERVAL
+        )
+        if not recent.filter(user=user).exists():
+            sent_to.append(user)
+            enqueue(send_password_reset, user.pk, language)
+    PasswordResetRequest.objects.bulk_create(
+        [
+            PasswordResetRequest(ip_address=address, user=user, requested_at=now)
+            for user in sent_to or [None]
+        ]
+    )
+    return sent_to
+
+
+def password_reset_send(*, user_id, language):
     """E-mail the account's link to choose a new password, made here (in the
-    worker) so that no link travels through the queue. Idempotent enough: a
-    second e-mail carries a link as good as the first until one is used."""
+    worker) so that no link travels through the queue, on the site's own address
+    (SITE_URL), never the one a request named. Idempotent enough: a second
+    e-mail carries a link as good as the first until one is used."""
     user = (
         get_user_model()
         .objects.active_people()
@@ -196,14 +253,14 @@ def password_reset_send(*, user_id, protocol, domain, language):
     )
     if user is None:
         return False
-    context = {
-        "email": user.email,
-        "domain": domain,
-        "protocol": protocol,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-    }
+    path = reverse(
+        "members:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "reset_url": settings.WAGTAILADMIN_BASE_URL + path}
     with translation.override(language):
         subject = "".join(render_to_string(PASSWORD_RESET_SUBJECT, context).split("\n"))
         body = render_to_string(PASSWORD_RESET_BODY, context)
@@ -216,27 +273,49 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 
 
-def sign_in_code_create(*, user, created_by):
-    """A new one-time sign-in code for ``user`` (earlier unused ones stop working).
-    Returns the code in clear: the only time it exists outside a hash."""
+def sign_in_code_create(*, user, created_by, purpose=CodePurpose.SIGN_IN):
+    """A new one-time code of ``purpose`` for ``user`` (earlier unused ones of
+    that purpose stop working). Returns the code in clear: the only time it
+    exists outside a hash."""
 
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    days = (
+        settings.TWO_FACTOR_CODE_DAYS
+        if purpose == CodePurpose.TWO_FACTOR
+        else settings.SIGN_IN_CODE_DAYS
+    )
     now = timezone.now()
     with transaction.atomic():
-        SignInCode.objects.filter(user=user, used_at__isnull=True).update(
-            expires_at=now
-        )
+        SignInCode.objects.filter(
+            user=user, purpose=purpose, used_at__isnull=True
+        ).update(expires_at=now)
         SignInCode.objects.create(
             user=user,
+            purpose=purpose,
             code_hash=make_password(code),
             created_by=created_by,
-            expires_at=now + timedelta(days=settings.SIGN_IN_CODE_DAYS),
+            expires_at=now + timedelta(days=days),
         )
     return code
 
 
 def normalise_code(code):
     return "".join(code.split()).replace("-", "").upper()
+
+
+def one_time_code_find(*, user, code, purpose):
+    """The unused, unexpired code of ``purpose`` of ``user`` that ``code`` is
+    (its row locked until the transaction ends), or None."""
+    candidates = SignInCode.objects.usable().select_for_update()
+    for candidate in candidates.filter(user=user, purpose=purpose):
+        if check_password(normalise_code(code), candidate.code_hash):
+            return candidate
+    return None
+
+
+def one_time_code_use(candidate):
+    candidate.used_at = timezone.now()
+    candidate.save(update_fields=["used_at"])
 
 
 @transaction.atomic
@@ -251,19 +330,51 @@ def sign_in_code_redeem(*, username, code):
     )
     if user is None:
         return None
-    for candidate in SignInCode.objects.usable().select_for_update().filter(user=user):
-        if check_password(normalise_code(code), candidate.code_hash):
-            candidate.used_at = timezone.now()
-            candidate.save(update_fields=["used_at"])
-            return user
-    return None
+    candidate = one_time_code_find(user=user, code=code, purpose=CodePurpose.SIGN_IN)
+    if candidate is None:
+        return None
+    one_time_code_use(candidate)
+    return user
+
+
+class EnrolmentRefused(Exception):
+    """``field`` is the code that was not right: "activation" or "code"."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.field = field
+
+
+@transaction.atomic
+def two_factor_enrol(*, user, device, app_code, activation_code=""):
+    """Turn on two-step verification: ``device`` (the authenticator being set
+    up) confirmed by ``app_code``. An account that must use it, and so sees
+    others' data, also needs ``activation_code``: a one-time code given by
+    whoever leads them, in person or by phone; with the password alone, whoever
+    had it first would turn it on for themselves. Returns the new recovery
+    codes; raises EnrolmentRefused, and changes nothing, when a code is wrong."""
+    activation = None
+    if two_factor_required(user):
+        activation = one_time_code_find(
+            user=user, code=activation_code, purpose=CodePurpose.TWO_FACTOR
+        )
+        if activation is None:
+            raise EnrolmentRefused("activation")
+    if not device.verify_token("".join(app_code.split())):
+        raise EnrolmentRefused("code")
+    if activation is not None:
+        one_time_code_use(activation)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_issue(user)
 
 
 def sign_in_records_prune(*, now=None):
     """Delete what sign-in leaves behind once it is no longer needed: django-axes'
     attempts past the cool-off, its logs of sign-ins and failures (IP address,
     browser) older than SIGN_IN_RECORD_DAYS, used or expired one-time codes
-    older than that, and expired sessions. Returns the rows deleted per kind."""
+    older than that, password-reset requests past the hour they are counted
+    for, and expired sessions. Returns the rows deleted per kind."""
     from axes.models import AccessAttempt, AccessFailureLog
     from axes.models import AccessLog as SignInLog
     from django.contrib.sessions.models import Session
@@ -281,6 +392,9 @@ def sign_in_records_prune(*, now=None):
         "sign_in_logs": SignInLog.objects.filter(attempt_time__lte=limit),
         "failure_logs": AccessFailureLog.objects.filter(attempt_time__lte=limit),
         "codes": spent_codes,
+        "password_resets": PasswordResetRequest.objects.exclude(
+            requested_at__gt=now - PASSWORD_RESET_ADDRESS_WINDOW
+        ),
         "sessions": Session.objects.filter(expire_date__lte=now),
     }
     with transaction.atomic():

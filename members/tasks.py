@@ -14,8 +14,8 @@ def prune_sign_in_records():
 
 
 @shared_task(**RETRY)
-def send_password_reset(user_id, protocol, domain, language):
-    """The e-mail with a link to choose a new password."""
-    return services.password_reset_send(
-        user_id=user_id, protocol=protocol, domain=domain, language=language
-    )
+def send_password_reset(user_id, *args):
+    """The e-mail with a link to choose a new password. The last argument is
+    the language; tasks queued by an earlier release carry the protocol and
+    domain before it, unused now that the link is made from SITE_URL."""
+    return services.password_reset_send(user_id=user_id, language=args[-1])

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -24,13 +25,14 @@ from . import registry, security, services
 from .forms import (
     ConsentForm,
     DeleteAccountForm,
-    PasswordResetForm,
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
     TwoFactorCodeForm,
+    TwoFactorSetupForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
+from .throttling import client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
 
@@ -124,9 +126,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = PasswordResetForm
+    """Django's form; what is sent, to whom and how often is the service's."""
+
     template_name = "members/password_reset.html"
     success_url = reverse_lazy("members:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                address=client_address(self.request),
+                language=get_language(),
+            )
+        except services.TooManyResetRequests:
+            return render(
+                self.request, "members/password_reset_limited.html", status=429
+            )
+        return redirect(self.success_url)
 
 
 @login_required
@@ -278,8 +294,10 @@ def password_first_set(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Set up the authenticator app (QR code and key, no JavaScript), then show
-    the recovery codes once; with it set up, the status and what can be done."""
+    """Set up the authenticator app (QR code and key, no JavaScript), with an
+    activation code for an account that must use it (see
+    ``services.two_factor_enrol``), then show the recovery codes once; with it
+    set up, the status and what can be done."""
     user = request.user
     if security.has_two_factor(user):
         return render(
@@ -292,20 +310,46 @@ def two_factor(request):
             },
         )
     device = security.app_device_pending(user)
-    form = TwoFactorCodeForm(request.POST or None)
+    required = security.two_factor_required(user)
+    form = TwoFactorSetupForm(request.POST or None, activation=required)
+    # A wrong activation code counts as a failed sign-in of the account.
+    credentials = {"username": user.get_username()}
     if request.method == "POST" and form.is_valid():
-        if device.verify_token("".join(form.cleaned_data["code"].split())):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if required and not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
+        try:
+            codes = services.two_factor_enrol(
+                user=user,
+                device=device,
+                app_code=form.cleaned_data["code"],
+                activation_code=form.cleaned_data.get("activation", ""),
+            )
+        except services.EnrolmentRefused as refusal:
+            if refusal.field == "activation":
+                user_login_failed.send(
+                    sender=__name__, credentials=credentials, request=request
+                )
+                if not AxesProxyHandler.is_allowed(request, credentials):
+                    return locked_out(request)
+                form.add_error(
+                    "activation",
+                    _(
+                        "That activation code is not right, or it has expired or "
+                        "was already used. Ask for a new one."
+                    ),
+                )
+            else:
+                form.add_error(
+                    "code", _("That code is not right. Try the one shown now.")
+                )
+        else:
             otp_login(request, device)
-            codes = security.recovery_codes_issue(user)
             messages.success(request, _("Two-step verification is on."))
             return render(
                 request,
                 "members/two_factor_codes.html",
                 {"codes": codes, "next": safe_next(request, DEFAULT_NEXT)},
             )
-        form.add_error("code", _("That code is not right. Try the one shown now."))
     uri = device.config_url
     return render(
         request,
@@ -318,7 +362,7 @@ def two_factor(request):
             "key": " ".join(
                 textwrap.wrap(b32encode(device.bin_key).decode().rstrip("="), 4)
             ),
-            "required": security.two_factor_required(user),
+            "required": required,
             "next": safe_next(request, ""),
         },
     )

@@ -2,9 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .exports import SafeSpreadsheetExportMixin
 from .models import AccessLog, PrivacyNotice
 
 
@@ -37,13 +36,10 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(AccessLog, ReadOnlyPolicy(AccessLog))
 
 
-class AccessLogIndexView(SafeSpreadsheetExportMixin, IndexView):
-    """The list, whose exports carry reasons typed by people: no formulas."""
-
-
 class AccessLogViewSet(SnippetViewSet):
     """Every view and export of other people's member data, and every account
-    deletion: who, when, what scope, why, how many rows."""
+    deletion: who, when, what scope, why, how many rows. Its exports carry
+    reasons typed by people: written as text (``cococi_site.spreadsheets``)."""
 
     model = AccessLog
     icon = "history"
@@ -51,7 +47,6 @@ class AccessLogViewSet(SnippetViewSet):
     menu_order = 950
     add_to_settings_menu = True
     inspect_view_enabled = True
-    index_view_class = AccessLogIndexView
     list_display = ["created_at", "actor", "action", "scope", "row_count"]
     list_filter = ["action"]
     list_export = ["created_at", "actor", "action", "scope", "detail", "row_count"]

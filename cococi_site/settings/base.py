@@ -124,8 +124,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Failed sign-ins are counted per account and address (members often share a
-# community centre's connection); after five, that pair waits 15 minutes.
+# Failed sign-ins (django-axes, see members/throttling.py) are counted per
+# account and address, the account's name whatever its case: five, each within
+# 15 minutes of the one before, lock that pair until 15 minutes after the last;
+# attempts during a lock are refused without being counted, so they do not
+# extend it. Someone who knows a username cannot lock its owner out from another
+# address. One address may fail SIGN_IN_ADDRESS_FAILURE_LIMIT times in 15 minutes
+# over all accounts (members often share a community centre's connection).
 AUTHENTICATION_BACKENDS = [
     "members.backends.ThrottledSignInBackend",
     "members.backends.MemberBackend",
@@ -136,24 +141,38 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "members.throttling.SignInAttemptsHandler"
+AXES_USERNAME_CALLABLE = "members.throttling.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "members.throttling.client_address"
 AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
 AXES_VERBOSE = False
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "50")
+)
 # Sign-in records (django-axes' logs of sign-ins and failures, with IP address and
 # browser; used or expired one-time codes) are deleted after this many days by
 # the daily members.tasks.prune_sign_in_records.
 SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "30"))
-# Behind the production proxy the client address is the first of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
+# Proxies of ours in front of the site (the HTTPS proxy: 1). With any, the
+# client's address is the one the first of them appended to X-Forwarded-For
+# (members.throttling.client_address); with none, the connection's.
+PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+
+# Password reset (/cuenta/recuperar/, the only one: Wagtail's own is off): one
+# address may ask PASSWORD_RESET_ADDRESS_LIMIT times an hour; an account gets at
+# most one e-mail every PASSWORD_RESET_INTERVAL, its link made from SITE_URL.
+PASSWORD_RESET_ADDRESS_LIMIT = 10
+PASSWORD_RESET_INTERVAL = timedelta(minutes=15)
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Two-factor authentication (TOTP, with recovery codes) is open to everyone and
 # required of every account that can see other people's member data (see
 # members.security); off in development and tests unless asked for.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+# Days an activation code for two-step verification stays valid: such an account
+# turns it on the first time with one, given by whoever leads them.
+TWO_FACTOR_CODE_DAYS = 2
 OTP_TOTP_ISSUER = "COCOCI Formación"
 # Accounts that see others' data sign in again after 12 hours.
 PRIVILEGED_SESSION_SECONDS = 60 * 60 * 12
@@ -426,6 +445,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # limit below): Wagtail itself only checks the extension.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "councils.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# An image whose data is broken after a sound header is a form error, not a 500.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "councils.forms.CheckedImageForm"
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Page editors for long lessons can exceed Django's default of 1,000 form fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -1,13 +1,18 @@
 """The course catalogue: CourseIndexPage → CoursePage → LessonPage."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
 from django.http import Http404
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -328,6 +333,38 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         return context
 
 
+WEEK_IN_MINUTES = 7 * 24 * 60
+
+
+@dataclass(frozen=True)
+class QuizAttemptState:
+    """What a quiz's attempt policy allows a person now: ``attempts_left`` is
+    None without a limit; ``retry_at`` is set while a wait is running."""
+
+    attempts_left: int | None
+    retry_at: datetime | None
+
+    @property
+    def open(self):
+        return self.attempts_left != 0 and self.retry_at is None
+
+    def refusal(self):
+        """Why the person cannot send an attempt now, for them; None if they can."""
+        if self.attempts_left == 0:
+            return _("You have used every attempt this quiz allows.")
+        if self.retry_at:
+            when = date_format(timezone.localtime(self.retry_at), "DATETIME_FORMAT")
+            return _("You can try again from %(when)s.") % {"when": when}
+        return None
+
+
+def choice_order_key(bound_choice, seed):
+    """Sorting choices by this puts them in an order of their own for each
+    ``seed``, the same every time, and unpredictable without the secret key."""
+    value = f"{seed}:{bound_choice.id}"
+    return salted_hmac("courses.quiz.choice_order", value).digest()
+
+
 class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
 
@@ -351,13 +388,37 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Percentage of correct answers needed to pass, from 0 to 100."),
     )
+    # Moodle's habits: a limit on attempts and a wait between them, per quiz.
+    # Neither by default, so failing and trying again at once stays possible.
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Leave empty for no limit."),
+    )
+    attempt_wait_minutes = models.PositiveIntegerField(
+        _("wait between attempts (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(WEEK_IN_MINUTES)],
+        help_text=_(
+            "Minutes a person waits after an attempt before the next one; "
+            "0 for no wait, at most a week (10080)."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("quiz"), FieldPanel("pass_mark")], heading=_("Quiz")
+            [
+                FieldPanel("quiz"),
+                FieldPanel("pass_mark"),
+                FieldPanel("max_attempts"),
+                FieldPanel("attempt_wait_minutes"),
+            ],
+            heading=_("Quiz"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -391,8 +452,15 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
         return quiz_submit(request, self)
 
-    def quiz_questions(self):
-        """Questions with their choices' ids, for the form; never the answers."""
+    def quiz_questions(self, seed=None):
+        """Questions with their choices' ids, for the form; never the answers.
+
+        Choices are never in the order they were written (editors tend to
+        write the right one first): they are shuffled by ``seed``, a person's
+        attempt (``quiz_seed``), or else one order for every visitor and the
+        booklet. Answers are graded by the choices' ids, never by position.
+        """
+        seed = seed or f"public:{self.pk}"
         return [
             {
                 "id": question.id,
@@ -401,11 +469,48 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
                 > 1,
                 "choices": [
                     {"id": bound.id, "text": bound.value["text"]}
-                    for bound in question.value["choices"].bound_blocks
+                    for bound in sorted(
+                        question.value["choices"].bound_blocks,
+                        key=lambda bound: choice_order_key(bound, seed),
+                    )
                 ],
             }
             for question in self.quiz
         ]
+
+    def quiz_seed(self, user, attempt_number):
+        """The order of a person's choices: the same on every reload until they
+        send the attempt, another one for the next attempt."""
+        return f"{user.pk}:{self.pk}:{attempt_number}"
+
+    def last_attempt(self, user):
+        """``user``'s last attempt at this quiz, or None; ``attempts_count`` on
+        it says how many they sent. One query, which is also the attempt the
+        page shows right after it was sent."""
+        from .progress import QuizAttempt
+
+        return (
+            QuizAttempt.objects.filter(user=user, lesson=self)
+            .annotate(attempts_count=Window(Count("pk")))
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
+    def attempt_state(self, last_attempt):
+        """Whether the person whose last attempt is ``last_attempt`` (from
+        ``last_attempt()``) may send another now (see ``QuizAttemptState``)."""
+        left = None
+        if self.max_attempts:
+            sent = last_attempt.attempts_count if last_attempt else 0
+            left = max(self.max_attempts - sent, 0)
+        retry_at = None
+        if self.attempt_wait_minutes and last_attempt:
+            retry_at = last_attempt.created_at + timedelta(
+                minutes=self.attempt_wait_minutes
+            )
+            if retry_at <= timezone.now():
+                retry_at = None
+        return QuizAttemptState(attempts_left=left, retry_at=retry_at)
 
     def outline(self):
         """(the live course, its live lessons in order), or (None, []) while
@@ -453,10 +558,12 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             lesson_total=len(siblings),
             previous_lesson=previous_lesson,
             next_lesson=next_lesson,
-            quiz_questions=self.quiz_questions() if self.quiz else [],
         )
         if request.user.is_authenticated:
             context.update(learner_lesson_context(request, self, course, siblings))
+        else:
+            # The same order for every visitor: the page may come from the cache.
+            context["quiz_questions"] = self.quiz_questions() if self.quiz else []
         return context
 
 
@@ -485,19 +592,32 @@ def learner_course_context(user, course, lessons):
 
 
 def learner_lesson_context(request, lesson, course, siblings):
-    """A member's state on a lesson page: completion, progress and last attempt."""
+    """A member's state on a lesson page: completion, progress, the quiz in
+    their own order with what its attempt policy allows, and an attempt."""
     from ..services import quiz_grade
     from .progress import QuizAttempt
 
     context = learner_course_context(request.user, course, siblings)
     context["lesson_completed"] = lesson.pk in context["completed_ids"]
-    attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson)
-    attempt_id = request.GET.get("intento", "")
-    attempt = (
-        attempts.filter(pk=int(attempt_id)).first()
-        if attempt_id.isdigit() and len(attempt_id) < 12
-        else None
+    context["quiz_questions"] = []
+    if not lesson.quiz:
+        return context
+    last = lesson.last_attempt(request.user)
+    context["quiz_state"] = lesson.attempt_state(last)
+    attempt_number = (last.attempts_count if last else 0) + 1
+    context["quiz_questions"] = lesson.quiz_questions(
+        seed=lesson.quiz_seed(request.user, attempt_number)
     )
+    attempt_id = request.GET.get("intento", "")
+    attempt = None
+    if attempt_id.isdigit() and len(attempt_id) < 12:
+        attempt = (
+            last
+            if last and last.pk == int(attempt_id)
+            else QuizAttempt.objects.filter(
+                user=request.user, lesson=lesson, pk=int(attempt_id)
+            ).first()
+        )
     if attempt:
         context["attempt"] = attempt
         score, context["attempt_results"] = quiz_grade(lesson, attempt.answers)

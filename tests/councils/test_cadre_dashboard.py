@@ -580,11 +580,18 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(everyone, santa_le
     ximena.save()
 
     rows = csv_rows(signed_in(santa_leader).get(dashboard_url(export="csv")))
-    cells = xlsx_rows(signed_in(santa_leader).get(dashboard_url(export="xlsx")))
+    xlsx = signed_in(santa_leader).get(dashboard_url(export="xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
 
     assert '\'=HYPERLINK("http://ataque.example","Ver")' in [row[0] for row in rows]
-    assert '=HYPERLINK("http://ataque.example","Ver")' in [row[0] for row in cells]
     assert not any(str(row[0]).startswith("=") for row in rows[1:])
+    (cell,) = [
+        row[0]
+        for row in workbook.active.iter_rows()
+        if row[0].value == '=HYPERLINK("http://ataque.example","Ver")'
+    ]
+    # Text as typed, kept as text even when someone edits the cell.
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
 
 
 def test_the_xlsx_export_opens_and_keeps_the_filters_in_the_log(

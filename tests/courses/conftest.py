@@ -171,7 +171,15 @@ def course_form_data(title, slug, axis, **fields):
 
 
 def lesson_form_data(title, slug, body_text, quiz=(), **fields):
-    data = page_form_data(title, slug, estimated_minutes="25", pass_mark="70", **fields)
+    data = page_form_data(
+        title,
+        slug,
+        estimated_minutes="25",
+        pass_mark="70",
+        max_attempts="",
+        attempt_wait_minutes="0",
+        **fields,
+    )
     data.update(
         stream_form_data(
             "body",

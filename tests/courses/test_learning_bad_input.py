@@ -48,10 +48,25 @@ def right_answers(lesson):
     return {f"q-{qid}": choice_ids[0] for qid, choice_ids in quiz_ids(lesson)}
 
 
-# Quiz answers that do not belong to the lesson
+# Quiz answers that do not belong to the lesson, or are missing: the form never
+# sends them, so they are refused with a message and nothing is recorded.
+
+ANSWER_EVERY_QUESTION = "Responde todas las preguntas y después revisa tus respuestas."
+NOT_THIS_QUIZ = (
+    "Estas respuestas no son de esta autoevaluación (quizá cambió mientras "
+    "tanto): vuelve a cargar la página y responde de nuevo."
+)
 
 
-def test_right_answers_from_another_lessons_quiz_count_as_wrong(
+def assert_quiz_refused(response, message):
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not QuizAttempt.objects.exists()
+    assert not LessonCompletion.objects.exists()
+    assert not Enrollment.objects.exists()  # the enrolment is undone too
+
+
+def test_right_answers_from_another_lessons_quiz_are_refused(
     member_client, member, quiz_lesson, other_quiz_lesson
 ):
     own = quiz_ids(quiz_lesson)
@@ -67,70 +82,102 @@ def test_right_answers_from_another_lessons_quiz_count_as_wrong(
         quiz_lesson.url + "autoevaluacion/", data, follow=True
     )
 
-    assert response.status_code == 200
-    attempt = QuizAttempt.objects.get(user=member, lesson=quiz_lesson)
-    assert attempt.score == 0
-    assert not attempt.passed
-    assert "Obtuviste 0%; necesitas 50%" in response.content.decode()
-    assert not LessonCompletion.objects.filter(user=member).exists()
+    assert_quiz_refused(response, NOT_THIS_QUIZ)
 
 
-def test_a_foreign_answer_next_to_the_right_one_does_not_help(
+def test_a_foreign_answer_next_to_the_right_one_is_refused(
     member_client, member, course, other_quiz_lesson
 ):
-    """A choice from another quiz added to a right answer makes it wrong."""
+    """A choice from another quiz with a right answer: nothing is graded."""
     lesson = make_lesson(course, "Exigente", quiz=two_question_quiz(), pass_mark=100)
     (q1, (right1, _w1)), (q2, (right2, _w2)) = quiz_ids(lesson)
     (_f1, (foreign, _)), _ = quiz_ids(other_quiz_lesson)
 
-    member_client.post(
-        lesson.url + "autoevaluacion/", {f"q-{q1}": [right1], f"q-{q2}": [foreign]}
+    response = member_client.post(
+        lesson.url + "autoevaluacion/",
+        {f"q-{q1}": [right1], f"q-{q2}": [right2, foreign]},
+        follow=True,
     )
 
-    assert QuizAttempt.objects.get(lesson=lesson).score == 50
-    assert not LessonCompletion.objects.filter(lesson=lesson).exists()
+    assert_quiz_refused(response, NOT_THIS_QUIZ)
 
 
-def test_answers_under_another_lessons_question_ids_are_ignored(
+def test_two_answers_to_a_question_that_asks_for_one_are_refused(
+    member_client, member, quiz_lesson
+):
+    (q1, (right1, wrong1)), (q2, (right2, _w2)) = quiz_ids(quiz_lesson)
+
+    response = member_client.post(
+        quiz_lesson.url + "autoevaluacion/",
+        {f"q-{q1}": [right1, wrong1], f"q-{q2}": [right2]},
+        follow=True,
+    )
+
+    assert_quiz_refused(response, NOT_THIS_QUIZ)
+
+
+def test_answers_under_another_lessons_question_ids_are_refused(
     member_client, member, quiz_lesson, other_quiz_lesson
 ):
     response = member_client.post(
-        quiz_lesson.url + "autoevaluacion/", right_answers(other_quiz_lesson)
+        quiz_lesson.url + "autoevaluacion/",
+        right_answers(other_quiz_lesson),
+        follow=True,
     )
 
-    assert response.status_code == 302
-    attempt = QuizAttempt.objects.get(user=member, lesson=quiz_lesson)
-    assert attempt.score == 0
-    assert not LessonCompletion.objects.filter(user=member).exists()
+    assert_quiz_refused(response, ANSWER_EVERY_QUESTION)
     assert not QuizAttempt.objects.filter(lesson=other_quiz_lesson).exists()
 
 
 @pytest.mark.parametrize(
-    "value", ["", "no-es-un-id", "x" * 5000, "<script>alert(1)</script>", "0"]
+    ("value", "message"),
+    [
+        ("", ANSWER_EVERY_QUESTION),
+        ("no-es-un-id", NOT_THIS_QUIZ),
+        ("x" * 5000, NOT_THIS_QUIZ),
+        ("<script>alert(1)</script>", NOT_THIS_QUIZ),
+        ("0", NOT_THIS_QUIZ),
+    ],
+    ids=["empty", "not-an-id", "long", "markup", "position"],
 )
-def test_garbage_answers_are_wrong_answers(member_client, member, quiz_lesson, value):
+def test_garbage_answers_are_refused(
+    member_client, member, quiz_lesson, value, message
+):
     data = {f"q-{qid}": value for qid, _choices in quiz_ids(quiz_lesson)}
 
     response = member_client.post(
         quiz_lesson.url + "autoevaluacion/", data, follow=True
     )
 
-    assert response.status_code == 200
-    assert QuizAttempt.objects.get(user=member).score == 0
+    assert_quiz_refused(response, message)
     assert "<script>alert(1)</script>" not in response.content.decode()
-    assert not LessonCompletion.objects.exists()
 
 
-def test_many_repeated_answers_are_capped(member_client, member, quiz_lesson):
-    (qid, choices), _second = quiz_ids(quiz_lesson)
+@pytest.mark.parametrize("answered", [0, 1], ids=["none", "one-of-two"])
+def test_a_quiz_with_unanswered_questions_is_refused(
+    member_client, member, quiz_lesson, answered
+):
+    data = dict(list(right_answers(quiz_lesson).items())[:answered])
 
     response = member_client.post(
-        quiz_lesson.url + "autoevaluacion/", {f"q-{qid}": [choices[1]] * 500}
+        quiz_lesson.url + "autoevaluacion/", data, follow=True
+    )
+
+    assert_quiz_refused(response, ANSWER_EVERY_QUESTION)
+
+
+def test_many_repeated_answers_are_stored_once(member_client, member, quiz_lesson):
+    (qid, choices), (second, second_choices) = quiz_ids(quiz_lesson)
+
+    response = member_client.post(
+        quiz_lesson.url + "autoevaluacion/",
+        {f"q-{qid}": [choices[1]] * 500, f"q-{second}": second_choices[0]},
     )
 
     assert response.status_code == 302
     attempt = QuizAttempt.objects.get(user=member)
-    assert len(attempt.answers[qid]) <= 20
+    assert attempt.answers[qid] == [choices[1]]
+    assert attempt.score == 50
 
 
 def test_another_members_attempt_is_not_shown(member, quiz_lesson, make_user):

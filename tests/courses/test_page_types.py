@@ -62,6 +62,8 @@ LESSON_FORM = {
     "slug": "leccion-suelta",
     "estimated_minutes": "20",
     "pass_mark": "70",
+    "max_attempts": "",
+    "attempt_wait_minutes": "0",
     "body-count": "1",
     "body-0-type": "heading",
     "body-0-deleted": "",

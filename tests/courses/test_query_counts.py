@@ -29,6 +29,7 @@ CATALOGUE_QUERIES = 14
 FILTERED_CATALOGUE_QUERIES = 15
 COURSE_PAGE_QUERIES = 22  # logged in: session, user, permissions, own progress
 LESSON_PAGE_QUERIES = 15
+SIGNED_IN_LESSON_PAGE_QUERIES = 6  # page, user, enrolment, completions, attempts, image
 MATERIAL_LIBRARY_QUERIES = 14
 MATERIAL_PAGE_QUERIES = 14
 
@@ -143,3 +144,13 @@ def test_material_page(library, count_queries):
     html = count_queries(library["material"].url, MATERIAL_PAGE_QUERIES)
 
     assert "Descargar" in html
+
+
+def test_signed_in_lesson_page(library, client, make_user, count_queries):
+    """A member's lesson with a quiz: their progress, and one query for their
+    attempts (the order of their choices and what the attempt policy allows)."""
+    client.force_login(make_user("lucia"))
+
+    html = count_queries(library["lesson"].url, SIGNED_IN_LESSON_PAGE_QUERIES)
+
+    assert 'class="quiz__form"' in html

@@ -142,6 +142,8 @@ def scene(
     workers it started are stopped at the end."""
     name = re.sub(r"\W+", "-", request.node.name).strip("-")
     settings.MEDIA_ROOT = parts / name / "media"
+    # What the processes started with TEST_MEDIA_ROOT make of it (settings.test).
+    settings.PRIVATE_MEDIA_ROOT = parts / name / "media-private"
     if private_redis.process is None:
         private_redis.start()
     private_redis.client().flushdb()
@@ -261,12 +263,12 @@ def session_of(user):
 
 
 def constancia_files(certificate):
-    folder = Path(settings.MEDIA_ROOT) / "constancias"
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "constancias"
     return sorted(folder.glob(f"*constancia-{certificate.code}*"))
 
 
 def booklet_files(course):
-    folder = Path(settings.MEDIA_ROOT) / "cuadernillos"
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "cuadernillos"
     return sorted(folder.glob(f"*cuadernillo-{course.slug}-*"))
 
 

@@ -2,9 +2,12 @@
 password by e-mail at /cuenta/recuperar/."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 
 from members.models import User
@@ -269,3 +272,140 @@ def test_a_member_without_e_mail_gets_no_message(client, make_user):
 
     assert response.status_code == 200
     assert mail.outbox == []
+
+
+# One password reset, limited, its links on the site's own address (issue 19,
+# item 9)
+
+
+def test_ten_requests_for_one_account_send_one_e_mail(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    pages = [
+        ask_for_a_link(client, "lucia@example.org", django_capture_on_commit_callbacks)
+        for _n in range(10)
+    ]
+
+    assert len(mail.outbox) == 1
+    # The page says the same each time: it tells nobody what was sent.
+    assert {page.redirect_chain[-1][0] for page in pages} == {
+        "/cuenta/recuperar/enviado/"
+    }
+    assert "un enlace cada 15 minutos" in pages[-1].content.decode()
+
+
+def test_an_account_may_get_another_link_after_fifteen_minutes(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from members.models import PasswordResetRequest
+
+    ask_for_a_link(client, "lucia@example.org", django_capture_on_commit_callbacks)
+    PasswordResetRequest.objects.update(
+        requested_at=F("requested_at") - timedelta(minutes=16)
+    )
+
+    ask_for_a_link(client, "lucia@example.org", django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 2
+
+
+def test_one_address_asking_too_often_waits_and_sends_nothing(
+    lucia, settings, django_capture_on_commit_callbacks
+):
+    asker = Client(REMOTE_ADDR="203.0.113.66")
+    for n in range(settings.PASSWORD_RESET_ADDRESS_LIMIT):
+        asker.post(RESET, {"email": f"persona{n}@example.org"})
+
+    refused = ask_for_a_link(
+        asker, "lucia@example.org", django_capture_on_commit_callbacks
+    )
+
+    assert refused.status_code == 429
+    assert "Demasiadas solicitudes" in refused.content.decode()
+    assert mail.outbox == []
+    elsewhere = ask_for_a_link(
+        Client(REMOTE_ADDR="198.51.100.7"),
+        "lucia@example.org",
+        django_capture_on_commit_callbacks,
+    )
+    assert elsewhere.status_code == 200
+    assert len(mail.outbox) == 1
+
+
+def test_the_link_is_on_the_site_s_address_whatever_host_the_request_named(
+    lucia, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILADMIN_BASE_URL = "https://formacion.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    forged = Client(HTTP_HOST="atacante.example.com")
+
+    ask_for_a_link(forged, "lucia@example.org", django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    assert "https://formacion.example.org/cuenta/recuperar/" in message.body
+    assert "atacante" not in message.body
+
+
+def test_wagtail_s_own_password_reset_is_off_and_the_admin_links_to_this_one(
+    client, lucia, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/password_reset/", {"email": "lucia@example.org"})
+
+    assert response.status_code == 404
+    assert mail.outbox == []
+    login = client.get("/admin/login/").content.decode()
+    assert 'href="/cuenta/recuperar/"' in login
+    assert "/admin/password_reset/" not in login
+
+
+def test_a_reset_e_mail_queued_by_the_previous_release_is_still_sent(lucia):
+    """Its task carried the request's protocol and host: now ignored."""
+    from members.tasks import send_password_reset
+
+    send_password_reset.delay(lucia.pk, "http", "atacante.example.com", "es-mx")
+
+    (message,) = mail.outbox
+    assert "http://testserver/cuenta/recuperar/" in message.body
+    assert "atacante" not in message.body
+
+
+def test_deleting_the_account_deletes_its_reset_requests(client, lucia):
+    from members.models import PasswordResetRequest
+    from members.services import account_delete
+
+    client.post(RESET, {"email": "lucia@example.org"})
+    assert PasswordResetRequest.objects.filter(user=lucia).exists()
+
+    account_delete(user=lucia)
+
+    assert not PasswordResetRequest.objects.filter(user=lucia).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent requests need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_requests_at_the_same_moment_send_one_e_mail(make_user):
+    """Ten browsers at once (as a script would): the account's row is locked
+    while each looks for an e-mail sent in the last 15 minutes."""
+    make_user("lucia", email="lucia@example.org")
+    start = threading.Barrier(10)
+
+    def ask(number):
+        try:
+            browser = Client(REMOTE_ADDR=f"198.51.100.{number + 1}")
+            start.wait(timeout=30)
+            return browser.post(RESET, {"email": "lucia@example.org"}).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(ask, range(10)))
+
+    assert answers == [302] * 10
+    assert len(mail.outbox) == 1

@@ -68,8 +68,11 @@ def learner(registered, course, django_capture_on_commit_callbacks, certificate_
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in lessons_of(course):
             client.post(lesson.url + "completar/")
-        (qid, choices), _second = quiz_ids(quiz_lesson)
-        client.post(quiz_lesson.url + "autoevaluacion/", {f"q-{qid}": choices[1]})
+        (qid, choices), (second, second_choices) = quiz_ids(quiz_lesson)
+        client.post(
+            quiz_lesson.url + "autoevaluacion/",
+            {f"q-{qid}": choices[1], f"q-{second}": second_choices[1]},
+        )
     assert Certificate.objects.filter(user=user).count() == 1
     mail.outbox.clear()
     return client, user

@@ -1,6 +1,6 @@
 """Sign-in leaves records behind (IP addresses, browsers, one-time codes,
-sessions); the daily prune deletes each kind once its retention period ends,
-and not before."""
+password-reset requests, sessions); the daily prune deletes each kind once its
+retention period ends, and not before."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from members.models import SignInCode
+from members.models import PasswordResetRequest, SignInCode
 from members.services import sign_in_code_create, sign_in_records_prune
 from members.tasks import prune_sign_in_records
 from tests.conftest import PASSWORD
@@ -23,7 +23,8 @@ LOGIN = "/cuenta/entrar/"
 
 @pytest.fixture
 def history(make_user, settings):
-    """Lucía fails to sign in twice, then signs in; a leader gives Pedro a code."""
+    """Lucía fails to sign in twice, then signs in; a leader gives Pedro a code;
+    Pedro asks for a password link."""
     settings.SIGN_IN_RECORD_DAYS = 30
     lucia = make_user("lucia")
     pedro = make_user("pedro")
@@ -35,6 +36,8 @@ def history(make_user, settings):
         LOGIN, {"username": "lucia", "password": PASSWORD}
     )
     sign_in_code_create(user=pedro, created_by=lucia)
+    Client().post("/cuenta/recuperar/", {"email": "pedro@example.org"})
+    assert PasswordResetRequest.objects.count() == 1
     assert AccessAttempt.objects.count() == 1
     # Failures are counted on the attempt; no per-failure log is kept.
     assert AccessFailureLog.objects.count() == 0
@@ -49,6 +52,7 @@ def counts():
         "sign_in_logs": SignInLog.objects.count(),
         "failure_logs": AccessFailureLog.objects.count(),
         "codes": SignInCode.objects.count(),
+        "password_resets": PasswordResetRequest.objects.count(),
         "sessions": Session.objects.count(),
     }
 
@@ -67,6 +71,7 @@ def test_after_the_cool_off_the_failed_attempts_go_and_the_logs_stay(history):
 
     assert deleted["attempts"] == 1
     assert counts()["attempts"] == 0
+    assert deleted["password_resets"] == 1  # counted for an hour only
     assert counts()["sign_in_logs"] == 1
     # A fresh failure now starts the count again from one.
     Client().post(LOGIN, {"username": "lucia", "password": "no-es-esta"})
@@ -84,6 +89,7 @@ def test_after_the_retention_period_everything_of_sign_in_is_gone(history):
         "sign_in_logs": 1,
         "failure_logs": 0,
         "codes": 1,
+        "password_resets": 1,
         "sessions": 1,
     }
     assert set(counts().values()) == {0}

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from councils.factories import assign, make_council, make_person
+from members.models import CodePurpose
 from members.services import sign_in_code_create
 from tests.conftest import PASSWORD
 from tests.councils.helpers import spanish
@@ -138,11 +139,21 @@ def current_code(user, ahead=0):
     return f"{totp(device.bin_key, drift=ahead):06d}"
 
 
+def activation_code(user):
+    """What whoever leads ``user`` gives them to turn it on the first time
+    (given through the council's admin page in the tests below)."""
+    return sign_in_code_create(
+        user=user, created_by=None, purpose=CodePurpose.TWO_FACTOR
+    )
+
+
 def set_up_two_factor(client, user):
-    """Through the pages, as a person does; returns the recovery codes."""
-    client.get(TWO_FACTOR)
+    """Through the pages, as a person does, with an activation code when the
+    account needs one; returns the recovery codes."""
+    form = client.get(TWO_FACTOR).context["form"]
+    data = {"activation": activation_code(user)} if "activation" in form.fields else {}
     client.setup_code = current_code(user)  # kept: replaying it must fail
-    response = client.post(TWO_FACTOR, {"code": client.setup_code})
+    response = client.post(TWO_FACTOR, {**data, "code": client.setup_code})
     assert response.status_code == 200
     return response.context["codes"]
 

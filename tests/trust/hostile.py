@@ -148,6 +148,31 @@ def real_bomb():
     return buffer.getvalue()
 
 
+@cache
+def noisy_png():
+    """A real PNG whose pixels do not compress away: its data is long."""
+    noise = bytes(range(256)) * (300 * 200 * 3 // 256 + 1)
+    buffer = io.BytesIO()
+    PILImage.frombytes("RGB", (300, 200), noise[: 300 * 200 * 3]).save(
+        buffer, format="PNG"
+    )
+    return buffer.getvalue()
+
+
+def truncated_png():
+    """A PNG cut in half: its signature and header are sound, its data ends."""
+    data = noisy_png()
+    return data[: len(data) // 2]
+
+
+def corrupt_png():
+    """A PNG of the right length whose compressed pixels are garbled."""
+    data = bytearray(noisy_png())
+    start = data.index(b"IDAT") + 16
+    data[start : start + 64] = bytes(byte ^ 0xFF for byte in data[start : start + 64])
+    return bytes(data)
+
+
 NOT_AN_IMAGE = b"<html><body>not a picture</body></html>\n" * 4
 
 

@@ -45,7 +45,7 @@ from councils.models import (
     State,
 )
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
-from members.models import ConsentRecord, SignInCode, User
+from members.models import CodePurpose, ConsentRecord, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -382,6 +382,14 @@ ACTIONS = {
         },
         state=lambda w: RoleAssignment.objects.filter(user=w.member).count(),
     ),
+    "councils_admin:two_factor_code_give": Action(
+        lambda w: admin("two_factor_code_give", w.council_a.pk),
+        "leader-A",
+        data=lambda w: {"username": w.mentor.username},
+        state=lambda w: SignInCode.objects.filter(
+            purpose=CodePurpose.TWO_FACTOR
+        ).count(),
+    ),
     "councils_admin:digest_toggle": Action(
         lambda w: admin("digest_toggle", w.council_a.pk),
         "leader-A",
@@ -486,12 +494,6 @@ READ_ONLY = {
     ),
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
     "councils_admin:constitutions": lambda w: admin("constitutions"),
-    "wagtailsnippets_members_accesslog:list": lambda w: (
-        "/admin/snippets/members/accesslog/"
-    ),
-    "wagtailsnippets_members_accesslog:list_results": lambda w: (
-        "/admin/snippets/members/accesslog/results/"
-    ),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
 }
 # Who looks at each read-only view (anyone allowed to).
@@ -501,8 +503,6 @@ READ_ONLY_WHO = {
     "mentors:mentees": "mentor",
     "courses:certificate_download": "member",
     "councils:constitution_acta": "member",
-    "wagtailsnippets_members_accesslog:list": "national",
-    "wagtailsnippets_members_accesslog:list_results": "national",
 }
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from councils.models import ConstitutionRequest, LeadershipRole, Meeting, State
 from tests.councils.helpers import spanish
@@ -45,6 +46,7 @@ def test_the_limits_are_configured():
     assert settings.WAGTAILDOCS_DOCUMENT_FORM_BASE == (
         "councils.forms.CheckedDocumentForm"
     )
+    assert settings.WAGTAILIMAGES_IMAGE_FORM_BASE == "councils.forms.CheckedImageForm"
 
 
 # The places.
@@ -285,6 +287,9 @@ FILES = {
             "wagtail-images": wagtail_too_many_pixels(100_000_000),
         },
     ),
+    # A sound header over broken data: Wagtail's images decoded it, an error 500.
+    "truncated-png": (lambda: ("foto.png", hostile.truncated_png()), IMAGE_MESSAGES),
+    "corrupt-png": (lambda: ("foto.png", hostile.corrupt_png()), IMAGE_MESSAGES),
     # A real picture under another format's name: only Wagtail's images care.
     "png-named-jpg": (
         lambda: ("foto.jpg", hostile.png_bytes()),
@@ -397,3 +402,82 @@ def test_a_genuine_file_is_accepted(hostile_world, place_name):
     assert response.status_code < 400
     assert place.count() > before[0]
     assert len(media_files(hostile_world)) > len(before[1])
+
+
+# A broken picture from the formation team, the admin's main uploaders.
+
+
+@pytest.mark.parametrize("broken", ["truncated-png", "corrupt-png"])
+@pytest.mark.parametrize("place_name", ["wagtail-image", "wagtail-images"])
+def test_an_editor_uploading_a_broken_picture_reads_why(
+    hostile_world, place_name, broken
+):
+    place = PLACES[place_name]
+    name, content = FILES[broken][0]()
+    collection = Collection.objects.get(name="Formación", depth=2)
+    data = place.data(hostile_world, SimpleUploadedFile(name, content))
+    data["collection"] = collection.pk
+    before = (place.count(), media_files(hostile_world))
+
+    response = client_for(hostile_world, "editor").post(place.url(hostile_world), data)
+
+    assert response.status_code == 200
+    assert_refused(hostile_world, place, response, wagtail_invalid_image, before)
+    assert "Sube una imagen válida" in place.errors(response)
+
+
+def test_an_image_uploaded_several_at_once_is_then_described(hostile_world):
+    """The form of each image uploaded with others has no file field: the one
+    that checks the picture is only where a picture is sent."""
+    client = client_for(hostile_world, "editor")
+    collection = Collection.objects.get(name="Formación", depth=2)
+    upload = SimpleUploadedFile("foto.png", hostile.png_bytes())
+    answer = json.loads(
+        client.post(
+            reverse("wagtailimages:add_multiple"),
+            {"files[]": upload, "collection": collection.pk},
+        ).content
+    )
+    assert answer["success"] is True
+    image_id = answer["image_id"]
+
+    response = client.post(
+        reverse("wagtailimages:edit_multiple", args=[image_id]),
+        {
+            f"image-{image_id}-title": "Asamblea en la plaza",
+            f"image-{image_id}-collection": collection.pk,
+            f"image-{image_id}-tags": "",
+        },
+    )
+
+    assert json.loads(response.content)["success"] is True
+    assert get_image_model().objects.get(pk=image_id).title == "Asamblea en la plaza"
+
+
+def test_replacing_an_image_with_a_broken_picture_keeps_the_old_one(hostile_world):
+    client = client_for(hostile_world, "editor")
+    collection = Collection.objects.get(name="Formación", depth=2)
+    client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Portada",
+            "collection": collection.pk,
+            "file": SimpleUploadedFile("foto.png", hostile.png_bytes()),
+        },
+    )
+    image = get_image_model().objects.get(title="Portada")
+    original = image.file.name
+
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {
+            "title": "Portada",
+            "collection": collection.pk,
+            "file": SimpleUploadedFile("otra.png", hostile.truncated_png()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert escape(wagtail_invalid_image()) in response.content.decode()
+    image.refresh_from_db()
+    assert image.file.name == original

@@ -64,7 +64,7 @@ from councils.models import (
     Mentorship,
 )
 from courses import urls as course_urls
-from members.models import AccessLog, User
+from members.models import AccessLog, CodePurpose, SignInCode, User
 from tests.trust import people
 from tests.trust.people import PEOPLE
 
@@ -116,6 +116,7 @@ MATRIX = {
     "mentorship-pair-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "role-endorse-A":             (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "two-factor-code-A":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     # "Formación de cuadros": the dashboard and its CSV export
     "cadres-council-A":           (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "cadres-council-B":           (IN, IN, IN, IN, IN, NO, OK, NO, NO, OK, NO, OK, OK),
@@ -415,6 +416,14 @@ TARGETS = {
         method="post",
         data=lambda w: {"recibir": "0"},
         state=lambda w: DigestOptOut.objects.count(),
+    ),
+    "two-factor-code-A": Target(
+        lambda w: admin("two_factor_code_give", w.council_a.pk),
+        method="post",
+        data=lambda w: {"username": w.mentor.username},
+        state=lambda w: SignInCode.objects.filter(
+            user=w.mentor, purpose=CodePurpose.TWO_FACTOR
+        ).count(),
     ),
     "cadres-council-A": Target(
         lambda w: cadres(consejo=w.council_a.pk), marker=lambda w: MEMBER_NAME
