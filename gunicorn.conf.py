@@ -45,7 +45,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # (docs/deploy.md, *Reloads*). Nothing opens a connection at import time.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # Where the master writes its process id: `deploy/reload-web` reads it.
-pidfile = os.environ.get("GUNICORN_PID") or None
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -915,12 +915,14 @@ def test_a_reload_under_load_answers_every_request(scene, database, private_redi
         **common_env(database, private_redis),
         "DJANGO_SETTINGS_MODULE": "cococi_site.settings.test",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_PID": str(pidfile),
+        "GUNICORN_PIDFILE": str(pidfile),
         "WEB_CONCURRENCY": "3",
     }
     log = Path(scene.mail_dir).parent / "gunicorn.log"
     process = start_process(
-        [sys.executable, "-m", "gunicorn", "cococi_site.wsgi"],
+        # As production starts it (README): the re-executed master of a reload
+        # runs the same command, which `python -m gunicorn` would not survive.
+        [str(Path(sys.executable).parent / "gunicorn"), "cococi_site.wsgi"],
         env,
         log,
         lambda text: text.count("Booting worker") >= 3 and pidfile.exists(),
@@ -952,9 +954,16 @@ def test_a_reload_under_load_answers_every_request(scene, database, private_redi
         stop.set()
         for thread in clients:
             thread.join(timeout=15)
-        new_master = int(pidfile.read_text())
-        # The old master (the process started here) finishes and leaves.
+        # The old master (the process started here) finishes and leaves; the
+        # new one then takes the pidfile.
         wait_for(lambda: process.poll() is not None, 60, "the old master stayed")
+        wait_for(
+            lambda: int(pidfile.read_text() or 0) != old_master,
+            30,
+            "the new master did not take the pidfile",
+        )
+        new_master = int(pidfile.read_text())
+        assert Path(f"/proc/{new_master}").exists()
     finally:
         stop.set()
         # The new master and its processes are in the old one's process group.
