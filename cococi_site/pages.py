@@ -26,6 +26,34 @@ def plain_text(value):
     return " ".join(html.unescape(strip_tags(value)).split())
 
 
+def any_view_restriction():
+    """Whether any page is restricted; no query while the answer is cached."""
+    return content.cached("view-restrictions:any", PageViewRestriction.objects.exists)
+
+
+def restricted_ids(pages):
+    """The ids of ``pages`` behind a view restriction (their own or an
+    ancestor's): no query while no restriction exists anywhere, else one."""
+    if not pages or not any_view_restriction():
+        return set()
+    # A page's ancestors' paths are its path's prefixes, one step at a time.
+    prefixes = {
+        page.path[:end]
+        for page in pages
+        for end in range(page.steplen, len(page.path) + 1, page.steplen)
+    }
+    restricted = set(
+        PageViewRestriction.objects.filter(page__path__in=prefixes).values_list(
+            "page__path", flat=True
+        )
+    )
+    return {
+        page.pk
+        for page in pages
+        if any(page.path.startswith(path) for path in restricted)
+    }
+
+
 class SitePageMixin:
     """Wagtail checks a page's view restrictions, and those of its ancestors,
     on every request: two queries. Most sites restrict nothing, this one
@@ -45,9 +73,7 @@ class SitePageMixin:
         return ""
 
     def get_view_restrictions(self):
-        if not content.cached(
-            "view-restrictions:any", PageViewRestriction.objects.exists
-        ):
+        if not any_view_restriction():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.urls import serve_pattern
 
-from home import files, routing
+from home import admin_scope, files, routing
 from home import views as home_views
 from home.my_formation import my_formation
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("constancias/", include("courses.urls")),
     path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
+    # Four of Wagtail's reports and two steps of its page chooser, at their own
+    # addresses, narrowed to the pages the viewer may explore
+    # (home/admin_scope.py); before Wagtail's admin.
+    path("admin/", include(admin_scope)),
     path("admin/", include(wagtailadmin_urls)),
     # Documents and images only after the permission check (home.files).
     path("documentos/", include(files.document_urlpatterns)),

@@ -74,6 +74,7 @@ urlpatterns = [
         name="digest_toggle",
     ),
     path("formacion-de-cuadros/", cadre_dashboard, name="cadre_dashboard"),
+    path("motivo/", views.names_reason, name="names_reason"),
     path("constituciones/", views.constitution_list, name="constitutions"),
     path(
         "constituciones/<id:request_id>/",

@@ -15,12 +15,13 @@ from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import AccessLog
 
-from . import services
+from . import names, services
 from .cadres import digest_opt_out, endorsable_assemblies, mentorship_pair
 from .cadres import role_endorse as endorse
 from .forms import (
@@ -32,6 +33,7 @@ from .forms import (
     MembersImportForm,
     MentorshipForm,
     OfflineMemberForm,
+    PersonalRowsForm,
 )
 from .models import (
     Attendance,
@@ -52,23 +54,118 @@ IMPORT_SESSION_KEY = "councils_import_{}"
 
 
 def leaders_only(view):
+    """For those who lead something. A view of a council's people reached from
+    wider than the council (a state's or the nation's coordination) asks for a
+    reason first (``councils.names``)."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if leader_scope(request.user).is_empty:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except names.ReasonRequired as needed:
+            return reason_page(request, needed.council)
 
     return wrapper
 
 
-def council_in_scope(request, council_id):
+def council_in_scope(request, council_id, *, people=True):
+    """The council, if the viewer reaches it; with ``people`` (every view here
+    but the viewer's own digest setting), see ``people_of``."""
     council = get_object_or_404(
         CouncilPage.objects.select_related("state", "municipality", "collection"),
         pk=council_id,
     )
     if not services.can_lead(request.user, council):
         raise PermissionDenied
+    if people:
+        people_of(request, council)
     return council
+
+
+def people_of(request, council):
+    """Whoever reaches ``council`` from wider than it needs a reason in force
+    to see or change its people: ``request.names_reason`` holds it ("" for the
+    council's own leaders), and ``log_people`` records each page seen."""
+    request.names_reason = names.council_reason(request, council)
+
+
+def log_people(request, council, people):
+    """Write to the access log a page of ``council``'s people seen under a
+    reason (``people``: how many, or a queryset of them, counted only then);
+    nothing for the council's own leaders."""
+    reason = getattr(request, "names_reason", "")
+    if reason:
+        names.names_view_log(
+            request,
+            scope=f"mi-consejo:{council.pk}",
+            reason=reason,
+            count=people if isinstance(people, int) else people.count(),
+            vista=request.resolver_match.url_name,
+        )
+
+
+def reason_page(request, council):
+    """Asked instead of a council's people: why the viewer needs to see them."""
+    if request.method != "GET":
+        messages.warning(
+            request,
+            _("To see or change the people of a council you do not lead, write why."),
+        )
+        return redirect("councils_admin:council", council.pk)
+    return render_admin(
+        request,
+        "names_reason.html",
+        council.title,
+        {
+            "council": council,
+            "reason_form": PersonalRowsForm(),
+            "reason_key": names.council_key(council),
+            "reason_next": request.get_full_path(),
+            "reason_minutes": names.REASON_MINUTES,
+        },
+    )
+
+
+@leaders_only
+@require_POST
+def names_reason(request):
+    """Take a reason to see people by name in a scope above the viewer's own
+    councils: kept in the session for a while, logged with each page seen."""
+    key = request.POST.get("alcance", "")[:40]
+    reached = names.key_held(request.user, key)
+    if reached is None:
+        raise PermissionDenied
+    target = request.POST.get("next", "")
+    if not (
+        target.startswith("/admin/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=False
+        )
+    ):
+        target = reverse("councils_admin:cadre_dashboard")
+    form = PersonalRowsForm(request.POST)
+    if not form.is_valid():
+        messages.warning(
+            request,
+            _(
+                "To see people by name above a council, write why you need to (at "
+                "least 10 characters)."
+            ),
+        )
+        return redirect(target)
+    names.reason_give(request, key, form.cleaned_data["motivo"])
+    where = reached if reached is not True else _("the whole country")
+    messages.success(
+        request,
+        _(
+            "For %(minutes)s minutes you can see people by name in %(where)s. Your "
+            "reason is written to the access log with every page you see."
+        )
+        % {"minutes": names.REASON_MINUTES, "where": where},
+    )
+    return redirect(target)
 
 
 def render_admin(request, template, title, context, status=200):
@@ -96,7 +193,7 @@ def my_councils(request):
 @leaders_only
 def council_detail(request, council_id):
     council = council_in_scope(request, council_id)
-    pending = (
+    pending = list(
         Membership.objects.visible_to(request.user)
         .filter(council=council, status=MembershipStatus.PENDING)
         .select_related("user")
@@ -114,6 +211,7 @@ def council_detail(request, council_id):
         .filter(council=council)
         .order_by("-starts_at")[:20]
     )
+    log_people(request, council, len(pending) + len(members.object_list))
     return render_admin(
         request,
         "council_detail.html",
@@ -202,6 +300,7 @@ def member_register(request, council_id):
         except CouncilError as error:
             messages.error(request, error.message)
         else:
+            log_people(request, council, 1)
             return render_admin(
                 request,
                 "sign_in_codes.html",
@@ -234,6 +333,7 @@ def members_import(request, council_id):
         except CouncilError as error:
             messages.error(request, error.message)
             return redirect("councils_admin:members_import", council.pk)
+        log_people(request, council, len(people))
         return render_admin(
             request,
             "sign_in_codes.html",
@@ -278,21 +378,24 @@ def two_factor_code_give(request, council_id):
 
 
 def meeting_in_council(request, council_id, meeting_id):
-    council = council_in_scope(request, council_id)
+    # Another council's meeting is not found, with a reason or without.
+    council = council_in_scope(request, council_id, people=False)
     meeting = get_object_or_404(Meeting, pk=meeting_id, council=council)
+    people_of(request, council)
     return council, meeting
 
 
 @leaders_only
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, council_id, meeting_id=None):
-    council = council_in_scope(request, council_id)
+    council = council_in_scope(request, council_id, people=False)
     meeting = None
     if meeting_id is not None:
         meeting = get_object_or_404(Meeting, pk=meeting_id, council=council)
-        if meeting.is_closed:
-            messages.error(request, _("This meeting is closed and can't be changed."))
-            return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    people_of(request, council)
+    if meeting is not None and meeting.is_closed:
+        messages.error(request, _("This meeting is closed and can't be changed."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,
@@ -317,6 +420,7 @@ def meeting_edit(request, council_id, meeting_id=None):
         messages.success(request, _("The meeting was saved."))
         return redirect("councils_admin:meeting", council.pk, meeting.pk)
     title = _("Edit meeting") if meeting else _("New meeting")
+    log_people(request, council, form.fields["facilitator"].queryset)
     return render_admin(
         request,
         "meeting_form.html",
@@ -328,11 +432,12 @@ def meeting_edit(request, council_id, meeting_id=None):
 @leaders_only
 def meeting_detail(request, council_id, meeting_id):
     council, meeting = meeting_in_council(request, council_id, meeting_id)
-    present = (
+    present = list(
         Attendance.objects.filter(meeting=meeting)
         .select_related("user")
         .order_by("user__first_name", "user__username")
     )
+    log_people(request, council, len(present))
     return render_admin(
         request,
         "meeting_detail.html",
@@ -371,6 +476,7 @@ def meeting_attendance(request, council_id, meeting_id):
                 request, _("Attendance saved: %(count)s present.") % {"count": count}
             )
             return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    log_people(request, council, members)
     return render_admin(
         request,
         "meeting_attendance.html",
@@ -552,6 +658,7 @@ def mentorships(request, council_id):
         .select_related("mentor", "mentee")
         .order_by("mentee__first_name")
     )
+    log_people(request, council, services.active_members(council))
     return render_admin(
         request,
         "mentorships.html",
@@ -594,6 +701,7 @@ def role_endorse(request, council_id):
                 % {"name": data["member"], "role": data["role"].name},
             )
             return redirect("councils_admin:council", council.pk)
+    log_people(request, council, services.active_members(council))
     return render_admin(
         request,
         "role_endorse.html",
@@ -606,7 +714,7 @@ def role_endorse(request, council_id):
 @leaders_only
 @require_POST
 def digest_toggle(request, council_id):
-    council = council_in_scope(request, council_id)
+    council = council_in_scope(request, council_id, people=False)
     receive = request.POST.get("recibir") == "1"
     digest_opt_out(user=request.user, receive=receive)
     messages.success(

@@ -47,16 +47,42 @@ def mentorship_pair(*, council, actor, mentee_id, mentor_id):
     require_lead(actor, council)
     if mentee_id == mentor_id:
         raise CouncilError(_("A person cannot be their own mentor."))
+    # The member's row is locked: the same pairing sent twice at once (a
+    # double click, two leaders) takes turns, and the second finds the first.
+    get_user_model().objects.select_for_update().filter(pk=mentee_id).first()
     members = _active_member_ids(council, [mentee_id, mentor_id])
     if members != {mentee_id, mentor_id}:
         raise CouncilError(
             _("The mentor and the member must both be active members of this council.")
         )
+    current = (
+        Mentorship.objects.active()
+        .filter(mentee_id=mentee_id)
+        .select_related("mentor", "mentee")
+        .first()
+    )
+    if current and current.mentor_id == mentor_id and current.council_id == council.pk:
+        raise CouncilError(
+            _("%(mentor)s already accompanies %(member)s.")
+            % {"mentor": current.mentor, "member": current.mentee}
+        )
     today = timezone.localdate()
     Mentorship.objects.active().filter(mentee_id=mentee_id).update(ended_on=today)
-    return Mentorship.objects.create(
-        council=council, mentor_id=mentor_id, mentee_id=mentee_id, created_by=actor
-    )
+    try:
+        with transaction.atomic():
+            return Mentorship.objects.create(
+                council=council,
+                mentor_id=mentor_id,
+                mentee_id=mentee_id,
+                created_by=actor,
+            )
+    except IntegrityError:  # a database that could not take the lock
+        raise CouncilError(
+            _(
+                "Someone paired this member at the same moment. Look at the list "
+                "and try again."
+            )
+        ) from None
 
 
 def mentorships_held(mentor):

@@ -2,9 +2,11 @@
 on the road to each role, computed with database aggregates (see
 ``councils.readiness``) in a bounded number of queries.
 
-Scopes: a council (per-person rows), a state or the nation (per-council rows by
-default; per-person rows only with a stated reason, which is logged). Counts
-that could point at fewer than five people are shown as "<5" above council level.
+Scopes: a council (per-person rows for its own leaders), a state or the nation
+(per-council rows). Per-person rows for anyone reaching the scope from wider
+than one of their own councils only with a stated reason, which is logged
+(``councils.names``). Without names, counts that could point at fewer than five
+people are shown as "<5".
 """
 
 from collections import defaultdict
@@ -171,6 +173,9 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     them: the same queries for ten members or fifty thousand."""
     filters = filters or {}
     per_person = scope.is_council if per_person is None else per_person
+    # Exact figures where the people are shown by name anyway: a council's,
+    # to those who may see its people. Elsewhere a small count hides who.
+    exact = scope.is_council and per_person
     now = timezone.now()
     if scope.council or scope.state:
         progress_refresh(scope.member_ids(), scope.councils())
@@ -198,7 +203,7 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     )
     total = totals["total"]
     dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=total)
-    show = (lambda n: n) if scope.is_council else small
+    show = (lambda n: n) if exact else small
 
     if per_person:
         dashboard.members = MemberRows(
@@ -220,10 +225,10 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         .order_by()
     }
 
-    # Above council level a bar or a percentage would give away what "<5"
-    # hides, so small groups get no bar and no percentage either.
+    # Where "<5" hides a count, a bar or a percentage would give it away, so
+    # small groups get no bar and no percentage either.
     def safe(count):
-        return count if scope.is_council or count == 0 or count >= MIN_GROUP else 0
+        return count if exact or count == 0 or count >= MIN_GROUP else 0
 
     dashboard.total_label = show(total)
     dashboard.pipeline = []
@@ -250,14 +255,13 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         )
     member_ids = scope.member_ids()
     dashboard.monthly = _monthly(member_ids, now, show)
-    dashboard.ready_events = list(
-        ReadyEvent.objects.filter(council__in=scope.councils().values("pk"))
-        .select_related("user", "role", "council")
-        .order_by("-detected_at")[:10]
-    )
-    if not scope.is_council:
-        # Named people appear above council level only in per-person views.
-        dashboard.ready_events = dashboard.ready_events if per_person else []
+    # Named people appear only in per-person views.
+    if per_person:
+        dashboard.ready_events = list(
+            ReadyEvent.objects.filter(council__in=scope.councils().values("pk"))
+            .select_related("user", "role", "council")
+            .order_by("-detected_at")[:10]
+        )
     return dashboard
 
 

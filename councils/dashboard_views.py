@@ -14,6 +14,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from members.models import AccessLog
 
+from . import names
 from .dashboard import build_dashboard, resolve_scope
 from .forms import DashboardFilterForm, PersonalRowsForm
 from .models import CouncilPage, State
@@ -85,12 +86,22 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                 _("Some filters were not valid and were ignored: %(fields)s.")
                 % {"fields": ", ".join(filter_form.errors)},
             )
-        reason_form = PersonalRowsForm(request.GET if "motivo" in request.GET else None)
-        per_person = scope.is_council
-        if not scope.is_council and request.GET.get("personas"):
-            if reason_form.is_bound and reason_form.is_valid():
-                per_person = True
-            else:
+        wanted = bool(request.GET.get("personas"))
+        own = scope.is_council and names.leads_directly(request.user, scope.council)
+        # Never read from the address: a reason is given by POST (names_reason)
+        # and kept in the session for a while.
+        reason = (
+            ""
+            if own
+            else names.reason_in_force(
+                request, names.keys_covering(scope.council, scope.state)
+            )
+        )
+        if scope.is_council:
+            per_person = own or bool(reason)
+        else:
+            per_person = wanted and bool(reason)
+            if wanted and not reason:
                 messages.warning(
                     request,
                     _(
@@ -100,11 +111,6 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                 )
         dashboard = build_dashboard(scope, filters=filters, per_person=per_person)
         rows = dashboard.members if per_person else dashboard.councils
-        reason = (
-            reason_form.cleaned_data["motivo"]
-            if per_person and not scope.is_council
-            else ""
-        )
         if self.is_export:
             # One entry per export: the export is what is logged, not a view too.
             self.list_export = self.member_export if per_person else self.council_export
@@ -112,7 +118,7 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                 AccessLog.Action.EXPORT, scope, filters, len(rows), reason, per_person
             )
             return self.as_spreadsheet(rows, request.GET.get("export"))
-        if per_person and not scope.is_council:
+        if per_person and not own:
             self._log(
                 AccessLog.Action.VIEW, scope, filters, len(rows), reason, per_person
             )
@@ -126,7 +132,11 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                 per_person=per_person,
                 rows_page=page,
                 filter_form=filter_form,
-                reason_form=reason_form,
+                reason_form=PersonalRowsForm(),
+                reason_in_force=bool(reason),
+                reason_key=scope.key,
+                reason_next=self._people_url(),
+                reason_minutes=names.REASON_MINUTES,
                 scope_choices=self._scope_choices(scope),
                 query=request.GET.copy(),
                 csv_url=self.csv_export_url,
@@ -150,6 +160,14 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
             ),
             row_count=count,
         )
+
+    def _people_url(self):
+        """This view with people by name: where a reason given leads."""
+        query = self.request.GET.copy()
+        for name in ("export", "p", "motivo"):
+            query.pop(name, None)
+        query["personas"] = "1"
+        return f"{self.request.path}?{query.urlencode()}"
 
     def _scope_choices(self, shown):
         """The states and councils the viewer may switch to (bounded lists);

@@ -19,6 +19,7 @@ from .models import (
     Meeting,
     Municipality,
     RequirementKind,
+    RoleAssignment,
     ScopeLevel,
     State,
     council_name_taken,
@@ -135,14 +136,23 @@ class MeetingForm(forms.ModelForm):
         self.council = council
         self.fields["lessons"].queryset = LessonPage.objects.live().order_by("path")
         self.fields["lessons"].label_from_instance = lambda lesson: lesson.title
-        # Members of the council, or trainers who travel between councils.
+        # Members of the council, or trainers who travel between councils:
+        # people holding an office today whose reach covers this council (the
+        # nation's, or this state's). Someone whose office ended is not offered;
+        # a meeting's facilitator already chosen stays, so that editing it
+        # does not fail.
+        offices = RoleAssignment.objects.active().filter(
+            Q(role__scope_level=ScopeLevel.NATIONAL)
+            | Q(role__scope_level=ScopeLevel.STATE, state_id=council.state_id)
+        )
+        facilitators = Q(pk__in=active_members(council).values("pk")) | Q(
+            pk__in=offices.values("user_id")
+        )
+        if self.instance.facilitator_id:
+            facilitators |= Q(pk=self.instance.facilitator_id)
         self.fields["facilitator"].queryset = (
             get_user_model()
-            .objects.filter(
-                Q(pk__in=active_members(council).values("pk"))
-                | Q(role_assignments__role__scope_level=ScopeLevel.NATIONAL)
-            )
-            .distinct()
+            .objects.filter(facilitators)
             .order_by("first_name", "username")
         )
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

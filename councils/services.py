@@ -38,6 +38,7 @@ from .models import (
     Attendance,
     ConstitutionFounder,
     ConstitutionRequest,
+    CouncilIndexPage,
     CouncilPage,
     CouncilStatus,
     Meeting,
@@ -90,7 +91,9 @@ def membership_request(*, user, council):
 
 def _activate(membership, actor):
     """Make ``membership`` the person's one active council; an earlier active
-    membership ends (a transfer keeps it as history)."""
+    membership ends (a transfer keeps it as history). The person's row is
+    locked first: two acceptances of one person at once take turns."""
+    get_user_model().objects.select_for_update().filter(pk=membership.user_id).first()
     today = timezone.localdate()
     earlier = Membership.objects.filter(
         user_id=membership.user_id, status=MembershipStatus.ACTIVE
@@ -111,17 +114,30 @@ def membership_decide(*, council, membership_id, actor, accept, note=""):
     """Accept or reject a pending request to join ``council``. The request must be
     one of this council's: an id from elsewhere is refused, whatever the form."""
     require_lead(actor, council)
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(pk=membership_id, council=council)
-        .first()
-    )
-    if membership is None:
+    requests = Membership.objects.filter(pk=membership_id, council=council)
+    user_id = requests.values_list("user_id", flat=True).first()
+    if user_id is None:
         raise CouncilError(_("That request does not belong to this council."))
-    if membership.status != MembershipStatus.PENDING:
+    # The person's row before the request's, as ``_activate`` and every
+    # change to a person take it: two leaders accepting this person's requests
+    # to two councils at once take turns, and the second finds the first's
+    # membership (the acceptance becomes a transfer), not a second active one.
+    get_user_model().objects.select_for_update().filter(pk=user_id).first()
+    membership = requests.select_for_update().first()
+    if membership is None or membership.status != MembershipStatus.PENDING:
         raise CouncilError(_("That request was already decided."))
     if accept:
-        _activate(membership, actor)
+        try:
+            with transaction.atomic():
+                _activate(membership, actor)
+        except IntegrityError:  # a database that could not take the lock
+            raise CouncilError(
+                _(
+                    "%(name)s was being accepted in another council at the same "
+                    "moment. Look at the list and try again."
+                )
+                % {"name": membership.user}
+            ) from None
     else:
         membership.status = MembershipStatus.REJECTED
         membership.decided_by = actor
@@ -636,6 +652,14 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         return request
 
     founders_elsewhere_check(request, actor)
+    # Approvals take turns (the directory's one page row is locked): two
+    # requests for the same name (a sector's name counts in every state)
+    # approved at once find each other's council, and two new pages are never
+    # given the same place in the page tree. Approvals are a few a day.
+    CouncilIndexPage.objects.select_for_update().first()
+    state_page = StatePage.objects.filter(state=request.state).first()
+    if state_page is None:
+        raise CouncilError(_("The state has no page in the directory."))
     if council_name_taken(
         request.proposed_name, request.municipality_id, request.sector
     ):
@@ -643,9 +667,6 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
             _("There is already a council called «%(name)s» there.")
             % {"name": request.proposed_name}
         )
-    state_page = StatePage.objects.filter(state=request.state).first()
-    if state_page is None:
-        raise CouncilError(_("The state has no page in the directory."))
     council = CouncilPage(
         title=request.proposed_name,
         slug=unique_child_slug(state_page, request.proposed_name),

@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from outbox.tasks import RETRY
 
@@ -21,23 +22,50 @@ def _send(template, context, recipients):
     )
 
 
+def _send_decision_once(queryset, pk, template, name, recipients):
+    """E-mail the decision held by the row ``pk`` of ``queryset`` once. The row
+    is locked, its ``decision_notified_at`` read, the e-mail sent and the marker
+    written in one transaction: a task run again after it (a retry, a worker
+    killed before acknowledging the task), or at the same time, sends nothing.
+    A send that fails leaves no marker, so the retry sends it."""
+    with transaction.atomic():
+        row = (
+            # The row only: PostgreSQL cannot lock the nullable side of a join.
+            queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+        )
+        if row is None or row.decision_notified_at is not None:
+            return 0
+        sent = _send(
+            template,
+            {name: row, "site_url": settings.WAGTAILADMIN_BASE_URL},
+            recipients(row),
+        )
+        queryset.filter(pk=pk).update(decision_notified_at=timezone.now())
+    return sent
+
+
 @shared_task(**RETRY)
 def notify_membership_decision(membership_id):
     """Tell a person, where they have e-mail, that their council decided."""
     from .models import Membership
 
-    membership = (
-        Membership.objects.select_related("user", "council")
-        .filter(pk=membership_id)
-        .first()
-    )
-    if membership is None:
-        return 0
-    return _send(
+    return _send_decision_once(
+        Membership.objects.select_related("user", "council"),
+        membership_id,
         "membership_decision",
-        {"membership": membership, "site_url": settings.WAGTAILADMIN_BASE_URL},
-        [membership.user.email],
+        "membership",
+        lambda membership: [membership.user.email],
     )
+
+
+def _constitution_recipients(request):
+    recipients = {request.requester.email if request.requester else ""}
+    recipients |= {
+        founder.user.email
+        for founder in request.founders.select_related("user")
+        if founder.user_id
+    }
+    return sorted(recipients)
 
 
 @shared_task(**RETRY)
@@ -45,23 +73,12 @@ def notify_constitution_decision(request_id):
     """Tell the requester and the founders with e-mail how their request ended."""
     from .models import ConstitutionRequest
 
-    request = (
-        ConstitutionRequest.objects.select_related("requester", "council", "state")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        return 0
-    recipients = {request.requester.email if request.requester else ""}
-    recipients |= {
-        founder.user.email
-        for founder in request.founders.select_related("user")
-        if founder.user_id
-    }
-    return _send(
+    return _send_decision_once(
+        ConstitutionRequest.objects.select_related("requester", "council", "state"),
+        request_id,
         "constitution_decision",
-        {"request": request, "site_url": settings.WAGTAILADMIN_BASE_URL},
-        sorted(recipients),
+        "request",
+        _constitution_recipients,
     )
 
 
@@ -72,7 +89,6 @@ def sync_ended_role_assignments():
 
     from django.contrib.auth import get_user_model
     from django.db.models import Q
-    from django.utils import timezone
 
     from .models import RoleAssignment
     from .provisioning import user_groups_sync

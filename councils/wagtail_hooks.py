@@ -9,7 +9,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cococi_site.snippets import SnippetViewSet
 
 from . import admin_urls
 from .forms import LeadershipRoleForm

@@ -8,8 +8,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cococi_site.files import save_atomically
+from cococi_site.pages import restricted_ids
 from outbox import services as outbox
 from outbox.services import enqueue
 
@@ -95,7 +97,19 @@ class LearningError(Exception):
 
 class PrerequisitesMissing(LearningError):
     def __init__(self, missing):
-        names = ", ".join(f"«{course.title}»" for course in missing)
+        # A course behind a view restriction is counted, never named.
+        hidden = restricted_ids(missing)
+        names = [f"«{course.title}»" for course in missing if course.pk not in hidden]
+        if hidden:
+            names.append(
+                ngettext(
+                    "a course with restricted access",
+                    "%(count)s courses with restricted access",
+                    len(hidden),
+                )
+                % {"count": len(hidden)}
+            )
+        names = ", ".join(names)
         super().__init__(
             _("Before this course, complete: %(courses)s.") % {"courses": names}
         )

@@ -13,6 +13,8 @@ from councils.readiness import facts_from_records, member_readiness
 from courses.cache import axes_ordered
 from courses.models import Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
+from members.forms import NoticeAcceptForm
+from members.services import notice_to_accept
 
 
 def published_by_axis():
@@ -127,5 +129,7 @@ def my_formation(request):
             "mentors": Mentorship.objects.active().filter(mentor=user).exists(),
             # The active roles are at hand: no need for a scope query.
             "leads": user.is_superuser or any(a.role.grants_editing for a in roles),
+            "notice_to_accept": notice_to_accept(user),
+            "notice_form": NoticeAcceptForm(),
         },
     )

@@ -68,6 +68,22 @@ class RegistrationForm(UserCreationForm):
         return phone
 
 
+class NoticeAcceptForm(forms.Form):
+    """A new version of the notice, accepted as at registration: the box for
+    the necessary purpose, never pre-ticked."""
+
+    version = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    consent_necessary = forms.BooleanField(
+        label=Purpose.NECESSARY.label,
+        error_messages={
+            "required": _(
+                "To keep your account you must accept the necessary use of your "
+                "data. If you do not, you can delete your account in My data."
+            )
+        },
+    )
+
+
 class ProfileForm(forms.ModelForm):
     """Rectification: the person corrects their own data."""
 

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -101,6 +102,42 @@ def consents_update(*, user, granted_voluntary):
     if decisions:
         consents_record(user=user, notice=notice, decisions=decisions)
     return decisions
+
+
+class NoticeChanged(Exception):
+    """The notice in force is not the version the person read."""
+
+
+def notice_to_accept(user):
+    """The notice in force, if ``user`` has not accepted it (their consent to
+    the necessary purpose is under an earlier version, or missing); else None.
+    One query, whatever the history."""
+    accepted = ConsentRecord.objects.filter(
+        user=user, notice=OuterRef("pk"), purpose=Purpose.NECESSARY, granted=True
+    )
+    notice = (
+        PrivacyNotice.objects.published()
+        .order_by("-published_at", "-pk")
+        .annotate(accepted=Exists(accepted))
+        .first()
+    )
+    return notice if notice is not None and not notice.accepted else None
+
+
+@transaction.atomic
+def notice_accept(*, user, version):
+    """Record that ``user`` accepts the necessary use of their data under the
+    notice in force, which must be ``version``, the one they read. Their
+    voluntary choices stand as they were. The account's row is locked: a
+    double click records one acceptance. Returns whether one was recorded."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    notice = current_notice()
+    if notice.version != version:
+        raise NoticeChanged
+    if notice_to_accept(user) is None:
+        return False
+    consents_record(user=user, notice=notice, decisions={Purpose.NECESSARY: True})
+    return True
 
 
 def personal_data(user):

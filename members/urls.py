@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("dos-pasos/desactivar/", views.two_factor_disable, name="two_factor_disable"),
     path("aviso-de-privacidad/", views.privacy_notice, name="privacy_notice"),
+    path(
+        "aviso-de-privacidad/aceptar/",
+        views.privacy_notice_accept,
+        name="privacy_notice_accept",
+    ),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/editar/", views.profile_edit, name="profile_edit"),
     path(

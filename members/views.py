@@ -25,6 +25,7 @@ from . import registry, security, services
 from .forms import (
     ConsentForm,
     DeleteAccountForm,
+    NoticeAcceptForm,
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
@@ -80,6 +81,28 @@ def privacy_notice(request):
         "members/privacy_notice.html",
         {"notice": PrivacyNotice.objects.current()},
     )
+
+
+@login_required
+@require_POST
+def privacy_notice_accept(request):
+    """A member who accepted an earlier version accepts the notice in force
+    (asked on /mi-formacion/ and in "Mis datos")."""
+    form = NoticeAcceptForm(request.POST)
+    back = safe_next(request)
+    if not form.is_valid():
+        messages.error(request, form.errors.get("consent_necessary", [""])[0])
+        return redirect(back)
+    try:
+        services.notice_accept(user=request.user, version=form.cleaned_data["version"])
+    except (services.NoticeChanged, services.NoNoticeInForce):
+        messages.error(
+            request,
+            _("The privacy notice changed in the meantime: read it and accept it."),
+        )
+        return redirect(back)
+    messages.success(request, _("Thank you: you accepted the privacy notice."))
+    return redirect(back)
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
@@ -172,6 +195,8 @@ def my_data(request):
             "consents": consents,
             "history": user.consents.select_related("notice"),
             "sections": sections,
+            "notice_to_accept": services.notice_to_accept(user),
+            "notice_form": NoticeAcceptForm(),
         },
     )
 

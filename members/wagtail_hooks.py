@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cococi_site.snippets import SnippetViewSet
 
 from .models import AccessLog, PrivacyNotice
 

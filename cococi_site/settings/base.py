@@ -215,6 +215,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two requests writing at once (a double click, two leaders accepting the
+    # same person): each transaction takes SQLite's write lock as it begins, so
+    # the second waits for the first (up to 5 s) and then reads what it wrote.
+    # Begun "deferred", both read, then one of them was refused the lock at
+    # once ("database is locked", an error 500). PostgreSQL locks rows instead
+    # (``select_for_update`` in the services).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is not supported.
@@ -418,6 +426,18 @@ SIGN_IN_CODE_DAYS = int(os.environ.get("SIGN_IN_CODE_DAYS", "14"))
 # Wagtail
 WAGTAIL_SITE_NAME = "COCOCI Formación"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The admin calls no other host: no Gravatar avatars (each would send a hash of
+# a leader's e-mail to gravatar.com, and shows a broken image offline), no
+# superuser's check for new Wagtail releases on releases.wagtail.org, no banner
+# sending editors to Wagtail's English guide. Videos are linked, never embedded:
+# see WAGTAILEMBEDS_FINDERS.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# A lesson's video or audio is a link to its address (it uses mobile data), so
+# Wagtail need not ask YouTube or Vimeo for a player when a page is saved: the
+# finder accepts the providers' addresses without a request (courses/embeds.py).
+WAGTAILEMBEDS_FINDERS = [{"class": "courses.embeds.LinkOnlyFinder"}]
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Wagtail's database backend; on SQLite, quotes typed in a search no

@@ -84,6 +84,10 @@ class ConstitutionRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # As ``Membership.decision_notified_at``: the decision is e-mailed once.
+    decision_notified_at = models.DateTimeField(
+        _("decision e-mailed at"), null=True, blank=True
+    )
     council = models.ForeignKey(
         "councils.CouncilPage",
         verbose_name=_("council"),

@@ -66,6 +66,11 @@ class Membership(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Written with the e-mail, under the row's lock: a task run again (a retry,
+    # a worker killed before acknowledging it) finds it and sends nothing.
+    decision_notified_at = models.DateTimeField(
+        _("decision e-mailed at"), null=True, blank=True
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -26,7 +26,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cococi_site import content
-from cococi_site.pages import SitePageMixin
+from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
@@ -312,8 +312,22 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
 
         return course_enroll(request, self)
 
+    def prerequisites_listed(self):
+        """The published prerequisites anyone may see, and how many more sit
+        behind a view restriction: those are never named (the catalogue lists
+        none of them either), though they still have to be completed."""
+        # filter(), not live(): in a preview the relation is modelcluster's
+        # in-memory one, which has no live().
+        prerequisites = list(
+            self.prerequisites.filter(live=True).select_related("primary_axis")
+        )
+        hidden = restricted_ids(prerequisites)
+        shown = [course for course in prerequisites if course.pk not in hidden]
+        return shown, len(hidden)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        prerequisites, restricted_prerequisites = self.prerequisites_listed()
         lessons = list(
             self.lessons().only(
                 "title", "slug", "url_path", "path", "depth", "estimated_minutes"
@@ -322,7 +336,8 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         context.update(
             lessons=lessons,
             total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
-            prerequisites=self.prerequisites.live().select_related("primary_axis"),
+            prerequisites=prerequisites,
+            restricted_prerequisites=restricted_prerequisites,
             show_facilitator_notes=request.user.has_perm(
                 "courses.view_facilitator_notes"
             ),

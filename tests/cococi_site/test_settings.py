@@ -140,3 +140,54 @@ def test_load_demo_refuses_production_settings():
 
     assert result.returncode != 0
     assert "no se carga en producción" in result.stderr
+
+
+SQLITE_WRITERS = """
+import threading, time
+import django
+django.setup()
+from django.db import connection, connections, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE tally (n integer)")
+    cursor.execute("INSERT INTO tally VALUES (0)")
+start = threading.Barrier(2)
+errors = []
+
+def add_one():
+    # What a service does: read, then write, in one transaction.
+    try:
+        start.wait()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT n FROM tally")
+            (n,) = cursor.fetchone()
+            time.sleep(0.2)
+            cursor.execute("UPDATE tally SET n = %s", [n + 1])
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=add_one) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT n FROM tally")
+    print(cursor.fetchone()[0], errors)
+"""
+
+
+def test_two_writers_at_once_on_sqlite_take_turns(tmp_path):
+    """The demo's SQLite: the second of two transactions that read then write
+    waits for the first and reads what it wrote, instead of an error 500
+    ("database is locked") or a lost update."""
+    result = run_python(
+        SQLITE_WRITERS,
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "[]"]

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import time
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ from councils.models import (
     ReadyEvent,
     RoleAssignment,
 )
+from councils.names import SESSION_KEY
 from councils.progress import progress_mark_stale
 from councils.readiness import pathway
 from courses.models import Axis, Enrollment
@@ -104,6 +106,15 @@ def completed(user, course, when):
 def names_in(response, names):
     page = text_of(response)
     return [name for name in names if name in page]
+
+
+def give_reason(client, key, then, reason=REASON):
+    """Write why, as the form does (POST), and follow to ``then``."""
+    return client.post(
+        admin_url("names_reason"),
+        {"alcance": key, "motivo": reason, "next": then},
+        follow=True,
+    )
 
 
 @pytest.fixture
@@ -259,18 +270,29 @@ def test_a_state_coordinator_sees_aggregates_of_their_state_only(
     assert refused(client.get(dashboard_url(consejo=coyoacan.pk)))
 
 
-def test_exact_numbers_at_council_level_and_less_than_five_above(
+def test_exact_numbers_with_names_and_less_than_five_without(
     everyone, oblatos, jalisco
 ):
     client = signed_in(jalisco)
 
     state = client.get(dashboard_url(estado="14")).context["dashboard"]
-    council = client.get(dashboard_url(consejo=oblatos.pk))
+    unnamed = client.get(dashboard_url(consejo=oblatos.pk))
+    council = give_reason(
+        client, f"consejo:{oblatos.pk}", dashboard_url(consejo=oblatos.pk)
+    )
 
     entry = state.pipeline[0]  # Integrante: the six of Santa Cecilia and three
     assert entry["role"] == "Integrante"
     assert entry["members"] == 9
     assert entry["ready"] == "<5"  # Ximena alone
+    # A council reached from the state, without a reason: its figures only,
+    # small ones hidden as above council level.
+    assert unnamed.context["per_person"] is False
+    assert unnamed.context["dashboard"].total_label == "<5"
+    assert unnamed.context["dashboard"].pipeline[0]["members"] == "<5"
+    assert names_in(unnamed, OBLATOS_NAMES) == []
+    assert "Tlaloc" not in text_of(unnamed)
+    # With a reason: its people, and exact figures.
     dashboard = council.context["dashboard"]
     assert dashboard.total == 3
     assert dashboard.pipeline[0]["members"] == 3
@@ -301,9 +323,10 @@ def test_the_national_coordination_sees_every_council(
     assert [row["council"] for row in cdmx.context["dashboard"].councils] == [
         "Consejo Coyoacán"
     ]
-    assert names_in(client.get(dashboard_url(consejo=coyoacan.pk)), ["Elena"]) == [
-        "Elena"
-    ]
+    coyoacan_url = dashboard_url(consejo=coyoacan.pk)
+    assert names_in(client.get(coyoacan_url), ["Elena"]) == []
+    named = give_reason(client, f"consejo:{coyoacan.pk}", coyoacan_url)
+    assert names_in(named, ["Elena"]) == ["Elena"]
 
 
 def test_a_plain_member_is_refused(everyone):
@@ -320,7 +343,7 @@ def test_people_by_name_above_a_council_need_a_reason(everyone, jalisco):
     client = signed_in(jalisco)
 
     no_reason = client.get(dashboard_url(personas=1))
-    short = client.get(dashboard_url(personas=1, motivo="porque"))
+    short = give_reason(client, "estado:14", dashboard_url(personas=1), "porque")
 
     warning = spanish(
         "To see people by name above a council, write why you need to (at least "
@@ -336,8 +359,14 @@ def test_people_by_name_above_a_council_need_a_reason(everyone, jalisco):
 
 
 def test_people_by_name_with_a_reason_are_shown_and_logged(everyone, jalisco):
-    response = signed_in(jalisco).get(dashboard_url(personas=1, motivo=REASON))
+    client = signed_in(jalisco)
+    before = client.get(dashboard_url(estado="14"))
 
+    response = give_reason(client, "estado:14", before.context["reason_next"])
+
+    # The reason went by POST; no address the browser keeps carries it.
+    assert all(REASON not in url for url, _status in response.redirect_chain)
+    assert response.redirect_chain[-1][0] == dashboard_url(estado="14", personas=1)
     assert response.status_code == 200
     assert response.context["per_person"] is True
     assert names_in(response, SANTA_NAMES + OBLATOS_NAMES) == (
@@ -355,6 +384,84 @@ def test_people_by_name_with_a_reason_are_shown_and_logged(everyone, jalisco):
     assert log.row_count == 9
     assert REASON in log.detail
     assert json.loads(log.detail)["motivo"] == REASON
+
+
+def test_a_reason_in_the_address_is_ignored(everyone, jalisco):
+    """The old way, ``?motivo=``, put the reason in the browser's history and
+    the servers' logs: it opens nothing now."""
+    response = signed_in(jalisco).get(dashboard_url(personas=1, motivo=REASON))
+
+    assert response.context["per_person"] is False
+    assert names_in(response, SANTA_NAMES + OBLATOS_NAMES) == []
+    assert not AccessLog.objects.exists()
+    # The form to write a reason sends it by POST, with its CSRF token.
+    form = response.content.decode().split(
+        '<form method="post" action="/admin/motivo/">'
+    )
+    assert len(form) == 2
+    assert 'name="csrfmiddlewaretoken"' in form[1].split("</form>")[0]
+
+
+def test_a_reason_lasts_thirty_minutes(everyone, jalisco):
+    client = signed_in(jalisco)
+    give_reason(client, "estado:14", dashboard_url())
+    url = dashboard_url(personas=1)
+    assert client.get(url).context["per_person"] is True
+
+    # Twenty-nine minutes later it still holds; thirty-one, it is gone.
+    for minutes, named in ((29, True), (31, False)):
+        session = client.session
+        given = session[SESSION_KEY]["estado:14"]
+        session[SESSION_KEY] = {
+            "estado:14": {**given, "until": time.time() + (30 - minutes) * 60}
+        }
+        session.save()
+        response = client.get(url)
+        assert response.context["per_person"] is named
+        assert bool(names_in(response, SANTA_NAMES)) is named
+
+
+def test_a_reason_opens_only_the_scope_it_was_given_for(
+    everyone, santa, oblatos, jalisco
+):
+    client = signed_in(jalisco)
+
+    give_reason(client, f"consejo:{oblatos.pk}", dashboard_url())
+
+    assert names_in(client.get(dashboard_url(consejo=oblatos.pk)), OBLATOS_NAMES)
+    assert names_in(client.get(dashboard_url(consejo=santa.pk)), SANTA_NAMES) == []
+    assert client.get(dashboard_url(personas=1)).context["per_person"] is False
+
+
+def test_a_reason_for_a_scope_not_held_is_refused(everyone, coyoacan, jalisco):
+    client = signed_in(jalisco)
+
+    for key in ("estado:09", f"consejo:{coyoacan.pk}", "nacional", "estado:xx"):
+        response = client.post(
+            admin_url("names_reason"),
+            {"alcance": key, "motivo": REASON, "next": dashboard_url()},
+        )
+        assert refused(response)
+        assert SESSION_KEY not in client.session
+    assert refused(client.get(dashboard_url(estado="09", personas=1)))
+
+
+def test_after_a_reason_the_viewer_stays_in_the_admin(everyone, jalisco):
+    response = signed_in(jalisco).post(
+        admin_url("names_reason"),
+        {"alcance": "estado:14", "motivo": REASON, "next": "https://evil.example/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == dashboard_url()
+
+
+def test_a_reason_is_only_taken_by_post(jalisco):
+    response = signed_in(jalisco).get(
+        admin_url("names_reason") + f"?alcance=estado:14&motivo={REASON}"
+    )
+
+    assert response.status_code == 405
 
 
 def scope_forms(response):
@@ -638,9 +745,10 @@ def test_a_state_export_has_one_row_per_council_and_hides_small_counts(
 
 
 def test_a_state_export_of_people_by_name_is_logged_once(everyone, jalisco):
-    response = signed_in(jalisco).get(
-        dashboard_url(personas=1, motivo=REASON, export="xlsx")
-    )
+    client = signed_in(jalisco)
+    give_reason(client, "estado:14", dashboard_url())
+
+    response = client.get(dashboard_url(personas=1, export="xlsx"))
 
     rows = xlsx_rows(response)
     assert rows[0][0] == spanish("Name")

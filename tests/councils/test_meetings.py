@@ -623,3 +623,66 @@ def test_correcting_the_attendance_keeps_who_has_left_since(
     leader_client.post(url, {"present": [juana.pk, rosa.pk]})
 
     assert attendance_of(meeting) == {juana.pk, pedro.pk, rosa.pk}
+
+
+# Who may facilitate
+
+
+def facilitator_choices(response):
+    field = response.context["form"].fields["facilitator"]
+    return {user.username for user in field.queryset}
+
+
+def test_facilitators_are_members_and_those_holding_an_office_here_today(
+    council, other_council, leader, leader_client, members
+):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    trainer = make_person("tere.formadora", first_name="Tere")
+    assign(trainer, "formador", started_on=yesterday - timedelta(days=30))
+    former = make_person("fito.exformador", first_name="Fito")
+    assign(
+        former,
+        "formador",
+        started_on=yesterday - timedelta(days=400),
+        ended_on=yesterday,
+    )
+    state = make_person("eva.estatal", first_name="Eva")
+    assign(state, "coordinador-estatal", state="14")
+    elsewhere = make_person("ciro.estatal", first_name="Ciro")
+    assign(elsewhere, "coordinador-estatal", state="09")
+    outsider = make_person("oli.otro", first_name="Oli")
+    join(outsider, other_council)
+
+    choices = facilitator_choices(
+        leader_client.get(admin_url("meeting_add", council.pk))
+    )
+
+    assert {"juana", "pedro", "rosa", "tere.formadora", "eva.estatal"} <= choices
+    assert "fito.exformador" not in choices  # an office that has ended
+    assert "ciro.estatal" not in choices  # another state's coordinator
+    assert "oli.otro" not in choices  # another council's member
+
+
+def test_a_facilitator_whose_office_ended_can_stay_on_a_meeting_being_edited(
+    council, leader_client, course
+):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    former = make_person("fito.exformador", first_name="Fito")
+    office = assign(former, "formador", started_on=yesterday - timedelta(days=90))
+    meeting = make_meeting(council, facilitator=former)
+    office.ended_on = yesterday
+    office.save()
+    first = lessons(course)[0]
+    meeting.lessons.set([first])
+
+    response = leader_client.post(
+        admin_url("meeting_edit", council.pk, meeting.pk),
+        meeting_data(
+            title="Círculo corregido", facilitator=former.pk, lessons=[first.pk]
+        ),
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Círculo corregido"
+    assert meeting.facilitator == former

@@ -88,6 +88,50 @@ def test_unpublished_prerequisites_are_not_linked(client, course):
     assert "Asambleas que deciden" not in html
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_restricted_prerequisite_is_counted_but_never_named(
+    client, course, make_user, signed_in
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    secret = CoursePageFactory(title="Estrategia electoral interna")
+    course.prerequisites.add(secret)
+    course.save()
+    restriction = PageViewRestriction.objects.create(
+        page=secret, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Mesa estratégica")])
+    if signed_in:
+        client.force_login(make_user("socorro"))
+
+    html = get(client, course.url)
+
+    assert "Asambleas que deciden" in html  # the public one, linked as before
+    assert "Un curso de acceso restringido" in html
+    assert "Estrategia electoral interna" not in html
+    assert secret.url not in html
+
+
+def test_a_prerequisite_restricted_after_the_page_was_stored_is_not_named(
+    client, course
+):
+    from wagtail.models import PageViewRestriction
+
+    from cococi_site.page_cache import HEADER
+
+    client.get(course.url)
+    assert client.get(course.url)[HEADER] == "hit"
+    PageViewRestriction.objects.create(
+        page=course.prerequisites.get(), restriction_type=PageViewRestriction.LOGIN
+    )
+
+    html = get(client, course.url)
+
+    assert "Asambleas que deciden" not in html
+    assert "Un curso de acceso restringido" in html
+
+
 def test_topics_link_to_the_filtered_catalogue(client, course):
     html = get(client, course.url)
 
@@ -135,3 +179,21 @@ def test_a_draft_course_is_not_served(client):
     draft = CoursePageFactory(title="En preparación", live=False, publish=False)
 
     assert client.get(draft.url or "/cursos/en-preparacion/").status_code == 404
+
+
+def test_an_editor_previews_a_revision_of_a_course_with_prerequisites(
+    client, editor, course
+):
+    """A preview builds the page from its revision, whose prerequisites are an
+    in-memory relation: the page still lists them (it crashed before)."""
+    from django.urls import reverse
+
+    revision = course.save_revision()
+    client.force_login(editor)
+
+    response = client.get(
+        reverse("wagtailadmin_pages:revisions_view", args=[course.pk, revision.pk])
+    )
+
+    assert response.status_code == 200
+    assert "Asambleas que deciden" in response.content.decode()

@@ -93,6 +93,29 @@ def test_prerequisites_are_enforced_naming_the_missing_course(
     assert not Enrollment.objects.filter(course=advanced).exists()
 
 
+def test_a_restricted_prerequisite_still_applies_without_being_named(
+    member_client, member, course
+):
+    from wagtail.models import PageViewRestriction
+
+    secret = make_course("Estrategia electoral interna")
+    PageViewRestriction.objects.create(
+        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x1"
+    )
+    advanced = make_course("Contraloría ciudadana", prerequisites=[course, secret])
+    make_lesson(advanced, "Leer un presupuesto")
+
+    response = member_client.post(advanced.url + "inscribirme/", follow=True)
+
+    html = html_of(response)
+    assert (
+        "Antes de este curso, termina: «Asambleas que deciden», un curso de "
+        "acceso restringido." in html
+    )
+    assert "Estrategia electoral interna" not in html
+    assert not Enrollment.objects.filter(course=advanced).exists()
+
+
 def test_after_completing_the_prerequisite_the_member_can_enrol(
     member_client, member, course
 ):

@@ -226,8 +226,9 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # outline come from it. What is left is the user and the page's own queries:
 # on /mi-formacion/ the enrolments with their progress (3), constancias,
 # councils, offices, the four facts of the route that the page has not read,
-# and the mentor link; on a lesson, the page, the enrolment and completions.
-MY_FORMATION_QUERIES = 12
+# the mentor link, and whether the member accepted the notice in force; on a
+# lesson, the page, the enrolment and completions.
+MY_FORMATION_QUERIES = 13
 LESSON_PAGE_QUERIES = 4
 COURSE_PAGE_QUERIES = 10
 CATALOGUE_QUERIES = 9

@@ -133,7 +133,7 @@ def test_consent_is_recorded_for_every_purpose_under_the_notice_shown(client):
     assert records.count() == 3
     for record in records:
         assert record.notice == notice
-        assert record.notice.version == "2026-11-borrador"
+        assert record.notice.version == "2026-12-borrador"
         assert record.method == ConsentMethod.ONLINE == "en_linea"
         assert record.recorded_by is None
         assert abs(record.created_at - timezone.now()) < timedelta(minutes=1)

@@ -2,7 +2,8 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 
-from tests.trust import hostile
+from tests.trust import hostile, people
+from tests.trust.matrix import SESSION_COOKIE
 
 
 @pytest.fixture(scope="module")
@@ -34,4 +35,29 @@ def hostile_world(django_db_setup, django_db_blocker, tmp_path_factory):
             hostile.SESSION_COOKIE
         ].value
         yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The permission matrices' people and data (``tests/trust/people.py``),
+    built once per module in a transaction rolled back at the end; each cell's
+    own transaction is a savepoint inside it."""
+    media = tmp_path_factory.mktemp("trust-media")
+    with (
+        override_settings(
+            MEDIA_ROOT=media / "public", PRIVATE_MEDIA_ROOT=media / "private"
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = people.build_world()
+        built.media = media
+        built.sessions = {}
+        for person, user in built.people.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                built.sessions[person] = client.cookies[SESSION_COOKIE].value
+        yield built
         transaction.set_rollback(True)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,6 +32,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import get_page_models
+from wagtail.snippets.models import get_snippet_models
 
 from councils.models import (
     Attendance,
@@ -44,8 +46,9 @@ from councils.models import (
     RoleAssignment,
     State,
 )
+from councils.names import SESSION_KEY
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
-from members.models import CodePurpose, ConsentRecord, SignInCode, User
+from members.models import CodePurpose, ConsentRecord, PrivacyNotice, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -166,6 +169,12 @@ def constitution_data(w):
     return data
 
 
+def reasons_in_session(world, person):
+    """The reasons to see people by name kept in ``person``'s session."""
+    session = Session.objects.filter(session_key=world.sessions[person]).first()
+    return session.get_decoded().get(SESSION_KEY) if session else None
+
+
 def role_pk(slug):
     return str(LeadershipRole.objects.get(slug=slug).pk)
 
@@ -275,6 +284,15 @@ ACTIONS = {
         lambda w: members("consents_update"),
         "member",
         data=lambda w: {"voluntary": ["avisos"]},
+        state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
+    ),
+    "members:privacy_notice_accept": Action(
+        lambda w: members("privacy_notice_accept"),
+        "member",
+        data=lambda w: {
+            "version": PrivacyNotice.objects.current().version,
+            "consent_necessary": "on",
+        },
         state=lambda w: ConsentRecord.objects.filter(user=w.member).count(),
     ),
     "members:my_data_export": Action(
@@ -396,6 +414,16 @@ ACTIONS = {
         data=lambda w: {"recibir": "0"},
         state=lambda w: DigestOptOut.objects.count(),
     ),
+    "councils_admin:names_reason": Action(
+        lambda w: admin("names_reason"),
+        "coordinator-A",
+        data=lambda w: {
+            "alcance": "estado:14",
+            "motivo": "Seguimiento del plan estatal de formación",
+            "next": admin("cadre_dashboard"),
+        },
+        state=lambda w: reasons_in_session(w, "coordinator-A"),
+    ),
     "councils_admin:constitution": Action(
         lambda w: admin("constitution", w.constitution.pk),
         "coordinator-A",
@@ -495,7 +523,47 @@ READ_ONLY = {
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    # Wagtail's views, narrowed to the pages the viewer may explore
+    # (home/admin_scope.py)
+    "scoped_choose_page_child": lambda w: reverse(
+        "scoped_choose_page_child", args=[w.council_a.pk]
+    ),
+    "scoped_choose_page_chosen_multiple": lambda w: (
+        f"{reverse('scoped_choose_page_chosen_multiple')}?id={w.council_a.pk}"
+    ),
+    **{
+        name: lambda w, name=name: reverse(name)
+        for name in (
+            "scoped_site_history",
+            "scoped_site_history_results",
+            "scoped_locked_pages",
+            "scoped_locked_pages_results",
+            "scoped_workflow",
+            "scoped_workflow_results",
+            "scoped_page_types_usage",
+            "scoped_page_types_usage_results",
+        )
+    },
 }
+
+
+def snippet_choosers():
+    """The views of every snippet's chooser (cococi_site/snippets.py) but
+    "create", which Wagtail's own "add" permission guards."""
+    views = {}
+    for model in get_snippet_models():
+        namespace = model.snippet_viewset.get_chooser_admin_url_namespace()
+        for view in ("choose", "choose_results", "chosen_multiple"):
+            views[f"{namespace}:{view}"] = lambda w, name=f"{namespace}:{view}": (
+                reverse(name)
+            )
+        views[f"{namespace}:chosen"] = lambda w, name=namespace, model=model: reverse(
+            f"{name}:chosen", args=[model.objects.first().pk]
+        )
+    return views
+
+
+READ_ONLY.update(snippet_choosers())
 # Who looks at each read-only view (anyone allowed to).
 READ_ONLY_WHO = {
     "members:my_data": "member",

@@ -382,10 +382,31 @@ FORGED = {
     ),
     "cadres/state-of-B": Forged(
         "coordinator-A",
-        lambda w: admin("cadre_dashboard") + "?estado=09&personas=1&motivo=xxxxxxxxxx",
+        lambda w: admin("cadre_dashboard") + "?estado=09&personas=1",
         status=(302, 403),
         method="get",
     ),
+    # A reason to see people by name, given for a scope one does not hold.
+    **{
+        f"names-reason/{case}": Forged(
+            "coordinator-A",
+            lambda w: admin("names_reason"),
+            data=lambda w, key=key: {
+                "alcance": key(w),
+                "motivo": "Revisión del avance del estado",
+                "next": admin("cadre_dashboard"),
+            },
+            status=(302, 403),
+        )
+        for case, key in {
+            "state-of-B": lambda w: "estado:09",
+            "council-of-B": lambda w: f"consejo:{w.council_b.pk}",
+            "whole-country": lambda w: "nacional",
+            "council-huge": lambda w: f"consejo:{HUGE}",
+            "council-not-a-number": lambda w: "consejo:abc",
+            "no-scope": lambda w: "",
+        }.items()
+    },
     "cadres/state-missing": Forged(
         "coordinator-A",
         lambda w: admin("cadre_dashboard") + "?estado=99",

@@ -49,6 +49,7 @@ SEARCHES = {
     "lesson-attempt": ("member", lambda w: w.quiz_lesson.url, "intento"),
 }
 # The cadre dashboard's filters, within a state its coordinator holds.
+# (``motivo`` is no filter any more, nor read from the address: sent anyway.)
 DASHBOARD_FILTERS = ["eje", "cargo", "avance", "inactivos", "p", "motivo", "export"]
 
 

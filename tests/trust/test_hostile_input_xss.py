@@ -47,6 +47,18 @@ def cadres(**params):
     return f"{admin('cadre_dashboard')}?{urlencode(params)}"
 
 
+def with_reason(world, url):
+    """``url``, once A's state coordinator has written why they look at
+    people by name there (by POST, as the form does)."""
+    posted(
+        client_for(world, "coordinator-A").post(
+            admin("names_reason"),
+            {"alcance": f"estado:{people.STATE_A}", "motivo": REASON, "next": url},
+        )
+    )
+    return url
+
+
 def posted(response, *, status=302):
     assert response.status_code == status, response.content.decode()[:3000]
     return response
@@ -214,10 +226,18 @@ def quiz(world):
 def access_reason(world):
     """A state coordinator writes why they look at people by name: the reason
     goes to the access log that national coordination reads."""
-    response = client_for(world, "coordinator-A").get(
-        cadres(estado=people.STATE_A, personas=1, motivo=PAYLOAD)
+    client = client_for(world, "coordinator-A")
+    response = client.post(
+        reverse("councils_admin:names_reason"),
+        {
+            "alcance": f"estado:{people.STATE_A}",
+            "motivo": PAYLOAD,
+            "next": cadres(estado=people.STATE_A, personas=1),
+        },
+        follow=True,
     )
     assert response.status_code == 200
+    assert AccessLog.objects.filter(detail__contains="motivo").exists()
 
 
 def privacy_summary(world):
@@ -268,7 +288,7 @@ PLACES = [
     (
         "member-names",
         "coordinator-A",
-        lambda w: cadres(estado=people.STATE_A, personas=1, motivo=REASON),
+        lambda w: with_reason(w, cadres(estado=people.STATE_A, personas=1)),
         True,
     ),
     (
@@ -380,7 +400,7 @@ PLACES = [
     (
         "query",
         "coordinator-A",
-        lambda w: cadres(estado=people.STATE_A, personas=1, motivo=PAYLOAD),
+        lambda w: cadres(estado=people.STATE_A, personas=1, eje=PAYLOAD),
         True,
     ),
     (

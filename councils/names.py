@@ -1,0 +1,123 @@
+"""People by name above council level: only after a stated reason, logged.
+
+A council's own leaders see its people: that is their office. Whoever reaches a
+council from wider (a state's coordination, national coordination, a superuser)
+sees its figures, and its people by name only after writing why. The reason is
+sent by POST (never in an address, which browsers keep in their history and
+servers in their logs), kept in the session for ``REASON_MINUTES`` for the
+scope it was given for (a council, a state, the whole country: a state's covers
+its councils), and written to the access log with every page of people seen
+under it.
+
+Why 30 minutes: long enough to finish the task the reason names (a state's
+list, then a council's members, a meeting's attendance, an export) without
+writing it again on each page; short enough that the permission ends with the
+task, so that a session left open (these accounts stay signed in for 12 hours)
+does not keep names open, and the next task asks for its own reason.
+"""
+
+import json
+import time
+
+from members.models import AccessLog
+
+from .models import CouncilPage, State
+from .scopes import leader_scope
+
+REASON_MINUTES = 30
+SESSION_KEY = "councils_name_reasons"
+NATIONAL = "nacional"
+
+
+class ReasonRequired(Exception):
+    """Raised by a view of a council's people when no reason is in force."""
+
+    def __init__(self, council):
+        super().__init__(council.pk)
+        self.council = council
+
+
+def council_key(council):
+    return f"consejo:{council.pk}"
+
+
+def state_key(state):
+    return f"estado:{state.code}"
+
+
+def keys_covering(council=None, state=None):
+    """The scopes whose reason covers ``council`` (or ``state``), narrowest
+    first; with neither, the whole country."""
+    keys = []
+    if council is not None:
+        keys.append(council_key(council))
+        state = council.state
+    if state is not None:
+        keys.append(state_key(state))
+    keys.append(NATIONAL)
+    return keys
+
+
+def leads_directly(user, council):
+    """Whether ``council`` is one of the viewer's own: an office held in it."""
+    return council.pk in leader_scope(user).council_ids
+
+
+def reason_in_force(request, keys):
+    """The reason given in this session for the first of ``keys`` that still
+    has one, or "". Reasons whose time is up are dropped."""
+    reasons = request.session.get(SESSION_KEY) or {}
+    now = time.time()
+    alive = {key: given for key, given in reasons.items() if given["until"] > now}
+    if alive != reasons:
+        request.session[SESSION_KEY] = alive
+    for key in keys:
+        if key in alive:
+            return alive[key]["reason"]
+    return ""
+
+
+def reason_give(request, key, reason):
+    """Keep ``reason`` for ``key`` in this session for ``REASON_MINUTES``."""
+    reasons = dict(request.session.get(SESSION_KEY) or {})
+    reasons[key] = {"reason": reason, "until": time.time() + REASON_MINUTES * 60}
+    request.session[SESSION_KEY] = reasons
+
+
+def council_reason(request, council):
+    """ "" for the council's own leaders (no reason needed); else the reason in
+    force for it, or ``ReasonRequired``."""
+    if leads_directly(request.user, council):
+        return ""
+    reason = reason_in_force(request, keys_covering(council))
+    if not reason:
+        raise ReasonRequired(council)
+    return reason
+
+
+def key_held(user, key):
+    """Whether ``key`` names a scope ``user`` reaches: what a reason may be
+    given for. Returns the council or state it names (True for the country),
+    or None."""
+    scope = leader_scope(user)
+    kind, _sep, value = key.partition(":")
+    if kind == NATIONAL and not value:
+        return True if scope.national else None
+    if kind == "estado" and value.isdigit() and len(value) <= 2:
+        state = State.objects.filter(code=value).first()
+        return state if state and scope.covers_state(state.pk) else None
+    if kind == "consejo" and value.isdigit() and len(value) <= 18:
+        council = CouncilPage.objects.filter(pk=int(value)).first()
+        return council if council and scope.covers(council) else None
+    return None
+
+
+def names_view_log(request, *, scope, reason, count, **detail):
+    """One entry of the access log for a page of people seen under ``reason``."""
+    AccessLog.objects.create(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        scope=scope,
+        detail=json.dumps({"motivo": reason, **detail}, ensure_ascii=False),
+        row_count=count,
+    )
