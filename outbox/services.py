@@ -125,16 +125,23 @@ def due(now=None, older_than=RESEND_AFTER):
 
 def resend_pending(*, older_than=RESEND_AFTER, limit=500, failed=False):
     """Publish the tasks that are due (with ``failed``, those given up too);
-    returns how many were sent.
-
-    Each row is locked while it is sent (a second sweep skips it). The sweep
-    stops at the first refusal: the broker is still down, the rest waits for the
-    next sweep.
-    """
-    now = timezone.now()
-    rows = due(now, older_than)
+    returns how many were sent."""
+    rows = due(timezone.now(), older_than)
     if failed:
         rows = rows | PendingTask.objects.filter(failed_at__isnull=False)
+    return _send_again(rows, limit)
+
+
+def resend_given_up(*, before, limit=500):
+    """Send again the tasks given up before ``before`` (the reconciliation's
+    second chance for them); returns how many were sent."""
+    return _send_again(PendingTask.objects.filter(failed_at__lte=before), limit)
+
+
+def _send_again(rows, limit):
+    """Publish ``rows`` again, oldest first. Each row is locked while it is sent
+    (a second sweep skips it). Stops at the first refusal: the broker is still
+    down, the rest waits for the next sweep."""
     ids = list(rows.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
     sent = 0
     for pending_id in ids:

@@ -65,7 +65,12 @@ def test_a_completed_course_without_its_constancia_gets_it_once(
     assert len(mail.outbox) == 1
 
     counts, sent = run(django_capture_on_commit_callbacks)
-    assert counts == {"constancias": 0, "cuadernillos": 0} and sent == 0
+    assert counts == {
+        "constancias": 0,
+        "cuadernillos": 0,
+        "tareas abandonadas": 0,
+    }
+    assert sent == 0
     assert len(mail.outbox) == 1
     assert ReconciliationRun.objects.count() == 2
 
@@ -151,3 +156,37 @@ def test_beat_reconciles_every_ten_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["outbox-reconcile"]
 
     assert entry == {"task": "outbox.tasks.reconcile", "schedule": 600.0}
+
+
+def test_a_task_given_up_hours_ago_is_sent_again(monkeypatch):
+    """A notice whose mail server stayed down past every retry: the
+    reconciliation gives it another chance, hours later."""
+    from kombu import pools
+
+    from cococi_site.celery import app
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    monkeypatch.setitem(app.conf, "broker_url", "memory://")
+    recent = PendingTask.objects.create(
+        task="councils.tasks.notify_membership_decision",
+        args=[1],
+        failed_at=timezone.now() - timedelta(minutes=30),
+    )
+    old = PendingTask.objects.create(
+        task="councils.tasks.notify_membership_decision",
+        args=[2],
+        failed_at=timezone.now() - timedelta(hours=7),
+    )
+
+    counts, sent = reconcile.reconcile()
+
+    assert counts["tareas abandonadas"] == 1 and sent == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.failed_at is None and old.published_at is not None
+    assert recent.failed_at is not None
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
