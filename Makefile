@@ -48,11 +48,11 @@ run: install messages
 # A real worker needs REDIS_URL; with beat (-B) it also runs the periodic tasks.
 worker: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: el worker necesita Redis." && exit 1)
-	$(BIN)/celery -A cococi_site worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-cococi_site.settings.dev} $(BIN)/celery -A cococi_site worker --loglevel=INFO
 
 beat: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL no está definida: beat necesita Redis." && exit 1)
-	$(BIN)/celery -A cococi_site beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-cococi_site.settings.dev} $(BIN)/celery -A cococi_site beat --loglevel=INFO
 
 # A bounded load test: 20 signed-in members for 60 s against two gunicorn
 # processes in production settings and two Celery workers. Needs DATABASE_URL

@@ -36,6 +36,16 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 # The HTTPS proxy in front sets X-Forwarded-Proto; trust it only from itself.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The site is imported once, by the master, before it starts its processes: a
+# new process (a recycled one, or all of them at a reload) is a fork that
+# answers at once, instead of five processes importing Django and Wagtail side
+# by side on two cores (about 20 s without an answer under load). A new release
+# is loaded by a new master beside the old one (USR2), which then leaves (QUIT):
+# `deploy/reload-web` does it, and the site keeps answering throughout
+# (docs/deploy.md, *Reloads*). Nothing opens a connection at import time.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# Where the master writes its process id: `deploy/reload-web` reads it.
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -48,7 +48,7 @@ def production_env(workdir, port, secret_key=None):
         "SECURE_HSTS_SECONDS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.CACHES["default"].get("LOCATION", ""),
+        "REDIS_URL": settings.REDIS_URL,
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "GUNICORN_BIND": f"127.0.0.1:{port}",

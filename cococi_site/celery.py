@@ -4,7 +4,10 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cococi_site.settings.dev")
+# As the web entry point (wsgi.py): a worker started without saying otherwise
+# runs with production settings, never sends e-mails to a console. `make worker`
+# and `make beat` ask for the development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cococi_site.settings.production")
 
 app = Celery("cococi_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")

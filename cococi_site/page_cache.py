@@ -62,11 +62,18 @@ def _storable(request, response):
     )
 
 
+# Never stored, and answered without asking the cache anything: the health
+# check must answer within its own short probes while Redis hangs.
+UNCACHED_PATHS = ("/salud/",)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path in UNCACHED_PATHS:
+            return self.get_response(request)
         with content.request_scope() as generation:
             if generation is None or not _eligible(request):
                 # The cache is down, or the page may differ for this person.

@@ -3,10 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from outbox import services as outbox
 from outbox.tasks import RETRY
 
 
@@ -23,24 +23,32 @@ def _send(template, context, recipients):
 
 
 def _send_decision_once(queryset, pk, template, name, recipients):
-    """E-mail the decision held by the row ``pk`` of ``queryset`` once. The row
-    is locked, its ``decision_notified_at`` read, the e-mail sent and the marker
-    written in one transaction: a task run again after it (a retry, a worker
-    killed before acknowledging the task), or at the same time, sends nothing.
-    A send that fails leaves no marker, so the retry sends it."""
-    with transaction.atomic():
-        row = (
-            # The row only: PostgreSQL cannot lock the nullable side of a join.
-            queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    """E-mail the decision held by the row ``pk`` of ``queryset`` at most once
+    (``outbox.services.send_once``, keyed by the row): a task run again after
+    it (a retry, a worker killed before acknowledging the task, the database
+    gone right after the send), or at the same time, sends nothing. A send that
+    fails is released, so the retry sends it. The row's
+    ``decision_notified_at`` records when it went."""
+    row = queryset.filter(pk=pk).first()
+    if row is None or row.decision_notified_at is not None:
+        return 0
+    key = f"{queryset.model._meta.label_lower}:decision:{pk}"
+    try:
+        sent = outbox.send_once(
+            key,
+            lambda: _send(
+                template,
+                {name: row, "site_url": settings.WAGTAILADMIN_BASE_URL},
+                recipients(row),
+            ),
         )
-        if row is None or row.decision_notified_at is not None:
-            return 0
-        sent = _send(
-            template,
-            {name: row, "site_url": settings.WAGTAILADMIN_BASE_URL},
-            recipients(row),
+    except outbox.NotSent:
+        sent = 0
+    when = outbox.sent_at(key)
+    if when:
+        queryset.filter(pk=pk, decision_notified_at__isnull=True).update(
+            decision_notified_at=when
         )
-        queryset.filter(pk=pk).update(decision_notified_at=timezone.now())
     return sent
 
 

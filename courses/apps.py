@@ -7,7 +7,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import personal_data, signals
+        from . import personal_data, reconcile, signals
 
         signals.connect()
         personal_data.connect()
+        reconcile.connect()

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from cococi_site.files import save_atomically
 from cococi_site.pages import restricted_ids
+from outbox import services as outbox
 from outbox.services import enqueue
 
 from .booklets import (
@@ -59,6 +60,9 @@ def course_booklet_build(*, course_id):
         and current.fingerprint == fingerprint
         and current.file.storage.exists(current.file.name)
     ):
+        # Checked and current: the reconciliation compares this time with the
+        # course's last publish.
+        CourseBooklet.objects.filter(pk=current.pk).update(generated_at=timezone.now())
         return current
 
     pdf = html_to_pdf(html)
@@ -366,15 +370,19 @@ def certificate_issue(*, user_id, course_id):
         Certificate.objects.filter(pk=certificate.pk, file="").update(file=name)
         certificate.refresh_from_db()
     if user.email and certificate.emailed_at is None:
-        with transaction.atomic():
-            # Two deliveries of the task at once: the second waits, then sees
-            # the e-mail sent.
-            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-            if locked.emailed_at is None:
-                certificate_email(locked)
-                locked.emailed_at = timezone.now()
-                locked.save(update_fields=["emailed_at"])
-            certificate = locked
+        # Sent at most once however often this runs (outbox.services.send_once):
+        # a retry after the database vanished right after the send sends nothing.
+        key = f"constancia:{certificate.pk}"
+        try:
+            outbox.send_once(key, lambda: certificate_email(certificate))
+        except outbox.NotSent:
+            pass  # sent before, or being sent by another run right now
+        sent = outbox.sent_at(key)
+        if sent:
+            Certificate.objects.filter(
+                pk=certificate.pk, emailed_at__isnull=True
+            ).update(emailed_at=sent)
+            certificate.refresh_from_db()
     return certificate
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = _("Task outbox")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the worker's reports)

@@ -292,13 +292,28 @@ STORAGES = {
 # Redis, when configured, is both the Celery broker and the shared cache; without it
 # the embedded mode keeps the cache in memory and runs tasks eagerly in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def cache_url(broker_url):
+    """The cache's own Redis database: the broker's number plus one, unless
+    CACHE_URL names another. Emptying the cache (FLUSHDB) never empties the
+    queue, and the broker's database can be kept on disk alone."""
+    explicit = os.environ.get("CACHE_URL", "")
+    if explicit:
+        return explicit
+    base, _slash, number = broker_url.rstrip("/").rpartition("/")
+    if base.startswith("redis") and number.isdigit():
+        return f"{base}/{int(number) + 1}"
+    return broker_url.rstrip("/") + "/1"
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, except that Redis down is a cache miss (logged)
             # instead of an error: pages keep working from the database.
             "BACKEND": "cococi_site.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": cache_url(REDIS_URL),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cococi"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -341,6 +356,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# A task sent and not heard of for this long (not taken by a worker, not
+# retried, not finished) is sent again: its message was lost (Redis restarted
+# empty, a worker died). Longer than a task waits in a busy queue and runs.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", str(15 * 60)))
+# The longest wait between two retries of a failing task (outbox.tasks.RETRY):
+# ten minutes. The failure tests shorten it to see recovery within seconds.
+TASK_RETRY_BACKOFF_MAX = int(os.environ.get("TASK_RETRY_BACKOFF_MAX", "600"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -351,10 +373,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
-    # Tasks the broker refused while it was down (outbox.services).
+    # Tasks the broker refused, or that were lost after it took them
+    # (outbox.services).
     "outbox-resend": {
         "task": "outbox.tasks.resend_pending_tasks",
         "schedule": 60.0,
+    },
+    # What should exist and does not (outbox.reconcile).
+    "outbox-reconcile": {
+        "task": "outbox.tasks.reconcile",
+        "schedule": 10 * 60.0,
     },
     "ready-members": {
         "task": "councils.tasks.detect_ready_members",
@@ -452,18 +480,31 @@ LOGGING = {
         "skip_font_subset_notice": {
             "()": "django.utils.log.CallbackFilter",
             "callback": lambda record: "HarfBuzz" not in record.getMessage(),
-        }
+        },
+        # A database outage: one error logged, not one traceback per request.
+        "database_outage_once": {"()": "cococi_site.logs.DatabaseOutageOnce"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["skip_font_subset_notice"],
-        }
+        },
+        "requests": {
+            "class": "logging.StreamHandler",
+            "filters": ["database_outage_once"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # PDF rendering and Wagtail's internal task runner are chatty at INFO, and
     # so is django-axes for every failed sign-in (lockouts come at WARNING).
     "loggers": {
+        # Server errors of requests (Django's django.request), with database
+        # outages logged once.
+        "django.request": {
+            "handlers": ["requests"],
+            "level": "ERROR",
+            "propagate": False,
+        },
         **{
             name: {"level": "WARNING"}
             for name in ("weasyprint", "fontTools", "django_tasks", "axes")

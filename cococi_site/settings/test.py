@@ -16,6 +16,12 @@ if os.environ.get("TEST_EMAIL_FILE_PATH"):
     # The failure tests count what a worker process sent: one file per e-mail.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
+if os.environ.get("TEST_EMAIL_PORT"):
+    # ... or send it to a real SMTP server of theirs, which may refuse.
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = "127.0.0.1"
+    EMAIL_PORT = int(os.environ["TEST_EMAIL_PORT"])
+    EMAIL_TIMEOUT = 5
 # No manifest in tests: they run without collectstatic.
 STORAGES = {
     **STORAGES,

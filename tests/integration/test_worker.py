@@ -30,7 +30,12 @@ def test_health_reports_the_real_broker_and_the_worker(live_worker):
         "cache": "ok",
         "broker": "ok",
         "worker_last_seen": report["worker_last_seen"],
-        "pending_tasks": 0,
+        "workers": "ok",
+        "unfinished_tasks": 0,
+        "failed_tasks": 0,
+        "oldest_task_seconds": None,
+        "reconcile_backlog": None,
+        "reconcile_ran_at": None,
         "status": "ok",
     }
     assert report["worker_last_seen"]

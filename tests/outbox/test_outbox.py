@@ -1,5 +1,6 @@
-"""The outbox: a task is recorded with the change that asks for it and sent
-after the commit; refused by the broker, it waits and is sent again.
+"""The outbox: a task is recorded with the change that asks for it, sent after
+the commit, and kept until a worker has finished it; refused by the broker, or
+lost after it was sent, it is sent again.
 
 These run in-process on any database: kombu's in-memory broker stands for a
 working Redis and a closed port for one that is down. tests/integration/
@@ -16,6 +17,7 @@ from kombu import pools as kombu_pools
 
 from cococi_site.celery import app as celery_app
 from home.tasks import record_worker_heartbeat
+from outbox import services
 from outbox.models import PendingTask
 from outbox.services import enqueue, resend_pending
 from outbox.tasks import resend_pending_tasks
@@ -42,19 +44,30 @@ def broker(monkeypatch):
     use(settings.CELERY_BROKER_URL)
 
 
-def queued_task_names():
+def queued_messages():
+    """(task name, task id) of every message waiting, taken off the queue."""
     with celery_app.connection_for_write() as connection:
         queue = connection.SimpleQueue("celery")
-        names = []
+        found = []
         while True:
             try:
                 message = queue.get(block=False)
             except queue.Empty:
                 break
-            names.append(message.headers["task"])
+            found.append((message.headers["task"], message.headers["id"]))
             message.ack()
         queue.close()
-    return names
+    return found
+
+
+def queued_task_names():
+    return [name for name, _id in queued_messages()]
+
+
+def run_as_a_worker(pending):
+    """What a worker does with the message: runs the task under its id."""
+    task = celery_app.tasks[pending.task]
+    return task.apply(args=pending.args, task_id=pending.celery_id)
 
 
 def test_without_a_broker_tasks_run_in_process_and_nothing_is_recorded(
@@ -68,7 +81,7 @@ def test_without_a_broker_tasks_run_in_process_and_nothing_is_recorded(
     assert not PendingTask.objects.exists()
 
 
-def test_a_task_is_recorded_with_the_change_and_removed_once_sent(
+def test_a_task_is_recorded_with_the_change_and_kept_until_a_worker_finished_it(
     broker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -77,8 +90,98 @@ def test_a_task_is_recorded_with_the_change_and_removed_once_sent(
             # In the same transaction as the change that asked for it.
             assert PendingTask.objects.filter(pk=pending.pk).exists()
 
+    # Sent, under an id naming its row, and still expected.
+    assert queued_messages() == [
+        ("home.tasks.record_worker_heartbeat", f"outbox-{pending.pk}")
+    ]
+    sent = PendingTask.objects.get()
+    assert sent.published_at is not None
+    assert sent.due_at == sent.published_at + timedelta(
+        seconds=settings.OUTBOX_LEASE_SECONDS
+    )
+
+    run_as_a_worker(sent)
+
     assert not PendingTask.objects.exists()
+
+
+def test_a_task_lost_after_it_was_sent_is_sent_again_once_due(
+    broker, django_capture_on_commit_callbacks
+):
+    """Redis restarted empty, or emptied: the message is gone, the row is not."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            pending = enqueue(record_worker_heartbeat)
+    queued_messages()  # the message is lost
+
+    assert resend_pending() == 0  # not due yet: it may still be in the queue
+    PendingTask.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    assert resend_pending() == 1
+    assert queued_messages() == [
+        ("home.tasks.record_worker_heartbeat", f"outbox-{pending.pk}")
+    ]
+    run_as_a_worker(PendingTask.objects.get())
+    assert not PendingTask.objects.exists()
+
+
+def test_a_task_taken_by_a_worker_is_expected_for_another_lease(broker):
+    pending = PendingTask.objects.create(
+        task="home.tasks.record_worker_heartbeat",
+        published_at=timezone.now() - timedelta(hours=1),
+        due_at=timezone.now() - timedelta(minutes=1),
+    )
+    services.task_started(pending.celery_id)
+
+    pending.refresh_from_db()
+    assert pending.started_at is not None
+    assert pending.due_at > timezone.now() + timedelta(minutes=10)
+    assert resend_pending() == 0
+
+
+def test_a_retried_task_is_expected_after_its_retry(broker):
+    pending = PendingTask.objects.create(task="home.tasks.record_worker_heartbeat")
+    when = timezone.now() + timedelta(minutes=10)
+
+    services.task_retried(pending.celery_id, OSError("Connection refused"), when)
+
+    pending.refresh_from_db()
+    assert pending.attempts == 1
+    assert pending.last_error == "Connection refused"
+    assert pending.due_at == when + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def test_a_task_whose_retries_ran_out_stays_visible_and_can_be_sent_again(
+    broker, capsys
+):
+    pending = PendingTask.objects.create(
+        task="home.tasks.record_worker_heartbeat",
+        published_at=timezone.now(),
+        due_at=timezone.now() - timedelta(minutes=1),
+    )
+    services.task_given_up(pending.celery_id, OSError("SMTP refused"))
+
+    pending.refresh_from_db()
+    assert pending.failed_at is not None
+    assert "SMTP refused" in pending.last_error
+    assert resend_pending() == 0  # given up: not sent by the sweep
+    assert services.summary()["failed_tasks"] == 1
+
+    call_command("resend_pending_tasks", "--failed")
+
+    assert capsys.readouterr().out.strip() == (
+        "Tareas enviadas: 1; sin terminar: 1; abandonadas: 0."
+    )
     assert queued_task_names() == ["home.tasks.record_worker_heartbeat"]
+    run_as_a_worker(PendingTask.objects.get())
+    assert not PendingTask.objects.exists()
+
+
+def test_other_tasks_do_not_touch_the_outbox(broker):
+    pending = PendingTask.objects.create(task="home.tasks.record_worker_heartbeat")
+
+    record_worker_heartbeat.apply(task_id="d3b07384-d9a0-4c9b-8f5e-1a2b3c4d5e6f")
+
+    assert PendingTask.objects.filter(pk=pending.pk).exists()
 
 
 def test_a_rolled_back_change_sends_nothing(broker, django_capture_on_commit_callbacks):
@@ -113,8 +216,9 @@ def test_a_refused_task_waits_in_the_outbox_and_is_sent_once_the_broker_is_back(
     assert resend_pending() == 0
     PendingTask.objects.update(created_at=timezone.now() - timedelta(minutes=2))
     assert resend_pending() == 1
-    assert not PendingTask.objects.exists()
     assert queued_task_names() == ["home.tasks.record_worker_heartbeat"]
+    run_as_a_worker(PendingTask.objects.get())
+    assert not PendingTask.objects.exists()
 
 
 def test_the_command_sends_every_pending_task(broker, capsys):
@@ -122,7 +226,9 @@ def test_the_command_sends_every_pending_task(broker, capsys):
 
     call_command("resend_pending_tasks", "--older-than", "0")
 
-    assert capsys.readouterr().out.strip() == "Tareas enviadas: 1; aún pendientes: 0."
+    assert capsys.readouterr().out.strip() == (
+        "Tareas enviadas: 1; sin terminar: 1; abandonadas: 0."
+    )
     assert queued_task_names() == ["home.tasks.record_worker_heartbeat"]
 
 

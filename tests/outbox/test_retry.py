@@ -24,11 +24,15 @@ def test_every_task_of_the_site_retries_on_database_and_mail_errors():
     tasks = our_tasks()
     assert "councils.tasks.notify_membership_decision" in tasks
     for name, task in tasks.items():
-        if name == "outbox.tasks.resend_pending_tasks":
-            continue  # runs every minute from beat: the next run is its retry
+        if name in ("outbox.tasks.resend_pending_tasks", "outbox.tasks.reconcile"):
+            continue  # run by beat every few minutes: the next run is their retry
         retried = getattr(task, "autoretry_for", ())
         assert OSError in retried, name
         assert task.acks_late, name
+        # Capped backoff, for longer than any outage worth waiting out (the
+        # jittered waits average half their bound: about eight hours in all).
+        assert task.retry_backoff_max == 600, name
+        assert task.max_retries >= 100, name
 
 
 @pytest.mark.django_db
