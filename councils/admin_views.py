@@ -579,14 +579,16 @@ def constitution_detail(request, request_id):
                 messages.success(request, _("The request was rejected."))
             return redirect("councils_admin:constitution", constitution.pk)
     founders = founders_with_councils(constitution)
-    # The founders' names and phones, seen from above any council: logged.
-    AccessLog.objects.create(
-        actor=request.user,
-        action=AccessLog.Action.VIEW,
-        scope=f"constitucion:{constitution.pk}",
-        detail=_("Founders of a constitution request"),
-        row_count=len(founders),
-    )
+    # The founders' names and phones, seen from above any council: logged
+    # (once per visit: a decision sent back with an error shows them again).
+    if request.method == "GET":
+        AccessLog.objects.create(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            scope=f"constitucion:{constitution.pk}",
+            detail=_("Founders of a constitution request"),
+            row_count=len(founders),
+        )
     return render_admin(
         request,
         "constitution_detail.html",

@@ -85,7 +85,7 @@ def test_without_redis_tasks_run_eagerly_and_cache_is_local():
     ]
 
 
-def test_redis_url_makes_redis_the_broker_and_the_cache():
+def test_redis_url_makes_redis_the_broker_and_the_cache_its_next_database():
     result = run_python(
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
@@ -98,9 +98,26 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
     assert result.stdout.split() == [
         "False",
         "redis://127.0.0.1:6379/3",
-        # Django's RedisCache, degrading to a miss when Redis is down.
+        # Django's RedisCache, degrading to a miss when Redis is down, in a
+        # database of its own: emptying the cache never empties the queue.
         "cococi_site.cache.ResilientRedisCache",
-        "redis://127.0.0.1:6379/3",
+        "redis://127.0.0.1:6379/4",
+    ]
+
+
+def test_cache_url_names_the_cache_s_own_redis():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+        REDIS_URL="redis://broker.internal:6379/0",
+        CACHE_URL="redis://cache.internal:6379/0",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "redis://broker.internal:6379/0",
+        "redis://cache.internal:6379/0",
     ]
 
 

@@ -435,9 +435,13 @@ def test_state_coordinator_sees_and_downloads_a_pending_request(
 
     assert response.status_code == 200
     assert body_of(response) == ACTA_BYTES
-    log = AccessLog.objects.get()
-    assert log.actor == jalisco_coordinator
-    assert log.scope == f"constitucion:{pending.pk}"
+    # The request's page and its acta, each in the access log.
+    logs = AccessLog.objects.filter(scope=f"constitucion:{pending.pk}")
+    assert list(logs.values_list("actor", flat=True)) == [jalisco_coordinator.pk] * 2
+    assert {log.detail for log in logs} == {
+        "Fundadores de una solicitud de constitución",
+        "Acta de una solicitud de constitución",
+    }
 
 
 def council_publish_data(council, paragraph):

@@ -369,6 +369,10 @@ def test_state_coordination_holds_page_rights_once_however_many_councils(
     client = signed_in(jalisco_coordinator)
     assert client.get(edit_url(third)).status_code == 200
     document = make_document(third, "Acta de Tlaquepaque")
+    client.post(
+        "/admin/motivo/",
+        {"alcance": f"consejo:{third.pk}", "motivo": "Revisar el acta nueva"},
+    )
     response = client.get(document.url)
     assert response.status_code == 200
     assert body_of(response) == ACTA_BYTES

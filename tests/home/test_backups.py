@@ -1,5 +1,5 @@
 """Backups are made whole and verified by reading every part back; a damaged
-one is refused. (tests/integration/test_backup.py restores one into a fresh
+one is refused. (tests/integration/test_restore.py restores one into a fresh
 PostgreSQL database and serves from it.)"""
 
 import json
