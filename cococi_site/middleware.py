@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 def chosen_language(request):
@@ -71,3 +72,26 @@ class NulBytesMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class PersonalPagesMiddleware:
+    """What a signed-in person is answered is theirs (their progress, their
+    data, a constancia, a council's members): kept by no shared cache, and not
+    by the browser either, which is often a phone shared in a family or a
+    community centre. A response that says nothing of caching gets
+    ``Cache-Control: private, no-store``; one that does (a public image's, the
+    private files') keeps its own. Listed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not response.has_header("Cache-Control")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages answered to a signed-in person: private, never stored.
+    "cococi_site.middleware.PersonalPagesMiddleware",
     # request.user.is_verified(): signed in with a second factor this session.
     "django_otp.middleware.OTPMiddleware",
     "members.middleware.TwoFactorRequiredMiddleware",

@@ -76,3 +76,34 @@ def test_the_admin_keeps_its_own_headers(client, superuser):
 
     assert response.status_code == 200
     assert CSP not in response
+
+
+@pytest.mark.parametrize(
+    "url", ["/mi-formacion/", "/cuenta/mis-datos/", "/cursos/", "/"]
+)
+def test_what_a_signed_in_person_is_answered_is_never_stored(client, make_user, url):
+    """Their progress and data (a phone is often shared): kept neither by a
+    shared cache nor by the browser."""
+    client.force_login(make_user("lucia", first_name="Lucía"))
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_personal_export_is_never_stored(client, make_user):
+    client.force_login(make_user("lucia", first_name="Lucía"))
+
+    response = client.post("/cuenta/mis-datos/exportar/")
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_public_pages_for_visitors_are_not_marked_private(client):
+    response = client.get("/cursos/")
+
+    assert response.status_code == 200
+    assert "private" not in response.get("Cache-Control", "")

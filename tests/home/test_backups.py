@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 
 from home import backups
 
-pytestmark = pytest.mark.django_db
+# Outside a transaction, as the command runs: SQLite copies a database only
+# while no transaction of the same connection holds it.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
