@@ -153,9 +153,22 @@ class TwoFactorCodeForm(forms.Form):
     )
 
 
-class TwoFactorSetupForm(TwoFactorCodeForm):
-    """The app's code, and for an account that sees others' data, the
-    activation code given by whoever leads them."""
+class TwoFactorSetupForm(forms.Form):
+    """The six digits of the key just shown, which turn the app on."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 12}
+        ),
+    )
+
+
+class TwoFactorActivationForm(forms.Form):
+    """For an account that sees others' data, the activation code given by
+    whoever leads them: only with it is a key shown."""
 
     activation = forms.CharField(
         label=_("Activation code"),
@@ -166,10 +179,3 @@ class TwoFactorSetupForm(TwoFactorCodeForm):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 12}),
     )
-
-    def __init__(self, *args, activation=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if activation:
-            self.order_fields(["activation", "code"])
-        else:
-            del self.fields["activation"]
