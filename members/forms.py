@@ -85,7 +85,8 @@ class NoticeAcceptForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """Rectification: the person corrects their own data."""
+    """Rectification: the person corrects their own data (a name that begins
+    like a formula is refused by the model's fields)."""
 
     class Meta:
         model = User
@@ -96,11 +97,6 @@ class ProfileForm(forms.ModelForm):
             "phone": _("Phone"),
             "email": _("E-mail"),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
-            self.fields[name].validators.append(validate_not_formula)
 
 
 class ConsentForm(forms.Form):
