@@ -77,8 +77,8 @@ class NoticeAcceptForm(forms.Form):
         label=Purpose.NECESSARY.label,
         error_messages={
             "required": _(
-                "To keep your account you must accept the necessary use of your "
-                "data. If you do not, you can delete your account in My data."
+                "Tick the box to accept the necessary use of your data. If you do "
+                "not agree with it, you can delete your account in My data."
             )
         },
     )
