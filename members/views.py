@@ -34,7 +34,7 @@ from .forms import (
     TwoFactorSetupForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
-from .throttling import client_address
+from .throttling import address_locked, client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
 
@@ -107,10 +107,16 @@ def privacy_notice_accept(request):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """Too many failed sign-ins for this account from this address (django-axes
+    """Too many failed sign-ins: of this account from this address, or of every
+    account together from this address, and the page says which (django-axes
     answers the sign-in forms with this page too)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "members/locked_out.html", {"minutes": minutes}, status=429)
+    return render(
+        request,
+        "members/locked_out.html",
+        {"minutes": minutes, "whole_address": address_locked(request)},
+        status=429,
+    )
 
 
 class SignInView(auth_views.LoginView):
