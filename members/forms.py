@@ -77,15 +77,16 @@ class NoticeAcceptForm(forms.Form):
         label=Purpose.NECESSARY.label,
         error_messages={
             "required": _(
-                "To keep your account you must accept the necessary use of your "
-                "data. If you do not, you can delete your account in My data."
+                "Tick the box to accept the necessary use of your data. If you do "
+                "not agree with it, you can delete your account in My data."
             )
         },
     )
 
 
 class ProfileForm(forms.ModelForm):
-    """Rectification: the person corrects their own data."""
+    """Rectification: the person corrects their own data (a name that begins
+    like a formula is refused by the model's fields)."""
 
     class Meta:
         model = User
@@ -96,11 +97,6 @@ class ProfileForm(forms.ModelForm):
             "phone": _("Phone"),
             "email": _("E-mail"),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
-            self.fields[name].validators.append(validate_not_formula)
 
 
 class ConsentForm(forms.Form):
@@ -153,9 +149,22 @@ class TwoFactorCodeForm(forms.Form):
     )
 
 
-class TwoFactorSetupForm(TwoFactorCodeForm):
-    """The app's code, and for an account that sees others' data, the
-    activation code given by whoever leads them."""
+class TwoFactorSetupForm(forms.Form):
+    """The six digits of the key just shown, which turn the app on."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 12}
+        ),
+    )
+
+
+class TwoFactorActivationForm(forms.Form):
+    """For an account that sees others' data, the activation code given by
+    whoever leads them: only with it is a key shown."""
 
     activation = forms.CharField(
         label=_("Activation code"),
@@ -166,10 +175,3 @@ class TwoFactorSetupForm(TwoFactorCodeForm):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 12}),
     )
-
-    def __init__(self, *args, activation=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if activation:
-            self.order_fields(["activation", "code"])
-        else:
-            del self.fields["activation"]

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
+from cococi_site.spreadsheets import validate_not_formula
+
 phone_validator = RegexValidator(
     regex=r"^\+?[0-9 ]{10,16}$",
     message=_(
@@ -32,6 +34,17 @@ class User(AbstractUser):
     number can be recorded instead.
     """
 
+    # Names reach leaders' spreadsheets: one that begins like a formula is
+    # refused here, so every form refuses it, Wagtail's account and user forms
+    # included. A username may begin with + (a phone number), - or @, but with
+    # letters, digits and @.+-_ only it can call no function; exports write it
+    # as text anyway.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_not_formula]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_not_formula]
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(
         _("phone"), max_length=20, blank=True, validators=[phone_validator]

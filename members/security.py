@@ -5,6 +5,7 @@ here (``register_privilege``), so this app does not import them."""
 import secrets
 
 from django.conf import settings
+from django.db.models import Q
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,12 +56,32 @@ def has_two_factor(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def app_device_pending(user):
-    """The authenticator-app device being set up (unconfirmed), made on demand."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE, confirmed=False)
-    return device
+def app_device_new(user):
+    """A new authenticator-app device to set up (unconfirmed), with a new key.
+    The view keeps it in the session that asked for it: a key is shown to one
+    session, and only that session can confirm it."""
+    return TOTPDevice.objects.create(user=user, name=APP_DEVICE, confirmed=False)
+
+
+def app_devices_unconfirmed_delete(user, *, keep=None):
+    """Delete the devices of ``user`` still being set up, but ``keep``."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).exclude(
+        pk=getattr(keep, "pk", None)
+    ).delete()
+
+
+def app_devices_abandoned(*, before):
+    """Devices whose set-up began before ``before`` and never ended."""
+    return TOTPDevice.objects.filter(confirmed=False).filter(
+        Q(created_at__lte=before) | Q(created_at__isnull=True)
+    )
+
+
+def app_device_unconfirmed(user, device_id):
+    """The device ``device_id`` of ``user`` if it is still being set up, or None."""
+    if not isinstance(device_id, int):
+        return None
+    return TOTPDevice.objects.filter(user=user, pk=device_id, confirmed=False).first()
 
 
 def recovery_codes_issue(user):

@@ -30,7 +30,14 @@ from .models import (
     Purpose,
     SignInCode,
 )
-from .security import recovery_codes_issue, two_factor_disable, two_factor_required
+from .security import (
+    app_device_new,
+    app_device_unconfirmed,
+    app_devices_abandoned,
+    app_devices_unconfirmed_delete,
+    recovery_codes_issue,
+    two_factor_disable,
+)
 
 
 class NoNoticeInForce(Exception):
@@ -383,26 +390,39 @@ class EnrolmentRefused(Exception):
 
 
 @transaction.atomic
-def two_factor_enrol(*, user, device, app_code, activation_code=""):
-    """Turn on two-step verification: ``device`` (the authenticator being set
-    up) confirmed by ``app_code``. An account that must use it, and so sees
-    others' data, also needs ``activation_code``: a one-time code given by
-    whoever leads them, in person or by phone; with the password alone, whoever
-    had it first would turn it on for themselves. Returns the new recovery
-    codes; raises EnrolmentRefused, and changes nothing, when a code is wrong."""
-    activation = None
-    if two_factor_required(user):
-        activation = one_time_code_find(
-            user=user, code=activation_code, purpose=CodePurpose.TWO_FACTOR
-        )
-        if activation is None:
-            raise EnrolmentRefused("activation")
-    if not device.verify_token("".join(app_code.split())):
+def two_factor_activate(*, user, activation_code):
+    """The first step of turning on two-step verification for an account that
+    must use it, and so sees others' data: ``activation_code``, a one-time code
+    given by whoever leads them in person or by phone, is spent, and a new
+    authenticator key is made (any earlier one not confirmed is deleted).
+    Returns its device, for the view to keep in this session only: nobody who
+    has only the password ever sees a key that will be confirmed. Raises
+    EnrolmentRefused("activation"), changing nothing, when the code is wrong."""
+    activation = one_time_code_find(
+        user=user, code=activation_code, purpose=CodePurpose.TWO_FACTOR
+    )
+    if activation is None:
+        raise EnrolmentRefused("activation")
+    one_time_code_use(activation)
+    app_devices_unconfirmed_delete(user)
+    return app_device_new(user)
+
+
+@transaction.atomic
+def two_factor_enrol(*, user, device_id, app_code):
+    """Turn on two-step verification: the device being set up in this session
+    (``device_id``; the view gives it only after the activation code when the
+    account needs one) confirmed by ``app_code``, a code of its key. Returns
+    the new recovery codes; raises EnrolmentRefused("code"), and changes
+    nothing, when the code is wrong or the device is no longer being set up.
+    The account's row is locked: a double click confirms once."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    device = app_device_unconfirmed(user, device_id)
+    if device is None or not device.verify_token("".join(app_code.split())):
         raise EnrolmentRefused("code")
-    if activation is not None:
-        one_time_code_use(activation)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    app_devices_unconfirmed_delete(user, keep=device)
     return recovery_codes_issue(user)
 
 
@@ -411,7 +431,9 @@ def sign_in_records_prune(*, now=None):
     attempts past the cool-off, its logs of sign-ins and failures (IP address,
     browser) older than SIGN_IN_RECORD_DAYS, used or expired one-time codes
     older than that, password-reset requests past the hour they are counted
-    for, and expired sessions. Returns the rows deleted per kind."""
+    for, expired sessions, and authenticator keys whose set-up began longer
+    ago than the longest session (no session that was shown them can still
+    confirm them). Returns the rows deleted per kind."""
     from axes.models import AccessAttempt, AccessFailureLog
     from axes.models import AccessLog as SignInLog
     from django.contrib.sessions.models import Session
@@ -433,6 +455,9 @@ def sign_in_records_prune(*, now=None):
             requested_at__gt=now - PASSWORD_RESET_ADDRESS_WINDOW
         ),
         "sessions": Session.objects.filter(expire_date__lte=now),
+        "two_factor_setups": app_devices_abandoned(
+            before=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        ),
     }
     with transaction.atomic():
         return {kind: rows.delete()[0] for kind, rows in queries.items()}

@@ -7,6 +7,7 @@ ceiling for all accounts together, so that it cannot try many accounts."""
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -65,8 +66,16 @@ class SignInAttemptsHandler(AxesDatabaseHandler):
             or 0
         )
 
+    def address_locked(self, request):
+        """Whether the address waits for every account, not one account."""
+        return self.address_failures(request) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+
     def is_locked(self, request, credentials=None):
-        return (
-            super().is_locked(request, credentials)
-            or self.address_failures(request) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
-        )
+        return super().is_locked(request, credentials) or self.address_locked(request)
+
+
+def address_locked(request):
+    """Whether ``request`` is refused because its address reached the ceiling
+    of failures for all accounts together (the lockout page says which)."""
+    AxesProxyHandler.update_request(request)
+    return SignInAttemptsHandler().address_locked(request)

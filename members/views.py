@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,11 +29,12 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
     SignInCodeForm,
+    TwoFactorActivationForm,
     TwoFactorCodeForm,
     TwoFactorSetupForm,
 )
 from .models import ConsentRecord, PrivacyNotice, Purpose
-from .throttling import client_address
+from .throttling import address_locked, client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
 
@@ -106,10 +107,16 @@ def privacy_notice_accept(request):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """Too many failed sign-ins for this account from this address (django-axes
+    """Too many failed sign-ins: of this account from this address, or of every
+    account together from this address, and the page says which (django-axes
     answers the sign-in forms with this page too)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "members/locked_out.html", {"minutes": minutes}, status=429)
+    return render(
+        request,
+        "members/locked_out.html",
+        {"minutes": minutes, "whole_address": address_locked(request)},
+        status=429,
+    )
 
 
 class SignInView(auth_views.LoginView):
@@ -316,15 +323,24 @@ def password_first_set(request):
 # Two-factor authentication
 
 
+# The authenticator device this session is setting up, and whether this session
+# gave the activation code: a key is shown to the session that asked for it,
+# and only that session can confirm it.
+SETUP_SESSION_KEY = "two_factor_setup"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Set up the authenticator app (QR code and key, no JavaScript), with an
-    activation code for an account that must use it (see
-    ``services.two_factor_enrol``), then show the recovery codes once; with it
-    set up, the status and what can be done."""
+    """Set up the authenticator app (QR code and key, no JavaScript), then show
+    the recovery codes once; with it set up, the status and what can be done.
+
+    An account that must use it first gives an activation code (see
+    ``services.two_factor_activate``): before that this session sees no key,
+    so a key read with the password alone is never the one confirmed."""
     user = request.user
     if security.has_two_factor(user):
+        request.session.pop(SETUP_SESSION_KEY, None)
         return render(
             request,
             "members/two_factor.html",
@@ -334,40 +350,26 @@ def two_factor(request):
                 "next": safe_next(request, ""),
             },
         )
-    device = security.app_device_pending(user)
     required = security.two_factor_required(user)
-    form = TwoFactorSetupForm(request.POST or None, activation=required)
-    # A wrong activation code counts as a failed sign-in of the account.
-    credentials = {"username": user.get_username()}
+    setup = request.session.get(SETUP_SESSION_KEY) or {}
+    device = None
+    if setup.get("activated") or not required:
+        device = security.app_device_unconfirmed(user, setup.get("device"))
+    if device is None and required:
+        return _two_factor_activation(request)
+    if device is None:
+        device = security.app_device_new(user)
+        request.session[SETUP_SESSION_KEY] = {"device": device.pk, "activated": False}
+    form = TwoFactorSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if required and not AxesProxyHandler.is_allowed(request, credentials):
-            return locked_out(request)
         try:
             codes = services.two_factor_enrol(
-                user=user,
-                device=device,
-                app_code=form.cleaned_data["code"],
-                activation_code=form.cleaned_data.get("activation", ""),
+                user=user, device_id=device.pk, app_code=form.cleaned_data["code"]
             )
-        except services.EnrolmentRefused as refusal:
-            if refusal.field == "activation":
-                user_login_failed.send(
-                    sender=__name__, credentials=credentials, request=request
-                )
-                if not AxesProxyHandler.is_allowed(request, credentials):
-                    return locked_out(request)
-                form.add_error(
-                    "activation",
-                    _(
-                        "That activation code is not right, or it has expired or "
-                        "was already used. Ask for a new one."
-                    ),
-                )
-            else:
-                form.add_error(
-                    "code", _("That code is not right. Try the one shown now.")
-                )
+        except services.EnrolmentRefused:
+            form.add_error("code", _("That code is not right. Try the one shown now."))
         else:
+            request.session.pop(SETUP_SESSION_KEY, None)
             otp_login(request, device)
             messages.success(request, _("Two-step verification is on."))
             return render(
@@ -375,21 +377,64 @@ def two_factor(request):
                 "members/two_factor_codes.html",
                 {"codes": codes, "next": safe_next(request, DEFAULT_NEXT)},
             )
-    uri = device.config_url
     return render(
         request,
         "members/two_factor_setup.html",
         {
             "form": form,
-            "qr": segno.make(uri, error="m").svg_inline(
+            "qr": segno.make(device.config_url, error="m").svg_inline(
                 scale=4, title=_("QR code for your authenticator app")
             ),
             "key": " ".join(
                 textwrap.wrap(b32encode(device.bin_key).decode().rstrip("="), 4)
             ),
-            "required": required,
+            "activated": setup.get("activated", False),
             "next": safe_next(request, ""),
         },
+    )
+
+
+def _two_factor_activation(request):
+    """The first step for an account that must use two-step verification: the
+    activation code, counted as a sign-in (a wrong one is a failed sign-in of
+    the account). Accepted, a new key is made for this session."""
+    user = request.user
+    form = TwoFactorActivationForm(request.POST or None)
+    credentials = {"username": user.get_username()}
+    if request.method == "POST" and form.is_valid():
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
+        try:
+            device = services.two_factor_activate(
+                user=user, activation_code=form.cleaned_data["activation"]
+            )
+        except services.EnrolmentRefused:
+            user_login_failed.send(
+                sender=__name__, credentials=credentials, request=request
+            )
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                return locked_out(request)
+            form.add_error(
+                "activation",
+                _(
+                    "That activation code is not right, or it has expired or "
+                    "was already used. Ask for a new one."
+                ),
+            )
+        else:
+            request.session[SETUP_SESSION_KEY] = {
+                "device": device.pk,
+                "activated": True,
+            }
+            target = reverse("members:two_factor")
+            next_url = safe_next(request, "")
+            if next_url:
+                target += "?" + urlencode({"next": next_url})
+            return redirect(target)
+    return render(
+        request,
+        "members/two_factor_activation.html",
+        {"form": form, "next": safe_next(request, "")},
     )
 
 

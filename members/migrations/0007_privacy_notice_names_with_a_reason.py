@@ -81,8 +81,10 @@ quieras, sin perder tu cuenta):</p>
 voluntarios y cancelar tu cuenta en la sección «Mis datos». Al cancelarla borramos tu
 nombre, usuario y datos de contacto; tu avance queda solo como cifra anónima.</p>
 <h2>Cambios a este aviso</h2>
-<p>Si este aviso cambia, publicaremos la nueva versión en esta misma página y, en
-«Mi formación», te pediremos aceptarla antes de seguir.</p>
+<p>Si este aviso cambia, publicaremos la nueva versión en esta misma página y te
+pediremos, en «Mi formación» y en «Mis datos», que la leas y la aceptes. Si no
+estás de acuerdo con ella, en «Mis datos» puedes retirar tus consentimientos
+voluntarios o cancelar tu cuenta.</p>
 """
 
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from councils.factories import join, make_council, make_person
 from councils.names import REASON_MINUTES
+from courses.models import Enrollment
 from members.models import ConsentMethod, ConsentRecord, PrivacyNotice, Purpose
 from tests.councils.helpers import messages_of, signed_in, spanish, text_of
+from tests.courses.learning_fixtures import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,37 @@ def test_a_member_of_the_first_version_is_asked_to_accept_the_new_one(earlier_me
     assert ASKED not in text_of(client.get("/cuenta/mis-datos/"))
 
 
+def test_what_the_page_says_about_the_new_version_is_what_happens(earlier_member):
+    """Nothing waits for the new version to be accepted (the movement's
+    purposes did not change, only who sees what is told better), so the page
+    does not say that the account stops working: it says it keeps working,
+    and what a member who does not agree can do. Enrolling works meanwhile,
+    and the notice itself promises no more."""
+    client = signed_in(earlier_member)
+    course = make_course("Organización comunitaria")
+
+    page = text_of(client.get("/mi-formacion/"))
+    enrolled = client.post(course.url + "inscribirme/")
+
+    assert "para seguir usando tu cuenta" not in page
+    assert (
+        spanish(
+            "Read it and, if you agree, accept it. Your account keeps working "
+            "meanwhile. If you do not agree, in My data you can withdraw your "
+            "voluntary consents or delete your account."
+        )
+        in page
+    )
+    assert enrolled.status_code == 302
+    assert Enrollment.objects.filter(user=earlier_member, course=course).exists()
+    body = plain(PrivacyNotice.objects.current().body)
+    assert "antes de seguir" not in body
+    assert (
+        "te pediremos, en «Mi formación» y en «Mis datos», que la leas y la aceptes"
+        in body
+    )
+
+
 def test_a_member_registered_on_paper_under_the_first_version_is_asked_too(db):
     first = PrivacyNotice.objects.get(version=FIRST)
     leader = make_person("ana.lider")
@@ -145,8 +178,8 @@ def test_without_ticking_the_box_nothing_is_recorded(earlier_member):
 
     assert ConsentRecord.objects.count() == before
     assert spanish(
-        "To keep your account you must accept the necessary use of your data. If "
-        "you do not, you can delete your account in My data."
+        "Tick the box to accept the necessary use of your data. If you do not "
+        "agree with it, you can delete your account in My data."
     ) in messages_of(response)
     assert ASKED in text_of(response)
 

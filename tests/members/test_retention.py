@@ -10,6 +10,7 @@ from axes.models import AccessLog as SignInLog
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members.models import PasswordResetRequest, SignInCode
 from members.services import sign_in_code_create, sign_in_records_prune
@@ -19,6 +20,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/cuenta/entrar/"
+TWO_FACTOR = "/cuenta/dos-pasos/"
 
 
 @pytest.fixture
@@ -32,9 +34,10 @@ def history(make_user, settings):
     for _attempt in range(2):
         client.post(LOGIN, {"username": "lucia", "password": "no-es-esta"})
     # A new address, so that the success does not wipe the failures above.
-    Client(REMOTE_ADDR="10.0.0.9").post(
-        LOGIN, {"username": "lucia", "password": PASSWORD}
-    )
+    signed_in = Client(REMOTE_ADDR="10.0.0.9")
+    signed_in.post(LOGIN, {"username": "lucia", "password": PASSWORD})
+    # She opens two-step verification's page and leaves it: a key is made.
+    signed_in.get(TWO_FACTOR)
     sign_in_code_create(user=pedro, created_by=lucia)
     Client().post("/cuenta/recuperar/", {"email": "pedro@example.org"})
     assert PasswordResetRequest.objects.count() == 1
@@ -43,6 +46,7 @@ def history(make_user, settings):
     assert AccessFailureLog.objects.count() == 0
     assert SignInLog.objects.count() == 1
     assert Session.objects.count() == 1
+    assert TOTPDevice.objects.filter(confirmed=False).count() == 1
     return lucia, pedro
 
 
@@ -54,6 +58,7 @@ def counts():
         "codes": SignInCode.objects.count(),
         "password_resets": PasswordResetRequest.objects.count(),
         "sessions": Session.objects.count(),
+        "two_factor_setups": TOTPDevice.objects.filter(confirmed=False).count(),
     }
 
 
@@ -91,6 +96,7 @@ def test_after_the_retention_period_everything_of_sign_in_is_gone(history):
         "codes": 1,
         "password_resets": 1,
         "sessions": 1,
+        "two_factor_setups": 1,
     }
     assert set(counts().values()) == {0}
 
@@ -103,3 +109,19 @@ def test_a_code_still_valid_or_recently_used_is_kept(history):
     assert deleted["codes"] == 0
     assert SignInCode.objects.filter(user=pedro).exists()
     assert deleted["sign_in_logs"] == 1  # that one is 31 days old
+
+
+def test_a_key_set_up_and_left_goes_when_no_session_can_confirm_it(history):
+    """A key is shown to one session, which lasts two weeks at most; a key
+    turned on is never pruned."""
+    lucia, pedro = history
+    TOTPDevice.objects.create(user=pedro, name="aplicacion", confirmed=True)
+    left = TOTPDevice.objects.get(user=lucia)
+
+    within = sign_in_records_prune(now=timezone.now() + timedelta(days=13))
+    after = sign_in_records_prune(now=timezone.now() + timedelta(days=15))
+
+    assert within["two_factor_setups"] == 0
+    assert after["two_factor_setups"] == 1
+    assert not TOTPDevice.objects.filter(pk=left.pk).exists()
+    assert TOTPDevice.objects.filter(user=pedro, confirmed=True).exists()

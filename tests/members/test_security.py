@@ -148,12 +148,13 @@ def activation_code(user):
 
 
 def set_up_two_factor(client, user):
-    """Through the pages, as a person does, with an activation code when the
-    account needs one; returns the recovery codes."""
+    """Through the pages, as a person does: first an activation code when the
+    account needs one, then the app's code; returns the recovery codes."""
     form = client.get(TWO_FACTOR).context["form"]
-    data = {"activation": activation_code(user)} if "activation" in form.fields else {}
+    if "activation" in form.fields:
+        client.post(TWO_FACTOR, {"activation": activation_code(user)})
     client.setup_code = current_code(user)  # kept: replaying it must fail
-    response = client.post(TWO_FACTOR, {**data, "code": client.setup_code})
+    response = client.post(TWO_FACTOR, {"code": client.setup_code})
     assert response.status_code == 200
     return response.context["codes"]
 
@@ -165,13 +166,18 @@ def test_a_leader_sets_up_the_app_before_the_admin_opens(client, leader):
     first = client.get("/admin/")
     assert first.status_code == 302
     assert first["Location"] == f"{TWO_FACTOR}?next=%2Fadmin%2F"
+    asked = client.get(first["Location"]).content.decode()
+    assert "<svg" not in asked and 'name="activation"' in asked  # no key yet
+    client.post(TWO_FACTOR, {"activation": activation_code(leader)})
     setup = client.get(first["Location"]).content.decode()
     assert "<svg" in setup and "otpauth" not in setup  # a drawn code, no link
     wrong = client.post(TWO_FACTOR, {"code": "000000"})
     assert wrong.status_code == 200 and not TOTPDevice.objects.get().confirmed
     time_passes(leader)
 
-    codes = set_up_two_factor(client, leader)
+    client.setup_code = current_code(leader)
+    done = client.post(TWO_FACTOR, {"code": client.setup_code})
+    codes = done.context["codes"]
 
     assert len(codes) == 10 and len(set(codes)) == 10
     assert client.get("/admin/").status_code == 200

@@ -4,6 +4,7 @@ username cannot lock its owner out, a lock is not extended by attempts made
 during it, one address cannot try many accounts, and the case of a username
 gives no extra guesses."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import F
 from django.test import Client, RequestFactory, override_settings
+from django.utils.translation import ngettext
 
 from councils.factories import make_person
 from members.services import sign_in_code_create
@@ -125,6 +127,51 @@ def test_one_address_trying_many_accounts_is_stopped_for_every_account(make_user
     assert refused.status_code == 429
     assert spanish("Too many attempts") in refused.content.decode()
     assert sign_in(from_address(REAL_USER), rosa.username).status_code == 302
+
+
+ACCOUNT_LOCKED = (
+    "This account could not be signed in too many times in a row from this "
+    "connection. Wait %(minutes)s minute and try again.",
+    "This account could not be signed in too many times in a row from this "
+    "connection. Wait %(minutes)s minutes and try again.",
+)
+ADDRESS_LOCKED = (
+    "Too many sign-ins failed from this connection, for one account or another, "
+    "so for now no account can sign in from it. Try again in at most "
+    "%(minutes)s minute.",
+    "Too many sign-ins failed from this connection, for one account or another, "
+    "so for now no account can sign in from it. Try again in at most "
+    "%(minutes)s minutes.",
+)
+
+
+def spanish_minutes(texts, minutes=15):
+    text = ngettext(*texts, minutes)
+    assert text not in texts, f"No Spanish translation for {texts[1]!r}"
+    return text % {"minutes": minutes}
+
+
+def lockout_text(response):
+    assert response.status_code == 429
+    return html.unescape(response.content.decode())
+
+
+def test_the_lockout_page_says_which_limit_was_reached(make_user):
+    """An account that never failed, refused because its address tried many
+    accounts, is not told that it failed; an account that failed five times
+    is told so."""
+    make_user("rosa")
+    attacker = from_address(ATTACKER)
+    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT):
+        sign_in(attacker, f"persona{n // (LIMIT - 1)}", "no-es-esta")
+    by_address = lockout_text(sign_in(attacker, "rosa"))
+    fail(from_address(REAL_USER))
+    by_account = lockout_text(sign_in(from_address(REAL_USER)))
+
+    assert spanish_minutes(ADDRESS_LOCKED) in by_address
+    assert spanish_minutes(ACCOUNT_LOCKED) not in by_address
+    assert spanish_minutes(ACCOUNT_LOCKED) in by_account
+    assert spanish_minutes(ADDRESS_LOCKED) not in by_account
 
 
 def test_a_success_from_the_address_does_not_lift_its_ceiling(make_user):

@@ -1,14 +1,19 @@
 """Two-step verification where it was missing (issue 19, item 10): a mentor's
 pages need it, and an account that must use it turns it on the first time only
 with an activation code given by someone who leads them (in person or by
-phone: many leaders have no e-mail), not with the password alone."""
+phone: many leaders have no e-mail), not with the password alone. The key is
+shown only after the activation code, to the session that gave it, and only
+that session can confirm it (the adversarial review's first finding)."""
 
+import html
 import re
+from base64 import b32decode
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from councils.cadres import mentorship_pair
@@ -16,7 +21,7 @@ from councils.factories import assign, join, make_council, make_person
 from members.models import CodePurpose, SignInCode
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, messages_of, spanish
-from tests.members.test_security import activation_code, current_code, time_passes
+from tests.members.test_security import activation_code, time_passes
 
 pytestmark = [
     pytest.mark.django_db,
@@ -24,6 +29,7 @@ pytestmark = [
 ]
 
 TWO_FACTOR = "/cuenta/dos-pasos/"
+VERIFY = "/cuenta/dos-pasos/verificar/"
 MENTEES = "/mi-formacion/acompanamiento/"
 LIMIT = 5
 
@@ -98,13 +104,29 @@ def give_code(giver, council, username, above=False):
     )
 
 
+def key_shown(response):
+    """The authenticator key the page shows, without spaces, or None."""
+    found = re.search(r'<code class="otp-key">([A-Z2-7 ]+)</code>', response.text)
+    return found[1].replace(" ", "") if found else None
+
+
+def code_of(key, ahead=0):
+    """What an authenticator app set up with ``key`` shows now, or ``ahead``
+    30-second steps later."""
+    return f"{totp(b32decode(key + '=' * (-len(key) % 8)), drift=ahead):06d}"
+
+
 def turn_on(client, user, activation=None):
-    """The setup page, as the person fills it in with their app."""
-    client.get(TWO_FACTOR)
-    data = {"code": current_code(user)}
+    """The setup page, as the person fills it in: the activation code first
+    when given, then the six digits of the key the page shows. The page where
+    it stopped when no key is shown."""
+    page = client.get(TWO_FACTOR)
     if activation is not None:
-        data["activation"] = activation
-    return client.post(TWO_FACTOR, data)
+        page = client.post(TWO_FACTOR, {"activation": activation}, follow=True)
+    key = key_shown(page)
+    if key is None:
+        return page
+    return client.post(TWO_FACTOR, {"code": code_of(key)})
 
 
 def is_on(user):
@@ -130,6 +152,114 @@ def test_the_password_alone_does_not_turn_it_on_for_a_leader(leader):
     assert thief.get("/admin/")["Location"].startswith(TWO_FACTOR)
 
 
+def test_a_key_read_with_the_password_alone_never_opens_the_account(leader):
+    """The attack: whoever learnt a leader's password reads the key on the
+    setup page before she has turned it on; she then gets her activation code
+    and turns it on; the codes of the key read earlier must not pass the
+    second step."""
+    thief = signed_in(leader)
+    seen = key_shown(thief.get(TWO_FACTOR))
+
+    # The owner, with her activation code, turns it on with the key she is
+    # shown. (Sending the activation code again with the app's code, as the
+    # page once asked for both at once, changes nothing now.)
+    owner, code = signed_in(leader), activation_code(leader)
+    owner.get(TWO_FACTOR)
+    key = key_shown(owner.post(TWO_FACTOR, {"activation": code}, follow=True))
+    owner.post(TWO_FACTOR, {"activation": code, "code": code_of(key)})
+    assert is_on(leader)
+
+    time_passes(leader)
+    guess = code_of(seen, ahead=1) if seen else "000000"
+    tried = thief.post(VERIFY, {"code": guess, "next": "/admin/"})
+
+    assert tried.status_code == 200  # the form again, not the admin
+    assert thief.get("/admin/")["Location"].startswith(VERIFY)
+    assert seen is None
+
+
+def test_the_key_belongs_to_the_session_that_gave_the_activation_code(leader):
+    """Another session of the account, while the owner sets up her app, sees
+    no key and cannot confirm the owner's with its codes."""
+    owner, thief = signed_in(leader), signed_in(leader)
+    owner.get(TWO_FACTOR)
+    accepted = owner.post(
+        TWO_FACTOR, {"activation": activation_code(leader)}, follow=True
+    )
+    key = key_shown(accepted)
+    assert (
+        key
+        and spanish(
+            "Your activation code was accepted. Add this key to your authenticator "
+            "app now: it is shown only in this browser."
+        )
+        in accepted.text
+    )
+
+    page = thief.get(TWO_FACTOR)
+    stolen = thief.post(TWO_FACTOR, {"code": code_of(key)})
+
+    assert key_shown(page) is None and 'name="activation"' in page.text
+    assert key_shown(stolen) is None and not is_on(leader)
+    assert owner.post(TWO_FACTOR, {"code": code_of(key, ahead=1)}).status_code == 200
+    assert TOTPDevice.objects.get(user=leader, confirmed=True).key == (
+        b32decode(key + "=" * (-len(key) % 8)).hex()
+    )
+
+
+def test_the_activation_code_makes_a_new_key(leader):
+    """A key made before the activation code (a set-up begun when the account
+    needed none, or by anyone else) is deleted, never confirmed."""
+    earlier = TOTPDevice.objects.create(user=leader, name="aplicacion", confirmed=False)
+    client = signed_in(leader)
+    client.get(TWO_FACTOR)
+
+    accepted = client.post(
+        TWO_FACTOR, {"activation": activation_code(leader)}, follow=True
+    )
+
+    assert key_shown(accepted) is not None
+    assert not TOTPDevice.objects.filter(pk=earlier.pk).exists()
+    assert TOTPDevice.objects.get(user=leader).key != earlier.key
+
+
+def test_the_activation_code_works_once(leader):
+    code = activation_code(leader)
+    first, second = signed_in(leader), signed_in(leader)
+    for client in (first, second):
+        client.get(TWO_FACTOR)
+
+    accepted = first.post(TWO_FACTOR, {"activation": code}, follow=True)
+    again = second.post(TWO_FACTOR, {"activation": code}, follow=True)
+
+    assert key_shown(accepted) is not None
+    assert key_shown(again) is None
+    assert spanish(
+        "That activation code is not right, or it has expired or was already "
+        "used. Ask for a new one."
+    ) in html.unescape(again.text)
+
+
+def test_a_member_s_key_is_confirmed_only_by_the_session_it_was_shown_to(council):
+    """No activation code for a member; still, each session sets up its own
+    key, and another session's codes do not turn it on."""
+    lucia = person("lucia")
+    join(lucia, council)
+    phone, other = signed_in(lucia), signed_in(lucia)
+
+    other_key = key_shown(other.get(TWO_FACTOR))
+    phone_key = key_shown(phone.get(TWO_FACTOR))
+    refused = phone.post(TWO_FACTOR, {"code": code_of(other_key)})
+    crossed = other.post(TWO_FACTOR, {"code": code_of(phone_key)})
+
+    assert other_key and phone_key and other_key != phone_key
+    assert refused.status_code == crossed.status_code == 200
+    assert not is_on(lucia)
+    assert key_shown(refused) == phone_key  # reloading keeps this session's key
+    assert phone.post(TWO_FACTOR, {"code": code_of(phone_key)}).status_code == 200
+    assert is_on(lucia)
+
+
 def test_the_state_coordinator_gives_the_code_and_the_leader_turns_it_on(
     leader, state_coordinator, council
 ):
@@ -149,16 +279,20 @@ def test_the_state_coordinator_gives_the_code_and_the_leader_turns_it_on(
     assert used.used_at is not None and used.created_by == state_coordinator
 
 
-def test_a_wrong_app_code_keeps_the_activation_code_for_the_next_try(leader):
-    code = activation_code(leader)
+def test_a_wrong_app_code_keeps_the_key_for_the_next_try(leader):
     client = signed_in(leader)
     client.get(TWO_FACTOR)
+    accepted = client.post(
+        TWO_FACTOR, {"activation": activation_code(leader)}, follow=True
+    )
+    key = key_shown(accepted)
 
-    wrong = client.post(TWO_FACTOR, {"activation": code, "code": "000000"})
+    wrong = client.post(TWO_FACTOR, {"code": "000000"})
     time_passes(leader)
-    right = turn_on(client, leader, activation=code)
+    right = client.post(TWO_FACTOR, {"code": code_of(key)})
 
     assert wrong.status_code == 200 and "codes" not in wrong.context
+    assert key_shown(wrong) == key
     assert right.status_code == 200 and is_on(leader)
 
 

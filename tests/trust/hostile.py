@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -31,6 +32,7 @@ from councils.factories import make_person
 from councils.models import Meeting, MeetingKind
 from councils.services import member_register_offline
 from members import security
+from members.views import SETUP_SESSION_KEY
 from tests.conftest import PASSWORD
 from tests.courses.learning_fixtures import (
     make_course,
@@ -215,9 +217,9 @@ def build_world():
 
     # An account with two-step verification and its recovery codes.
     world.guarded = make_person("custodia", first_name="Custodia", last_name="Pinto")
-    device = security.app_device_pending(world.guarded)
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device = TOTPDevice.objects.create(
+        user=world.guarded, name=security.APP_DEVICE, confirmed=True
+    )
     world.guarded_device = device
     world.recovery_codes = security.recovery_codes_issue(world.guarded)
 
@@ -241,6 +243,13 @@ def verified_session(client, device):
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+
+
+def device_being_set_up(world, person):
+    """The authenticator device the setup page made for ``person``'s session:
+    only that session is shown its key, and only it can confirm it."""
+    session = SessionStore(session_key=world.sessions[person])
+    return TOTPDevice.objects.get(pk=session[SETUP_SESSION_KEY]["device"])
 
 
 def confirmed_app_devices(user):

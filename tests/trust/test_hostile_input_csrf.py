@@ -110,10 +110,13 @@ def meeting_data(w, **fields):
     }
 
 
-def two_factor_code(w):
-    from members.security import app_device_pending
+def two_factor_setup(client, w):
+    """The setup page makes this session's key."""
+    client.get(members("two_factor"))
 
-    return {"code": hostile.totp_now(app_device_pending(w.member_b))}
+
+def two_factor_code(w):
+    return {"code": hostile.totp_now(hostile.device_being_set_up(w, "member-B"))}
 
 
 def reset_link(client, w):
@@ -243,6 +246,7 @@ ACTIONS = {
         "member-B",
         data=two_factor_code,
         state=lambda w: hostile.confirmed_app_devices(w.member_b),
+        prepare=two_factor_setup,
     ),
     "members:two_factor_verify": Action(
         lambda w: members("two_factor_verify"),

@@ -13,6 +13,7 @@ import io
 
 import openpyxl
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
@@ -118,6 +119,91 @@ def test_a_constitution_request_refuses_a_founder_named_as_a_formula(hostile_wor
     assert response.status_code == 400  # the form again, with its errors
     assert escape(refusal()) in response.content.decode()
     assert ConstitutionRequest.objects.count() == requests
+
+
+def form_data(form):
+    """What a browser sends for ``form`` as the page shows it."""
+    data = {}
+    for field in form:
+        if isinstance(field.field, forms.FileField):
+            continue
+        value = field.value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[field.html_name] = [str(item) for item in value]
+        else:
+            data[field.html_name] = "on" if value is True else value
+    return data
+
+
+@pytest.mark.parametrize("name", FORMULAS, ids=IDS)
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_wagtail_s_own_account_form_refuses_a_formula_name(hostile_world, field, name):
+    """Wagtail's *Account* page (its "name_email" panel) saves the person's
+    name with a form of its own: the model refuses the name, as ours do."""
+    client = client_for(hostile_world, "superuser")
+    page = client.get("/admin/account/")
+    data = {}
+    for panels in page.context["panels_by_tab"].values():
+        for panel in panels:
+            data |= form_data(panel.get_form())
+    # Wagtail's form asks for all three.
+    data |= {
+        "name_email-first_name": "Ana",
+        "name_email-last_name": "Pérez",
+        "name_email-email": "ana@example.org",
+    }
+    superuser = hostile_world.people["superuser"]
+    superuser.refresh_from_db()  # the world's object outlives each test
+    before = (superuser.first_name, superuser.last_name)
+
+    response = client.post("/admin/account/", data | {f"name_email-{field}": name})
+
+    assert response.status_code == 200  # the form again, with its errors
+    assert escape(refusal()) in response.content.decode()
+    superuser.refresh_from_db()
+    assert (superuser.first_name, superuser.last_name) == before
+    # The same form with a name saves: the refusal is the name's.
+    saved = client.post("/admin/account/", data)
+    assert saved.status_code == 302
+    superuser.refresh_from_db()
+    assert (superuser.first_name, superuser.last_name) == ("Ana", "Pérez")
+
+
+@pytest.mark.parametrize("name", FORMULAS[:1], ids=IDS[:1])
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_wagtail_s_user_forms_refuse_a_formula_name(hostile_world, field, name):
+    """A superuser editing someone in Wagtail's *Users*, or creating a user
+    there, cannot give them such a name."""
+    client = client_for(hostile_world, "superuser")
+    member = hostile_world.member
+    member.refresh_from_db()
+    before = (member.first_name, member.last_name)
+    edit_url = reverse("wagtailusers_users:edit", args=[member.pk])
+    data = form_data(client.get(edit_url).context["form"])
+    users = User.objects.count()
+
+    edited = client.post(edit_url, data | {field: name})
+    created = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "nueva-persona",
+            "email": "nueva@example.org",
+            "first_name": "Nueva",
+            "last_name": "Persona",
+            "password1": "una-contraseña-larga-123",
+            "password2": "una-contraseña-larga-123",
+            field: name,
+        },
+    )
+
+    for response in (edited, created):
+        assert response.status_code == 200
+        assert escape(refusal()) in response.content.decode()
+    member.refresh_from_db()
+    assert (member.first_name, member.last_name) == before
+    assert User.objects.count() == users
 
 
 def test_a_name_with_a_sign_inside_is_a_name(hostile_world):

@@ -10,10 +10,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from members import security
 from tests.conftest import PASSWORD
 from tests.trust import people
-from tests.trust.hostile import client_for, totp_now
+from tests.trust.hostile import client_for, device_being_set_up, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -199,8 +198,10 @@ def second_step_form(world, target):
 
 def second_step_set_up(world, target):
     """The codes page after setting the app up links to ``next``."""
-    device = security.app_device_pending(world.member_b)
-    return client_for(world, "member-B").post(
+    client = client_for(world, "member-B")
+    client.get(reverse("members:two_factor"))
+    device = device_being_set_up(world, "member-B")
+    return client.post(
         reverse("members:two_factor"), {"code": totp_now(device), "next": target}
     )
 
