@@ -44,12 +44,14 @@ class MediaStorage(FileSystemStorage):
     admin's forms, the councils' actas, the demo). Renditions take their name
     from the original's, so theirs are unguessable too."""
 
-    RENAMED_FOLDERS = ("original_images", "documents")
+    # Folder: whether the random part comes first (see unguessable_name).
+    RENAMED_FOLDERS = {"original_images": True, "documents": False}
 
     def generate_filename(self, filename):
         folder, _slash, name = filename.replace("\\", "/").rpartition("/")
         if folder in self.RENAMED_FOLDERS:
-            filename = f"{folder}/{unguessable_name(name)}"
+            first = self.RENAMED_FOLDERS[folder]
+            filename = f"{folder}/{unguessable_name(name, token_first=first)}"
         return super().generate_filename(filename)
 
 
@@ -64,16 +66,22 @@ def private_storage():
     return _private_storage
 
 
-def unguessable_name(name):
+def unguessable_name(name, *, token_first=False):
     """``name`` (a file name as uploaded) made readable and impossible to guess:
     its slugified stem, a random part and its extension, e.g.
-    ``acta-asamblea-k7m2x9qtr4hw.pdf``. Knowing a file's title or original name
-    is then no way to reach it, even where a proxy serves files by name."""
+    ``acta-asamblea-k7m2x9qtr4hw.pdf``, or ``k7m2x9qtr4hw-asamblea.jpg`` with
+    ``token_first`` (an image's: Wagtail names its renditions after the first
+    characters of the original's name, which must carry the random part).
+    Knowing a file's title or original name is then no way to reach it, even
+    where a proxy serves files by name."""
     base = posixpath.basename(name or "")
     stem, extension = posixpath.splitext(base)
     token = "".join(secrets.choice(_TOKEN_ALPHABET) for _n in range(NAME_TOKEN_LENGTH))
     stem = slugify(stem)[:40].strip("-") or "archivo"
-    return f"{stem}-{token}{extension.lower()[:10]}"
+    extension = extension.lower()[:10]
+    if token_first:
+        return f"{token}-{stem}{extension}"
+    return f"{stem}-{token}{extension}"
 
 
 def save_atomically(storage, name, content):

@@ -166,12 +166,20 @@ def test_uploaded_files_have_names_nobody_can_guess(council_a):
     document.file.save("acta-asamblea.pdf", ContentFile(PDF), save=False)
     document.save()
 
-    for name in (first.file.name, second.file.name, document.file.name):
-        assert re.search(r"-[a-z2-9]{12}\.(png|pdf)$", name), name
-    assert first.file.name.startswith("original_images/asamblea-")
+    for image in (first, second):
+        assert re.fullmatch(
+            r"original_images/[a-z2-9]{12}-asamblea\.png", image.file.name
+        )
     assert first.file.name != second.file.name
-    assert document.file.name.startswith("documents/acta-asamblea-")
+    assert re.fullmatch(
+        r"documents/acta-asamblea-[a-z2-9]{12}\.pdf", document.file.name
+    )
     assert first.title == "Asamblea (privada)"
+    # A rendition is named after the original's first characters: the random
+    # part is among them.
+    rendition = first.get_rendition("max-165x165")
+    token = first.file.name.split("/")[1][:12]
+    assert rendition.file.name.startswith(f"images/{token}")
 
 
 # Public images
