@@ -129,7 +129,7 @@ class Command(BaseCommand):
             "  {completions} completions, {courses} courses completed, "
             "{certificates} constancias; queue empty {drained_seconds:.1f} s after "
             "the run; {server_errors} server errors; outbox: {outbox_created} "
-            "tasks recorded during the run, {outbox_left} not sent; Celery: "
+            "tasks recorded during the run, {outbox_left} not finished; Celery: "
             "{task_failures} tasks failed, {task_retries} retries".format(**outcome)
         )
         failures = sum(row["failures"] for row in stats)
@@ -144,7 +144,7 @@ class Command(BaseCommand):
             problems.append(f"{task_failures} Celery tasks failed")
         if outcome["outbox_left"]:
             problems.append(
-                f"{outcome['outbox_left']} tasks of the run left unsent in the outbox"
+                f"{outcome['outbox_left']} tasks of the run left unfinished in the outbox"
             )
         if not no_output:
             report.replace_section(
@@ -324,14 +324,15 @@ def _outbox_last_id():
 
 
 def _outcome(members, since, first_pending_id):
-    """What the run wrote. The outbox: ``PendingTask`` rows are deleted once
-    the broker took their task, so rows made during the run (ids above
-    ``first_pending_id``) that are still there are tasks never sent."""
+    """What the run wrote. The outbox: ``PendingTask`` rows are deleted once a
+    worker finished their task, so rows made during the run (ids above
+    ``first_pending_id``) that are still there, once the queue is empty, are
+    tasks not finished."""
     users = [user for user, _course in members]
     courses = Enrollment.objects.filter(user__in=users, completed_at__gte=since)
     return {
         # Ids come from a sequence: those used during the run count the rows
-        # made, sent (deleted) or not.
+        # made, finished (deleted) or not.
         "outbox_created": _outbox_last_id() - first_pending_id,
         "outbox_left": PendingTask.objects.filter(pk__gt=first_pending_id).count(),
         "completions": LessonCompletion.objects.filter(
@@ -416,7 +417,7 @@ def _render(users, seconds, workers, threads, stats, outcome):
             "{drained_seconds:.1f} s after the run.".format(**outcome),
             f"- Server errors in gunicorn's log: {outcome['server_errors']}.",
             "- Outbox: {outbox_created} tasks recorded during the run, "
-            "{outbox_left} left unsent at the end.".format(**outcome),
+            "{outbox_left} left unfinished at the end.".format(**outcome),
             "- Celery workers' logs: {task_failures} tasks failed for good, "
             "{task_retries} retries.".format(**outcome),
             "",
