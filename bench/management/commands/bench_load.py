@@ -144,7 +144,8 @@ class Command(BaseCommand):
             problems.append(f"{task_failures} Celery tasks failed")
         if outcome["outbox_left"]:
             problems.append(
-                f"{outcome['outbox_left']} tasks of the run left unfinished in the outbox"
+                f"{outcome['outbox_left']} tasks of the run left unfinished "
+                "in the outbox"
             )
         if not no_output:
             report.replace_section(
