@@ -152,8 +152,9 @@ def names_reason(request):
             request,
             _(
                 "To see people by name above a council, write why you need to (at "
-                "least 10 characters)."
-            ),
+                "least %(minimum)s letters or digits)."
+            )
+            % {"minimum": names.REASON_MIN_VISIBLE},
         )
         return redirect(target)
     names.reason_give(request, key, form.cleaned_data["motivo"])

@@ -14,6 +14,7 @@ from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
+from . import names
 from .models import (
     LeadershipRole,
     Meeting,
@@ -389,10 +390,20 @@ class DashboardFilterForm(forms.Form):
 class PersonalRowsForm(forms.Form):
     motivo = forms.CharField(
         label=_("Why do you need to see people by name?"),
-        min_length=10,
         max_length=300,
         help_text=_("Your reason is recorded with your name and the date."),
     )
+
+    def clean_motivo(self):
+        """Kept normalised; only letters and digits count toward the minimum
+        (12 zero-width spaces are not a reason)."""
+        reason = names.reason_normalise(self.cleaned_data["motivo"])
+        if names.visible_length(reason) < names.REASON_MIN_VISIBLE:
+            raise forms.ValidationError(
+                _("Write your reason with at least %(minimum)s letters or digits."),
+                params={"minimum": names.REASON_MIN_VISIBLE},
+            )
+        return reason
 
 
 class MentorshipForm(forms.Form):
