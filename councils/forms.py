@@ -135,7 +135,11 @@ class MeetingForm(forms.ModelForm):
         from .services import active_members
 
         self.council = council
-        self.fields["lessons"].queryset = LessonPage.objects.live().order_by("path")
+        # Only lessons open to everyone: a forged id of a restricted course's
+        # lesson is "not one of the available choices".
+        self.fields["lessons"].queryset = LessonPage.objects.open_to_all().order_by(
+            "path"
+        )
         self.fields["lessons"].label_from_instance = lambda lesson: lesson.title
         # Members of the council, or trainers who travel between councils:
         # people holding an office today whose reach covers this council (the

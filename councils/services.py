@@ -523,7 +523,9 @@ def meeting_close(*, meeting, actor):
             )
         User = get_user_model()
         people = list(User.objects.filter(pk__in=present))
-        for lesson in meeting.lessons.live():
+        # A course restricted (or unpublished) since the circle was recorded
+        # is not opened to those present by closing it.
+        for lesson in meeting.lessons.open_to_all():
             course = CoursePage.objects.filter(path=lesson.path[:-4]).first()
             if course is None:
                 continue
