@@ -347,8 +347,8 @@ def test_people_by_name_above_a_council_need_a_reason(everyone, jalisco):
 
     warning = spanish(
         "To see people by name above a council, write why you need to (at least "
-        "10 characters)."
-    )
+        "%(minimum)s letters or digits)."
+    ) % {"minimum": 10}
     for response in (no_reason, short):
         assert response.status_code == 200
         assert response.context["per_person"] is False
