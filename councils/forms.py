@@ -273,6 +273,8 @@ class FounderForm(forms.Form):
         label=_("Username on this site (if they have one)"),
         max_length=150,
         required=False,
+        validators=[validate_not_formula],
+        help_text=_("They will be asked to confirm that they are a founder."),
     )
     role = forms.ModelChoiceField(
         label=_("Elected position"),
@@ -281,22 +283,24 @@ class FounderForm(forms.Form):
     )
 
     def clean(self):
+        """A username is taken as written and never looked up in a way the
+        page could tell apart: whether it names an account is not said (having
+        one here tells of a membership). An account it names is linked, and
+        its owner asked to confirm; a name it does not is only a name."""
         cleaned = super().clean()
         username = cleaned.get("username", "").strip()
-        cleaned["user"] = None
-        if username:
-            user = (
-                get_user_model()
-                .objects.active_people()
-                .filter(username__iexact=username)
-                .first()
-            )
-            if user is None:
-                self.add_error("username", _("There is no account with this username."))
-            cleaned["user"] = user
-            if not cleaned.get("full_name") and user:
-                cleaned["full_name"] = user.get_full_name() or user.username
-        if (username or cleaned.get("role")) and not cleaned.get("full_name"):
+        cleaned["username"] = username
+        cleaned["user"] = (
+            get_user_model()
+            .objects.active_people()
+            .filter(username__iexact=username)
+            .first()
+            if username
+            else None
+        )
+        if username and not cleaned.get("full_name"):
+            cleaned["full_name"] = username
+        if cleaned.get("role") and not cleaned.get("full_name"):
             self.add_error("full_name", _("Write the person's name."))
         return cleaned
 
@@ -315,11 +319,13 @@ class BaseFounderFormSet(forms.BaseFormSet):
             raise forms.ValidationError(
                 _("Name at least %(minimum)s founding members.") % {"minimum": minimum}
             )
-        users = [founder["user"] for founder in founders if founder["user"]]
-        if len(users) != len(set(users)):
+        # Compared as written, as everything here: the same for a username
+        # that names an account and one that does not.
+        usernames = [f["username"].casefold() for f in founders if f["username"]]
+        if len(usernames) != len(set(usernames)):
             raise forms.ValidationError(_("A person appears twice among the founders."))
         if not any(
-            founder["user"] and founder["role"] and founder["role"].grants_editing
+            founder["username"] and founder["role"] and founder["role"].grants_editing
             for founder in founders
         ):
             raise forms.ValidationError(
@@ -328,6 +334,14 @@ class BaseFounderFormSet(forms.BaseFormSet):
                     "an account here, so that someone can edit its page."
                 )
             )
+        # Two ways of writing one account (never the case for usernames as
+        # this site stores them) link it once.
+        linked = set()
+        for founder in founders:
+            if founder["user"] in linked:
+                founder["user"] = None
+            elif founder["user"]:
+                linked.add(founder["user"])
         self.founders = founders
 
 
