@@ -152,8 +152,9 @@ def names_reason(request):
             request,
             _(
                 "To see people by name above a council, write why you need to (at "
-                "least 10 characters)."
-            ),
+                "least %(minimum)s letters or digits)."
+            )
+            % {"minimum": names.REASON_MIN_VISIBLE},
         )
         return redirect(target)
     names.reason_give(request, key, form.cleaned_data["motivo"])
@@ -578,7 +579,7 @@ def constitution_detail(request, request_id):
             else:
                 messages.success(request, _("The request was rejected."))
             return redirect("councils_admin:constitution", constitution.pk)
-    founders = founders_with_councils(constitution)
+    founders = founders_with_councils(constitution, request.user)
     # The founders' names and phones, seen from above any council: logged
     # (once per visit: a decision sent back with an error shows them again).
     if request.method == "GET":
@@ -589,27 +590,52 @@ def constitution_detail(request, request_id):
             detail=_("Founders of a constitution request"),
             row_count=len(founders),
         )
+    confirmed = [founder for founder in founders if founder.confirmed]
     return render_admin(
         request,
         "constitution_detail.html",
         constitution.proposed_name,
-        {"constitution": constitution, "founders": founders, "form": form},
+        {
+            "constitution": constitution,
+            "founders": founders,
+            "confirmed_count": len(confirmed),
+            "leader_confirmed": any(
+                founder.role and founder.role.grants_editing for founder in confirmed
+            ),
+            "form": form,
+        },
     )
 
 
-def founders_with_councils(constitution):
-    """The founders, each with the council they are active in today (approval
-    moves them out of it), for the coordinator to see before deciding."""
+def founders_with_councils(constitution, viewer):
+    """The founders for the coordinator to see before deciding. Of those who
+    confirmed with their account (the only ones approval moves), the account
+    and the council they are active in today, which approval takes them out
+    of: named when it is within the viewer's reach, otherwise only "another
+    council". Of the others, nothing about any account: they never agreed to
+    be linked to the request, and whether a username names an account is not
+    said to anyone."""
     founders = list(constitution.founders.select_related("user", "role"))
+    confirmed = set(constitution.founders.confirmed().values_list("pk", flat=True))
+    for founder in founders:
+        founder.confirmed = founder.pk in confirmed
     current = {
         membership.user_id: membership.council
         for membership in Membership.objects.filter(
-            user__in=[founder.user_id for founder in founders if founder.user_id],
+            user__in=[founder.user_id for founder in founders if founder.confirmed],
             status=MembershipStatus.ACTIVE,
         ).select_related("council")
     }
+    scope = leader_scope(viewer)
     for founder in founders:
-        founder.current_council = current.get(founder.user_id)
+        council = current.get(founder.user_id) if founder.confirmed else None
+        founder.current_council = (
+            None
+            if council is None
+            else council.title
+            if scope.covers(council)
+            else _("another council")
+        )
     return founders
 
 

@@ -5,14 +5,18 @@ on the road to each role, computed with database aggregates (see
 Scopes: a council (per-person rows for its own leaders), a state or the nation
 (per-council rows). Per-person rows for anyone reaching the scope from wider
 than one of their own councils only with a stated reason, which is logged
-(``councils.names``). Without names, counts that could point at fewer than five
-people are shown as "<5".
+(``councils.names``). Without names, every figure is protected as a
+statistics office would (``disclose``): counts from 0 to 4 are shown as "<5",
+the rest rounded to a multiple of 5, so that no subtraction of two figures
+shown (a council's members minus its "Integrante"s, the same with a filter)
+gives an exact small count; charts are drawn from the figures shown.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from math import floor
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -38,8 +42,13 @@ from .readiness import inactive_limit, leadership_roles, pathway
 from .scopes import leader_scope
 
 CHART_HEIGHT = 120
+PIPELINE_WIDTH = 200
+AXIS_WIDTH = 300
 # The same threshold as the milestones of council pages.
 MIN_GROUP = MILESTONE_MIN_COUNT
+# Figures above council level are rounded to a multiple of this.
+ROUNDING = 5
+HIDDEN = "<5"
 BANDS = {
     "0-49": (0, 49),
     "50-79": (50, 79),
@@ -116,9 +125,20 @@ def resolve_scope(user, *, council_id=None, state_code=None):
     return DashboardScope("consejo", council.title, council=council)
 
 
-def small(count):
-    """A count safe to show above council level."""
-    return count if count >= MIN_GROUP or count == 0 else "<5"
+def disclose(figure):
+    """A figure (a count, or a sum of hours) safe to show above council level:
+    under 5 it is "<5", a 0 too (the council's page names its coordinators, so
+    "0 coordinators ready" would say something of a known person); otherwise
+    the nearest multiple of 5. A rounded figure minus another is a multiple
+    of 5, never an exact small count."""
+    if figure < MIN_GROUP:
+        return HIDDEN
+    return ROUNDING * floor(figure / ROUNDING + 0.5)
+
+
+def number_shown(shown):
+    """The number a shown figure stands for, to draw it: 0 for "<5"."""
+    return 0 if shown == HIDDEN else shown
 
 
 @dataclass
@@ -133,6 +153,7 @@ class Dashboard:
     monthly: list = field(default_factory=list)
     total: int = 0
     total_label: object = 0
+    exact: bool = True
     ready_events: list = field(default_factory=list)
 
 
@@ -202,8 +223,8 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         },
     )
     total = totals["total"]
-    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=total)
-    show = (lambda n: n) if exact else small
+    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=total, exact=exact)
+    show = (lambda n: n) if exact else disclose
 
     if per_person:
         dashboard.members = MemberRows(
@@ -215,7 +236,7 @@ def build_dashboard(scope, *, filters=None, per_person=None):
             now=now,
         )
     else:
-        dashboard.councils = _council_rows(rows, council_titles, show, now)
+        dashboard.councils = _council_rows(rows, council_titles, now)
 
     position = {
         role_id: (members, ready)
@@ -225,32 +246,33 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         .order_by()
     }
 
-    # Where "<5" hides a count, a bar or a percentage would give it away, so
-    # small groups get no bar and no percentage either.
-    def safe(count):
-        return count if exact or count == 0 or count >= MIN_GROUP else 0
-
+    # Bars, their lengths and percentages come from the figures shown, never
+    # from the exact counts behind them: a bar's length measured against the
+    # total would give back the count its label rounds.
     dashboard.total_label = show(total)
+    whole = number_shown(dashboard.total_label) or 1
     dashboard.pipeline = []
     for role in roles:
         members, ready = position.get(role.pk, (0, 0))
+        shown = show(members)
         dashboard.pipeline.append(
             {
                 "role": role.name,
-                "members": show(members),
+                "members": shown,
                 "ready": show(ready),
-                "bar": safe(members),
+                "width": round(PIPELINE_WIDTH * number_shown(shown) / whole),
             }
         )
     dashboard.axis_share = []
     for axis in axes:
-        count = totals[f"axis_{axis.pk}"]
-        percent = round(100 * safe(count) / (total or 1))
+        shown = show(totals[f"axis_{axis.pk}"])
+        percent = round(100 * number_shown(shown) / whole)
         dashboard.axis_share.append(
             {
                 "axis": axis,
                 "percent": percent,
-                "label": f"{percent}%" if safe(count) == count else "<5",
+                "width": round(AXIS_WIDTH * percent / 100),
+                "label": HIDDEN if shown == HIDDEN else f"{percent}%",
             }
         )
     member_ids = scope.member_ids()
@@ -354,8 +376,9 @@ class MemberRows(Sequence):
         }
 
 
-def _council_rows(rows, council_titles, show, now):
-    """One row per council of the scope, added up in SQL (one query)."""
+def _council_rows(rows, council_titles, now):
+    """One row per council of the scope, added up in SQL (one query). Shown
+    without names, so every figure is disclosed as above council level."""
     grouped = {
         row["council_id"]: row
         for row in rows.values("council_id")
@@ -373,17 +396,19 @@ def _council_rows(rows, council_titles, show, now):
     for council_id, title in sorted(council_titles.items(), key=lambda item: item[1]):
         row = grouped.get(council_id, {})
         count = row.get("count", 0)
-        hidden = 0 < count < MIN_GROUP
+        # The sums of fewer than five people are not shown at all; the others
+        # are rounded like counts.
+        hidden = count < MIN_GROUP
         result.append(
             {
                 "council_id": council_id,
                 "council": title,
-                "members": show(count),
-                "courses": "—" if hidden else row.get("courses_sum") or 0,
-                "hours": "—" if hidden else round(row.get("hours_sum") or 0, 1),
-                "circles": "—" if hidden else row.get("circles_sum") or 0,
-                "ready": show(row.get("ready_count", 0)),
-                "inactive": show(row.get("inactive_count", 0)),
+                "members": disclose(count),
+                "courses": "—" if hidden else disclose(row.get("courses_sum") or 0),
+                "hours": "—" if hidden else disclose(row.get("hours_sum") or 0),
+                "circles": "—" if hidden else disclose(row.get("circles_sum") or 0),
+                "ready": disclose(row.get("ready_count", 0)),
+                "inactive": disclose(row.get("inactive_count", 0)),
             }
         )
     return result
@@ -416,11 +441,12 @@ def _monthly(member_ids, now, show):
     for _position in range(12):
         months.append({"month": cursor, "count": counts.get(cursor, 0)})
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    # Bars only for the figures shown: a month shown as "<5" gets none, or its
-    # height would give its count away.
+    # Bars drawn from the figures shown: a month shown as "<5" gets none, a
+    # rounded one the height of its rounded figure, or heights would give the
+    # counts away.
     for month in months:
         month["total"] = show(month["count"])
-        month["shown"] = month["count"] if month["total"] == month["count"] else 0
+        month["shown"] = number_shown(month["total"])
     tallest = max((month["shown"] for month in months), default=0) or 1
     for month in months:
         month["height"] = round(CHART_HEIGHT * month["shown"] / tallest)

@@ -106,8 +106,9 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
                     request,
                     _(
                         "To see people by name above a council, write why you need "
-                        "to (at least 10 characters)."
-                    ),
+                        "to (at least %(minimum)s letters or digits)."
+                    )
+                    % {"minimum": names.REASON_MIN_VISIBLE},
                 )
         dashboard = build_dashboard(scope, filters=filters, per_person=per_person)
         rows = dashboard.members if per_person else dashboard.councils

@@ -342,7 +342,14 @@ def _demo_constitution_request():
         ("Miguel Ángel Salas", None, None),
         ("Rocío Aguilar Peña", None, None),
     ]
+    # The promoter sent the request naming herself: that is her confirmation.
     ConstitutionFounder.objects.bulk_create(
-        ConstitutionFounder(request=request, full_name=name, user=user, role=role)
+        ConstitutionFounder(
+            request=request,
+            full_name=name,
+            user=user,
+            role=role,
+            confirmed_at=timezone.now() if user == promoter else None,
+        )
         for name, user, role in founders
     )

@@ -14,6 +14,7 @@ from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
+from . import names
 from .models import (
     LeadershipRole,
     Meeting,
@@ -134,7 +135,11 @@ class MeetingForm(forms.ModelForm):
         from .services import active_members
 
         self.council = council
-        self.fields["lessons"].queryset = LessonPage.objects.live().order_by("path")
+        # Only lessons open to everyone: a forged id of a restricted course's
+        # lesson is "not one of the available choices".
+        self.fields["lessons"].queryset = LessonPage.objects.open_to_all().order_by(
+            "path"
+        )
         self.fields["lessons"].label_from_instance = lambda lesson: lesson.title
         # Members of the council, or trainers who travel between councils:
         # people holding an office today whose reach covers this council (the
@@ -268,6 +273,8 @@ class FounderForm(forms.Form):
         label=_("Username on this site (if they have one)"),
         max_length=150,
         required=False,
+        validators=[validate_not_formula],
+        help_text=_("They will be asked to confirm that they are a founder."),
     )
     role = forms.ModelChoiceField(
         label=_("Elected position"),
@@ -276,22 +283,24 @@ class FounderForm(forms.Form):
     )
 
     def clean(self):
+        """A username is taken as written and never looked up in a way the
+        page could tell apart: whether it names an account is not said (having
+        one here tells of a membership). An account it names is linked, and
+        its owner asked to confirm; a name it does not is only a name."""
         cleaned = super().clean()
         username = cleaned.get("username", "").strip()
-        cleaned["user"] = None
-        if username:
-            user = (
-                get_user_model()
-                .objects.active_people()
-                .filter(username__iexact=username)
-                .first()
-            )
-            if user is None:
-                self.add_error("username", _("There is no account with this username."))
-            cleaned["user"] = user
-            if not cleaned.get("full_name") and user:
-                cleaned["full_name"] = user.get_full_name() or user.username
-        if (username or cleaned.get("role")) and not cleaned.get("full_name"):
+        cleaned["username"] = username
+        cleaned["user"] = (
+            get_user_model()
+            .objects.active_people()
+            .filter(username__iexact=username)
+            .first()
+            if username
+            else None
+        )
+        if username and not cleaned.get("full_name"):
+            cleaned["full_name"] = username
+        if cleaned.get("role") and not cleaned.get("full_name"):
             self.add_error("full_name", _("Write the person's name."))
         return cleaned
 
@@ -310,11 +319,13 @@ class BaseFounderFormSet(forms.BaseFormSet):
             raise forms.ValidationError(
                 _("Name at least %(minimum)s founding members.") % {"minimum": minimum}
             )
-        users = [founder["user"] for founder in founders if founder["user"]]
-        if len(users) != len(set(users)):
+        # Compared as written, as everything here: the same for a username
+        # that names an account and one that does not.
+        usernames = [f["username"].casefold() for f in founders if f["username"]]
+        if len(usernames) != len(set(usernames)):
             raise forms.ValidationError(_("A person appears twice among the founders."))
         if not any(
-            founder["user"] and founder["role"] and founder["role"].grants_editing
+            founder["username"] and founder["role"] and founder["role"].grants_editing
             for founder in founders
         ):
             raise forms.ValidationError(
@@ -323,6 +334,14 @@ class BaseFounderFormSet(forms.BaseFormSet):
                     "an account here, so that someone can edit its page."
                 )
             )
+        # Two ways of writing one account (never the case for usernames as
+        # this site stores them) link it once.
+        linked = set()
+        for founder in founders:
+            if founder["user"] in linked:
+                founder["user"] = None
+            elif founder["user"]:
+                linked.add(founder["user"])
         self.founders = founders
 
 
@@ -389,10 +408,20 @@ class DashboardFilterForm(forms.Form):
 class PersonalRowsForm(forms.Form):
     motivo = forms.CharField(
         label=_("Why do you need to see people by name?"),
-        min_length=10,
         max_length=300,
         help_text=_("Your reason is recorded with your name and the date."),
     )
+
+    def clean_motivo(self):
+        """Kept normalised; only letters and digits count toward the minimum
+        (12 zero-width spaces are not a reason)."""
+        reason = names.reason_normalise(self.cleaned_data["motivo"])
+        if names.visible_length(reason) < names.REASON_MIN_VISIBLE:
+            raise forms.ValidationError(
+                _("Write your reason with at least %(minimum)s letters or digits."),
+                params={"minimum": names.REASON_MIN_VISIBLE},
+            )
+        return reason
 
 
 class MentorshipForm(forms.Form):

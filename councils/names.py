@@ -18,6 +18,7 @@ does not keep names open, and the next task asks for its own reason.
 
 import json
 import time
+import unicodedata
 
 from members.models import AccessLog
 
@@ -25,6 +26,9 @@ from .models import CouncilPage, State
 from .scopes import leader_scope
 
 REASON_MINUTES = 30
+# A reason counts its letters and digits only: a run of zero-width spaces, or
+# of punctuation, is not a reason anyone can read in the access log.
+REASON_MIN_VISIBLE = 10
 SESSION_KEY = "councils_name_reasons"
 NATIONAL = "nacional"
 
@@ -35,6 +39,37 @@ class ReasonRequired(Exception):
     def __init__(self, council):
         super().__init__(council.pk)
         self.council = council
+
+
+# Characters that show nothing and are not whitespace, besides the format
+# characters (category Cf: zero-width spaces and joiners, direction marks) and
+# the control characters: Unicode's "default ignorable" letters (Hangul
+# fillers) and marks (variation selectors, the combining grapheme joiner).
+IGNORABLE = frozenset("\u034f\u115f\u1160\u180b\u180c\u180d\u3164\uffa0") | {
+    chr(code) for code in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
+}
+
+
+def _shows_nothing(char):
+    return char in IGNORABLE or (
+        unicodedata.category(char) in ("Cf", "Cc") and not char.isspace()
+    )
+
+
+def reason_normalise(text):
+    """A reason as it is kept and logged: composed (NFC), without characters
+    that show nothing, each run of whitespace one space."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join("".join(c for c in text if not _shows_nothing(c)).split())
+
+
+def visible_length(text):
+    """How many letters and digits ``text`` shows."""
+    return sum(
+        1
+        for char in text
+        if unicodedata.category(char)[0] in "LN" and char not in IGNORABLE
+    )
 
 
 def council_key(council):

@@ -523,7 +523,9 @@ def meeting_close(*, meeting, actor):
             )
         User = get_user_model()
         people = list(User.objects.filter(pk__in=present))
-        for lesson in meeting.lessons.live():
+        # A course restricted (or unpublished) since the circle was recorded
+        # is not opened to those present by closing it.
+        for lesson in meeting.lessons.open_to_all():
             course = CoursePage.objects.filter(path=lesson.path[:-4]).first()
             if course is None:
                 continue
@@ -561,7 +563,9 @@ def unique_child_slug(parent, title):
 @transaction.atomic
 def constitution_submit(*, requester, data, founders, acta):
     """Store a request with its founding members; nothing is created until the
-    state's coordination approves it."""
+    state's coordination approves it. Founders named by an account's username
+    are asked to confirm it on /mi-formacion/; the requester, naming
+    themselves, has just done so."""
     request = ConstitutionRequest(
         requester=requester,
         proposed_name=data["proposed_name"].strip(),
@@ -573,6 +577,7 @@ def constitution_submit(*, requester, data, founders, acta):
     )
     request.acta.save(acta.name, acta, save=False)
     request.save()
+    now = timezone.now()
     ConstitutionFounder.objects.bulk_create(
         ConstitutionFounder(
             request=request,
@@ -580,36 +585,76 @@ def constitution_submit(*, requester, data, founders, acta):
             phone=founder.get("phone", ""),
             user=founder.get("user"),
             role=founder.get("role"),
+            confirmed_at=now if founder.get("user") == requester else None,
         )
         for founder in founders
     )
     return request
 
 
+@transaction.atomic
+def constitution_founder_answer(*, user, founder_id, confirm):
+    """``user``'s answer to being named a founder: yes (approval will make
+    them a member of the new council, with their elected office) or no (the
+    row loses its link to their account; "no" after a "yes" withdraws it).
+    Only while the request is pending; raises ``ConstitutionFounder.DoesNotExist``
+    for a row that does not name ``user``."""
+    founder = ConstitutionFounder.objects.select_related("request").get(
+        pk=founder_id, user=user
+    )
+    # The request's row, locked: an approval at the same moment reads the
+    # confirmations either before this answer or after it, never half of it.
+    request = (
+        ConstitutionRequest.objects.select_for_update(of=("self",))
+        .filter(pk=founder.request_id)
+        .first()
+    )
+    founder.refresh_from_db()
+    if request.status != RequestStatus.PENDING or founder.user_id != user.pk:
+        raise CouncilError(_("This request was already decided."))
+    if confirm:
+        founder.confirmed_at = founder.confirmed_at or timezone.now()
+    else:
+        founder.user = None
+        founder.confirmed_at = None
+    founder.save(update_fields=["user", "confirmed_at"])
+    founder.request = request
+    return founder
+
+
 def founders_elsewhere_check(request, actor):
-    """Approving moves the founders into the new council, ending their
-    membership (and offices) in their current one: only from councils the
-    approver coordinates too. Someone active in a council elsewhere must leave
-    it, or be moved by its own coordination, first."""
+    """Approving moves the founders who confirmed into the new council, ending
+    their membership (and offices) in their current one: only from councils
+    the approver coordinates too. Someone active in a council elsewhere must
+    leave it, or be moved by its own coordination, first. The message does
+    not name that council: it is out of the approver's reach."""
     scope = leader_scope(actor)
     current = Membership.objects.filter(
-        user__in=request.founders.exclude(user=None).values("user"),
+        user__in=request.founders.confirmed().values("user"),
         status=MembershipStatus.ACTIVE,
     ).select_related("council", "user")
     for membership in current:
         if not scope.covers(membership.council):
             raise CouncilError(
                 _(
-                    "%(person)s is an active member of %(council)s, which you do "
-                    "not coordinate: approving would take them out of it. They "
-                    "must leave it first."
+                    "%(person)s is an active member of a council you do not "
+                    "coordinate: approving would take them out of it. They must "
+                    "leave it first."
                 )
                 % {
                     "person": membership.user.get_full_name()
                     or membership.user.username,
-                    "council": membership.council.title,
                 }
             )
+
+
+def founders_unconfirmed_unlink(request):
+    """Once a request is decided, founders who never confirmed are names only:
+    their accounts were named without their consent."""
+    unconfirmed = request.founders.exclude(user=None).exclude(
+        pk__in=request.founders.confirmed().values("pk")
+    )
+    unconfirmed.update(user=None, confirmed_at=None)
 
 
 def _notify_constitution(request_id):
@@ -624,8 +669,11 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
 
     Approval creates, together: the council page (a draft its leaders complete
     and publish), its group, collection and permissions, the constitutive
-    assembly with its acta and attendance, memberships of the founders with
-    accounts and their elected positions.
+    assembly with its acta and attendance, memberships of the founders who
+    confirmed with their account and their elected positions. It waits for
+    one founder elected to an office that edits the council to confirm:
+    otherwise nobody could complete its page. Founders who did not confirm
+    are never moved; the decision leaves them as names only.
     """
     request = (
         # Lock the request row only: PostgreSQL cannot lock the nullable side
@@ -648,9 +696,19 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
             raise CouncilError(_("Write the reason for rejecting the request."))
         request.status = RequestStatus.REJECTED
         request.save()
+        founders_unconfirmed_unlink(request)
         _notify_constitution(request.pk)
         return request
 
+    founders = list(request.founders.confirmed().select_related("user", "role"))
+    if not any(founder.role_id and founder.role.grants_editing for founder in founders):
+        raise CouncilError(
+            _(
+                "Nobody elected to coordinate the council has confirmed with their "
+                "account yet, so nobody could edit its page. Wait for their "
+                "confirmation, or reject the request."
+            )
+        )
     founders_elsewhere_check(request, actor)
     # Approvals take turns (the directory's one page row is locked): two
     # requests for the same name (a sector's name counts in every state)
@@ -701,8 +759,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         closed_at=timezone.now(),
         closed_by=actor,
     )
-    founders = list(request.founders.select_related("user", "role"))
-    people = {founder.user for founder in founders if founder.user_id}
+    people = {founder.user for founder in founders}
     Attendance.objects.bulk_create(
         Attendance(meeting=assembly, user=person) for person in people
     )
@@ -710,7 +767,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         membership = Membership.objects.create(user=person, council=council)
         _activate(membership, actor)
     for founder in founders:
-        if founder.user_id and founder.role_id:
+        if founder.role_id:
             RoleAssignment.objects.create(
                 user=founder.user,
                 role=founder.role,
@@ -723,5 +780,6 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
     request.status = RequestStatus.APPROVED
     request.council = council
     request.save()
+    founders_unconfirmed_unlink(request)
     _notify_constitution(request.pk)
     return request

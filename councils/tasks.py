@@ -67,11 +67,12 @@ def notify_membership_decision(membership_id):
 
 
 def _constitution_recipients(request):
+    # Founders who confirmed only: the others' accounts were named without
+    # their consent (and their links are gone once the request is decided).
     recipients = {request.requester.email if request.requester else ""}
     recipients |= {
         founder.user.email
-        for founder in request.founders.select_related("user")
-        if founder.user_id
+        for founder in request.founders.confirmed().select_related("user")
     }
     return sorted(recipients)
 

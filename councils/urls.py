@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views
+from . import admin_views, views
 
 app_name = "councils"
 
@@ -9,5 +9,10 @@ urlpatterns = [
         "<id:request_id>/acta/",
         admin_views.constitution_acta,
         name="constitution_acta",
+    ),
+    path(
+        "fundadores/<id:founder_id>/",
+        views.founder_answer,
+        name="founder_answer",
     ),
 ]

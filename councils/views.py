@@ -7,10 +7,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .forms import ConstitutionRequestForm, FounderFormSet
+from .models import ConstitutionFounder
 from .services import CouncilError
 
 
@@ -34,7 +35,10 @@ def constitution_request(request, guide_page):
                 request,
                 _(
                     "Your request was sent to the state coordination. You will see "
-                    "its status on this page."
+                    "its status on this page. The founders you named with a "
+                    "username will be asked, on their page My formation, to "
+                    "confirm that they are founders: only those who confirm join "
+                    "the council when it is approved."
                 ),
             )
             return redirect(guide_page.url)
@@ -49,6 +53,44 @@ def constitution_request(request, guide_page):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def founder_answer(request, founder_id):
+    """A founder's answer to a request naming them, from /mi-formacion/: "yes,
+    I am a founder" or "that is not me" (which unlinks their account). A row
+    naming anyone else is not found."""
+    answer = request.POST.get("respuesta")
+    if answer not in ("si", "no"):
+        messages.error(request, _("Choose one of the two answers."))
+        return redirect("my_formation")
+    try:
+        founder = services.constitution_founder_answer(
+            user=request.user, founder_id=founder_id, confirm=answer == "si"
+        )
+    except ConstitutionFounder.DoesNotExist:
+        raise Http404 from None
+    except CouncilError as error:
+        messages.error(request, error.message)
+        return redirect("my_formation")
+    name = founder.request.proposed_name
+    if founder.user_id:
+        messages.success(
+            request,
+            _(
+                "You confirmed that you are a founder of %(name)s. If the state "
+                "coordination approves the request, you will be a member of it."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your account is no longer in the request for %(name)s.")
+            % {"name": name},
+        )
+    return redirect("my_formation")
 
 
 @login_required

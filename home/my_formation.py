@@ -8,7 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cococi_site import content
-from councils.models import Membership, MembershipStatus, Mentorship, RoleAssignment
+from councils.models import (
+    ConstitutionFounder,
+    Membership,
+    MembershipStatus,
+    Mentorship,
+    RoleAssignment,
+)
 from councils.readiness import facts_from_records, member_readiness
 from courses.cache import axes_ordered
 from courses.models import Certificate, CoursePage, Enrollment
@@ -131,5 +137,12 @@ def my_formation(request):
             "leads": user.is_superuser or any(a.role.grants_editing for a in roles),
             "notice_to_accept": notice_to_accept(user),
             "notice_form": NoticeAcceptForm(),
+            # Requests to constitute a council that name this person as a
+            # founder, to confirm or decline (one query).
+            "founder_requests": list(
+                ConstitutionFounder.objects.awaiting(user)
+                .select_related("request__state", "request__municipality", "role")
+                .order_by("request__created_at", "pk")
+            ),
         },
     )

@@ -109,9 +109,29 @@ class ConstitutionRequest(models.Model):
         return self.proposed_name
 
 
+class ConstitutionFounderQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Founders whose account confirmed it (and still exists): the only
+        ones an approval makes members of the new council and gives an office."""
+        return self.filter(
+            confirmed_at__isnull=False,
+            user__is_active=True,
+            user__anonymised_at__isnull=True,
+        )
+
+    def awaiting(self, user):
+        """The founder rows naming ``user`` in requests still pending: what
+        they are asked to confirm (or have confirmed) on /mi-formacion/."""
+        return self.filter(user=user, request__status=RequestStatus.PENDING)
+
+
 class ConstitutionFounder(models.Model):
-    """A founding member named in a request; linked to an account when they have
-    one. ``role`` is the position the constitutive assembly elected them to."""
+    """A founding member named in a request. A username the requester wrote
+    links the row to that account, and the person sees the request on
+    /mi-formacion/: ``confirmed_at`` is their "yes, I am a founder"; "no"
+    removes the link. Nobody is moved into the new council, or given an
+    office, without that confirmation. ``role`` is the position the
+    constitutive assembly elected them to."""
 
     request = models.ForeignKey(
         ConstitutionRequest,
@@ -137,6 +157,11 @@ class ConstitutionFounder(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    confirmed_at = models.DateTimeField(
+        _("confirmed by the person at"), null=True, blank=True
+    )
+
+    objects = ConstitutionFounderQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

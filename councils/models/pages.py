@@ -478,9 +478,18 @@ class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
         if request.user.is_authenticated:
             from .constitution import ConstitutionRequest
 
-            context["my_requests"] = ConstitutionRequest.objects.filter(
-                requester=request.user
-            ).select_related("state", "council")
+            # With how many founders confirmed with their account: those
+            # approval makes members (who the others are, or whether they have
+            # an account, is not said).
+            context["my_requests"] = (
+                ConstitutionRequest.objects.filter(requester=request.user)
+                .select_related("state", "council")
+                .annotate(
+                    confirmed=Count(
+                        "founders", filter=Q(founders__confirmed_at__isnull=False)
+                    )
+                )
+            )
         return context
 
     @path("solicitud/", name="request")

@@ -9,6 +9,7 @@ from operator import or_
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -22,7 +23,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
@@ -380,6 +382,24 @@ def choice_order_key(bound_choice, seed):
     return salted_hmac("courses.quiz.choice_order", value).digest()
 
 
+class LessonPageQuerySet(PageQuerySet):
+    def open_to_all(self):
+        """Live lessons of live courses behind no view restriction (their own
+        or an ancestor's): what a study circle may cover. Closing a circle
+        completes its lessons for everyone present, and enrols them in the
+        course, so a restricted course's lesson would reach people it is
+        closed to."""
+        live_courses = CoursePage.objects.live().values("path")
+        return (
+            self.live()
+            .public()
+            .annotate(
+                course_path=Substr("path", 1, Length("path") - LessonPage.steplen)
+            )
+            .filter(course_path__in=live_courses)
+        )
+
+
 class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
 
@@ -446,6 +466,8 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
+
+    objects = PageManager.from_queryset(LessonPageQuerySet)()
 
     class Meta:
         verbose_name = _("lesson")

@@ -254,7 +254,8 @@ def test_a_state_coordinator_sees_aggregates_of_their_state_only(
     assert response.context["per_person"] is False
     rows = {row["council"]: row for row in response.context["dashboard"].councils}
     assert set(rows) == {"Consejo Santa Cecilia", "Consejo Oblatos"}
-    assert rows["Consejo Santa Cecilia"]["members"] == 6
+    # Six members: above council level, rounded to a multiple of 5.
+    assert rows["Consejo Santa Cecilia"]["members"] == 5
     # Fewer than five people: never an exact figure above council level.
     assert rows["Consejo Oblatos"]["members"] == "<5"
     assert rows["Consejo Oblatos"]["hours"] == "—"
@@ -283,7 +284,7 @@ def test_exact_numbers_with_names_and_less_than_five_without(
 
     entry = state.pipeline[0]  # Integrante: the six of Santa Cecilia and three
     assert entry["role"] == "Integrante"
-    assert entry["members"] == 9
+    assert entry["members"] == 10  # 9, rounded to a multiple of 5
     assert entry["ready"] == "<5"  # Ximena alone
     # A council reached from the state, without a reason: its figures only,
     # small ones hidden as above council level.
@@ -316,6 +317,7 @@ def test_the_national_coordination_sees_every_council(
     assert rows["Consejo Coyoacán"]["members"] == 5
     assert rows["Consejo Oblatos"]["members"] == "<5"
     assert response.context["dashboard"].total == 14
+    assert response.context["dashboard"].total_label == 15
     assert names_in(response, SANTA_NAMES + OBLATOS_NAMES + COYOACAN_NAMES) == []
     # Any state and any council is within reach.
     cdmx = client.get(dashboard_url(estado="09"))
@@ -347,8 +349,8 @@ def test_people_by_name_above_a_council_need_a_reason(everyone, jalisco):
 
     warning = spanish(
         "To see people by name above a council, write why you need to (at least "
-        "10 characters)."
-    )
+        "%(minimum)s letters or digits)."
+    ) % {"minimum": 10}
     for response in (no_reason, short):
         assert response.status_code == 200
         assert response.context["per_person"] is False
@@ -772,6 +774,94 @@ def test_an_export_of_a_scope_not_held_is_refused_and_not_logged(
     assert not AccessLog.objects.exists()
 
 
+# Figures above a council: a statistics office's rounding, so that no
+# subtraction of two figures shown gives an exact small count
+
+
+@pytest.fixture
+def tonala(db):
+    """Twelve active members: eleven without an office and one who coordinates
+    the council (which its public page says)."""
+    council = make_council("Consejo Tonalá", municipality_code="101", publish=False)
+    found = people(council, [f"Persona{number:02d}" for number in range(12)])
+    assign(found[0], "coordinador-de-consejo", council=council)
+    return found[0]
+
+
+def figures_shown(dashboard):
+    """Every figure of the page that counts people or adds up their progress."""
+    figures = [dashboard.total_label]
+    for step in dashboard.pipeline:
+        figures += [step["members"], step["ready"]]
+    for row in dashboard.councils:
+        figures += [
+            row[name]
+            for name in ("members", "courses", "hours", "circles", "ready", "inactive")
+        ]
+    figures += [month["total"] for month in dashboard.monthly]
+    return figures
+
+
+def bar_widths(html, x):
+    return [
+        int(width) for width in re.findall(rf'<rect x="{x}" y="5" width="(\d+)"', html)
+    ]
+
+
+@pytest.mark.parametrize("band", ["", "0-49"])
+def test_no_subtraction_of_figures_above_a_council_gives_a_small_count(
+    tonala, jalisco, band
+):
+    """The reviewer's attack: 12 members minus 11 "Integrante"s was exactly one
+    coordinator (shown "<5" on its own), and the filter by progress then told
+    that person's band."""
+    params = {"estado": "14", **({"avance": band} if band else {})}
+
+    response = signed_in(jalisco).get(dashboard_url(**params))
+
+    dashboard = response.context["dashboard"]
+    row = next(row for row in dashboard.councils if row["council"] == "Consejo Tonalá")
+    steps = {step["role"]: step for step in dashboard.pipeline}
+    integrantes = steps["Integrante"]["members"]
+    assert (row["members"], integrantes) == (10, 10)
+    assert row["members"] - integrantes == 0  # not 1
+    assert steps["Coordinador/a de consejo"]["members"] == "<5"
+    # Every figure is "<5" (a 0 included: it would confirm who is not there),
+    # a multiple of 5, or a sum left out; so is any difference of two.
+    for figure in figures_shown(dashboard):
+        assert figure in ("<5", "—") or (figure >= 5 and figure % 5 == 0), figure
+    text = text_of(response)
+    assert "Cifras redondeadas a múltiplos de 5" in text
+    # The charts draw the figures shown: the "Integrante" bar is as long as
+    # the total's (10 of 10), not 11 of 12 (183 of 200), nor any exact ratio.
+    html = response.content.decode()
+    widths = bar_widths(html, 190)
+    assert widths == [step["width"] for step in dashboard.pipeline]
+    assert widths[0] == 200
+    assert set(widths) <= {0, 200}
+    assert {item["label"] for item in dashboard.axis_share} == {"<5"}
+    assert set(bar_widths(html, 70)) == {0}
+
+
+def test_the_council_s_own_leader_still_sees_exact_figures(tonala):
+    response = signed_in(tonala).get(dashboard_url())
+
+    dashboard = response.context["dashboard"]
+    steps = {step["role"]: step["members"] for step in dashboard.pipeline}
+    assert dashboard.total_label == 12
+    assert (steps["Integrante"], steps["Coordinador/a de consejo"]) == (11, 1)
+    assert "Cifras redondeadas" not in text_of(response)
+    assert bar_widths(response.content.decode(), 190)[0] == round(200 * 11 / 12)
+
+
+def test_a_state_export_rounds_its_figures_too(tonala, jalisco):
+    rows = csv_rows(signed_in(jalisco).get(dashboard_url(estado="14", export="csv")))
+
+    tonala_row = next(row for row in rows if row[0] == "Consejo Tonalá")
+    assert tonala_row[1] == "10"
+    assert set(tonala_row[2:]) <= {"<5", "—"} | {str(n) for n in range(5, 100, 5)}
+
+
 # Summary panels
 
 
@@ -820,7 +910,7 @@ def test_the_twelve_months_end_with_the_current_one(santa_members, santa):
 
 
 def test_a_month_shown_as_fewer_than_five_has_no_bar_to_measure(santa_members, santa):
-    from councils.dashboard import small
+    from councils.dashboard import disclose
 
     course = make_course("Asambleas que deciden", axis_number=1, publish=False)
     now = timezone.now()
@@ -831,7 +921,7 @@ def test_a_month_shown_as_fewer_than_five_has_no_bar_to_measure(santa_members, s
         completed(person, course, now - timedelta(minutes=5))
     members = Membership.objects.filter(council=santa).values("user_id")
 
-    months = _monthly(members, now, small)
+    months = _monthly(members, now, disclose)
 
     assert (months[-2]["total"], months[-2]["height"]) == ("<5", 0)
     assert (months[-1]["total"], months[-1]["height"]) == (5, 120)

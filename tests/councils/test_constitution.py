@@ -1,13 +1,16 @@
 """Constituting a council: a promoting team sends its request with the acta of the
-constitutive assembly, and the state's coordination approves or rejects it.
+constitutive assembly, founders named with their accounts confirm it on
+/mi-formacion/, and the state's coordination approves or rejects it.
 
 Approval creates, in one go, the council's draft page, its group and private
-collection, the constitutive assembly with its acta, the founders' memberships
-and their elected offices.
+collection, the constitutive assembly with its acta, the memberships of the
+founders who confirmed and their elected offices. Whether a username names an
+account is never said; nobody is moved without their confirmation.
 """
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,7 +23,14 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from councils.factories import join, make_council, make_person, municipality, state_page
+from councils.factories import (
+    assign,
+    join,
+    make_council,
+    make_person,
+    municipality,
+    state_page,
+)
 from councils.models import (
     ConstitutionRequest,
     CouncilPage,
@@ -108,11 +118,24 @@ def role_pk(slug):
 
 
 def founder_rows(coordinator, secretary, requester):
-    """Five founders: three with accounts (two elected to lead), two without."""
+    """Five founders: three with accounts (two elected to lead; the third is
+    the requester), two without."""
     return [
-        {"username": coordinator.username, "role": role_pk("coordinador-de-consejo")},
-        {"username": secretary.username, "role": role_pk("secretario-de-actas")},
-        {"username": requester.username, "role": role_pk("promotor-comunitario")},
+        {
+            "full_name": "Carmen Ibarra",
+            "username": coordinator.username,
+            "role": role_pk("coordinador-de-consejo"),
+        },
+        {
+            "full_name": "Tomás Luna",
+            "username": secretary.username,
+            "role": role_pk("secretario-de-actas"),
+        },
+        {
+            "full_name": "Alma Reyes",
+            "username": requester.username,
+            "role": role_pk("promotor-comunitario"),
+        },
         {"full_name": "Guadalupe Torres", "phone": "3311223344"},
         {"full_name": "Ramiro Salas", "phone": "", "role": role_pk("integrante")},
     ]
@@ -153,6 +176,29 @@ def pending(requester, valid_data):
     response = signed_in(requester).post(FORM_URL, valid_data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return ConstitutionRequest.objects.get()
+
+
+def answer_url(founder):
+    return f"/consejos/solicitudes/fundadores/{founder.pk}/"
+
+
+def founder_row(constitution, person):
+    return constitution.founders.get(user=person)
+
+
+def answer(person, constitution, reply):
+    """``person`` answers from /mi-formacion/, as its buttons post."""
+    founder = founder_row(constitution, person)
+    return signed_in(person).post(answer_url(founder), {"respuesta": reply})
+
+
+@pytest.fixture
+def confirmed(pending, coordinator_elect, secretary_elect):
+    """The pending request, once the coordinator and the secretary elect have
+    confirmed that they are founders (the requester did by sending it)."""
+    for person in (coordinator_elect, secretary_elect):
+        assert answer(person, pending, "si").status_code == 302
+    return pending
 
 
 def detail_url(constitution):
@@ -327,10 +373,6 @@ BAD_INPUTS = {
         lambda rows, data: data | {"state": str(State.objects.get(code="09").pk)},
         ("That municipality is not in the chosen state.", {}),
     ),
-    "unknown_username": (
-        lambda rows, data: request_form_data([*rows, {"username": "nadie"}]),
-        ("There is no account with this username.", {}),
-    ),
     "same_person_twice": (
         lambda rows, data: request_form_data(
             [*rows, {"username": rows[1]["username"]}]
@@ -469,7 +511,7 @@ def council_publish_data(council, paragraph):
 
 
 def test_approval_creates_the_council_and_its_leaders_publish_it(
-    pending,
+    confirmed,
     jalisco_coordinator,
     requester,
     coordinator_elect,
@@ -477,6 +519,7 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
+    pending = confirmed
     client = signed_in(jalisco_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -559,7 +602,8 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     assert spanish("Approved") in guide
 
 
-def test_a_second_approval_creates_no_second_council(pending, jalisco_coordinator):
+def test_a_second_approval_creates_no_second_council(confirmed, jalisco_coordinator):
+    pending = confirmed
     client = signed_in(jalisco_coordinator)
     client.post(detail_url(pending), {"action": "aprobar"})
     counts = world_counts()
@@ -572,8 +616,9 @@ def test_a_second_approval_creates_no_second_council(pending, jalisco_coordinato
 
 
 def test_approval_is_refused_when_the_name_was_taken_meanwhile(
-    pending, jalisco_coordinator
+    confirmed, jalisco_coordinator
 ):
+    pending = confirmed
     make_council(PROPOSED_NAME, municipality_code="039")
     counts = world_counts()
 
@@ -597,8 +642,9 @@ def test_approval_is_refused_when_the_name_was_taken_meanwhile(
 
 
 def test_the_same_name_in_another_municipality_gets_its_own_address(
-    pending, jalisco_coordinator
+    confirmed, jalisco_coordinator
 ):
+    pending = confirmed
     other = make_council(
         PROPOSED_NAME, municipality_code="120", municipality_name="Zapopan"
     )
@@ -690,8 +736,10 @@ def test_the_pending_queue_pages_through_every_request_oldest_first(
 
 
 def test_approval_does_not_take_a_founder_out_of_a_council_the_approver_does_not_coordinate(  # noqa: E501
-    pending, jalisco_coordinator, secretary_elect
+    confirmed, jalisco_coordinator, secretary_elect
 ):
+    """Nor names that council to the approver: it is out of their reach."""
+    pending = confirmed
     cdmx = make_council(
         "Consejo Doctores", state_code="09", municipality_code="015", publish=False
     )
@@ -702,10 +750,11 @@ def test_approval_does_not_take_a_founder_out_of_a_council_the_approver_does_not
     before = world_counts()
     response = client.post(detail_url(pending), {"action": "aprobar"}, follow=True)
 
-    assert "Consejo Doctores" in detail  # shown beside the founder
-    assert "Tomás Luna es integrante activa de Consejo Doctores" in (
-        response.content.decode()
-    )
+    assert "Consejo Doctores" not in detail
+    assert spanish("another council") in detail  # beside the founder
+    page = response.content.decode()
+    assert "Consejo Doctores" not in page
+    assert "Tomás Luna es integrante activa de un consejo que no coordinas" in page
     assert world_counts() == before
     assert Membership.objects.get(user=secretary_elect).council_id == cdmx.pk
     pending.refresh_from_db()
@@ -770,3 +819,298 @@ def test_the_state_coordination_s_view_of_the_founders_is_logged(
     assert entry.scope == f"constitucion:{pending.pk}"
     assert entry.action == AccessLog.Action.VIEW
     assert entry.row_count == 5
+
+
+# Whether a username names an account is never said
+
+
+def without_token(html):
+    """A page as two posts compare: the CSRF token and the values typed back
+    into the form (the usernames themselves) left out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'value="[^"]*"', 'value=""', html)
+
+
+def test_a_username_without_an_account_is_accepted_like_one_with_it(
+    requester, coordinator_elect, secretary_elect, guadalajara
+):
+    """The form answers the same whether a username names an account: having
+    one on the movement's platform tells of a membership."""
+    rows = founder_rows(coordinator_elect, secretary_elect, requester)
+    client = signed_in(requester)
+
+    make_person("rosa.pena", first_name="Rosa", last_name="Peña")
+    answers = {}
+    for username in ("nadie.aqui", "rosa.pena"):
+        extra = {"full_name": "Rosa Peña", "username": username}
+        ConstitutionRequest.objects.all().delete()
+        response = client.post(FORM_URL, request_form_data([*rows, extra]))
+        followed = client.get(response["Location"])
+        answers[username] = (
+            response.status_code,
+            response["Location"],
+            [str(message) for message in followed.context["messages"]],
+        )
+        assert ConstitutionRequest.objects.count() == 1
+        assert ConstitutionRequest.objects.get().founders.count() == 6
+
+    assert answers["nadie.aqui"] == answers["rosa.pena"]
+    assert answers["nadie.aqui"][0] == 302
+    # The requester is told that founders with accounts will be asked.
+    assert "en su página Mi formación" in " ".join(answers["nadie.aqui"][2])
+
+
+def test_a_form_sent_back_with_an_error_does_not_tell_which_usernames_exist(
+    requester, coordinator_elect, secretary_elect, guadalajara
+):
+    rows = founder_rows(coordinator_elect, secretary_elect, requester)
+    client = signed_in(requester)
+    make_person("rosa.pena", first_name="Rosa", last_name="Peña")
+    pages = []
+    for username in ("nadie.aqui", "rosa.pena"):
+        data = request_form_data([*rows, {"full_name": "Rosa", "username": username}])
+        data["assembly_place"] = ""  # an error elsewhere sends the form back
+        response = client.post(FORM_URL, data)
+        assert response.status_code == 400
+        pages.append(without_token(response.content.decode()))
+
+    assert pages[0] == pages[1]
+    assert "No hay ninguna cuenta" not in pages[0]
+    assert ConstitutionRequest.objects.count() == 0
+
+
+def test_a_username_alone_is_kept_as_the_founder_s_name(
+    requester, coordinator_elect, secretary_elect, guadalajara
+):
+    """Never the account's own name: that would tell the request's readers
+    who holds the account before they agreed to anything."""
+    rows = founder_rows(coordinator_elect, secretary_elect, requester)
+    rows[0] = {"username": "coordinadora", "role": rows[0]["role"]}
+
+    signed_in(requester).post(FORM_URL, request_form_data(rows))
+
+    founder = ConstitutionRequest.objects.get().founders.get(user=coordinator_elect)
+    assert founder.full_name == "coordinadora"
+
+
+# Founders confirm on /mi-formacion/ before anything happens to them
+
+
+def test_the_requester_naming_themselves_is_confirmed_and_the_others_are_asked(
+    pending, requester, coordinator_elect
+):
+    assert founder_row(pending, requester).confirmed_at is not None
+    assert founder_row(pending, coordinator_elect).confirmed_at is None
+
+    page = signed_in(coordinator_elect).get("/mi-formacion/")
+
+    html = page.content.decode()
+    founder = founder_row(pending, coordinator_elect)
+    assert PROPOSED_NAME in html
+    assert spanish("A request to constitute a council names you") in html
+    assert f'action="{answer_url(founder)}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert spanish("Yes, I am a founder") in html  # "Sí, soy fundadora/fundador"
+    assert spanish("That is not me") in html  # "No soy yo"
+    assert "Coordinador/a de consejo" in html  # the position they were elected to
+    # Someone named in no request sees no such box.
+    stranger = make_person("curiosa")
+    other = signed_in(stranger).get("/mi-formacion/").content.decode()
+    assert spanish("A request to constitute a council names you") not in other
+
+
+def test_a_founder_confirms_and_can_withdraw(pending, coordinator_elect):
+    founder = founder_row(pending, coordinator_elect)
+    client = signed_in(coordinator_elect)
+
+    response = client.post(answer_url(founder), {"respuesta": "si"}, follow=True)
+
+    founder.refresh_from_db()
+    assert founder.confirmed_at is not None
+    text = response.content.decode()
+    assert "Confirmaste que eres fundadora o fundador" in text
+    assert spanish("Take my account out of the request") in text
+
+    client.post(answer_url(founder), {"respuesta": "no"})
+
+    founder.refresh_from_db()
+    assert (founder.user_id, founder.confirmed_at) == (None, None)
+    assert founder.full_name == "Carmen Ibarra"  # the name the requester wrote
+
+
+def test_that_is_not_me_removes_the_link_to_the_account(pending, coordinator_elect):
+    founder = founder_row(pending, coordinator_elect)
+
+    response = answer(coordinator_elect, pending, "no")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/mi-formacion/"
+    founder.refresh_from_db()
+    assert founder.user is None and founder.confirmed_at is None
+    page = signed_in(coordinator_elect).get("/mi-formacion/").content.decode()
+    assert PROPOSED_NAME not in page
+
+
+def test_nobody_answers_for_someone_else_and_a_get_changes_nothing(
+    pending, coordinator_elect, secretary_elect, requester
+):
+    founder = founder_row(pending, coordinator_elect)
+
+    for person in (secretary_elect, requester, make_person("curiosa")):
+        response = signed_in(person).post(answer_url(founder), {"respuesta": "no"})
+        assert response.status_code == 404
+    assert Client().post(answer_url(founder), {"respuesta": "si"}).status_code == 302
+    assert signed_in(coordinator_elect).get(answer_url(founder)).status_code == 405
+    response = signed_in(coordinator_elect).post(
+        answer_url(founder), {"respuesta": "quizá"}
+    )
+    assert response.status_code == 302
+    founder.refresh_from_db()
+    assert founder.user == coordinator_elect and founder.confirmed_at is None
+
+
+def test_an_answer_after_the_decision_changes_nothing(
+    confirmed, jalisco_coordinator, coordinator_elect
+):
+    signed_in(jalisco_coordinator).post(detail_url(confirmed), {"action": "aprobar"})
+    founder = founder_row(confirmed, coordinator_elect)
+
+    response = signed_in(coordinator_elect).post(
+        answer_url(founder), {"respuesta": "no"}, follow=True
+    )
+
+    assert spanish("This request was already decided.") in response.content.decode()
+    founder.refresh_from_db()
+    assert founder.user == coordinator_elect
+
+
+# Approval moves only those who confirmed
+
+
+def test_approval_moves_and_gives_offices_only_to_founders_who_confirmed(
+    pending,
+    jalisco_coordinator,
+    requester,
+    coordinator_elect,
+    secretary_elect,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The secretary elect never answered: still in their council, no office,
+    no e-mail; the request keeps their name only."""
+    secretary_elect.email = "tomas@example.org"
+    secretary_elect.save()
+    old = make_council("Consejo Oblatos", municipality_code="120", publish=False)
+    join(secretary_elect, old)
+    assign(secretary_elect, "enlace-de-eje", council=old)
+    answer(coordinator_elect, pending, "si")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(jalisco_coordinator).post(
+            detail_url(pending), {"action": "aprobar"}
+        )
+
+    assert response.status_code == 302
+    council = CouncilPage.objects.get(title=PROPOSED_NAME)
+    members = Membership.objects.filter(council=council, status="activa")
+    assert set(members.values_list("user__username", flat=True)) == {
+        "coordinadora",
+        "promotora",
+    }
+    assert Membership.objects.get(user=secretary_elect, status="activa").council == old
+    assert not RoleAssignment.objects.filter(
+        user=secretary_elect, council=council
+    ).exists()
+    assert RoleAssignment.objects.get(user=secretary_elect).council == old
+    assembly = Meeting.objects.get(council=council)
+    assert secretary_elect.pk not in set(
+        assembly.attendances.values_list("user_id", flat=True)
+    )
+    # Their row is a name now, no longer linked to their account.
+    founder = pending.founders.get(full_name="Tomás Luna")
+    assert founder.user is None
+    assert all("tomas@example.org" not in mail.to for mail in mailoutbox)
+
+
+def test_approval_waits_for_a_coordinator_elect_to_confirm(
+    pending, jalisco_coordinator, requester
+):
+    """Only the requester confirmed (by sending it), elected to an office that
+    edits nothing."""
+    assert founder_row(pending, requester).confirmed_at is not None
+    client = signed_in(jalisco_coordinator)
+    detail = client.get(detail_url(pending)).content.decode()
+    before = world_counts()
+
+    response = client.post(detail_url(pending), {"action": "aprobar"})
+
+    message = spanish(
+        "Nobody elected to coordinate the council has confirmed with their account "
+        "yet, so nobody could edit its page. Wait for their confirmation, or reject "
+        "the request."
+    )
+    assert message in response.content.decode()
+    assert world_counts() == before
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
+    assert (
+        spanish(
+            "Nobody elected to coordinate the council has confirmed with their "
+            "account yet: approval waits for at least one of them, so that someone "
+            "can edit the council's page."
+        )
+        in detail
+    )
+    # The request can still be rejected meanwhile; it unlinks who never said yes.
+    client.post(detail_url(pending), {"action": "rechazar", "reason": "Sin firmas."})
+    pending.refresh_from_db()
+    assert pending.status == "rechazada"
+    assert (
+        not pending.founders.filter(full_name="Carmen Ibarra")
+        .exclude(user=None)
+        .exists()
+    )
+
+
+def test_the_coordinator_sees_who_confirmed_and_nothing_of_the_others_accounts(
+    pending, jalisco_coordinator, coordinator_elect, secretary_elect
+):
+    santa = make_council("Consejo Santa Cecilia", municipality_code="039")
+    join(coordinator_elect, santa)
+    join(secretary_elect, make_council("Consejo Oblatos", municipality_code="120"))
+    answer(coordinator_elect, pending, "si")
+
+    response = signed_in(jalisco_coordinator).get(detail_url(pending))
+
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in row]
+            for row in re.findall(
+                r"<tr>((?:<td>.*?</td>)+)</tr>", response.content.decode()
+            )
+            for row in [re.findall(r"<td>(.*?)</td>", row)]
+        )
+    }
+    # Confirmed: the account and their council (in Jalisco, so named).
+    assert rows["Carmen Ibarra"] == [
+        "Sí (coordinadora)",
+        "Coordinador/a de consejo",
+        "Consejo Santa Cecilia",
+    ]
+    # Not confirmed: neither their username nor their council, though both exist.
+    assert rows["Tomás Luna"] == ["No", "Secretario/a de actas", "—"]
+    assert "secretario" not in " ".join(rows["Tomás Luna"])
+    assert "Consejo Oblatos" not in response.content.decode()
+    text = response.content.decode()
+    assert "2 de 5 personas fundadoras confirmaron con su cuenta." in text
+
+
+def test_the_requester_sees_how_many_founders_confirmed(
+    pending, requester, coordinator_elect
+):
+    answer(coordinator_elect, pending, "si")
+
+    guide = signed_in(requester).get(GUIDE_URL).content.decode()
+
+    assert "2 personas fundadoras confirmaron con su cuenta" in guide

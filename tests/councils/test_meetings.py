@@ -173,6 +173,78 @@ def test_a_bad_date_is_refused(council, leader_client, course):
     assert not Meeting.objects.exists()
 
 
+# Only lessons open to everyone: a circle completes its lessons, and enrols
+# those present, so a restricted course must not be reachable through one.
+
+
+@pytest.fixture
+def restricted_course(db):
+    """A course for the formation team only, and one still a draft whose
+    lesson was published; each with a lesson."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restricted = make_course("Estrategia interna", axis_number=2)
+    make_lesson(restricted, "Mapa de alianzas")
+    restriction = PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name="Equipo de formación")])
+    draft = make_course("Curso en preparación", axis_number=3, live=False)
+    make_lesson(draft, "Lección sin curso publicado")
+    return restricted
+
+
+def test_the_meeting_form_offers_only_lessons_open_to_everyone(
+    council, leader_client, course, restricted_course
+):
+    response = leader_client.get(admin_url("meeting_add", council.pk))
+
+    offered = {str(lesson) for lesson in response.context["form"]["lessons"]}
+    text = text_of(response)
+    assert "Qué es un consejo" in text and "Cómo convocar" in text
+    assert "Mapa de alianzas" not in text
+    assert "Lección sin curso publicado" not in text
+    assert len(offered) == 2
+
+
+def test_a_forged_lesson_of_a_restricted_course_is_refused(
+    council, leader_client, course, restricted_course
+):
+    secret = restricted_course.get_children().specific().get()
+
+    response = leader_client.post(
+        admin_url("meeting_add", council.pk), meeting_data(lessons=[secret.pk])
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["lessons"]
+    assert not Meeting.objects.exists()
+
+
+def test_closing_a_circle_never_opens_a_restricted_course(
+    council, leader_client, members, course, restricted_course
+):
+    """A circle recorded on a lesson before its course was restricted: closing
+    it completes the open lesson only, and enrols nobody in the other course."""
+    open_lesson = lessons(course)[0]
+    secret = restricted_course.get_children().specific().get()
+    meeting = make_meeting(council)
+    meeting.lessons.set([open_lesson, secret])
+    Attendance.objects.create(meeting=meeting, user=members[0])
+
+    leader_client.post(admin_url("meeting_close", council.pk, meeting.pk))
+
+    meeting.refresh_from_db()
+    assert meeting.is_closed
+    assert set(
+        LessonCompletion.objects.filter(user=members[0]).values_list(
+            "lesson_id", flat=True
+        )
+    ) == {open_lesson.pk}
+    assert not Enrollment.objects.filter(course=restricted_course).exists()
+
+
 # Attendance
 
 

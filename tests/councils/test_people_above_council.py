@@ -202,3 +202,57 @@ def test_the_digest_setting_needs_no_reason(council, state_coordinator):
     assert spanish("You will no longer receive the weekly digest.") in messages_of(
         response
     )
+
+
+# What counts as a reason: letters and digits, not characters that show nothing
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u200b" * 12,  # zero-width spaces
+        "\u200b\u200c\u200d\u2060\ufeff\u200e" * 3,  # joiners, marks, BOM
+        "\u3164" * 12,  # Hangul fillers: "letters" that show nothing
+        "ab\u200bcd\u200bef\u200bgh\u200bi",  # nine visible letters
+        "!!!! ---- ....",  # punctuation only
+        "\u00a0\u3000\t" * 5,  # whitespace of other kinds
+    ],
+)
+def test_a_reason_that_shows_fewer_than_ten_letters_is_refused(
+    council, member, state_coordinator, invisible
+):
+    client = signed_in(state_coordinator)
+    target = admin_url("council", council.pk)
+
+    response = client.post(
+        admin_url("names_reason"),
+        {"alcance": f"consejo:{council.pk}", "motivo": invisible, "next": target},
+        follow=True,
+    )
+
+    assert PHONE not in text_of(response)
+    warning = spanish(
+        "To see people by name above a council, write why you need to (at least "
+        "%(minimum)s letters or digits)."
+    )
+    assert warning % {"minimum": 10} in text_of(response)
+    assert PHONE not in text_of(client.get(target))
+    assert not AccessLog.objects.exists()
+
+
+def test_a_reason_is_kept_and_logged_without_its_invisible_characters(
+    council, member, state_coordinator
+):
+    client = signed_in(state_coordinator)
+    target = admin_url("council", council.pk)
+    typed = "\u200bRevisar\u200d la\u00a0 asistencia\u2060 de\tmarzo\u200b "
+
+    response = client.post(
+        admin_url("names_reason"),
+        {"alcance": f"consejo:{council.pk}", "motivo": typed, "next": target},
+        follow=True,
+    )
+
+    assert PHONE in text_of(response)
+    logged = json.loads(AccessLog.objects.get().detail)["motivo"]
+    assert logged == "Revisar la asistencia de marzo"

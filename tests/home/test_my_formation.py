@@ -226,9 +226,11 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # outline come from it. What is left is the user and the page's own queries:
 # on /mi-formacion/ the enrolments with their progress (3), constancias,
 # councils, offices, the four facts of the route that the page has not read,
-# the mentor link, and whether the member accepted the notice in force; on a
-# lesson, the page, the enrolment and completions.
-MY_FORMATION_QUERIES = 13
+# the mentor link, whether the member accepted the notice in force, and the
+# requests to constitute a council that name them as a founder (one query,
+# whether there are none or several); on a lesson, the page, the enrolment and
+# completions.
+MY_FORMATION_QUERIES = 14
 LESSON_PAGE_QUERIES = 4
 COURSE_PAGE_QUERIES = 10
 CATALOGUE_QUERIES = 9
@@ -346,6 +348,39 @@ def test_my_formation_makes_the_same_queries_for_one_or_forty_courses(
     if who == "big":
         assert text.count("Descargar constancia (PDF)") == 20
         assert "7 de 8 lecciones" in text
+
+
+def test_requests_naming_the_member_as_a_founder_cost_no_more_queries(
+    learners, count_queries
+):
+    from councils.models import (
+        ConstitutionFounder,
+        ConstitutionRequest,
+        LeadershipRole,
+        State,
+    )
+
+    person = learners["small"]
+    for number in range(3):
+        request = ConstitutionRequest.objects.create(
+            proposed_name=f"Consejo Comunitario Número {number}",
+            state=State.objects.get(code="14"),
+            sector=f"Colonia {number}",
+            assembly_on=timezone.localdate(),
+            assembly_place="Plaza principal",
+            acta="constituciones/acta.pdf",
+        )
+        ConstitutionFounder.objects.create(
+            request=request,
+            full_name="Úrsula",
+            user=person,
+            role=LeadershipRole.objects.get(slug="coordinador-de-consejo"),
+        )
+
+    text = count_queries(person, URL, MY_FORMATION_QUERIES)
+
+    assert text.count("Sí, soy fundadora/fundador") == 3
+    assert "Consejo Comunitario Número 2" in text
 
 
 @pytest.mark.parametrize("who", ["small", "big"])

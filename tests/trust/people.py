@@ -3,7 +3,8 @@
 Two councils in two states: A (Santa Cecilia, Jalisco) and B (Tepito, Ciudad de
 México). Each has members, a mentor with a mentee, an open assembly with its
 attendance and acta, and private files. A member of A holds a constancia and
-sent a request to constitute a new council in Jalisco. A third council, A2
+sent a request to constitute a new council in Jalisco, naming the member of B
+as a founder by her username (she has not answered yet). A third council, A2
 (Tesistán), shares A's state: what the state's coordination reaches and A's
 leaders do not. A fourth, C (Miravalle), was made by A's state coordinator
 copying A's page in the Wagtail admin, and has a leader of its own. A fifth, M
@@ -35,6 +36,7 @@ from councils.factories import (
 )
 from councils.models import (
     Attendance,
+    ConstitutionFounder,
     ConstitutionRequest,
     Meeting,
     MeetingKind,
@@ -92,6 +94,7 @@ ACTA_MOVED_TITLE = "Acta de las Maestras Jubiladas"
 ACTA_MOVED_TEXT = "firmas de las maestras jubiladas"
 LIST_A_TITLE = "Lista de asistencia de Santa Cecilia"
 CONSTITUTION_TEXT = "firmas de la asamblea constitutiva de Colonia Ferrocarril"
+FOUNDER_B_AS_WRITTEN = "Herlinda la de Tepito"
 CERTIFICATE_TEXT = "constancia de Anacleta Marroquin"
 
 
@@ -257,6 +260,9 @@ def build_world():
     )
     constitution.acta.save("acta.pdf", ContentFile(pdf(CONSTITUTION_TEXT)), save=False)
     constitution.save()
+    founder_b = ConstitutionFounder.objects.create(
+        request=constitution, full_name=FOUNDER_B_AS_WRITTEN, user=member_b
+    )
 
     log_entry = AccessLog.objects.create(
         action=AccessLog.Action.EXPORT, scope="cuadros:estado:14", row_count=3
@@ -302,4 +308,5 @@ def build_world():
         meeting_b=meeting_b,
         certificate=certificate,
         constitution=constitution,
+        founder_b=founder_b,
     )

@@ -36,6 +36,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from councils.models import (
     Attendance,
+    ConstitutionFounder,
     ConstitutionRequest,
     DigestOptOut,
     LeadershipRole,
@@ -427,6 +428,12 @@ ACTIONS = {
             "next": admin("cadre_dashboard"),
         },
         state=lambda w: reasons_in_session(w, "coordinator-A"),
+    ),
+    "councils:founder_answer": Action(
+        lambda w: reverse("councils:founder_answer", args=[w.founder_b.pk]),
+        "member-B",
+        data=lambda w: {"respuesta": "si"},
+        state=lambda w: field(ConstitutionFounder, w.founder_b.pk, "confirmed_at"),
     ),
     "councils_admin:constitution": Action(
         lambda w: admin("constitution", w.constitution.pk),

@@ -361,6 +361,8 @@ PLACES = [
         True,
     ),
     ("constitution-request", "member-B", lambda w: GUIDE_URL, True),
+    # The founder it names by username, asked to confirm on /mi-formacion/.
+    ("constitution-request", "editor", lambda w: reverse("my_formation"), True),
     ("constitution-request", "coordinator-A", lambda w: admin("constitutions"), True),
     (
         "constitution-request",

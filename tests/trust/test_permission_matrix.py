@@ -45,6 +45,7 @@ from councils import admin_urls, mentor_urls
 from councils import urls as council_urls
 from councils.models import (
     Attendance,
+    ConstitutionFounder,
     ConstitutionRequest,
     CouncilPage,
     DigestOptOut,
@@ -84,6 +85,8 @@ MATRIX = {
     "constitutions":              (IN, IN, IN, IN, IN, NO, NO, NO, OK, EM, NO, OK, OK),
     "constitution-A":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "constitution-A-reject":      (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
+    # A founder named by her username (member of B) confirms it: she alone
+    "constitution-founder-answer":(IN, NO, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
     # "Mi consejo": members, requests, meetings and attendance. From above the
     # council (cA, nat, sup) a page asks why first (EM: the reason's form, no
     # person) and a change is not made (UN); "+why" rows: after writing why.
@@ -325,6 +328,16 @@ TARGETS = {
         method="post",
         data=lambda w: {"action": "rechazar", "reason": "Falta la firma de todas."},
         state=lambda w: status_of(ConstitutionRequest, w.constitution.pk),
+    ),
+    "constitution-founder-answer": Target(
+        lambda w: reverse("councils:founder_answer", args=[w.founder_b.pk]),
+        method="post",
+        data=lambda w: {"respuesta": "si"},
+        state=lambda w: (
+            ConstitutionFounder.objects.filter(pk=w.founder_b.pk)
+            .values_list("confirmed_at", flat=True)
+            .first()
+        ),
     ),
     # With a search the list is shown even to a leader of one council, who is
     # otherwise sent straight to that council.
