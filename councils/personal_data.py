@@ -81,6 +81,33 @@ def export_requests(user):
     ]
 
 
+def export_founding(user):
+    """Requests to constitute a council that name the person as a founder."""
+    from .models import ConstitutionFounder
+
+    return [
+        {
+            "consejo_propuesto": row.request.proposed_name,
+            "nombre": row.full_name,
+            "telefono": row.phone,
+            "confirmado": row.confirmed_at.isoformat() if row.confirmed_at else None,
+        }
+        for row in ConstitutionFounder.objects.filter(user=user)
+        .select_related("request")
+        .order_by("pk")
+    ]
+
+
+def erase_founding(user):
+    """A deleted account is no founder of anything: the name and phone the
+    requester typed for them go, and the link to the account."""
+    from .models import ConstitutionFounder
+
+    ConstitutionFounder.objects.filter(user=user).update(
+        full_name="", phone="", user=None, confirmed_at=None
+    )
+
+
 def export_mentoring(user):
     """Who accompanies the person (and the notes about them), whom they
     accompany, and the sign-offs they received."""
@@ -201,5 +228,19 @@ def connect():
                 "enviada": _("Sent on"),
             },
             choices={"situacion": RequestStatus},
+        )
+    )
+    register(
+        PersonalDataSection(
+            "fundaciones",
+            _("Named as a founder of a council"),
+            export_founding,
+            erase_founding,
+            fields={
+                "consejo_propuesto": _("Proposed council"),
+                "nombre": _("Name"),
+                "telefono": _("Phone"),
+                "confirmado": _("Confirmed on"),
+            },
         )
     )

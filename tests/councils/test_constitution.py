@@ -1114,3 +1114,23 @@ def test_the_requester_sees_how_many_founders_confirmed(
     guide = signed_in(requester).get(GUIDE_URL).content.decode()
 
     assert "2 personas fundadoras confirmaron con su cuenta" in guide
+
+
+def test_a_founder_s_data_is_in_their_export_and_goes_with_their_account(
+    confirmed, coordinator_elect
+):
+    """Named as a founder: the person sees it in their own data, and deleting
+    the account removes the name and phone the requester typed for them."""
+    from members.services import account_delete, personal_data_export
+
+    exported = personal_data_export(user=coordinator_elect, actor=coordinator_elect)
+    (row,) = exported["fundaciones"]
+    assert row["consejo_propuesto"] == PROPOSED_NAME
+    assert row["confirmado"]
+
+    founder = founder_row(confirmed, coordinator_elect)
+    account_delete(user=coordinator_elect)
+
+    founder.refresh_from_db()
+    assert founder.user is None
+    assert founder.full_name == "" and founder.phone == ""
