@@ -48,7 +48,8 @@ persona que te acompañe, ve tu avance y las notas de sus encuentros mientras la
 dos personas pertenezcan al consejo.</li>
 <li><strong>La coordinación estatal y la coordinación nacional</strong> ven cifras
 de cada consejo (cuántas personas, cursos, horas, cuántas están listas para un
-cargo); un grupo de menos de cinco personas aparece como «menos de 5». Ven a las
+cargo), redondeadas a múltiplos de 5; un grupo de menos de cinco personas, o de
+ninguna, aparece como «menos de 5». Ven a las
 personas de un consejo por nombre (nombre, teléfono, avance, asistencia) solo
 después de escribir por qué necesitan verlas. Ese motivo queda en un registro de
 accesos, con su nombre, la fecha y cada página o descarga que vieron con él, y
@@ -58,9 +59,12 @@ registro; lo revisa la coordinación nacional.</li>
 nombres y firmas, se guardan en sus archivos privados: las abre la coordinación
 de tu consejo; la de tu estado y la nacional, solo después de escribir por qué, y
 cada vez queda en el registro de accesos.</li>
-<li>Si firmas una <strong>solicitud para constituir un consejo</strong>, la
-coordinación de tu estado ve tu nombre y tu teléfono como persona fundadora, para
-decidir la solicitud; cada consulta queda en el registro de accesos.</li>
+<li>Si alguien te nombra persona fundadora en una <strong>solicitud para
+constituir un consejo</strong>, la coordinación de tu estado ve el nombre y el
+teléfono que escribió, para decidir la solicitud, y cada consulta queda en el
+registro de accesos. Si te nombró con tu usuario, te pediremos en «Mi formación»
+que confirmes que eres tú: solo si confirmas, tu cuenta queda ligada a la
+solicitud y, al aprobarse, pasas al nuevo consejo.</li>
 <li>Quien tenga el código de una de tus constancias ve tu nombre, el curso y la
 fecha, para comprobar que es auténtica.</li>
 </ul>
