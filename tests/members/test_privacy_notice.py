@@ -47,7 +47,7 @@ def test_the_full_notice_says_who_sees_names_and_for_how_long():
     body = plain(PrivacyNotice.objects.current().body)
 
     assert "ven cifras de cada consejo" in body
-    assert "menos de cinco personas aparece como «menos de 5»" in body
+    assert "menos de cinco personas, o de ninguna, aparece como «menos de 5»" in body
     assert "solo después de escribir por qué necesitan verlas" in body
     assert "queda en un registro de accesos" in body
     # The time a reason lasts is the one the site applies.
