@@ -72,6 +72,20 @@ class SitePageMixin:
                 return text
         return ""
 
+    def get_admin_display_title(self):
+        """The admin names a published page by its published title. Wagtail
+        names it by its latest draft's, in every listing and chooser, to
+        whoever sees the page there: the page chooser offers every published
+        page to every admin user, and a leader would read there the draft
+        title of another council's page. The model knows no viewer, so the
+        published title is everyone's; the draft's own title shows in its
+        editor, preview, history and comparison (a page built from the draft
+        carries it as its title), which only who may edit it opens. A page
+        never published keeps its draft title: only who may explore it sees it."""
+        if self.live:
+            return self.title
+        return super().get_admin_display_title()
+
     def get_view_restrictions(self):
         if not any_view_restriction():
             return PageViewRestriction.objects.none()

@@ -3,6 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.urls import serve_pattern
 
 from home import admin_scope, files, routing
@@ -10,6 +11,7 @@ from home import views as home_views
 from home.my_formation import my_formation
 
 from .api import api_router
+from .views import not_found
 
 urlpatterns = [
     path("salud/", home_views.health, name="health"),
@@ -24,10 +26,18 @@ urlpatterns = [
     path("constancias/", include("courses.urls")),
     path("consejos/solicitudes/", include("councils.urls")),
     path("api/v2/", api_router.urls),
-    # Four of Wagtail's reports and two steps of its page chooser, at their own
-    # addresses, narrowed to the pages the viewer may explore
-    # (home/admin_scope.py); before Wagtail's admin.
+    # Four of Wagtail's reports, two steps of its page chooser, its tag
+    # suggestions, the listings of images and documents and the image
+    # chooser's first page, at their own addresses, narrowed to what the viewer
+    # may explore or choose (home/admin_scope.py); before Wagtail's admin.
     path("admin/", include(admin_scope)),
+    # Wagtail's example of an error 500, raised for any admin user who asks
+    # (a traceback in the logs each time): not found here.
+    path(
+        "admin/failwhale/",
+        require_admin_access(not_found),
+        name="failwhale_not_found",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Documents and images only after the permission check (home.files).
     path("documentos/", include(files.document_urlpatterns)),

@@ -3,7 +3,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.views import defaults
 
@@ -31,3 +31,8 @@ def server_error(request, *args, **kwargs):
     if isinstance(error, OperationalError | InterfaceError):
         return database_unavailable()
     return defaults.server_error(request, *args, **kwargs)
+
+
+def not_found(request):
+    """A 404 where a library answers something nobody should reach."""
+    raise Http404

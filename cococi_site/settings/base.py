@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "home",
     # Only management commands (bench_data, bench_cadres): see bench/README.md.
     "bench",
-    "wagtail.contrib.forms",
+    # No form pages, so no wagtail.contrib.forms: its "Forms" area listed, in
+    # its "Edited by" filter, everyone who ever edited a page. A database made
+    # before keeps its empty tables, unused.
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

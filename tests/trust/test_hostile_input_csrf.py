@@ -545,6 +545,21 @@ READ_ONLY = {
     "scoped_choose_page_chosen_multiple": lambda w: (
         f"{reverse('scoped_choose_page_chosen_multiple')}?id={w.council_a.pk}"
     ),
+    # The admin API's files: those the viewer may choose (home/admin_scope.py)
+    "wagtailadmin_api:documents:listing": lambda w: "/admin/api/main/documents/",
+    "wagtailadmin_api:documents:detail": lambda w: (
+        f"/admin/api/main/documents/{w.acta_a.pk}/"
+    ),
+    "wagtailadmin_api:documents:find": lambda w: (
+        f"/admin/api/main/documents/find/?id={w.acta_a.pk}"
+    ),
+    "wagtailadmin_api:images:listing": lambda w: "/admin/api/main/images/",
+    "wagtailadmin_api:images:detail": lambda w: "/admin/api/main/images/1/",
+    "wagtailadmin_api:images:find": lambda w: "/admin/api/main/images/find/?id=1",
+    "scoped_tag_autocomplete": lambda w: f"{reverse('scoped_tag_autocomplete')}?term=a",
+    "scoped_tag_model_autocomplete": lambda w: (
+        reverse("scoped_tag_model_autocomplete", args=["taggit", "tag"]) + "?term=a"
+    ),
     **{
         name: lambda w, name=name: reverse(name)
         for name in (
@@ -556,6 +571,11 @@ READ_ONLY = {
             "scoped_workflow_results",
             "scoped_page_types_usage",
             "scoped_page_types_usage_results",
+            "scoped_images",
+            "scoped_images_results",
+            "scoped_image_chooser",
+            "scoped_documents",
+            "scoped_documents_results",
         )
     },
 }
