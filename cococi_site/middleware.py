@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -87,11 +88,21 @@ class PersonalPagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not response.has_header("Cache-Control")
-        ):
+        if response.has_header("Cache-Control"):
+            return response
+        if self._signed_in(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+    @staticmethod
+    def _signed_in(request):
+        """Whether the request is a signed-in person's. With the database
+        down the account cannot be read: the answer (an error page) is then
+        kept by nobody, as a personal one would be."""
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        try:
+            return user.is_authenticated
+        except DatabaseError:
+            return True

@@ -50,6 +50,44 @@ def no_session_left_open(django_db_setup, django_db_blocker):
             )
 
 
+_flushed = {"database": False}
+
+
+@pytest.fixture(autouse=True)
+def _note_a_flush(request):
+    """Remember that a transactional test ran: its end flushes the database."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        _flushed["database"] = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last transactional test of a module, put back the rows the
+    migrations made (axes, /cursos/, groups), which its flush removed.
+
+    The tests of other modules that run next (tests/integration/ among them)
+    expect a migrated database, as they would find if they ran alone. A
+    serialized-rollback test restores them itself when it starts, and its
+    flush at the end leaves the database empty."""
+    result = yield
+    # No next test: the session is over and the test database already gone.
+    if nextitem is None or nextitem.path == item.path or not _flushed["database"]:
+        return result
+    _flushed["database"] = False
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def spanish():
     """Every test starts in the site's language, as a visitor without preferences."""

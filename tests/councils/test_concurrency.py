@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from councils.factories import assign, join, make_council, make_person, municipality
 from councils.models import (
+    ConstitutionFounder,
     ConstitutionRequest,
     CouncilPage,
+    LeadershipRole,
     Membership,
     MembershipStatus,
     Mentorship,
@@ -197,6 +199,15 @@ def constitution_request(requester, name):
     )
     request.acta.save("acta.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     request.save()
+    # Approval waits for a founder elected to coordinate to confirm: here the
+    # requester, who confirmed by sending it.
+    ConstitutionFounder.objects.create(
+        request=request,
+        full_name=requester.get_full_name() or requester.username,
+        user=requester,
+        role=LeadershipRole.objects.get(slug="coordinador-de-consejo"),
+        confirmed_at=timezone.now(),
+    )
     return request
 
 

@@ -62,40 +62,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-_ran = {"browser tests": False}
-
-
-@pytest.fixture(autouse=True)
-def _browser_test_ran():
-    _ran["browser tests"] = True
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After the last browser test, put back the rows the migrations made.
-
-    A serialized-rollback test restores them when it starts, and its flush at
-    the end leaves the database empty, without even the content types that
-    Django recreates after an ordinary flush. The transactional tests that run
-    next (tests/integration/) expect a migrated database, as they would find
-    without this folder."""
-    result = yield
-    # No next test: the session is over and the test database already gone.
-    if nextitem is None or nextitem.path.parent == HERE:
-        return result
-    if not _ran["browser tests"]:
-        return result
-    _ran["browser tests"] = False
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(contents)
-    return result
-
-
 @pytest.fixture(scope="package")
 def browser(django_db_setup, django_db_blocker):
     """One Chromium for every test of this folder, closed after the last one.

@@ -11,7 +11,7 @@ from home import backups
 
 # Outside a transaction, as the command runs: SQLite copies a database only
 # while no transaction of the same connection holds it.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
