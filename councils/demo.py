@@ -146,6 +146,7 @@ def _join(user, council):
 
 
 def _office(user, role_slug, started_on, *, council=None, state=None):
+    """An office held since ``started_on``, unless it is already recorded."""
     held = RoleAssignment.objects.filter(
         user=user, role__slug=role_slug, council=council, state=state
     )
