@@ -61,6 +61,7 @@ from councils.models import (
     StatePage,
 )
 from councils.progress import progress_refresh_all
+from courses.factories import lesson_body
 from courses.models import (
     Axis,
     CompletionSource,
@@ -503,13 +504,7 @@ class BenchDataGenerator:
                     title=f"Lección {position + 1}: {topic}",
                     slug=f"leccion-{position + 1}",
                     estimated_minutes=rng.choice([20, 30, 30, 45]),
-                    body=[
-                        {"type": "heading", "value": topic},
-                        {
-                            "type": "paragraph",
-                            "value": f"<p>{theme}: {topic.lower()}.</p>",
-                        },
-                    ],
+                    body=lesson_body(f"{theme}: {topic.lower()}.", heading=topic),
                     pass_mark=70,
                 )
                 course.add_child(instance=lesson)

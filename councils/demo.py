@@ -10,24 +10,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Axis, CoursePage
-from members.models import ConsentMethod, PrivacyNotice, Purpose
-from members.services import consents_record
+from members.models import ConsentMethod
 
+from .cadres import mentorship_pair, ready_members_detect
+from .factories import assign, join, make_council, make_meeting, make_person
 from .models import (
-    Attendance,
-    ConstitutionFounder,
     ConstitutionRequest,
     CouncilPage,
-    CouncilStatus,
     LeadershipRole,
     Meeting,
     MeetingKind,
     Membership,
+    Mentorship,
     Municipality,
+    RequirementKind,
     RoleAssignment,
-    StatePage,
+    RoleRequirement,
+    State,
 )
-from .services import _activate, meeting_close
+from .services import (
+    acta_store,
+    attendance_record,
+    constitution_submit,
+    meeting_close,
+    membership_request,
+)
 from .territory_import import load_demo_municipalities
 
 # (slug, title, state code, municipality code or None, sector, priority axes,
@@ -120,27 +127,31 @@ DEMO_ACTA = (
 
 
 def _person(username, first, last, phone):
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user:
-        return user
-    user = User(username=username, first_name=first, last_name=last, phone=phone)
-    user.set_unusable_password()
-    user.save()
-    notice = PrivacyNotice.objects.current()
-    if notice:
-        consents_record(
-            user=user,
-            notice=notice,
-            decisions={purpose: purpose == Purpose.NECESSARY for purpose in Purpose},
-            method=ConsentMethod.PAPER,
-        )
-    return user
+    """A member registered on paper by their council: no password, only the
+    necessary purpose consented to."""
+    user = get_user_model().objects.filter(username=username).first()
+    return user or make_person(
+        username,
+        consent=ConsentMethod.PAPER,
+        first_name=first,
+        last_name=last,
+        phone=phone,
+    )
 
 
 def _join(user, council):
+    """An accepted membership, as a leader's acceptance records it."""
     if not Membership.objects.filter(user=user, council=council).exists():
-        _activate(Membership.objects.create(user=user, council=council), None)
+        join(user, council, decided_at=timezone.now())
+
+
+def _office(user, role_slug, started_on, *, council=None, state=None):
+    """An office held since ``started_on``, unless it is already recorded."""
+    held = RoleAssignment.objects.filter(
+        user=user, role__slug=role_slug, council=council, state=state
+    )
+    if not held.exists():
+        assign(user, role_slug, council=council, state=state, started_on=started_on)
 
 
 @transaction.atomic
@@ -164,50 +175,38 @@ def load_demo_councils():
     ) in COUNCILS:
         council = CouncilPage.objects.filter(slug=slug).first()
         if council is None:
-            state_page = StatePage.objects.get(state__code=state_code)
-            municipality = (
-                Municipality.objects.get(state__code=state_code, code=mun_code)
-                if mun_code
-                else None
-            )
-            council = CouncilPage(
-                title=title,
+            council = make_council(
+                title,
                 slug=slug,
-                municipality=municipality,
+                state_code=state_code,
+                municipality_code=mun_code,
                 sector=sector,
-                status=CouncilStatus.CONSTITUTED,
                 founded_on=timezone.localdate() - timedelta(days=200 + 30 * created),
                 meeting_place=place,
                 meeting_schedule=schedule,
                 body=[
                     ("paragraph", f"<p>{text}</p>"),
                 ],
+                priority_axes=[axes[number] for number in priority],
             )
-            state_page.add_child(instance=council)
-            council.priority_axes.set([axes[number] for number in priority])
-            council.save_revision().publish()
             created += 1
         councils[slug] = council
 
+    today = timezone.localdate()
     for username, (slug, role_slug) in LEADERS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
             continue
         _join(user, councils[slug])
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=LeadershipRole.objects.get(slug=role_slug),
-            council=councils[slug],
-            defaults={"started_on": timezone.localdate() - timedelta(days=180)},
-        )
+        _office(user, role_slug, today - timedelta(days=180), council=councils[slug])
     for username, state_code in STATE_COORDINATORS.items():
         user = User.objects.filter(username=username).first()
         if user:
-            RoleAssignment.objects.get_or_create(
-                user=user,
-                role=LeadershipRole.objects.get(slug="coordinador-estatal"),
-                state=StatePage.objects.get(state__code=state_code).state,
-                defaults={"started_on": timezone.localdate() - timedelta(days=365)},
+            _office(
+                user,
+                "coordinador-estatal",
+                today - timedelta(days=365),
+                state=State.objects.get(code=state_code),
             )
 
     santa_cecilia = councils["santa-cecilia"]
@@ -223,7 +222,7 @@ def load_demo_councils():
     # Someone waiting for an answer, for the leaders to see.
     waiting = _person("sofia.nunez", "Sofía", "Núñez Herrera", "3377788899")
     if not Membership.objects.filter(user=waiting).exists():
-        Membership.objects.create(user=waiting, council=santa_cecilia)
+        membership_request(user=waiting, council=santa_cecilia)
     _demo_constitution_request()
     _demo_pathway(santa_cecilia, coordinator, member)
     return created
@@ -233,10 +232,6 @@ def _demo_pathway(council, coordinator, member):
     """The introductory course as the first step of the pathway, a mentor for
     the demo member, a closed assembly that can endorse offices, and who is
     ready for their next role today."""
-    from .cadres import ready_members_detect
-    from .models import Mentorship, RequirementKind, RoleRequirement
-    from .services import acta_store
-
     intro = CoursePage.objects.live().order_by("path").first()
     promoter = LeadershipRole.objects.get(slug="promotor-comunitario")
     if intro and not promoter.requirements.filter(kind=RequirementKind.COURSE).exists():
@@ -244,8 +239,11 @@ def _demo_pathway(council, coordinator, member):
             role=promoter, kind=RequirementKind.COURSE, course=intro, sort_order=0
         )
     if coordinator and member and not Mentorship.objects.filter(mentee=member).exists():
-        Mentorship.objects.create(
-            council=council, mentor=coordinator, mentee=member, created_by=coordinator
+        mentorship_pair(
+            council=council,
+            actor=coordinator,
+            mentee_id=member.pk,
+            mentor_id=coordinator.pk,
         )
     if (
         coordinator
@@ -253,13 +251,15 @@ def _demo_pathway(council, coordinator, member):
         .exclude(closed_at=None)
         .exists()
     ):
-        present = list(council.memberships.filter(status="activa").values("user_id"))
-        assembly = Meeting.objects.create(
-            council=council,
+        held_on = timezone.now() - timedelta(days=35)
+        present = council.memberships.filter(status="activa").values_list(
+            "user_id", flat=True
+        )
+        assembly = make_meeting(
+            council,
+            "Asamblea ordinaria de octubre",
             kind=MeetingKind.ORDINARY,
-            title="Asamblea ordinaria de octubre",
-            starts_at=timezone.now() - timedelta(days=35),
-            place=council.meeting_place,
+            starts_at=held_on,
             agreements="Se eligió a la comisión del agua.",
             created_by=coordinator,
             acta=acta_store(
@@ -268,52 +268,48 @@ def _demo_pathway(council, coordinator, member):
                 title="Acta: asamblea ordinaria de octubre",
             ),
         )
-        Attendance.objects.bulk_create(
-            Attendance(meeting=assembly, user_id=row["user_id"]) for row in present
-        )
-        assembly.closed_at = timezone.now() - timedelta(days=35)
-        assembly.closed_by = coordinator
-        assembly.save(update_fields=["closed_at", "closed_by"])
+        attendance_record(meeting=assembly, actor=coordinator, user_ids=list(present))
+        meeting_close(meeting=assembly, actor=coordinator)
+        # Recorded on the day it was held, five weeks ago.
+        Meeting.objects.filter(pk=assembly.pk).update(closed_at=held_on)
     ready_members_detect()
 
 
 def _demo_meetings(council, coordinator, people):
     now = timezone.now()
     course = CoursePage.objects.live().order_by("path").first()
-    circle = Meeting.objects.create(
-        council=council,
+    circle = make_meeting(
+        council,
+        "Círculo de estudio: ¿Qué es un COCOCI?",
         kind=MeetingKind.CIRCLE,
-        title="Círculo de estudio: ¿Qué es un COCOCI?",
         starts_at=now - timedelta(days=20),
         duration_minutes=150,
-        place=council.meeting_place,
         agenda="Lectura en voz alta del cuadernillo y discusión por lección.",
         agreements="Cada quien invita a dos vecinas al siguiente círculo.",
         facilitator=coordinator,
         created_by=coordinator,
+        lessons=course.lessons() if course else (),
     )
-    if course:
-        circle.lessons.set(course.lessons())
-    Attendance.objects.bulk_create(
-        Attendance(meeting=circle, user=person) for person in people if person
+    attendance_record(
+        meeting=circle,
+        actor=coordinator,
+        user_ids=[person.pk for person in people if person],
     )
     meeting_close(meeting=circle, actor=coordinator)
-    Meeting.objects.create(
-        council=council,
+    make_meeting(
+        council,
+        "Asamblea ordinaria: agua y seguridad",
         kind=MeetingKind.ORDINARY,
-        title="Asamblea ordinaria: agua y seguridad",
         starts_at=now + timedelta(days=9),
-        place=council.meeting_place,
         agenda="1. Informe de la comisión del agua.\n2. Propuestas de seguridad.",
         is_public=True,
         created_by=coordinator,
     )
-    Meeting.objects.create(
-        council=council,
+    make_meeting(
+        council,
+        "Círculo de estudio: democracia participativa",
         kind=MeetingKind.CIRCLE,
-        title="Círculo de estudio: democracia participativa",
         starts_at=now + timedelta(days=16),
-        place=council.meeting_place,
         is_public=True,
         created_by=coordinator,
     )
@@ -323,33 +319,25 @@ def _demo_constitution_request():
     if ConstitutionRequest.objects.exists():
         return
     promoter = _person("promotora", "Elena", "Cruz Navarro", "3398765432")
-    state_page = StatePage.objects.get(state__code="14")
-    request = ConstitutionRequest(
-        requester=promoter,
-        proposed_name="Consejo Comunitario Zapopan Norte",
-        state=state_page.state,
-        municipality=Municipality.objects.get(state__code="14", code="120"),
-        assembly_on=timezone.localdate() - timedelta(days=6),
-        assembly_place="Parque de la colonia Constitución",
-    )
-    request.acta.save(f"acta-{uuid.uuid4().hex[:8]}.pdf", ContentFile(DEMO_ACTA))
     coordinator_role = LeadershipRole.objects.get(slug="coordinador-de-consejo")
     founders = [
-        ("Elena Cruz Navarro", promoter, coordinator_role),
-        ("Martha Ibarra Solís", None, None),
-        ("Francisco Delgado Ruiz", None, None),
-        ("Guadalupe Torres Lara", None, None),
-        ("Miguel Ángel Salas", None, None),
-        ("Rocío Aguilar Peña", None, None),
+        {"full_name": "Elena Cruz Navarro", "user": promoter, "role": coordinator_role},
+        {"full_name": "Martha Ibarra Solís"},
+        {"full_name": "Francisco Delgado Ruiz"},
+        {"full_name": "Guadalupe Torres Lara"},
+        {"full_name": "Miguel Ángel Salas"},
+        {"full_name": "Rocío Aguilar Peña"},
     ]
     # The promoter sent the request naming herself: that is her confirmation.
-    ConstitutionFounder.objects.bulk_create(
-        ConstitutionFounder(
-            request=request,
-            full_name=name,
-            user=user,
-            role=role,
-            confirmed_at=timezone.now() if user == promoter else None,
-        )
-        for name, user, role in founders
+    constitution_submit(
+        requester=promoter,
+        data={
+            "proposed_name": "Consejo Comunitario Zapopan Norte",
+            "state": State.objects.get(code="14"),
+            "municipality": Municipality.objects.get(state__code="14", code="120"),
+            "assembly_on": timezone.localdate() - timedelta(days=6),
+            "assembly_place": "Parque de la colonia Constitución",
+        },
+        founders=founders,
+        acta=ContentFile(DEMO_ACTA, name=f"acta-{uuid.uuid4().hex[:8]}.pdf"),
     )

@@ -1,4 +1,7 @@
-"""Councils, leaders and members for tests and benchmarks.
+"""Councils, leaders, members and meetings for tests, benchmarks and the demo.
+
+Plain Django, no test library: ``manage.py load_demo`` builds its councils with
+these wherever it runs, including a server installed from ``requirements.txt``.
 
 Council pages are created under the state pages the migrations ship and are
 published unless ``publish=False``. Creating one provisions its group and
@@ -7,15 +10,18 @@ placeholder group), for data sets of thousands of councils where only the
 public pages are measured.
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
+
+from members.factories import make_person as make_person  # re-exported for tests
 
 from .models import (
     CouncilPage,
     CouncilStatus,
     LeadershipRole,
+    Meeting,
+    MeetingKind,
     Membership,
     Municipality,
     RoleAssignment,
@@ -88,22 +94,26 @@ def assign(user, role_slug, *, council=None, state=None, **fields):
     )
 
 
-def make_person(username, *, password=None, **fields):
-    User = get_user_model()
-    user = User(username=username, **fields)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    return user
-
-
-def join(user, council, *, status="activa"):
-    """A membership in ``status`` (active by default), without the request flow."""
+def join(user, council, *, status="activa", **fields):
+    """A membership in ``status`` (active by default), without the request flow;
+    ``fields`` sets the rest (``decided_at``, ``decided_by``…)."""
     return Membership.objects.create(
         user=user,
         council=council,
         status=status,
         joined_on=timezone.localdate() if status == "activa" else None,
+        **fields,
     )
+
+
+def make_meeting(council, title="", *, kind=MeetingKind.ORDINARY, lessons=(), **fields):
+    """A meeting as a leader records it in *Mi consejo*: at the council's usual
+    place and starting now unless ``place`` or ``starts_at`` says otherwise;
+    ``lessons`` are those a study circle studies. Attendance and closing go
+    through the services (``attendance_record``, ``meeting_close``)."""
+    fields.setdefault("place", council.meeting_place)
+    fields.setdefault("starts_at", timezone.now())
+    meeting = Meeting.objects.create(council=council, kind=kind, title=title, **fields)
+    if lessons:
+        meeting.lessons.set(lessons)
+    return meeting

@@ -3,6 +3,12 @@
 Idempotent: a course or material whose slug already exists is left as it is.
 Cover images are drawn here with Pillow in each axis's colour, so the demo needs
 no downloads.
+
+The demo runs wherever ``load_demo`` runs, a test server installed from
+``requirements.txt`` included, so it needs no test library: the pieces it shares
+with the factory_boy factories (the *Formación* collection, a quiz question with
+its ids) are defined here and ``courses.factories`` builds on them. Progress goes
+through the services, as a member's own does.
 """
 
 import io
@@ -10,10 +16,12 @@ import json
 import uuid
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.documents import get_document_model
@@ -29,6 +37,7 @@ from .models import (
     MaterialIndexPage,
     MaterialPage,
 )
+from .services import lesson_complete
 
 COVER_SIZE = (1200, 675)
 
@@ -82,8 +91,6 @@ def make_image(title, colour, collection):
 
 
 def slug_for_file(text):
-    from django.utils.text import slugify
-
     return slugify(text)[:60] or "imagen"
 
 
@@ -115,30 +122,42 @@ def lesson_body(blocks, cover):
     return body
 
 
+def quiz_question(text, choices):
+    """One quiz question; ``choices`` is a list of (text, correct, feedback).
+
+    With an id for the question and every choice, as the admin stores them:
+    answers are graded, and choices shuffled, by these ids (a choice stored
+    without one would get a new one every time the page is read).
+    """
+    return {
+        "type": "question",
+        "id": str(uuid.uuid4()),
+        "value": {
+            "text": text,
+            "choices": [
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {"text": answer, "correct": correct, "feedback": feedback},
+                }
+                for answer, correct, feedback in choices
+            ],
+        },
+    }
+
+
 def quiz_body(quiz):
-    """Questions and choices with stable ids: answers are stored by these ids."""
+    """The JSON's questions, each with its ids (``quiz_question``)."""
     if not quiz:
         return []
     return [
-        {
-            "type": "question",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "text": question["text"],
-                "choices": [
-                    {
-                        "type": "item",
-                        "id": str(uuid.uuid4()),
-                        "value": {
-                            "text": choice["text"],
-                            "correct": bool(choice["correct"]),
-                            "feedback": choice.get("feedback", ""),
-                        },
-                    }
-                    for choice in question["choices"]
-                ],
-            },
-        }
+        quiz_question(
+            question["text"],
+            [
+                (choice["text"], bool(choice["correct"]), choice.get("feedback", ""))
+                for choice in question["choices"]
+            ],
+        )
         for question in quiz["questions"]
     ]
 
@@ -260,10 +279,6 @@ def load_demo_materials(path):
 def load_demo_progress(username):
     """Give the demo member some history: one course completed (with its
     constancia) and another one started. Idempotent, like the services it uses."""
-    from django.contrib.auth import get_user_model
-
-    from .services import lesson_complete
-
     user = get_user_model().objects.filter(username=username).first()
     courses = list(CoursePage.objects.live().order_by("path")[:2])
     if user is None or len(courses) < 2:

@@ -1,16 +1,18 @@
 """Test factories for courses, lessons and materials (factory_boy, wagtail_factories).
 
+A dev requirement: only tests and benchmarks import this module. The pieces it
+shares with the demo, which runs without test libraries (``formation_collection``,
+``quiz_question``), are defined in ``courses.demo``.
+
 Pages are created under the catalogue and library index pages that the migrations
 create, and published (a revision, live) unless ``publish=False`` is given.
 """
 
-import uuid
-
 import factory
 import wagtail_factories
 from django.utils.text import slugify
-from wagtail.models import Collection
 
+from .demo import formation_collection, quiz_question
 from .models import (
     Axis,
     CourseIndexPage,
@@ -37,40 +39,12 @@ LESSON_TITLES = [
 ]
 
 
-def formation_collection():
-    return Collection.objects.get(name="Formación", depth=2)
-
-
 def lesson_body(*words, heading="Introducción"):
     """A lesson body in StreamField raw form: a heading and one paragraph per text."""
     texts = words or ("La asamblea es el espacio donde la comunidad decide.",)
     return [{"type": "heading", "value": heading}] + [
         {"type": "paragraph", "value": f"<p>{text}</p>"} for text in texts
     ]
-
-
-def quiz_question(text, choices):
-    """One quiz question; ``choices`` is a list of (text, correct, feedback).
-
-    With an id for the question and every choice, as the admin stores them:
-    answers are graded, and choices shuffled, by these ids (a choice stored
-    without one would get a new one every time the page is read).
-    """
-    return {
-        "type": "question",
-        "id": str(uuid.uuid4()),
-        "value": {
-            "text": text,
-            "choices": [
-                {
-                    "type": "item",
-                    "id": str(uuid.uuid4()),
-                    "value": {"text": answer, "correct": correct, "feedback": feedback},
-                }
-                for answer, correct, feedback in choices
-            ],
-        },
-    }
 
 
 def sample_quiz():

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import ConsentMethod, PrivacyNotice, Purpose
-from .services import consents_record
+from .factories import make_person
+from .models import ConsentMethod
 
 DEMO_PASSWORD = "cococi-demo"
 
@@ -56,8 +56,10 @@ def load_demo_users(stdout=None):
     for username, first, last, email, phone, superuser, groups in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(
-            username=username,
+        user = make_person(
+            username,
+            password=DEMO_PASSWORD,
+            consent=ConsentMethod.ONLINE,
             first_name=first,
             last_name=last,
             email=email,
@@ -65,18 +67,6 @@ def load_demo_users(stdout=None):
             is_superuser=superuser,
             is_staff=superuser,
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
         user.groups.set(Group.objects.filter(name__in=groups))
-        notice = PrivacyNotice.objects.current()
-        if notice:
-            consents_record(
-                user=user,
-                notice=notice,
-                decisions={
-                    purpose: purpose == Purpose.NECESSARY for purpose in Purpose
-                },
-                method=ConsentMethod.ONLINE,
-            )
         created += 1
     return created
