@@ -9,7 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from cococi_site.spreadsheets import neutralise_spreadsheet_exports
 
-        from . import signals  # noqa: F401
+        # Inside ready(): both import models. ``tasks`` registers the tasks
+        # that services enqueue by name (outbox.services.enqueue).
+        from . import signals, tasks  # noqa: F401
 
         # Every export, Wagtail's reports included: this app's access log and
         # the councils' dashboard carry names people typed.

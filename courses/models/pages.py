@@ -1,7 +1,6 @@
 """The course catalogue: CourseIndexPage → CoursePage → LessonPage."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -12,8 +11,6 @@ from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -21,7 +18,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
@@ -32,7 +29,10 @@ from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
+from ..quiz import QuizAttemptState, choice_order_key, quiz_grade
 from .axes import Axis
+from .booklets import CourseBooklet
+from .progress import Enrollment, LessonCompletion, QuizAttempt
 
 
 class Level(models.TextChoices):
@@ -131,8 +131,6 @@ class CourseIndexPage(SitePageMixin, Page):
 def attach_learner_progress(user, courses):
     """Set ``progress`` (done, total, next lesson) on each course of a listing:
     two queries whatever the number of courses or completions."""
-    from .progress import LessonCompletion
-
     courses = list(courses)
     by_path = {course.path: course for course in courses}
     if not courses:
@@ -186,7 +184,9 @@ class CourseTag(TaggedItemBase):
 
 
 class CoursePage(SitePageMixin, RoutablePageMixin, Page):
-    """A formation course on a primary axis, made of ordered lessons."""
+    """A formation course on a primary axis, made of ordered lessons. Its
+    actions (enrolling, the booklet's download) are routes that
+    ``courses.views`` declares (``page_route``)."""
 
     summary_fields = ("summary",)
 
@@ -298,21 +298,7 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
 
     @cached_property
     def booklet(self):
-        from .booklets import CourseBooklet
-
         return CourseBooklet.objects.filter(course=self).first()
-
-    @path("cuadernillo/")
-    def booklet_download(self, request):
-        from ..views import serve_booklet
-
-        return serve_booklet(request, self)
-
-    @path("inscribirme/")
-    def enroll(self, request):
-        from ..views import course_enroll
-
-        return course_enroll(request, self)
 
     def prerequisites_listed(self):
         """The published prerequisites anyone may see, and how many more sit
@@ -353,35 +339,6 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
 WEEK_IN_MINUTES = 7 * 24 * 60
 
 
-@dataclass(frozen=True)
-class QuizAttemptState:
-    """What a quiz's attempt policy allows a person now: ``attempts_left`` is
-    None without a limit; ``retry_at`` is set while a wait is running."""
-
-    attempts_left: int | None
-    retry_at: datetime | None
-
-    @property
-    def open(self):
-        return self.attempts_left != 0 and self.retry_at is None
-
-    def refusal(self):
-        """Why the person cannot send an attempt now, for them; None if they can."""
-        if self.attempts_left == 0:
-            return _("You have used every attempt this quiz allows.")
-        if self.retry_at:
-            when = date_format(timezone.localtime(self.retry_at), "DATETIME_FORMAT")
-            return _("You can try again from %(when)s.") % {"when": when}
-        return None
-
-
-def choice_order_key(bound_choice, seed):
-    """Sorting choices by this puts them in an order of their own for each
-    ``seed``, the same every time, and unpredictable without the secret key."""
-    value = f"{seed}:{bound_choice.id}"
-    return salted_hmac("courses.quiz.choice_order", value).digest()
-
-
 class LessonPageQuerySet(PageQuerySet):
     def open_to_all(self):
         """Live lessons of live courses behind no view restriction (their own
@@ -401,7 +358,9 @@ class LessonPageQuerySet(PageQuerySet):
 
 
 class LessonPage(SitePageMixin, RoutablePageMixin, Page):
-    """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
+    """A lesson: a body of blocks to study, and an optional quiz with a pass
+    mark. Its actions (completing it, sending the quiz) are routes that
+    ``courses.views`` declares (``page_route``)."""
 
     summary_fields = ("body",)
 
@@ -477,18 +436,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     def quiz_size(self):
         return len(self.quiz)
 
-    @path("completar/")
-    def complete(self, request):
-        from ..views import lesson_complete
-
-        return lesson_complete(request, self)
-
-    @path("autoevaluacion/")
-    def submit_quiz(self, request):
-        from ..views import quiz_submit
-
-        return quiz_submit(request, self)
-
     def quiz_questions(self, seed=None):
         """Questions with their choices' ids, for the form; never the answers.
 
@@ -524,8 +471,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         """``user``'s last attempt at this quiz, or None; ``attempts_count`` on
         it says how many they sent. One query, which is also the attempt the
         page shows right after it was sent."""
-        from .progress import QuizAttempt
-
         return (
             QuizAttempt.objects.filter(user=user, lesson=self)
             .annotate(attempts_count=Window(Count("pk")))
@@ -606,8 +551,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
 def learner_course_context(user, course, lessons):
     """A member's enrolment and progress on a course page: three queries."""
-    from .progress import Enrollment, LessonCompletion
-
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
     completed_ids = set(
         LessonCompletion.objects.filter(user=user, course=course).values_list(
@@ -631,9 +574,6 @@ def learner_course_context(user, course, lessons):
 def learner_lesson_context(request, lesson, course, siblings):
     """A member's state on a lesson page: completion, progress, the quiz in
     their own order with what its attempt policy allows, and an attempt."""
-    from ..services import quiz_grade
-    from .progress import QuizAttempt
-
     context = learner_course_context(request.user, course, siblings)
     context["lesson_completed"] = lesson.pk in context["completed_ids"]
     context["quiz_questions"] = []
