@@ -1,4 +1,5 @@
-"""The course catalogue: CourseIndexPage → CoursePage → LessonPage."""
+"""The course catalogue: CourseIndexPage → CoursePage (and its printable
+booklet, CourseBooklet) → LessonPage."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -25,13 +26,13 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
+from cococi_site.files import private_storage
 from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
 from ..quiz import QuizAttemptState, choice_order_key, quiz_grade
 from .axes import Axis
-from .booklets import CourseBooklet
 from .progress import Enrollment, LessonCompletion, QuizAttempt
 
 
@@ -334,6 +335,35 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         if request.user.is_authenticated:
             context.update(learner_course_context(request.user, self, lessons))
         return context
+
+
+class CourseBooklet(models.Model):
+    """The printable PDF cuadernillo of a course, rebuilt by a task when it changes."""
+
+    course = models.OneToOneField(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="booklet_file",
+    )
+    # Served by the course page's own route, which applies its view restrictions.
+    file = models.FileField(
+        _("file"), upload_to="cuadernillos/", storage=private_storage
+    )
+    fingerprint = models.CharField(
+        _("content fingerprint"),
+        max_length=64,
+        help_text=_("A hash of the content the PDF was made from."),
+    )
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    generated_at = models.DateTimeField(_("generated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course booklet")
+        verbose_name_plural = _("course booklets")
+
+    def __str__(self):
+        return str(self.course)
 
 
 WEEK_IN_MINUTES = 7 * 24 * 60
