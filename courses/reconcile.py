@@ -32,8 +32,8 @@ def certificates_missing():
         )
         .values_list("user_id", "course_id")
     )
-    unfinished = Certificate.objects.filter(
-        revoked_at__isnull=True, issued_at__lte=cutoff, user__anonymised_at__isnull=True
+    unfinished = Certificate.objects.valid().filter(
+        issued_at__lte=cutoff, user__anonymised_at__isnull=True
     )
     without_pdf = unfinished.filter(file="").values_list("user_id", "course_id")
     # Not e-mailed, and no sending of it ever claimed (a claimed one is

@@ -127,9 +127,11 @@ def published_lesson(lesson_id):
 
 
 def missing_prerequisites(*, user, course):
-    completed = Enrollment.objects.filter(
-        user=user, completed_at__isnull=False
-    ).values_list("course_id", flat=True)
+    completed = (
+        Enrollment.objects.completed()
+        .filter(user=user)
+        .values_list("course_id", flat=True)
+    )
     return list(course.prerequisites.live().exclude(pk__in=completed))
 
 
@@ -177,14 +179,16 @@ def lesson_complete(
 
 
 def course_completion_check(*, user, course, enrollment):
-    if enrollment.completed_at:
+    if enrollment.is_completed:
         return False
     done, total = course_progress(user=user, course=course)
     if total == 0 or done < total:
         return False
-    updated = Enrollment.objects.filter(
-        pk=enrollment.pk, completed_at__isnull=True
-    ).update(completed_at=timezone.now())
+    updated = (
+        Enrollment.objects.in_progress()
+        .filter(pk=enrollment.pk)
+        .update(completed_at=timezone.now())
+    )
     if updated:
         enqueue("courses.tasks.issue_certificate", user.pk, course.pk)
     return bool(updated)
@@ -204,9 +208,9 @@ def course_completions_check(*, course_id):
     candidates = (
         LessonCompletion.objects.filter(
             lesson__in=lessons,
-            user__in=Enrollment.objects.filter(
-                course=course, completed_at__isnull=True
-            ).values("user"),
+            user__in=Enrollment.objects.in_progress()
+            .filter(course=course)
+            .values("user"),
         )
         .values("user")
         .annotate(done=Count("lesson", distinct=True))
@@ -322,8 +326,9 @@ def certificate_issue(*, user_id, course_id):
     copy); the e-mail is sent under a lock on the row, once.
     """
     enrollment = (
-        Enrollment.objects.select_related("user", "course__primary_axis")
-        .filter(user_id=user_id, course_id=course_id, completed_at__isnull=False)
+        Enrollment.objects.completed()
+        .select_related("user", "course__primary_axis")
+        .filter(user_id=user_id, course_id=course_id)
         .first()
     )
     if enrollment is None or enrollment.user.anonymised_at:

@@ -141,7 +141,7 @@ def certificate_verify(request, code):
 def certificate_download(request, code):
     """The owner downloads their constancia's PDF."""
     certificate = get_object_or_404(
-        Certificate, code=code[:32], user=request.user, revoked_at__isnull=True
+        Certificate.objects.valid(), code=code[:32], user=request.user
     )
     if not certificate.file:
         raise Http404(_("Your constancia is being prepared; come back in a minute."))

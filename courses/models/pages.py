@@ -145,11 +145,9 @@ def attach_learner_progress(user, courses):
         .order_by("path")
         .values_list("pk", "title", "path", "depth", "url_path")
     )
-    completed = set(
-        LessonCompletion.objects.filter(
-            user=user, course__in=[course.pk for course in courses]
-        ).values_list("lesson_id", flat=True)
-    )
+    completed = LessonCompletion.objects.filter(
+        user=user, course__in=[course.pk for course in courses]
+    ).lesson_ids()
     for course in courses:
         course.progress = {"done": 0, "total": 0, "next": None}
     for pk, title, tree_path, depth, url_path in lessons:
@@ -582,11 +580,9 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 def learner_course_context(user, course, lessons):
     """A member's enrolment and progress on a course page: three queries."""
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    completed_ids = set(
-        LessonCompletion.objects.filter(user=user, course=course).values_list(
-            "lesson_id", flat=True
-        )
-    )
+    completed_ids = LessonCompletion.objects.filter(
+        user=user, course=course
+    ).lesson_ids()
     done = sum(1 for lesson in lessons if lesson.pk in completed_ids)
     next_lesson = next(
         (lesson for lesson in lessons if lesson.pk not in completed_ids), None
