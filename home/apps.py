@@ -7,6 +7,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self):
+        # Inside ready(): content imports Wagtail's models, loaded only by now.
         from cococi_site import content
 
         content.connect()
