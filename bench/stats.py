@@ -55,7 +55,7 @@ def dataset_counts():
         ("enrolments", enrollments.count()),
         (
             "enrolments completed",
-            enrollments.filter(completed_at__isnull=False).count(),
+            enrollments.completed().count(),
         ),
         ("lesson completions", completions.count()),
         (

@@ -1,9 +1,12 @@
-"""What every page type of the site shares."""
+"""What every page type of the site shares: search summaries, view
+restrictions without a query, plain slugs, and routes declared by views."""
 
 import html
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from wagtail.contrib.routable_page.models import path
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
@@ -98,3 +101,32 @@ class SitePageMixin:
         if self.slug and not self.slug.isascii():
             self.slug = slugify(self.slug) or self.slug
         super().full_clean(*args, **kwargs)
+
+
+def page_route(page_class, pattern, name):
+    """Serve ``pattern`` under every page of ``page_class`` (a routable page)
+    with the decorated view, called as ``view(request, page, *args, **kwargs)``;
+    the route is named ``name`` for ``{% routablepageurl page name %}``.
+
+    A page's actions are declared where their views are, as ``urls.py`` does
+    for the site's other addresses: views import models, never the other way
+    round. The views module is imported by its app's ``ready()``, before any
+    page is served."""
+
+    def register(view):
+        def serve(page, request, *args, **kwargs):
+            return view(request, page, *args, **kwargs)
+
+        attribute = f"{name}_route"
+        if attribute in page_class.__dict__:
+            raise ImproperlyConfigured(
+                f"{page_class.__name__} already has a route named {name!r}"
+            )
+        serve.__name__ = serve.__qualname__ = attribute
+        setattr(page_class, attribute, path(pattern, name=name)(serve))
+        # Wagtail builds a page type's resolver once: build it again.
+        if "_routablepage_urlresolver" in page_class.__dict__:
+            del page_class._routablepage_urlresolver
+        return view
+
+    return register

@@ -7,7 +7,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import personal_data, reconcile, signals
+        # Inside ready(): these modules import models, loaded only by now.
+        # ``views`` adds the course and lesson pages' routes (page_route);
+        # ``tasks`` registers the tasks that services enqueue by name.
+        from . import personal_data, reconcile, signals, tasks, views  # noqa: F401
 
         signals.connect()
         personal_data.connect()

@@ -1,10 +1,18 @@
-"""StreamField blocks for lessons and quizzes."""
+"""StreamField blocks for lessons and quizzes.
+
+Every block an editor picks from a StreamField's chooser says what it is for
+(``description``) and shows an example in the site's voice (``preview_value``):
+on a block class, in its ``Meta``; on a block of Wagtail's declared in place,
+with ``for_chooser``.
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
 from cococi_site.files import collection_is_private
@@ -22,6 +30,25 @@ PRIVATE_DOCUMENT = _(
     "Choose one from a public collection (for a council's page, upload it to the "
     "public collection of councils)."
 )
+
+
+def for_chooser(block, *, description, preview_value):
+    """``block``, a block of Wagtail's declared in place, with the chooser's
+    description and preview value. Set on its ``Meta`` after it is made, as a
+    block class's ``Meta`` sets them, they stay out of its definition, which
+    migrations record: the chooser's words change no migration."""
+    block.meta.description = description
+    block.meta.preview_value = preview_value
+    return block
+
+
+def _latest_public(model):
+    """The latest of ``model``'s files (an image, a document) that every reader
+    may see, for a preview; None while there is none."""
+    for item in model.objects.select_related("collection").order_by("-pk")[:20]:
+        if not collection_is_private(item.collection):
+            return item
+    return None
 
 
 def _refuse_private(value, name, message):
@@ -53,6 +80,22 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "courses/blocks/image_block.html"
+        description = _(
+            "A photograph or illustration, with what it shows for people who "
+            "cannot see it, a caption and its credit."
+        )
+
+        # Looked up when the preview is shown: the latest public image.
+        preview_value = staticmethod(
+            lambda: {
+                "image": _latest_public(get_image_model()),
+                "alt_text": "Vecinas y vecinos reunidos en asamblea en la plaza "
+                "de la colonia.",
+                "caption": "Primera asamblea del consejo comunitario de la "
+                "colonia Santa Rosa.",
+                "credit": "Comisión de Comunicación",
+            }
+        )
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -68,6 +111,17 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document download")
         template = "courses/blocks/document_block.html"
+        description = _(
+            "A link to download a document: a guide, a model record, a form."
+        )
+
+        # Looked up when the preview is shown: the latest public document.
+        preview_value = staticmethod(
+            lambda: {
+                "document": _latest_public(get_document_model()),
+                "title": "Guía para la primera asamblea del consejo",
+            }
+        )
 
 
 class MediaBlock(blocks.StructBlock):
@@ -86,6 +140,17 @@ class MediaBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video or audio")
         template = "courses/blocks/media_block.html"
+        description = _(
+            "A video or audio from YouTube, Vimeo or SoundCloud, opened by a "
+            "link, with its transcript or summary for whoever has little data."
+        )
+        preview_value = {
+            "embed": "https://www.youtube.com/watch?v=cococi-asamblea",
+            "transcript": "<p>Compañeras y compañeros de un consejo comunitario "
+            "cuentan cómo organizaron su primera asamblea: a quién invitaron, "
+            "qué problemas de la colonia pusieron primero y cómo se repartieron "
+            "las tareas.</p>",
+        }
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -96,6 +161,11 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Quote")
         template = "courses/blocks/quote_block.html"
+        description = _("A quotation set apart, with where it comes from.")
+        preview_value = {
+            "text": "No puede haber bienvivir para unos y malvivir para otros.",
+            "attribution": "Consejos Comunitarios Convencionistas",
+        }
 
 
 class ReflectBlock(blocks.StructBlock):
@@ -111,6 +181,14 @@ class ReflectBlock(blocks.StructBlock):
         icon = "help"
         label = _("To reflect on")
         template = "courses/blocks/reflect_block.html"
+        description = _("Questions to think over alone or to talk over in a group.")
+        preview_value = {
+            "questions": [
+                "¿Qué problema de tu comunidad podría atender el consejo en los "
+                "próximos tres meses?",
+                "¿Quiénes más de tu colonia deberían estar en la próxima asamblea?",
+            ]
+        }
 
 
 class CommunityBlock(blocks.StructBlock):
@@ -126,30 +204,112 @@ class CommunityBlock(blocks.StructBlock):
         icon = "group"
         label = _("In community")
         template = "courses/blocks/community_block.html"
+        description = _(
+            "An activity to carry out with your council or your neighbours."
+        )
+        preview_value = {
+            "title": "Recorrido por la colonia",
+            "instructions": "<p>En grupos de tres, recorran dos calles de la "
+            "colonia y anoten los problemas que más mencionan las vecinas y los "
+            "vecinos. Al regresar, compártanlos en la asamblea y elijan uno para "
+            "trabajarlo juntos.</p>",
+            "duration_minutes": 60,
+        }
+
+
+KEY_TERM = {
+    "term": "Contraloría ciudadana",
+    "definition": "La vigilancia que hacen las y los ciudadanos de cómo se usan "
+    "los recursos públicos y de si se cumplen los programas.",
+}
 
 
 class KeyTermBlock(blocks.StructBlock):
     term = blocks.CharBlock(label=_("Term"), max_length=100)
     definition = blocks.TextBlock(label=_("Definition"))
 
+    class Meta:
+        description = _("A key word of the lesson and what it means.")
+        preview_value = KEY_TERM
+
+
+HEADING_DESCRIPTION = _("A heading that divides the page into parts.")
+HEADING_PREVIEW = "La fuerza de los consejos comunitarios"
+PARAGRAPH_DESCRIPTION = _("Running text, with bold, lists and links.")
+PARAGRAPH_PREVIEW = (
+    "<p>Los COCOCIS buscan fortalecer el <b>trabajo comunitario</b> y el "
+    "bienestar colectivo mediante la colaboración, la participación, la "
+    "formación y la acción de sus integrantes, desde abajo y con nuestro "
+    "pueblo.</p>"
+)
+
 
 class LessonStreamBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(
-        label=_("Heading"), max_length=150, form_classname="title", icon="title"
+    heading = for_chooser(
+        blocks.CharBlock(
+            label=_("Heading"), max_length=150, form_classname="title", icon="title"
+        ),
+        description=HEADING_DESCRIPTION,
+        preview_value=HEADING_PREVIEW,
     )
-    paragraph = blocks.RichTextBlock(label=_("Text"), features=TEXT_FEATURES)
+    paragraph = for_chooser(
+        blocks.RichTextBlock(label=_("Text"), features=TEXT_FEATURES),
+        description=PARAGRAPH_DESCRIPTION,
+        preview_value=PARAGRAPH_PREVIEW,
+    )
     image = ImageBlock()
     document = DocumentBlock()
     media = MediaBlock()
     quote = QuoteBlock()
     reflect = ReflectBlock()
     community = CommunityBlock()
-    key_terms = blocks.ListBlock(
-        KeyTermBlock(),
-        label=_("Key terms"),
-        icon="list-ul",
-        template="courses/blocks/key_terms_block.html",
+    key_terms = for_chooser(
+        blocks.ListBlock(
+            KeyTermBlock(),
+            label=_("Key terms"),
+            icon="list-ul",
+            template="courses/blocks/key_terms_block.html",
+        ),
+        description=_("The key words of the lesson, each with what it means."),
+        preview_value=[
+            KEY_TERM,
+            {
+                "term": "Asamblea",
+                "definition": "La reunión de las y los integrantes del consejo "
+                "donde se toman las decisiones.",
+            },
+        ],
     )
+
+    class Meta:
+        description = _("The content of a lesson.")
+        preview_value = [
+            {"type": "heading", "value": HEADING_PREVIEW},
+            {"type": "paragraph", "value": PARAGRAPH_PREVIEW},
+        ]
+
+
+QUESTION = {
+    "text": "¿Quién toma las decisiones en un consejo comunitario?",
+    "choices": [
+        {
+            "text": "La asamblea de sus integrantes",
+            "correct": True,
+            "feedback": "Así es: en el consejo las decisiones se toman en asamblea.",
+        },
+        {
+            "text": "Solo la persona que lo coordina",
+            "correct": False,
+            "feedback": "Quien coordina organiza el trabajo, pero decide la asamblea.",
+        },
+        {
+            "text": "El gobierno municipal",
+            "correct": False,
+            "feedback": "El consejo es de la comunidad: sus decisiones "
+            "son de sus integrantes.",
+        },
+    ],
+}
 
 
 class ChoiceBlock(blocks.StructBlock):
@@ -162,6 +322,12 @@ class ChoiceBlock(blocks.StructBlock):
         help_text=_("Shown after answering: why this answer is right or not."),
     )
 
+    class Meta:
+        description = _(
+            "A possible answer, whether it is right, and what whoever picks it reads."
+        )
+        preview_value = QUESTION["choices"][0]
+
 
 class QuestionBlock(blocks.StructBlock):
     """A quiz question; one or more of its choices are correct."""
@@ -172,6 +338,11 @@ class QuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Question")
+        description = _(
+            "A question of the lesson's quiz and its answers: mark at least one "
+            "as right."
+        )
+        preview_value = QUESTION
 
     def clean(self, value):
         value = super().clean(value)
@@ -188,3 +359,7 @@ class QuestionBlock(blocks.StructBlock):
 
 class QuizStreamBlock(blocks.StreamBlock):
     question = QuestionBlock()
+
+    class Meta:
+        description = _("The questions of a lesson's quiz.")
+        preview_value = [{"type": "question", "value": QUESTION}]

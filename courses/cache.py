@@ -5,13 +5,13 @@ write and again when its transaction commits."""
 
 from cococi_site import content
 
+from .models import Axis
+
 TIMEOUT = 60 * 60
 
 
 def axes_ordered():
     """The six axes in order (one query when the cache is cold)."""
-    from .models import Axis
-
     return content.cached("courses:axes", lambda: list(Axis.objects.ordered()), TIMEOUT)
 
 

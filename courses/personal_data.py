@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from members.registry import PersonalDataSection, register
 
+from .models import CompletionSource
+from .services import certificates_revoke_for
+
 
 def export_enrollments(user):
     return [
@@ -56,14 +59,10 @@ def export_certificates(user):
 
 
 def erase_certificates(user):
-    from .services import certificates_revoke_for
-
     certificates_revoke_for(user)
 
 
 def connect():
-    from .models import CompletionSource
-
     register(
         PersonalDataSection(
             "inscripciones",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from outbox import reconcile
 
 from .models import Certificate, CourseBooklet, CoursePage, Enrollment, LessonPage
+from .tasks import build_course_booklet, issue_certificate
 
 # Left alone for this long: the task sent when it happened is still on its way.
 GRACE = timedelta(minutes=5)
@@ -17,8 +18,6 @@ GRACE = timedelta(minutes=5)
 
 def certificates_missing():
     """Completed courses without their constancia, its PDF or its e-mail."""
-    from .tasks import issue_certificate
-
     cutoff = timezone.now() - GRACE
     without_certificate = (
         Enrollment.objects.filter(
@@ -33,8 +32,8 @@ def certificates_missing():
         )
         .values_list("user_id", "course_id")
     )
-    unfinished = Certificate.objects.filter(
-        revoked_at__isnull=True, issued_at__lte=cutoff, user__anonymised_at__isnull=True
+    unfinished = Certificate.objects.valid().filter(
+        issued_at__lte=cutoff, user__anonymised_at__isnull=True
     )
     without_pdf = unfinished.filter(file="").values_list("user_id", "course_id")
     # Not e-mailed, and no sending of it ever claimed (a claimed one is
@@ -55,8 +54,6 @@ def certificates_missing():
 def booklets_missing():
     """Published courses whose booklet is missing, lost its file, or was last
     made before the course or one of its lessons was last published."""
-    from .tasks import build_course_booklet
-
     courses = list(
         CoursePage.objects.live().values_list("pk", "path", "last_published_at")
     )

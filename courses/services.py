@@ -31,6 +31,7 @@ from .models import (
     LessonPage,
     QuizAttempt,
 )
+from .quiz import quiz_grade
 
 
 def course_booklet_build(*, course_id):
@@ -126,9 +127,11 @@ def published_lesson(lesson_id):
 
 
 def missing_prerequisites(*, user, course):
-    completed = Enrollment.objects.filter(
-        user=user, completed_at__isnull=False
-    ).values_list("course_id", flat=True)
+    completed = (
+        Enrollment.objects.completed()
+        .filter(user=user)
+        .values_list("course_id", flat=True)
+    )
     return list(course.prerequisites.live().exclude(pk__in=completed))
 
 
@@ -176,18 +179,18 @@ def lesson_complete(
 
 
 def course_completion_check(*, user, course, enrollment):
-    if enrollment.completed_at:
+    if enrollment.is_completed:
         return False
     done, total = course_progress(user=user, course=course)
     if total == 0 or done < total:
         return False
-    updated = Enrollment.objects.filter(
-        pk=enrollment.pk, completed_at__isnull=True
-    ).update(completed_at=timezone.now())
+    updated = (
+        Enrollment.objects.in_progress()
+        .filter(pk=enrollment.pk)
+        .update(completed_at=timezone.now())
+    )
     if updated:
-        from .tasks import issue_certificate
-
-        enqueue(issue_certificate, user.pk, course.pk)
+        enqueue("courses.tasks.issue_certificate", user.pk, course.pk)
     return bool(updated)
 
 
@@ -205,9 +208,9 @@ def course_completions_check(*, course_id):
     candidates = (
         LessonCompletion.objects.filter(
             lesson__in=lessons,
-            user__in=Enrollment.objects.filter(
-                course=course, completed_at__isnull=True
-            ).values("user"),
+            user__in=Enrollment.objects.in_progress()
+            .filter(course=course)
+            .values("user"),
         )
         .values("user")
         .annotate(done=Count("lesson", distinct=True))
@@ -228,54 +231,37 @@ def course_completions_check(*, course_id):
     return completed
 
 
-def quiz_grade(lesson, answers):
-    """Score submitted ``answers`` ({question id: [choice ids]}) against the quiz.
+def course_changed(page, *, withdrawn=False):
+    """A course or lesson published, or (``withdrawn``) unpublished or about
+    to be deleted: the booklet of the course it is or is in is built again,
+    after the commit (a withdrawn lesson leaves the public PDF); a lesson
+    withdrawn may leave its course complete for whoever did every other one."""
+    if isinstance(page, CoursePage):
+        course_tasks_enqueue(page)
+    elif isinstance(page, LessonPage):
+        course_tasks_enqueue(page.get_parent(), withdrawn=withdrawn)
 
-    Graded by the choices' ids, whatever order they were shown in. Only ids of
-    this lesson's own questions and choices count: for a stored attempt whose
-    quiz was rewritten since, an answer whose choice is gone is simply wrong.
-    Returns (score, per-question feedback list).
-    """
-    results = []
-    correct_count = 0
-    for question in lesson.quiz:
-        choices = list(
-            zip(
-                question.value["choices"].bound_blocks,
-                question.value["choices"],
-                strict=True,
-            )
+
+def lesson_moved(*, lesson_id, course_before, course_after):
+    """A lesson moved between courses: its completions now count for the
+    course it is in, both booklets change, and the course it left may now be
+    complete for some."""
+    if isinstance(course_after.specific_deferred, CoursePage):
+        LessonCompletion.objects.filter(lesson_id=lesson_id).update(
+            course_id=course_after.pk
         )
-        valid_ids = {bound.id for bound, _ in choices}
-        chosen = {
-            choice_id
-            for choice_id in answers.get(question.id, [])
-            if choice_id in valid_ids
-        }
-        correct_ids = {bound.id for bound, choice in choices if choice["correct"]}
-        is_correct = bool(chosen) and chosen == correct_ids
-        correct_count += is_correct
-        results.append(
-            {
-                "question": question.value["text"],
-                "correct": is_correct,
-                "feedback": [
-                    {
-                        "text": choice["text"],
-                        "chosen": bound.id in chosen,
-                        "right": choice["correct"],
-                        "feedback": choice["feedback"],
-                    }
-                    for bound, choice in choices
-                    if bound.id in chosen or choice["correct"]
-                ],
-            }
-        )
-    total = len(results)
-    # Rounded down: the score shown is never above the share of right
-    # answers, so "score >= pass mark" is exact (2 of 3 is 66%, below 67%).
-    score = 100 * correct_count // total if total else 0
-    return score, results
+    course_tasks_enqueue(course_before, withdrawn=True)
+    course_tasks_enqueue(course_after)
+
+
+def course_tasks_enqueue(page, *, withdrawn=False):
+    """If ``page`` is a course: build its booklet again and, when a lesson
+    left it, complete it for whoever has done the rest (tasks named: they
+    import this module)."""
+    if page is not None and isinstance(page.specific_deferred, CoursePage):
+        enqueue("courses.tasks.build_course_booklet", page.pk)
+        if withdrawn:
+            enqueue("courses.tasks.check_course_completions", page.pk)
 
 
 def quiz_answers_check(lesson, answers):
@@ -340,8 +326,9 @@ def certificate_issue(*, user_id, course_id):
     copy); the e-mail is sent under a lock on the row, once.
     """
     enrollment = (
-        Enrollment.objects.select_related("user", "course__primary_axis")
-        .filter(user_id=user_id, course_id=course_id, completed_at__isnull=False)
+        Enrollment.objects.completed()
+        .select_related("user", "course__primary_axis")
+        .filter(user_id=user_id, course_id=course_id)
         .first()
     )
     if enrollment is None or enrollment.user.anonymised_at:

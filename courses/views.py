@@ -1,3 +1,6 @@
+"""The courses' views: the actions of course and lesson pages (their routes,
+declared here with ``page_route``) and the constancias' pages."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -6,10 +9,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from cococi_site.pages import page_route
+
 from . import services
-from .models import Certificate
+from .models import Certificate, CoursePage, LessonPage
 
 
+@page_route(CoursePage, "cuadernillo/", name="booklet_download")
 def serve_booklet(request, course):
     """Download the course's cuadernillo; 404 until the worker has produced it."""
     booklet = course.booklet
@@ -38,6 +44,7 @@ def member_required(view):
     return wrapped
 
 
+@page_route(CoursePage, "inscribirme/", name="enroll")
 @member_required
 def course_enroll(request, course):
     if request.method != "POST":
@@ -60,6 +67,7 @@ def _published_or_404(lesson):
     return found
 
 
+@page_route(LessonPage, "completar/", name="complete")
 @member_required
 def lesson_complete(request, lesson):
     if request.method != "POST":
@@ -82,6 +90,7 @@ def lesson_complete(request, lesson):
     return redirect((next_lesson or course).get_url(request))
 
 
+@page_route(LessonPage, "autoevaluacion/", name="submit_quiz")
 @member_required
 def quiz_submit(request, lesson):
     if request.method != "POST":
@@ -132,7 +141,7 @@ def certificate_verify(request, code):
 def certificate_download(request, code):
     """The owner downloads their constancia's PDF."""
     certificate = get_object_or_404(
-        Certificate, code=code[:32], user=request.user, revoked_at__isnull=True
+        Certificate.objects.valid(), code=code[:32], user=request.user
     )
     if not certificate.file:
         raise Http404(_("Your constancia is being prepared; come back in a minute."))

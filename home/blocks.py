@@ -16,6 +16,17 @@ class SectionBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Section")
         template = "blocks/section_block.html"
+        description = _(
+            "A section with a heading and running text, as «What is a COCOCI?» "
+            "on the home page."
+        )
+        preview_value = {
+            "heading": "¿Qué es un COCOCI?",
+            "text": "<p>Los COCOCIS son las células ciudadanas comunitarias del "
+            "movimiento: ciudadanas y ciudadanos libres, decididos a trabajar en "
+            "sus comunidades para que nuestro crecimiento se construya desde "
+            "abajo, con nuestro pueblo.</p>",
+        }
 
 
 class ActionBlock(blocks.StructBlock):
@@ -34,6 +45,12 @@ class ActionBlock(blocks.StructBlock):
         icon = "link"
         label = _("Call to action")
         template = "blocks/action_block.html"
+        description = _("A button that leads to a page or an address of this site.")
+        preview_value = {
+            "label": "Crea tu cuenta",
+            "page": None,
+            "path": "/cuenta/registro/",
+        }
 
     def clean(self, value):
         value = super().clean(value)

@@ -49,7 +49,7 @@ def axis_progress(enrollments):
         course = enrollment.course
         if not course.live:
             continue  # unpublished since: not among the axis's courses
-        if enrollment.completed_at is not None:
+        if enrollment.is_completed:
             completed[course.primary_axis_id] += 1
         else:
             started[course.primary_axis_id] += 1
@@ -87,12 +87,10 @@ def my_formation(request):
     attach_learner_progress(user, courses)
     certificates = {
         certificate.course_id: certificate
-        for certificate in Certificate.objects.filter(
-            user=user, revoked_at__isnull=True
-        )
+        for certificate in Certificate.objects.valid().filter(user=user)
     }
-    in_progress = [e for e in enrollments if e.completed_at is None]
-    completed = [e for e in enrollments if e.completed_at is not None]
+    in_progress = [e for e in enrollments if not e.is_completed]
+    completed = [e for e in enrollments if e.is_completed]
     for enrollment in completed:
         enrollment.certificate = certificates.get(enrollment.course_id)
     axes = axis_progress(enrollments)

@@ -255,8 +255,6 @@ def password_reset_request(*, email, address, language):
     the page says the same either way. An address that asked
     PASSWORD_RESET_ADDRESS_LIMIT times in the last hour is refused
     (TooManyResetRequests), and the refusal is not counted."""
-    from .tasks import send_password_reset  # tasks import this module
-
     now = timezone.now()
     asked = PasswordResetRequest.objects.since(now - PASSWORD_RESET_ADDRESS_WINDOW)
     if (
@@ -273,7 +271,8 @@ def password_reset_request(*, email, address, language):
         )
         if not recent.filter(user=user).exists():
             sent_to.append(user)
-            enqueue(send_password_reset, user.pk, language)
+            # Named: members.tasks imports this module.
+            enqueue("members.tasks.send_password_reset", user.pk, language)
     PasswordResetRequest.objects.bulk_create(
         [
             PasswordResetRequest(ip_address=address, user=user, requested_at=now)

@@ -7,4 +7,5 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Task outbox")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the worker's reports)
+        # Inside ready(), as every app's receivers; connects the worker's reports.
+        from . import signals  # noqa: F401

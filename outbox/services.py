@@ -60,15 +60,24 @@ def task_key(name, args):
 def enqueue(task, *args):
     """Run ``task(*args)`` once the current transaction commits; never lost.
 
-    Arguments must be JSON values (ids, not objects), as for any task here.
+    ``task`` is a task, or its registered name: a service whose task calls it
+    back names the task (``"courses.tasks.issue_certificate"``), for a tasks
+    module imports its services, never the other way round. Arguments must be
+    JSON values (ids, not objects), as for any task here.
     """
-    if task.app.conf.task_always_eager:
+    if isinstance(task, str):
+        name, app = task, current_app
+    else:
+        name, app = task.name, task.app
+    if app.conf.task_always_eager:
+        # A task named is registered: its app's ready() imports its module.
+        task = app.tasks[name] if isinstance(task, str) else task
         transaction.on_commit(partial(task.delay, *args))
         return None
     pending = PendingTask.objects.create(
-        task=task.name, args=list(args), key=task_key(task.name, args)
+        task=name, args=list(args), key=task_key(name, args)
     )
-    transaction.on_commit(partial(_publish, pending.pk, task.name, list(args)))
+    transaction.on_commit(partial(_publish, pending.pk, name, list(args)))
     return pending
 
 

@@ -1,7 +1,6 @@
 from .axes import Axis, AxisQuerySet, contrast_with_white
-from .booklets import CourseBooklet
 from .materials import MaterialIndexPage, MaterialPage, MaterialTag
-from .pages import CourseIndexPage, CoursePage, CourseTag, LessonPage
+from .pages import CourseBooklet, CourseIndexPage, CoursePage, CourseTag, LessonPage
 from .progress import (
     Certificate,
     CompletionSource,

@@ -1,7 +1,7 @@
-"""The course catalogue: CourseIndexPage → CoursePage → LessonPage."""
+"""The course catalogue: CourseIndexPage → CoursePage (and its printable
+booklet, CourseBooklet) → LessonPage."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -12,8 +12,6 @@ from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -21,18 +19,21 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
+from cococi_site.files import private_storage
 from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
+from ..quiz import QuizAttemptState, choice_order_key, quiz_grade
 from .axes import Axis
+from .progress import Enrollment, LessonCompletion, QuizAttempt
 
 
 class Level(models.TextChoices):
@@ -131,8 +132,6 @@ class CourseIndexPage(SitePageMixin, Page):
 def attach_learner_progress(user, courses):
     """Set ``progress`` (done, total, next lesson) on each course of a listing:
     two queries whatever the number of courses or completions."""
-    from .progress import LessonCompletion
-
     courses = list(courses)
     by_path = {course.path: course for course in courses}
     if not courses:
@@ -146,11 +145,9 @@ def attach_learner_progress(user, courses):
         .order_by("path")
         .values_list("pk", "title", "path", "depth", "url_path")
     )
-    completed = set(
-        LessonCompletion.objects.filter(
-            user=user, course__in=[course.pk for course in courses]
-        ).values_list("lesson_id", flat=True)
-    )
+    completed = LessonCompletion.objects.filter(
+        user=user, course__in=[course.pk for course in courses]
+    ).lesson_ids()
     for course in courses:
         course.progress = {"done": 0, "total": 0, "next": None}
     for pk, title, tree_path, depth, url_path in lessons:
@@ -186,7 +183,9 @@ class CourseTag(TaggedItemBase):
 
 
 class CoursePage(SitePageMixin, RoutablePageMixin, Page):
-    """A formation course on a primary axis, made of ordered lessons."""
+    """A formation course on a primary axis, made of ordered lessons. Its
+    actions (enrolling, the booklet's download) are routes that
+    ``courses.views`` declares (``page_route``)."""
 
     summary_fields = ("summary",)
 
@@ -298,21 +297,7 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
 
     @cached_property
     def booklet(self):
-        from .booklets import CourseBooklet
-
         return CourseBooklet.objects.filter(course=self).first()
-
-    @path("cuadernillo/")
-    def booklet_download(self, request):
-        from ..views import serve_booklet
-
-        return serve_booklet(request, self)
-
-    @path("inscribirme/")
-    def enroll(self, request):
-        from ..views import course_enroll
-
-        return course_enroll(request, self)
 
     def prerequisites_listed(self):
         """The published prerequisites anyone may see, and how many more sit
@@ -350,36 +335,36 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         return context
 
 
+class CourseBooklet(models.Model):
+    """The printable PDF cuadernillo of a course, rebuilt by a task when it changes."""
+
+    course = models.OneToOneField(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="booklet_file",
+    )
+    # Served by the course page's own route, which applies its view restrictions.
+    file = models.FileField(
+        _("file"), upload_to="cuadernillos/", storage=private_storage
+    )
+    fingerprint = models.CharField(
+        _("content fingerprint"),
+        max_length=64,
+        help_text=_("A hash of the content the PDF was made from."),
+    )
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    generated_at = models.DateTimeField(_("generated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course booklet")
+        verbose_name_plural = _("course booklets")
+
+    def __str__(self):
+        return str(self.course)
+
+
 WEEK_IN_MINUTES = 7 * 24 * 60
-
-
-@dataclass(frozen=True)
-class QuizAttemptState:
-    """What a quiz's attempt policy allows a person now: ``attempts_left`` is
-    None without a limit; ``retry_at`` is set while a wait is running."""
-
-    attempts_left: int | None
-    retry_at: datetime | None
-
-    @property
-    def open(self):
-        return self.attempts_left != 0 and self.retry_at is None
-
-    def refusal(self):
-        """Why the person cannot send an attempt now, for them; None if they can."""
-        if self.attempts_left == 0:
-            return _("You have used every attempt this quiz allows.")
-        if self.retry_at:
-            when = date_format(timezone.localtime(self.retry_at), "DATETIME_FORMAT")
-            return _("You can try again from %(when)s.") % {"when": when}
-        return None
-
-
-def choice_order_key(bound_choice, seed):
-    """Sorting choices by this puts them in an order of their own for each
-    ``seed``, the same every time, and unpredictable without the secret key."""
-    value = f"{seed}:{bound_choice.id}"
-    return salted_hmac("courses.quiz.choice_order", value).digest()
 
 
 class LessonPageQuerySet(PageQuerySet):
@@ -401,7 +386,9 @@ class LessonPageQuerySet(PageQuerySet):
 
 
 class LessonPage(SitePageMixin, RoutablePageMixin, Page):
-    """A lesson: a body of blocks to study, and an optional quiz with a pass mark."""
+    """A lesson: a body of blocks to study, and an optional quiz with a pass
+    mark. Its actions (completing it, sending the quiz) are routes that
+    ``courses.views`` declares (``page_route``)."""
 
     summary_fields = ("body",)
 
@@ -477,18 +464,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
     def quiz_size(self):
         return len(self.quiz)
 
-    @path("completar/")
-    def complete(self, request):
-        from ..views import lesson_complete
-
-        return lesson_complete(request, self)
-
-    @path("autoevaluacion/")
-    def submit_quiz(self, request):
-        from ..views import quiz_submit
-
-        return quiz_submit(request, self)
-
     def quiz_questions(self, seed=None):
         """Questions with their choices' ids, for the form; never the answers.
 
@@ -524,8 +499,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         """``user``'s last attempt at this quiz, or None; ``attempts_count`` on
         it says how many they sent. One query, which is also the attempt the
         page shows right after it was sent."""
-        from .progress import QuizAttempt
-
         return (
             QuizAttempt.objects.filter(user=user, lesson=self)
             .annotate(attempts_count=Window(Count("pk")))
@@ -606,14 +579,10 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
 def learner_course_context(user, course, lessons):
     """A member's enrolment and progress on a course page: three queries."""
-    from .progress import Enrollment, LessonCompletion
-
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    completed_ids = set(
-        LessonCompletion.objects.filter(user=user, course=course).values_list(
-            "lesson_id", flat=True
-        )
-    )
+    completed_ids = LessonCompletion.objects.filter(
+        user=user, course=course
+    ).lesson_ids()
     done = sum(1 for lesson in lessons if lesson.pk in completed_ids)
     next_lesson = next(
         (lesson for lesson in lessons if lesson.pk not in completed_ids), None
@@ -631,9 +600,6 @@ def learner_course_context(user, course, lessons):
 def learner_lesson_context(request, lesson, course, siblings):
     """A member's state on a lesson page: completion, progress, the quiz in
     their own order with what its attempt policy allows, and an attempt."""
-    from ..services import quiz_grade
-    from .progress import QuizAttempt
-
     context = learner_course_context(request.user, course, siblings)
     context["lesson_completed"] = lesson.pk in context["completed_ids"]
     context["quiz_questions"] = []

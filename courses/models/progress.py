@@ -14,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from cococi_site.files import private_storage
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def completed(self):
+        """Enrolments whose course the person completed."""
+        return self.filter(completed_at__isnull=False)
+
+    def in_progress(self):
+        """Enrolments whose course the person has not completed yet."""
+        return self.filter(completed_at__isnull=True)
+
+
 class Enrollment(models.Model):
     """A member's enrolment in a course; ``completed_at`` is set when every
     published lesson of the course is complete."""
@@ -33,6 +43,8 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -46,11 +58,21 @@ class Enrollment(models.Model):
     def __str__(self):
         return f"{self.user_id} → {self.course_id}"
 
+    @property
+    def is_completed(self):
+        return self.completed_at is not None
+
 
 class CompletionSource(models.TextChoices):
     ONLINE = "en_linea", _("Online")
     CIRCLE = "circulo", _("Study circle")
     IMPORT = "importacion", _("Import")
+
+
+class LessonCompletionQuerySet(models.QuerySet):
+    def lesson_ids(self):
+        """The ids of the lessons completed, as a set."""
+        return set(self.values_list("lesson_id", flat=True))
 
 
 class LessonCompletion(models.Model):
@@ -91,6 +113,8 @@ class LessonCompletion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = LessonCompletionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lesson completion")
@@ -144,6 +168,12 @@ def new_certificate_code():
     return secrets.token_urlsafe(12)
 
 
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        """Constancias not revoked: they verify, and their owner sees them."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class Certificate(models.Model):
     """A constancia for a completed course, verifiable by anyone from its code.
 
@@ -177,6 +207,8 @@ class Certificate(models.Model):
     )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at"]

@@ -185,9 +185,9 @@ def _members(count):
     if not courses:
         raise CommandError("No benchmark course without prerequisites and quiz.")
     completed = set(
-        Enrollment.objects.filter(
-            user__in=users, completed_at__isnull=False
-        ).values_list("user_id", "course_id")
+        Enrollment.objects.completed()
+        .filter(user__in=users)
+        .values_list("user_id", "course_id")
     )
     chosen = []
     for i, user in enumerate(users):
