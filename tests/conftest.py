@@ -55,24 +55,26 @@ _flushed = {"database": False}
 
 @pytest.fixture(autouse=True)
 def _note_a_flush(request):
-    """Remember that a transactional test ran: its end flushes the database."""
+    """Remember that a serialized-rollback test ran: its end flushes the
+    database without even the rows Django recreates after a flush."""
     yield
     marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (
-        marker and marker.kwargs.get("transaction")
+    if "django_db_serialized_rollback" in request.fixturenames or (
+        marker and marker.kwargs.get("serialized_rollback")
     ):
         _flushed["database"] = True
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After the last transactional test of a module, put back the rows the
-    migrations made (axes, /cursos/, groups), which its flush removed.
+    """After the last serialized-rollback test of a module, put back the rows
+    the migrations made (content types, axes, /cursos/, groups).
 
-    The tests of other modules that run next (tests/integration/ among them)
-    expect a migrated database, as they would find if they ran alone. A
-    serialized-rollback test restores them itself when it starts, and its
-    flush at the end leaves the database empty."""
+    Such a test restores them itself when it starts, and its flush at the end
+    leaves the database empty, without even the content types Django recreates
+    after an ordinary flush. The tests of other modules that run next
+    (tests/integration/ among them) expect a migrated database, as they would
+    find if they ran alone."""
     result = yield
     # No next test: the session is over and the test database already gone.
     if nextitem is None or nextitem.path == item.path or not _flushed["database"]:
