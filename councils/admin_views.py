@@ -46,8 +46,8 @@ from .models import (
     Mentorship,
     RequestStatus,
 )
+from .models.scopes import councils_led_by, leader_scope
 from .readiness import member_readiness
-from .scopes import councils_led_by, leader_scope
 from .services import CouncilError
 
 IMPORT_SESSION_KEY = "councils_import_{}"

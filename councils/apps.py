@@ -12,7 +12,7 @@ class CouncilsConfig(AppConfig):
         # converters: the <id:…> of the councils' addresses, before they load.
         from . import converters, personal_data, signals  # noqa: F401
         from .cadres import mentorships_held
-        from .scopes import leader_scope
+        from .models.scopes import leader_scope
 
         personal_data.connect()
         # Leaders and coordinators see their scope's members: a second factor.

@@ -37,9 +37,9 @@ from .models import (
     RoleAssignment,
     State,
 )
+from .models.scopes import leader_scope
 from .progress import progress_refresh
 from .readiness import inactive_limit, leadership_roles, pathway
-from .scopes import leader_scope
 
 CHART_HEIGHT = 120
 PIPELINE_WIDTH = 200

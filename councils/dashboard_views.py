@@ -18,7 +18,7 @@ from . import names
 from .dashboard import build_dashboard, resolve_scope
 from .forms import DashboardFilterForm, PersonalRowsForm
 from .models import CouncilPage, State
-from .scopes import leader_scope
+from .models.scopes import leader_scope
 
 PAGE_SIZE = 50
 

@@ -11,6 +11,7 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 from cococi_site.spreadsheets import validate_not_formula
+from courses.cache import axes_ordered
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
@@ -21,10 +22,13 @@ from .models import (
     Municipality,
     RequirementKind,
     RoleAssignment,
+    RoleRequirement,
     ScopeLevel,
     State,
     council_name_taken,
 )
+from .readiness import leadership_roles
+from .services import active_members
 from .validators import check_file_content, validate_acta
 
 
@@ -132,8 +136,6 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import active_members
-
         self.council = council
         # Only lessons open to everyone: a forged id of a restricted course's
         # lesson is "not one of the available choices".
@@ -383,10 +385,6 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from courses.cache import axes_ordered
-
-        from .readiness import leadership_roles
-
         super().__init__(*args, **kwargs)
         self.fields["eje"].choices = [("", _("Any"))] + [
             (axis.slug, f"{axis.number}. {axis.name}") for axis in axes_ordered()
@@ -537,8 +535,6 @@ class LeadershipRoleForm(WagtailAdminModelForm):
 
     @staticmethod
     def _reaches(start, target):
-        from .models import RoleRequirement
-
         edges = {}
         for role_id, required_id in RoleRequirement.objects.filter(
             kind=RequirementKind.ROLE_HELD, required_role__isnull=False

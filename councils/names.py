@@ -23,7 +23,7 @@ import unicodedata
 from members.models import AccessLog
 
 from .models import CouncilPage, State
-from .scopes import leader_scope
+from .models.scopes import leader_scope
 
 REASON_MINUTES = 30
 # A reason counts its letters and digits only: a run of zero-width spaces, or

@@ -45,12 +45,14 @@ from .models import (
     MeetingKind,
     Membership,
     MembershipStatus,
+    Mentorship,
     RequestStatus,
     RoleAssignment,
     StatePage,
     council_name_taken,
 )
-from .scopes import leader_scope
+from .models.scopes import leader_scope
+from .tasks import notify_constitution_decision, notify_membership_decision
 
 
 class CouncilError(Exception):
@@ -149,8 +151,6 @@ def membership_decide(*, council, membership_id, actor, accept, note=""):
 
 
 def _notify_membership(membership_id):
-    from .tasks import notify_membership_decision
-
     enqueue(notify_membership_decision, membership_id)
 
 
@@ -175,8 +175,6 @@ def membership_end(*, council, membership_id, actor):
 def mentorships_end(user_id, keep_council=None):
     """A person who leaves a council stops accompanying, and being accompanied,
     there from today: a former member keeps no sight of anyone's progress."""
-    from .models import Mentorship
-
     ended = Mentorship.objects.active().filter(
         Q(mentor_id=user_id) | Q(mentee_id=user_id)
     )
@@ -189,8 +187,6 @@ def offices_end(user_id, council_ids):
     """A person who leaves a council stops leading it from today: their offices
     there that grant rights over it end, and the rights go with them (least
     privilege: a former member keeps no sight of its members)."""
-    from .models import RoleAssignment
-
     today = timezone.localdate()
     offices = (
         RoleAssignment.objects.leading()
@@ -658,8 +654,6 @@ def founders_unconfirmed_unlink(request):
 
 
 def _notify_constitution(request_id):
-    from .tasks import notify_constitution_decision
-
     enqueue(notify_constitution_decision, request_id)
 
 

@@ -29,9 +29,17 @@ from .progress import progress_mark_all_stale, progress_mark_stale
 from .provisioning import (
     council_collection_rehome,
     council_deprovision,
+    council_settle,
     user_groups_sync,
 )
 from .readiness import pathway_forget
+
+
+@receiver(post_save, sender=CouncilPage)
+def council_saved(sender, instance, raw=False, **kwargs):
+    # Inside CouncilPage.save()'s transaction; fixtures (raw) load rows as they are.
+    if not raw:
+        council_settle(instance)
 
 
 @receiver(post_delete, sender=CouncilPage)

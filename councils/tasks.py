@@ -1,13 +1,20 @@
 """Council e-mails and the daily resync of rights from role assignments."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from outbox import services as outbox
 from outbox.tasks import RETRY
+
+from .models import ConstitutionRequest, Membership, RoleAssignment
+from .provisioning import user_groups_sync
 
 
 def _send(template, context, recipients):
@@ -55,8 +62,6 @@ def _send_decision_once(queryset, pk, template, name, recipients):
 @shared_task(**RETRY)
 def notify_membership_decision(membership_id):
     """Tell a person, where they have e-mail, that their council decided."""
-    from .models import Membership
-
     return _send_decision_once(
         Membership.objects.select_related("user", "council"),
         membership_id,
@@ -80,8 +85,6 @@ def _constitution_recipients(request):
 @shared_task(**RETRY)
 def notify_constitution_decision(request_id):
     """Tell the requester and the founders with e-mail how their request ended."""
-    from .models import ConstitutionRequest
-
     return _send_decision_once(
         ConstitutionRequest.objects.select_related("requester", "council", "state"),
         request_id,
@@ -94,14 +97,6 @@ def notify_constitution_decision(request_id):
 @shared_task(**RETRY)
 def sync_ended_role_assignments():
     """Daily: whoever's office ended (or started) today gets their rights updated."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from .models import RoleAssignment
-    from .provisioning import user_groups_sync
-
     today = timezone.localdate()
     window = Q(ended_on__range=(today - timedelta(days=2), today)) | Q(
         started_on__range=(today - timedelta(days=2), today)

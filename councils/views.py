@@ -10,9 +10,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .forms import ConstitutionRequestForm, FounderFormSet
+from .cadres import (
+    mentor_note_add,
+    mentor_sign_off,
+    mentorship_of,
+    mentorships_held,
+    sign_off_roles,
+)
+from .forms import ConstitutionRequestForm, FounderFormSet, MentorNoteForm
 from .models import ConstitutionFounder
-from .services import CouncilError
+from .readiness import member_readiness, readiness_for
+from .services import CouncilError, membership_request
+
+
+def council_join(request, council):
+    """A council page's "join" button (``unirme/``): the request to its leaders."""
+    if request.method != "POST":
+        return redirect(council.url)
+    if not request.user.is_authenticated:
+        return redirect_to_login(council.url, settings.LOGIN_URL)
+    try:
+        membership_request(user=request.user, council=council)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "We sent your request to the council's leaders. You will see "
+                "here when they accept it."
+            ),
+        )
+    return redirect(council.url)
 
 
 def constitution_request(request, guide_page):
@@ -96,9 +125,6 @@ def founder_answer(request, founder_id):
 @login_required
 def my_mentees(request):
     """The members the signed-in person accompanies, with their route."""
-    from .cadres import mentorships_held
-    from .readiness import readiness_for
-
     pairs = list(mentorships_held(request.user).order_by("mentee__first_name"))
     routes = readiness_for([pair.mentee_id for pair in pairs]) if pairs else {}
     for pair in pairs:
@@ -111,15 +137,6 @@ def my_mentees(request):
 def mentee_detail(request, mentorship_id):
     """A mentee's progress, the check-in notes and the sign-off, for their mentor
     only: any other id finds nothing."""
-    from .cadres import (
-        mentor_note_add,
-        mentor_sign_off,
-        mentorship_of,
-        sign_off_roles,
-    )
-    from .forms import MentorNoteForm
-    from .readiness import member_readiness
-
     mentorship = mentorship_of(request.user, mentorship_id)
     if mentorship is None:
         raise Http404

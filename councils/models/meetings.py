@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .scopes import leader_scope
+
 
 class MeetingKind(models.TextChoices):
     ORDINARY = "asamblea_ordinaria", _("Ordinary assembly")
@@ -26,8 +28,6 @@ class Modality(models.TextChoices):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from ..scopes import leader_scope
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(leader_scope(user).council_q("council__"))

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .scopes import leader_scope
+
 
 class MembershipStatus(models.TextChoices):
     PENDING = "pendiente", _("Pending")
@@ -21,10 +23,11 @@ class MembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=MembershipStatus.PENDING)
 
+    def not_rejected(self):
+        return self.exclude(status=MembershipStatus.REJECTED)
+
     def visible_to(self, user):
         """Memberships of the councils ``user`` leads, plus their own."""
-        from ..scopes import leader_scope
-
         if not user.is_authenticated:
             return self.none()
         scope = leader_scope(user)

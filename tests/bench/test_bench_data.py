@@ -30,8 +30,8 @@ from councils.models import (
     Membership,
     RoleAssignment,
 )
+from councils.models.scopes import leader_scope
 from councils.readiness import member_readiness
-from councils.scopes import leader_scope
 from courses import signals
 from courses.models import (
     CourseBooklet,
