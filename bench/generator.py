@@ -60,7 +60,7 @@ from councils.models import (
     State,
     StatePage,
 )
-from councils.progress import progress_refresh_all
+from councils.cadres.progress import progress_refresh_all
 from courses.factories import lesson_body
 from courses.models import (
     Axis,

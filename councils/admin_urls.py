@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import admin_views as views
-from .dashboard_views import cadre_dashboard
+from .cadres.dashboard_views import cadre_dashboard
 
 app_name = "councils_admin"
 

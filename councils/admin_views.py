@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.models import AccessLog
 
 from . import names, services
-from .cadres import digest_opt_out, endorsable_assemblies, mentorship_pair
-from .cadres import role_endorse as endorse
+from .cadres.readiness import member_readiness
+from .cadres.services import digest_opt_out, endorsable_assemblies, mentorship_pair
+from .cadres.services import role_endorse as endorse
 from .forms import (
     AttendanceForm,
     ConstitutionDecisionForm,
@@ -47,7 +48,6 @@ from .models import (
     RequestStatus,
 )
 from .models.scopes import councils_led_by, leader_scope
-from .readiness import member_readiness
 from .services import CouncilError
 
 IMPORT_SESSION_KEY = "councils_import_{}"

@@ -7,11 +7,14 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self):
+        # Imported once the app registry is ready: these modules import models.
         from members.security import register_privilege
 
-        # converters: the <id:…> of the councils' addresses, before they load.
+        # converters: the <id:…> of the councils' addresses, before they load;
+        # cadres.tasks: the cadre pathway's Celery tasks, registered by name.
         from . import converters, personal_data, signals  # noqa: F401
-        from .cadres import mentorships_held
+        from .cadres import tasks  # noqa: F401
+        from .cadres.services import mentorships_held
         from .models.scopes import leader_scope
 
         personal_data.connect()

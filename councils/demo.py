@@ -12,7 +12,7 @@ from django.utils import timezone
 from courses.models import Axis, CoursePage
 from members.models import ConsentMethod
 
-from .cadres import mentorship_pair, ready_members_detect
+from .cadres.services import mentorship_pair, ready_members_detect
 from .factories import assign, join, make_council, make_meeting, make_person
 from .models import (
     ConstitutionRequest,

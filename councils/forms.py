@@ -16,6 +16,7 @@ from courses.models import LessonPage
 from members.models import Purpose, phone_validator
 
 from . import names
+from .cadres.readiness import leadership_roles
 from .models import (
     LeadershipRole,
     Meeting,
@@ -27,7 +28,6 @@ from .models import (
     State,
     council_name_taken,
 )
-from .readiness import leadership_roles
 from .services import active_members
 from .validators import check_file_content, validate_acta
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.registry import PersonalDataSection, register
 
+from .cadres.progress import progress_mark_stale
 from .models import (
     ConstitutionFounder,
     MembershipStatus,
@@ -14,7 +15,6 @@ from .models import (
     ReadyEvent,
     RequestStatus,
 )
-from .progress import progress_mark_stale
 from .services import mentorships_end
 
 

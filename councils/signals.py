@@ -13,6 +13,9 @@ from wagtail.signals import page_published, post_page_move
 from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
 from outbox.services import enqueue
 
+from .cadres.progress import progress_mark_all_stale, progress_mark_stale
+from .cadres.readiness import pathway_forget
+from .cadres.tasks import refresh_member_progress
 from .models import (
     Attendance,
     CouncilPage,
@@ -25,14 +28,12 @@ from .models import (
     RoleRequirement,
     StatePage,
 )
-from .progress import progress_mark_all_stale, progress_mark_stale
 from .provisioning import (
     council_collection_rehome,
     council_deprovision,
     council_settle,
     user_groups_sync,
 )
-from .readiness import pathway_forget
 
 
 @receiver(post_save, sender=CouncilPage)
@@ -56,7 +57,7 @@ def role_assignment_changed(sender, instance, **kwargs):
     progress_mark_stale([instance.user_id])
 
 
-# Member progress (``councils.progress``): each change to what readiness looks
+# Member progress (``councils.cadres.progress``): each change to what readiness looks
 # at marks the member's summary stale, in the writer's transaction.
 
 
@@ -89,7 +90,7 @@ def meeting_changed(sender, instance, **kwargs):
 
 
 def pathway_changed():
-    # The cached pathway (``councils.readiness.pathway``) names courses, axes and
+    # The cached pathway (``councils.cadres.readiness.pathway``) names courses, axes and
     # roles: forgotten now and once more when the change is committed.
     pathway_forget()
     transaction.on_commit(pathway_forget)
@@ -120,8 +121,6 @@ def course_published(sender, instance, **kwargs):
 def requirements_changed(sender, **kwargs):
     # Everyone's readiness may change: recomputed when read, and by the worker
     # right after the change is committed.
-    from .tasks import refresh_member_progress
-
     pathway_changed()
     progress_mark_all_stale()
     enqueue(refresh_member_progress)

@@ -1,4 +1,5 @@
-"""Council e-mails and the daily resync of rights from role assignments."""
+"""Council e-mails and the daily resync of rights from role assignments (the
+cadre pathway's tasks are in ``councils.cadres.tasks``)."""
 
 from datetime import timedelta
 
@@ -107,31 +108,3 @@ def sync_ended_role_assignments():
     for user in users:
         user_groups_sync(user)
     return len(users)
-
-
-@shared_task(**RETRY)
-def refresh_member_progress():
-    """After a change of requirements: recompute the stale progress rows, so
-    that the next dashboard view need not."""
-    from .progress import progress_refresh
-
-    return progress_refresh()
-
-
-@shared_task(**RETRY)
-def detect_ready_members():
-    """Daily: recompute every member's progress and record who became ready
-    for their next role."""
-    from .cadres import ready_members_detect
-
-    return ready_members_detect()
-
-
-@shared_task(**RETRY)
-def send_weekly_digests():
-    """Weekly: each council leader's digest (new members, completions, members
-    ready for their next role, members inactive for 30 days)."""
-    from .cadres import digests_send, ready_members_detect
-
-    ready_members_detect()
-    return digests_send()

@@ -23,6 +23,7 @@ from bench.sizes import (
     STATE_LEADER,
     Sizes,
 )
+from councils.cadres.readiness import member_readiness
 from councils.models import (
     Attendance,
     CouncilPage,
@@ -31,7 +32,6 @@ from councils.models import (
     RoleAssignment,
 )
 from councils.models.scopes import leader_scope
-from councils.readiness import member_readiness
 from courses import signals
 from courses.models import (
     CourseBooklet,

@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from councils.cadres import role_endorse
-from councils.dashboard import DashboardScope
+from councils.cadres.dashboard import DashboardScope
+from councils.cadres.progress import progress_refresh, progress_refresh_all
+from councils.cadres.readiness import member_readiness
+from councils.cadres.services import role_endorse
 from councils.factories import assign, join, make_person, role
 from councils.models import (
     Meeting,
@@ -25,8 +27,6 @@ from councils.models import (
     RoleRequirement,
 )
 from councils.personal_data import erase_memberships
-from councils.progress import progress_refresh, progress_refresh_all
-from councils.readiness import member_readiness
 from councils.services import (
     attendance_record,
     meeting_close,

@@ -25,7 +25,7 @@ from wagtail.actions.copy_page import CopyPageAction
 from wagtail.actions.move_page import MovePageAction
 from wagtail.documents import get_document_model
 
-from councils.cadres import mentorship_pair
+from councils.cadres.services import mentorship_pair
 from councils.factories import (
     assign,
     join,

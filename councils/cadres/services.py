@@ -3,15 +3,19 @@ who became ready, and the leaders' weekly digest. Each write is one transaction.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
 
-from .models import (
+from ..models import (
+    CouncilPage,
     DigestDelivery,
     DigestOptOut,
     LeadershipRole,
@@ -27,9 +31,9 @@ from .models import (
     RoleAssignment,
     ScopeLevel,
 )
+from ..services import CouncilError, require_lead
 from .progress import progress_refresh_all
 from .readiness import member_facts, member_readiness
-from .services import CouncilError, require_lead
 
 
 def _active_member_ids(council, user_ids):
@@ -188,7 +192,7 @@ def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
 def ready_members_detect():
     """Record who is newly ready for their next role (one row per person and
     role, ever), so leaders hear of it once: every member's progress is
-    recomputed (``councils.progress``), in bounded queries per chunk."""
+    recomputed (``councils.cadres.progress``), in bounded queries per chunk."""
     return progress_refresh_all()
 
 
@@ -246,13 +250,6 @@ def digest_for(user, councils, since, now):
 def digests_send(now=None):
     """Send this week's digest to every council leader with an e-mail who has
     not opted out; a leader already served this week is skipped."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from .models import CouncilPage
-
     now = now or timezone.now()
     week = week_start(timezone.localdate(now))
     since = now - timedelta(days=7)

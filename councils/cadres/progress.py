@@ -1,5 +1,5 @@
 """Per-member progress summaries (``MemberProgress``): the readiness of
-``councils.readiness`` kept per member, so that a state's or the nation's
+``councils.cadres.readiness`` kept per member, so that a state's or the nation's
 dashboard adds up rows in SQL instead of recomputing fifty thousand histories.
 
 How a row stays true:
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from courses.cache import axes_ordered
 
-from .models import MemberProgress, Membership, MembershipStatus, ReadyEvent
+from ..models import MemberProgress, Membership, MembershipStatus, ReadyEvent
 from .readiness import pathway, readiness_for
 
 # Members recomputed per transaction: bounds memory and lock time, and stays

@@ -1,7 +1,7 @@
 """Formación de cuadros: what each role asks for, mentors (acompañantes) and
-what leaders are told. Readiness is computed (``councils.readiness``), never
+what leaders are told. Readiness is computed (``councils.cadres.readiness``), never
 typed; ``MemberProgress`` keeps its latest result per member for the dashboard's
-large scopes (``councils.progress``)."""
+large scopes (``councils.cadres.progress``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,31 +13,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
-
-class RequirementKind(models.TextChoices):
-    COURSE = "curso", _("Complete a course")
-    AXIS_COURSES = "cursos_eje", _("Complete N courses of an axis")
-    EVERY_AXIS = "cursos_cada_eje", _("Complete at least N courses in every axis")
-    HOURS = "horas", _("Hours of study (courses and study circles)")
-    CIRCLES_ATTENDED = "circulos_asistidos", _("Attend N study circles")
-    CIRCLES_FACILITATED = "circulos_facilitados", _("Facilitate N study circles")
-    MEMBERSHIP_MONTHS = "meses_membresia", _("N months of active membership")
-    ROLE_HELD = "cargo", _("Hold or have held a role")
-    MENTOR_SIGN_OFF = "aval_acompanante", _("Sign-off by a mentor")
-
-
-# Which fields each kind needs; the others must stay empty.
-KIND_FIELDS = {
-    RequirementKind.COURSE: {"course"},
-    RequirementKind.AXIS_COURSES: {"axis", "number"},
-    RequirementKind.EVERY_AXIS: {"number"},
-    RequirementKind.HOURS: {"number"},
-    RequirementKind.CIRCLES_ATTENDED: {"number"},
-    RequirementKind.CIRCLES_FACILITATED: {"number"},
-    RequirementKind.MEMBERSHIP_MONTHS: {"number"},
-    RequirementKind.ROLE_HELD: {"required_role"},
-    RequirementKind.MENTOR_SIGN_OFF: set(),
-}
+from .requirements import RequirementKind, fields_of
 
 
 class RoleRequirement(Orderable):
@@ -102,7 +78,7 @@ class RoleRequirement(Orderable):
 
     def clean(self):
         super().clean()
-        needed = KIND_FIELDS.get(self.kind, set())
+        needed = fields_of(self.kind)
         errors = {}
         if "course" in needed and not self.course_id:
             errors["course"] = _("Choose the course.")
@@ -275,7 +251,7 @@ class ReadyEvent(models.Model):
 class MemberProgress(models.Model):
     """One row per member, derived and never edited: what the cadre dashboard
     adds up for a state or the nation (Kolibri's per-user summaries beside the
-    per-event rows). Written by ``councils.progress`` from completions,
+    per-event rows). Written by ``councils.cadres.progress`` from completions,
     attendance, memberships, offices and sign-offs; a change to any of those
     marks the row stale, and stale rows are recomputed before they are read."""
 

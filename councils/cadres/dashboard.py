@@ -1,6 +1,6 @@
 """The "Formación de cuadros" dashboard: who in the viewer's scope stands where
 on the road to each role, computed with database aggregates (see
-``councils.readiness``) in a bounded number of queries.
+``councils.cadres.readiness``) in a bounded number of queries.
 
 Scopes: a council (per-person rows for its own leaders), a state or the nation
 (per-council rows). Per-person rows for anyone reaching the scope from wider
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from courses.cache import axes_ordered
 from courses.models import Enrollment
 
-from .models import (
+from ..models import (
     MILESTONE_MIN_COUNT,
     CouncilPage,
     MemberProgress,
@@ -37,7 +37,7 @@ from .models import (
     RoleAssignment,
     State,
 )
-from .models.scopes import leader_scope
+from ..models.scopes import leader_scope
 from .progress import progress_refresh
 from .readiness import inactive_limit, leadership_roles, pathway
 
