@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import AccessLog
 
-from . import names, services
+from . import names
 from .cadres.readiness import member_readiness
 from .cadres.services import digest_opt_out, endorsable_assemblies, mentorship_pair
 from .cadres.services import role_endorse as endorse
@@ -48,7 +48,11 @@ from .models import (
     RequestStatus,
 )
 from .models.scopes import councils_led_by, leader_scope
-from .services import CouncilError
+from .services import constitution as constitution_services
+from .services import meetings as meeting_services
+from .services import membership as membership_services
+from .services import roster_import
+from .services.permissions import CouncilError, can_lead
 
 IMPORT_SESSION_KEY = "councils_import_{}"
 
@@ -77,7 +81,7 @@ def council_in_scope(request, council_id, *, people=True):
         CouncilPage.objects.select_related("state", "municipality", "collection"),
         pk=council_id,
     )
-    if not services.can_lead(request.user, council):
+    if not can_lead(request.user, council):
         raise PermissionDenied
     if people:
         people_of(request, council)
@@ -238,7 +242,7 @@ def membership_decide(request, council_id, membership_id):
         messages.error(request, _("Choose whether to accept or reject the request."))
     else:
         try:
-            membership = services.membership_decide(
+            membership = membership_services.membership_decide(
                 council=council,
                 membership_id=membership_id,
                 actor=request.user,
@@ -268,7 +272,7 @@ def membership_decide(request, council_id, membership_id):
 def membership_end(request, council_id, membership_id):
     council = council_in_scope(request, council_id)
     try:
-        membership = services.membership_end(
+        membership = membership_services.membership_end(
             council=council, membership_id=membership_id, actor=request.user
         )
     except CouncilError as error:
@@ -290,7 +294,7 @@ def member_register(request, council_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, code = services.member_register_offline(
+            user, code = membership_services.member_register_offline(
                 council=council,
                 actor=request.user,
                 first_name=data["first_name"],
@@ -329,7 +333,7 @@ def members_import(request, council_id):
             messages.error(request, _("Upload the file again: the preview expired."))
             return redirect("councils_admin:members_import", council.pk)
         try:
-            people = services.members_import_commit(
+            people = roster_import.members_import_commit(
                 council=council, actor=request.user, rows=rows
             )
         except CouncilError as error:
@@ -345,7 +349,9 @@ def members_import(request, council_id):
     form = MembersImportForm(request.POST or None, request.FILES or None)
     context = {"council": council, "form": form}
     if request.method == "POST" and form.is_valid():
-        rows, errors = services.members_import_parse(form.cleaned_data["file"].read())
+        rows, errors = roster_import.members_import_parse(
+            form.cleaned_data["file"].read()
+        )
         context.update(rows=rows, errors=errors)
         if errors:
             request.session.pop(session_key, None)
@@ -361,7 +367,7 @@ def two_factor_code_give(request, council_id):
     a member of the council whose account needs it (see the service)."""
     council = council_in_scope(request, council_id)
     try:
-        person, code = services.two_factor_code_give(
+        person, code = membership_services.two_factor_code_give(
             council=council,
             actor=request.user,
             username=request.POST.get("username", "")[:150],
@@ -412,7 +418,7 @@ def meeting_edit(request, council_id, meeting_id=None):
                 meeting.created_by = request.user
             upload = form.cleaned_data.get("acta_file")
             if upload:
-                meeting.acta = services.acta_store(
+                meeting.acta = meeting_services.acta_store(
                     council=council,
                     uploaded=upload,
                     title=_("Acta: %(meeting)s") % {"meeting": meeting},
@@ -458,7 +464,7 @@ def meeting_detail(request, council_id, meeting_id):
 def meeting_attendance(request, council_id, meeting_id):
     """One form of checkboxes, one per active member: fits 30 people on a phone."""
     council, meeting = meeting_in_council(request, council_id, meeting_id)
-    members = services.active_members(council)
+    members = membership_services.active_members(council)
     initial = {"present": list(meeting.attendances.values_list("user_id", flat=True))}
     form = AttendanceForm(request.POST or None, initial=initial, members=members)
     if meeting.is_closed and request.method == "POST":
@@ -466,7 +472,7 @@ def meeting_attendance(request, council_id, meeting_id):
         return redirect("councils_admin:meeting", council.pk, meeting.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.attendance_record(
+            count = meeting_services.attendance_record(
                 meeting=meeting,
                 actor=request.user,
                 user_ids=[user.pk for user in form.cleaned_data["present"]],
@@ -493,7 +499,7 @@ def meeting_attendance(request, council_id, meeting_id):
 def meeting_close(request, council_id, meeting_id):
     council, meeting = meeting_in_council(request, council_id, meeting_id)
     try:
-        services.meeting_close(meeting=meeting, actor=request.user)
+        meeting_services.meeting_close(meeting=meeting, actor=request.user)
     except CouncilError as error:
         messages.error(request, error.message)
     else:
@@ -560,7 +566,7 @@ def constitution_detail(request, request_id):
     form = ConstitutionDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.constitution_decide(
+            constitution_services.constitution_decide(
                 request_id=constitution.pk,
                 actor=request.user,
                 approve=form.cleaned_data["action"] == "aprobar",
@@ -671,7 +677,7 @@ def constitution_acta(request, request_id):
 def mentorships(request, council_id):
     council = council_in_scope(request, council_id)
     form = MentorshipForm(
-        request.POST or None, members=services.active_members(council)
+        request.POST or None, members=membership_services.active_members(council)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -692,7 +698,7 @@ def mentorships(request, council_id):
         .select_related("mentor", "mentee")
         .order_by("mentee__first_name")
     )
-    log_people(request, council, services.active_members(council))
+    log_people(request, council, membership_services.active_members(council))
     return render_admin(
         request,
         "mentorships.html",
@@ -709,7 +715,7 @@ def role_endorse(request, council_id):
     council = council_in_scope(request, council_id)
     form = EndorsementForm(
         request.POST or None,
-        members=services.active_members(council),
+        members=membership_services.active_members(council),
         assemblies=endorsable_assemblies(council),
     )
     readiness = None
@@ -735,7 +741,7 @@ def role_endorse(request, council_id):
                 % {"name": data["member"], "role": data["role"].name},
             )
             return redirect("councils_admin:council", council.pk)
-    log_people(request, council, services.active_members(council))
+    log_people(request, council, membership_services.active_members(council))
     return render_admin(
         request,
         "role_endorse.html",

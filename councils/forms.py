@@ -28,7 +28,7 @@ from .models import (
     State,
     council_name_taken,
 )
-from .services import active_members
+from .services.membership import active_members
 from .validators import check_file_content, validate_acta
 
 

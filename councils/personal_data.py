@@ -15,7 +15,7 @@ from .models import (
     ReadyEvent,
     RequestStatus,
 )
-from .services import mentorships_end
+from .services.membership import mentorships_end
 
 
 def export_memberships(user):

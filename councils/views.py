@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
 from .forms import ConstitutionRequestForm, FounderFormSet
 from .models import ConstitutionFounder
-from .services import CouncilError, membership_request
+from .services import constitution as constitution_services
+from .services.membership import membership_request
+from .services.permissions import CouncilError
 
 
 def council_join(request, council):
@@ -46,7 +47,7 @@ def constitution_request(request, guide_page):
         form_ok = form.is_valid()
         founders_ok = founders.is_valid()
         if form_ok and founders_ok:
-            services.constitution_submit(
+            constitution_services.constitution_submit(
                 requester=request.user,
                 data=form.cleaned_data,
                 founders=founders.founders,
@@ -87,7 +88,7 @@ def founder_answer(request, founder_id):
         messages.error(request, _("Choose one of the two answers."))
         return redirect("my_formation")
     try:
-        founder = services.constitution_founder_answer(
+        founder = constitution_services.constitution_founder_answer(
             user=request.user, founder_id=founder_id, confirm=answer == "si"
         )
     except ConstitutionFounder.DoesNotExist:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..forms import MentorNoteForm
-from ..services import CouncilError
+from ..services.permissions import CouncilError
 from .readiness import member_readiness, readiness_for
 from .services import (
     mentor_note_add,

@@ -31,7 +31,7 @@ from ..models import (
     RoleAssignment,
     ScopeLevel,
 )
-from ..services import CouncilError, require_lead
+from ..services.permissions import CouncilError, require_lead
 from .progress import progress_refresh_all
 from .readiness import member_facts, member_readiness
 

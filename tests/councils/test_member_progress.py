@@ -27,12 +27,8 @@ from councils.models import (
     RoleRequirement,
 )
 from councils.personal_data import erase_memberships
-from councils.services import (
-    attendance_record,
-    meeting_close,
-    membership_decide,
-    membership_end,
-)
+from councils.services.meetings import attendance_record, meeting_close
+from councils.services.membership import membership_decide, membership_end
 from courses.cache import axes_ordered
 from courses.models import Axis, Enrollment
 from courses.services import lesson_complete

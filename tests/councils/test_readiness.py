@@ -35,7 +35,7 @@ from councils.models import (
     RoleRequirement,
     State,
 )
-from councils.services import meeting_close
+from councils.services.meetings import meeting_close
 from courses.cache import axes_ordered
 from courses.models import Axis, CompletionSource, Enrollment, LessonCompletion
 from courses.services import lesson_complete

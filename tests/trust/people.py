@@ -42,7 +42,7 @@ from councils.models import (
     MeetingKind,
     State,
 )
-from councils.services import membership_end
+from councils.services.membership import membership_end
 from courses.models import Certificate, Enrollment
 from members.models import AccessLog
 from tests.courses.learning_fixtures import make_course
