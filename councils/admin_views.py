@@ -207,7 +207,8 @@ def council_detail(request, council_id):
     )
     members = Paginator(
         Membership.objects.visible_to(request.user)
-        .filter(council=council, status=MembershipStatus.ACTIVE)
+        .active()
+        .filter(council=council)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "user__username"),
         100,
@@ -589,7 +590,7 @@ def constitution_detail(request, request_id):
     # The founders' names and phones, seen from above any council: logged
     # (once per visit: a decision sent back with an error shows them again).
     if request.method == "GET":
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
             scope=f"constitucion:{constitution.pk}",
@@ -627,10 +628,9 @@ def founders_with_councils(constitution, viewer):
         founder.confirmed = founder.pk in confirmed
     current = {
         membership.user_id: membership.council
-        for membership in Membership.objects.filter(
-            user__in=[founder.user_id for founder in founders if founder.confirmed],
-            status=MembershipStatus.ACTIVE,
-        ).select_related("council")
+        for membership in Membership.objects.active()
+        .filter(user__in=[founder.user_id for founder in founders if founder.confirmed])
+        .select_related("council")
     }
     scope = leader_scope(viewer)
     for founder in founders:
@@ -655,7 +655,7 @@ def constitution_acta(request, request_id):
     if not allowed:
         raise Http404
     if constitution.requester_id != request.user.pk:
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
             scope=f"constitucion:{constitution.pk}",

@@ -32,7 +32,6 @@ from ..models import (
     CouncilPage,
     MemberProgress,
     Membership,
-    MembershipStatus,
     ReadyEvent,
     RoleAssignment,
     State,
@@ -88,7 +87,7 @@ class DashboardScope:
 
     def member_ids(self):
         """Active members of the scope, as a subquery (never a Python list)."""
-        memberships = Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        memberships = Membership.objects.active()
         if self.council:
             memberships = memberships.filter(council=self.council)
         elif self.state:

@@ -2,8 +2,6 @@
 Wagtail's SpreadsheetExportMixin (formulas written as text, as in every export:
 ``cococi_site.spreadsheets``); every export is written to the access log."""
 
-import json
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -146,19 +144,16 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
         )
 
     def _log(self, action, scope, filters, count, reason, per_person):
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=self.request.user,
             action=action,
             scope=f"cuadros:{scope.key}",
-            detail=json.dumps(
-                {
-                    "filtros": filters,
-                    "personas": per_person,
-                    "motivo": reason,
-                    "formato": self.request.GET.get("export", ""),
-                },
-                ensure_ascii=False,
-            ),
+            detail={
+                "filtros": filters,
+                "personas": per_person,
+                "motivo": reason,
+                "formato": self.request.GET.get("export", ""),
+            },
             row_count=count,
         )
 

@@ -5,7 +5,7 @@ large scopes (``councils.cadres.progress``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,54 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from .requirements import RequirementKind, fields_of
+
+
+class MemberProgressQuerySet(models.QuerySet):
+    def mark_stale(self, user_ids):
+        """Mark these members' rows stale, creating the missing ones (one query)."""
+        ids = sorted({int(pk) for pk in user_ids if pk})
+        if not ids:
+            return
+        self.bulk_create(
+            [self.model(user_id=pk, stale=True) for pk in ids],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["stale"],
+        )
+
+
+class ReadByReadinessQuerySet(models.QuerySet):
+    """The rows readiness reads (memberships, attendance, meetings, offices,
+    sign-offs). Saving or deleting one marks its member's progress stale
+    (``councils.signals``); a bulk ``update`` or ``bulk_create`` sends no signal,
+    so it marks the members it touches stale itself, in the same transaction."""
+
+    # The field naming the member a row counts for.
+    member_field = "user"
+
+    def members_touched(self):
+        """The members the rows of this queryset count for."""
+        return self.values_list(f"{self.member_field}_id", flat=True)
+
+    def members_of(self, objs):
+        """The members rows about to be created count for."""
+        return [getattr(obj, f"{self.member_field}_id") for obj in objs]
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            touched = list(self.members_touched())
+            for name in (self.member_field, f"{self.member_field}_id"):
+                if name in kwargs:
+                    touched.append(getattr(kwargs[name], "pk", kwargs[name]))
+            count = super().update(**kwargs)
+            MemberProgress.objects.mark_stale(touched)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            MemberProgress.objects.mark_stale(self.members_of(created))
+        return created
 
 
 class RoleRequirement(Orderable):
@@ -175,6 +223,10 @@ class MentorNote(models.Model):
         return f"{self.mentorship_id} {self.met_on}"
 
 
+class MentorSignOffQuerySet(ReadByReadinessQuerySet):
+    member_field = "mentee"
+
+
 class MentorSignOff(models.Model):
     """A mentor's sign-off of the requirement of a role that asks for it."""
 
@@ -198,6 +250,8 @@ class MentorSignOff(models.Model):
         related_name="+",
     )
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    objects = MentorSignOffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentor sign-off")
@@ -298,6 +352,8 @@ class MemberProgress(models.Model):
     # Months of membership grow with the calendar: every row is recomputed each
     # night, so readiness that depends only on time is at most a day late.
     changed_on = models.DateField(_("figures changed on"), null=True)
+
+    objects = MemberProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member progress")

@@ -22,7 +22,6 @@ from ..models import (
     Meeting,
     MeetingKind,
     Membership,
-    MembershipStatus,
     MentorNote,
     Mentorship,
     MentorSignOff,
@@ -38,9 +37,9 @@ from .readiness import member_facts, member_readiness
 
 def _active_member_ids(council, user_ids):
     return set(
-        Membership.objects.filter(
-            council=council, status=MembershipStatus.ACTIVE, user_id__in=user_ids
-        ).values_list("user_id", flat=True)
+        Membership.objects.active()
+        .filter(council=council, user_id__in=user_ids)
+        .values_list("user_id", flat=True)
     )
 
 
@@ -93,9 +92,7 @@ def mentorships_held(mentor):
     """The active mentorships of ``mentor``: the only way a mentor reaches a
     mentee's data. Both must still be active members of the council, so a
     mentorship that outlived a membership opens nothing."""
-    active_here = Membership.objects.filter(
-        council_id=OuterRef("council_id"), status=MembershipStatus.ACTIVE
-    )
+    active_here = Membership.objects.active().filter(council_id=OuterRef("council_id"))
     return (
         Mentorship.objects.active()
         .filter(mentor=mentor)
@@ -205,9 +202,7 @@ def digest_for(user, councils, since, now):
     """What a leader's weekly digest says about their councils."""
     User = get_user_model()
     council_ids = [council.pk for council in councils]
-    members = Membership.objects.filter(
-        council_id__in=council_ids, status=MembershipStatus.ACTIVE
-    )
+    members = Membership.objects.active().filter(council_id__in=council_ids)
     # Accepted since the last digest, to the minute: one accepted on a digest's
     # morning, before it, was in that one. Memberships made without a decision
     # (fixtures, old rows) count by day.

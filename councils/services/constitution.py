@@ -21,7 +21,6 @@ from ..models import (
     Meeting,
     MeetingKind,
     Membership,
-    MembershipStatus,
     RequestStatus,
     RoleAssignment,
     StatePage,
@@ -104,10 +103,11 @@ def founders_elsewhere_check(request, actor):
     leave it, or be moved by its own coordination, first. The message does
     not name that council: it is out of the approver's reach."""
     scope = leader_scope(actor)
-    current = Membership.objects.filter(
-        user__in=request.founders.confirmed().values("user"),
-        status=MembershipStatus.ACTIVE,
-    ).select_related("council", "user")
+    current = (
+        Membership.objects.active()
+        .filter(user__in=request.founders.confirmed().values("user"))
+        .select_related("council", "user")
+    )
     for membership in current:
         if not scope.covers(membership.council):
             raise CouncilError(

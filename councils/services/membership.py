@@ -57,9 +57,11 @@ def _activate(membership, actor):
     locked first: two acceptances of one person at once take turns."""
     get_user_model().objects.select_for_update().filter(pk=membership.user_id).first()
     today = timezone.localdate()
-    earlier = Membership.objects.filter(
-        user_id=membership.user_id, status=MembershipStatus.ACTIVE
-    ).exclude(pk=membership.pk)
+    earlier = (
+        Membership.objects.active()
+        .filter(user_id=membership.user_id)
+        .exclude(pk=membership.pk)
+    )
     left_councils = list(earlier.values_list("council_id", flat=True))
     earlier.update(status=MembershipStatus.LEFT, left_on=today)
     mentorships_end(membership.user_id, keep_council=membership.council_id)
@@ -119,7 +121,8 @@ def membership_end(*, council, membership_id, actor):
     require_lead(actor, council)
     membership = (
         Membership.objects.select_for_update()
-        .filter(pk=membership_id, council=council, status=MembershipStatus.ACTIVE)
+        .active()
+        .filter(pk=membership_id, council=council)
         .first()
     )
     if membership is None:
@@ -192,8 +195,7 @@ def member_register_offline(
         last_name__iexact=last_name.strip(),
         phone=phone.strip(),
         email__iexact=email.strip(),
-        memberships__council=council,
-        memberships__status=MembershipStatus.ACTIVE,
+        memberships__in=Membership.objects.active().filter(council=council),
     ).first()
     if same is not None:
         raise CouncilError(
@@ -272,6 +274,5 @@ def two_factor_code_give(*, council, actor, username):
 def active_members(council):
     User = get_user_model()
     return User.objects.filter(
-        memberships__council=council,
-        memberships__status=MembershipStatus.ACTIVE,
+        memberships__in=Membership.objects.active().filter(council=council)
     ).order_by("first_name", "last_name", "username")
