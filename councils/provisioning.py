@@ -241,6 +241,14 @@ def council_provision(council):
     return group
 
 
+def council_move(council_id, state_page):
+    """A council moved under another state's page belongs to that state's scope,
+    and its private files follow it: the collection moves under the new state's,
+    and the old state's coordination loses sight of them."""
+    CouncilPage.objects.filter(pk=council_id).update(state_id=state_page.state_id)
+    council_collection_rehome(CouncilPage.objects.get(pk=council_id), state_page)
+
+
 @transaction.atomic
 def council_collection_rehome(council, state_page):
     """Move the council's private collection under ``state_page``'s and rebuild
