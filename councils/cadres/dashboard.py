@@ -188,7 +188,7 @@ def _inactive(now):
 
 def build_dashboard(scope, *, filters=None, per_person=None):
     """Everything the dashboard shows for ``scope``; ``filters`` are already
-    validated (see ``councils.forms.DashboardFilterForm``). The scope's stale
+    validated (see ``councils.cadres.forms.DashboardFilterForm``). The scope's stale
     progress rows are recomputed first, then everything is SQL aggregates over
     them: the same queries for ten members or fifty thousand."""
     filters = filters or {}

@@ -13,10 +13,11 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from members.models import AccessLog
 
 from .. import names
-from ..forms import DashboardFilterForm, PersonalRowsForm
+from ..forms import PersonalRowsForm
 from ..models import CouncilPage, State
 from ..models.scopes import leader_scope
 from .dashboard import build_dashboard, resolve_scope
+from .forms import DashboardFilterForm
 
 PAGE_SIZE = 50
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms import MentorNoteForm
 from ..services.permissions import CouncilError
+from .forms import MentorNoteForm
 from .readiness import member_readiness, readiness_for
 from .services import (
     mentor_note_add,
