@@ -5,7 +5,6 @@ import html
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import strip_tags
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from wagtail.contrib.routable_page.models import path
 from wagtail.models import PageViewRestriction
@@ -28,19 +27,6 @@ def plain_text(value):
                 return text
         return ""
     return " ".join(html.unescape(strip_tags(value)).split())
-
-
-def page_action(view):
-    """A routable page's action answered by the view function at the dotted path
-    ``view``, called as ``view(request, page, *args)``; decorate the result with
-    Wagtail's ``path``. The view is named, not imported: views import their
-    app's models, and a page model never imports views back."""
-
-    def action(page, request, *args, **kwargs):
-        return import_string(view)(request, page, *args, **kwargs)
-
-    action.__name__ = view.rsplit(".", 1)[-1]
-    return action
 
 
 def any_view_restriction():

@@ -11,8 +11,9 @@ class CouncilsConfig(AppConfig):
         from members.security import register_privilege
 
         # converters: the <id:…> of the councils' addresses, before they load;
+        # views: the council and guide pages' routes (page_route);
         # cadres.tasks: the cadre pathway's Celery tasks, registered by name.
-        from . import converters, personal_data, signals  # noqa: F401
+        from . import converters, personal_data, signals, views  # noqa: F401
         from .cadres import tasks  # noqa: F401
         from .cadres.services import mentorships_held
         from .models.scopes import leader_scope

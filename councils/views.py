@@ -1,4 +1,6 @@
-"""Public views of the councils app that are not pages themselves."""
+"""Public views of the councils app: the actions of council and constitution
+guide pages (their routes, declared here with ``page_route``), and a founder's
+answer."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,13 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cococi_site.pages import page_route
+
 from .forms import ConstitutionRequestForm, FounderFormSet
-from .models import ConstitutionFounder
+from .models import ConstitutionFounder, ConstitutionGuidePage, CouncilPage
 from .services import constitution as constitution_services
 from .services.membership import membership_request
 from .services.permissions import CouncilError
 
 
+@page_route(CouncilPage, "unirme/", name="join")
 def council_join(request, council):
     """A council page's "join" button (``unirme/``): the request to its leaders."""
     if request.method != "POST":
@@ -37,6 +42,7 @@ def council_join(request, council):
     return redirect(council.url)
 
 
+@page_route(ConstitutionGuidePage, "solicitud/", name="request")
 def constitution_request(request, guide_page):
     """The request form of "Cómo constituir un consejo", for signed-in members."""
     if not request.user.is_authenticated:

@@ -12,12 +12,12 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cococi_site.pages import SitePageMixin, page_action
+from cococi_site.pages import SitePageMixin
 from courses.models import CoursePage, Enrollment
 
 from ..blocks import CouncilStreamBlock
@@ -163,6 +163,8 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
 
     Creating one provisions its group, private collection and page permissions
     (see ``councils.provisioning``); the member list is never shown here.
+    Its "join" action (``unirme/``) is a route that ``councils.views`` declares
+    (``page_route``).
     """
 
     summary_fields = ("body",)
@@ -396,8 +398,6 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
             )
         return context
 
-    join = path("unirme/", name="join")(page_action("councils.views.council_join"))
-
 
 def council_name_taken(name, municipality_id, sector, exclude=None):
     """Whether a council of this name exists in the municipality (or sector)."""
@@ -415,7 +415,8 @@ def council_name_taken(name, municipality_id, sector, exclude=None):
 
 class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
     """ "Cómo constituir un consejo": the procedure, and the request form for
-    signed-in members at ``solicitud/``."""
+    signed-in members at ``solicitud/``, a route that ``councils.views``
+    declares (``page_route``)."""
 
     summary_fields = ("intro", "body")
 
@@ -445,7 +446,3 @@ class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
                 )
             )
         return context
-
-    request_form = path("solicitud/", name="request")(
-        page_action("councils.views.constitution_request")
-    )
