@@ -40,6 +40,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published
 
+from councils.cadres.progress import progress_refresh_all
 from councils.models import (
     Attendance,
     CouncilPage,
@@ -60,7 +61,6 @@ from councils.models import (
     State,
     StatePage,
 )
-from councils.progress import progress_refresh_all
 from courses.factories import lesson_body
 from courses.models import (
     Axis,

@@ -45,7 +45,7 @@ NOTES = """\
 - A dashboard row reads "not available" while `/admin/formacion-de-cuadros/`
   answers anything but 200 (the HTTP status is shown).
 - The dashboard adds up one summary row per member (`MemberProgress`, kept by
-  `councils.progress`); a change to a member's record marks their row stale
+  `councils.cadres.progress`); a change to a member's record marks their row stale
   and the dashboard recomputes its scope's stale rows before reading. The
   "stale" rows time the national dashboard when 1 % of the rows (spread over
   every council: a busy moment between two passes of the worker) or all of

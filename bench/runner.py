@@ -23,9 +23,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from councils.cadres.progress import progress_refresh_all
+from councils.cadres.readiness import member_readiness
 from councils.models import MemberProgress, Membership, MembershipStatus
-from councils.progress import progress_refresh_all
-from councils.readiness import member_readiness
 
 from .sizes import (
     COUNCIL_LEADER,
@@ -219,7 +219,7 @@ def measure(runs, log=print):
         log(_line(result))
         results.append(result)
 
-        # What keeps the dashboard's summaries true (councils.progress).
+        # What keeps the dashboard's summaries true (councils.cadres.progress).
         national = users.get(NATIONAL_LEADER)
         if national is not None:
             client = Client(raise_request_exception=False)

@@ -21,10 +21,10 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("buscar/", home_views.search, name="search"),
     path("cuenta/", include("members.urls")),
-    path("mi-formacion/acompanamiento/", include("councils.mentor_urls")),
+    path("mi-formacion/acompanamiento/", include("councils.cadres.mentor_urls")),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
-    path("consejos/solicitudes/", include("councils.urls")),
+    path("consejos/solicitudes/", include("councils.public_urls")),
     path("api/v2/", api_router.urls),
     # Four of Wagtail's reports, two steps of its page chooser, its tag
     # suggestions, the listings of images and documents and the image

@@ -1,7 +1,11 @@
+"""The councils' pages in the Wagtail admin ("Mi consejo", constitution
+requests), for leaders and coordinators, under the ``councils_admin``
+namespace (``wagtail_hooks``)."""
+
 from django.urls import path
 
 from . import admin_views as views
-from .dashboard_views import cadre_dashboard
+from .cadres.admin_urls import urlpatterns as cadre_urlpatterns
 
 app_name = "councils_admin"
 
@@ -54,26 +58,10 @@ urlpatterns = [
         name="meeting_close",
     ),
     path(
-        "mi-consejo/<id:council_id>/acompanamiento/",
-        views.mentorships,
-        name="mentorships",
-    ),
-    path(
-        "mi-consejo/<id:council_id>/cargos/nuevo/",
-        views.role_endorse,
-        name="role_endorse",
-    ),
-    path(
         "mi-consejo/<id:council_id>/dos-pasos/",
         views.two_factor_code_give,
         name="two_factor_code_give",
     ),
-    path(
-        "mi-consejo/<id:council_id>/resumen-semanal/",
-        views.digest_toggle,
-        name="digest_toggle",
-    ),
-    path("formacion-de-cuadros/", cadre_dashboard, name="cadre_dashboard"),
     path("motivo/", views.names_reason, name="names_reason"),
     path("constituciones/", views.constitution_list, name="constitutions"),
     path(
@@ -81,4 +69,6 @@ urlpatterns = [
         views.constitution_detail,
         name="constitution",
     ),
+    # The cadre pathway's pages, in the same namespace.
+    *cadre_urlpatterns,
 ]

@@ -21,17 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import AccessLog
 
-from . import names, services
-from .cadres import digest_opt_out, endorsable_assemblies, mentorship_pair
-from .cadres import role_endorse as endorse
+from . import names
 from .forms import (
     AttendanceForm,
     ConstitutionDecisionForm,
     DecisionForm,
-    EndorsementForm,
     MeetingForm,
     MembersImportForm,
-    MentorshipForm,
     OfflineMemberForm,
     PersonalRowsForm,
 )
@@ -43,12 +39,14 @@ from .models import (
     Meeting,
     Membership,
     MembershipStatus,
-    Mentorship,
     RequestStatus,
 )
-from .readiness import member_readiness
-from .scopes import councils_led_by, leader_scope
-from .services import CouncilError
+from .models.scopes import councils_led_by, leader_scope
+from .services import constitution as constitution_services
+from .services import meetings as meeting_services
+from .services import membership as membership_services
+from .services import roster_import
+from .services.permissions import CouncilError, can_lead
 
 IMPORT_SESSION_KEY = "councils_import_{}"
 
@@ -77,7 +75,7 @@ def council_in_scope(request, council_id, *, people=True):
         CouncilPage.objects.select_related("state", "municipality", "collection"),
         pk=council_id,
     )
-    if not services.can_lead(request.user, council):
+    if not can_lead(request.user, council):
         raise PermissionDenied
     if people:
         people_of(request, council)
@@ -203,7 +201,8 @@ def council_detail(request, council_id):
     )
     members = Paginator(
         Membership.objects.visible_to(request.user)
-        .filter(council=council, status=MembershipStatus.ACTIVE)
+        .active()
+        .filter(council=council)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "user__username"),
         100,
@@ -238,7 +237,7 @@ def membership_decide(request, council_id, membership_id):
         messages.error(request, _("Choose whether to accept or reject the request."))
     else:
         try:
-            membership = services.membership_decide(
+            membership = membership_services.membership_decide(
                 council=council,
                 membership_id=membership_id,
                 actor=request.user,
@@ -268,7 +267,7 @@ def membership_decide(request, council_id, membership_id):
 def membership_end(request, council_id, membership_id):
     council = council_in_scope(request, council_id)
     try:
-        membership = services.membership_end(
+        membership = membership_services.membership_end(
             council=council, membership_id=membership_id, actor=request.user
         )
     except CouncilError as error:
@@ -290,7 +289,7 @@ def member_register(request, council_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, code = services.member_register_offline(
+            user, code = membership_services.member_register_offline(
                 council=council,
                 actor=request.user,
                 first_name=data["first_name"],
@@ -329,7 +328,7 @@ def members_import(request, council_id):
             messages.error(request, _("Upload the file again: the preview expired."))
             return redirect("councils_admin:members_import", council.pk)
         try:
-            people = services.members_import_commit(
+            people = roster_import.members_import_commit(
                 council=council, actor=request.user, rows=rows
             )
         except CouncilError as error:
@@ -345,7 +344,9 @@ def members_import(request, council_id):
     form = MembersImportForm(request.POST or None, request.FILES or None)
     context = {"council": council, "form": form}
     if request.method == "POST" and form.is_valid():
-        rows, errors = services.members_import_parse(form.cleaned_data["file"].read())
+        rows, errors = roster_import.members_import_parse(
+            form.cleaned_data["file"].read()
+        )
         context.update(rows=rows, errors=errors)
         if errors:
             request.session.pop(session_key, None)
@@ -361,7 +362,7 @@ def two_factor_code_give(request, council_id):
     a member of the council whose account needs it (see the service)."""
     council = council_in_scope(request, council_id)
     try:
-        person, code = services.two_factor_code_give(
+        person, code = membership_services.two_factor_code_give(
             council=council,
             actor=request.user,
             username=request.POST.get("username", "")[:150],
@@ -412,7 +413,7 @@ def meeting_edit(request, council_id, meeting_id=None):
                 meeting.created_by = request.user
             upload = form.cleaned_data.get("acta_file")
             if upload:
-                meeting.acta = services.acta_store(
+                meeting.acta = meeting_services.acta_store(
                     council=council,
                     uploaded=upload,
                     title=_("Acta: %(meeting)s") % {"meeting": meeting},
@@ -458,7 +459,7 @@ def meeting_detail(request, council_id, meeting_id):
 def meeting_attendance(request, council_id, meeting_id):
     """One form of checkboxes, one per active member: fits 30 people on a phone."""
     council, meeting = meeting_in_council(request, council_id, meeting_id)
-    members = services.active_members(council)
+    members = membership_services.active_members(council)
     initial = {"present": list(meeting.attendances.values_list("user_id", flat=True))}
     form = AttendanceForm(request.POST or None, initial=initial, members=members)
     if meeting.is_closed and request.method == "POST":
@@ -466,7 +467,7 @@ def meeting_attendance(request, council_id, meeting_id):
         return redirect("councils_admin:meeting", council.pk, meeting.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.attendance_record(
+            count = meeting_services.attendance_record(
                 meeting=meeting,
                 actor=request.user,
                 user_ids=[user.pk for user in form.cleaned_data["present"]],
@@ -493,7 +494,7 @@ def meeting_attendance(request, council_id, meeting_id):
 def meeting_close(request, council_id, meeting_id):
     council, meeting = meeting_in_council(request, council_id, meeting_id)
     try:
-        services.meeting_close(meeting=meeting, actor=request.user)
+        meeting_services.meeting_close(meeting=meeting, actor=request.user)
     except CouncilError as error:
         messages.error(request, error.message)
     else:
@@ -560,7 +561,7 @@ def constitution_detail(request, request_id):
     form = ConstitutionDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.constitution_decide(
+            constitution_services.constitution_decide(
                 request_id=constitution.pk,
                 actor=request.user,
                 approve=form.cleaned_data["action"] == "aprobar",
@@ -583,7 +584,7 @@ def constitution_detail(request, request_id):
     # The founders' names and phones, seen from above any council: logged
     # (once per visit: a decision sent back with an error shows them again).
     if request.method == "GET":
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
             scope=f"constitucion:{constitution.pk}",
@@ -621,10 +622,9 @@ def founders_with_councils(constitution, viewer):
         founder.confirmed = founder.pk in confirmed
     current = {
         membership.user_id: membership.council
-        for membership in Membership.objects.filter(
-            user__in=[founder.user_id for founder in founders if founder.confirmed],
-            status=MembershipStatus.ACTIVE,
-        ).select_related("council")
+        for membership in Membership.objects.active()
+        .filter(user__in=[founder.user_id for founder in founders if founder.confirmed])
+        .select_related("council")
     }
     scope = leader_scope(viewer)
     for founder in founders:
@@ -649,7 +649,7 @@ def constitution_acta(request, request_id):
     if not allowed:
         raise Http404
     if constitution.requester_id != request.user.pk:
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
             scope=f"constitucion:{constitution.pk}",
@@ -661,100 +661,3 @@ def constitution_acta(request, request_id):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# Formación de cuadros: mentors, endorsements and the weekly digest
-
-
-@leaders_only
-@require_http_methods(["GET", "POST"])
-def mentorships(request, council_id):
-    council = council_in_scope(request, council_id)
-    form = MentorshipForm(
-        request.POST or None, members=services.active_members(council)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            mentorship_pair(
-                council=council,
-                actor=request.user,
-                mentee_id=form.cleaned_data["mentee"].pk,
-                mentor_id=form.cleaned_data["mentor"].pk,
-            )
-        except CouncilError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The mentor will accompany the member."))
-            return redirect("councils_admin:mentorships", council.pk)
-    pairs = (
-        Mentorship.objects.active()
-        .filter(council=council)
-        .select_related("mentor", "mentee")
-        .order_by("mentee__first_name")
-    )
-    log_people(request, council, services.active_members(council))
-    return render_admin(
-        request,
-        "mentorships.html",
-        _("Mentors"),
-        {"council": council, "form": form, "pairs": pairs},
-        status=400 if form.errors else 200,
-    )
-
-
-@leaders_only
-@require_http_methods(["GET", "POST"])
-def role_endorse(request, council_id):
-    """Record an office endorsed by an assembly, with the evidence in view."""
-    council = council_in_scope(request, council_id)
-    form = EndorsementForm(
-        request.POST or None,
-        members=services.active_members(council),
-        assemblies=endorsable_assemblies(council),
-    )
-    readiness = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        readiness = member_readiness(data["member"], data["role"])
-        try:
-            endorse(
-                council=council,
-                actor=request.user,
-                user=data["member"],
-                role=data["role"],
-                meeting=data["meeting"],
-                started_on=data["started_on"],
-                note=data["note"],
-            )
-        except CouncilError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s now holds the role %(role)s.")
-                % {"name": data["member"], "role": data["role"].name},
-            )
-            return redirect("councils_admin:council", council.pk)
-    log_people(request, council, services.active_members(council))
-    return render_admin(
-        request,
-        "role_endorse.html",
-        _("Record a role endorsed by the assembly"),
-        {"council": council, "form": form, "readiness": readiness},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@leaders_only
-@require_POST
-def digest_toggle(request, council_id):
-    council = council_in_scope(request, council_id, people=False)
-    receive = request.POST.get("recibir") == "1"
-    digest_opt_out(user=request.user, receive=receive)
-    messages.success(
-        request,
-        _("You will receive the weekly digest.")
-        if receive
-        else _("You will no longer receive the weekly digest."),
-    )
-    return redirect("councils_admin:council", council.pk)

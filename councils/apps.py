@@ -7,12 +7,16 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self):
+        # Imported once the app registry is ready: these modules import models.
         from members.security import register_privilege
 
-        # converters: the <id:…> of the councils' addresses, before they load.
-        from . import converters, personal_data, signals  # noqa: F401
-        from .cadres import mentorships_held
-        from .scopes import leader_scope
+        # converters: the <id:…> of the councils' addresses, before they load;
+        # views: the council and guide pages' routes (page_route);
+        # cadres.tasks: the cadre pathway's Celery tasks, registered by name.
+        from . import converters, personal_data, signals, views  # noqa: F401
+        from .cadres import tasks  # noqa: F401
+        from .cadres.services import mentorships_held
+        from .models.scopes import leader_scope
 
         personal_data.connect()
         # Leaders and coordinators see their scope's members: a second factor.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from courses.models import Axis, CoursePage
 from members.models import ConsentMethod
 
-from .cadres import mentorship_pair, ready_members_detect
+from .cadres.services import mentorship_pair, ready_members_detect
 from .factories import assign, join, make_council, make_meeting, make_person
 from .models import (
     ConstitutionRequest,
@@ -28,13 +28,9 @@ from .models import (
     RoleRequirement,
     State,
 )
-from .services import (
-    acta_store,
-    attendance_record,
-    constitution_submit,
-    meeting_close,
-    membership_request,
-)
+from .services.constitution import constitution_submit
+from .services.meetings import acta_store, attendance_record, meeting_close
+from .services.membership import membership_request
 from .territory_import import load_demo_municipalities
 
 # (slug, title, state code, municipality code or None, sector, priority axes,

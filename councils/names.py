@@ -16,14 +16,13 @@ task, so that a session left open (these accounts stay signed in for 12 hours)
 does not keep names open, and the next task asks for its own reason.
 """
 
-import json
 import time
 import unicodedata
 
 from members.models import AccessLog
 
 from .models import CouncilPage, State
-from .scopes import leader_scope
+from .models.scopes import leader_scope
 
 REASON_MINUTES = 30
 # A reason counts its letters and digits only: a run of zero-width spaces, or
@@ -149,10 +148,10 @@ def key_held(user, key):
 
 def names_view_log(request, *, scope, reason, count, **detail):
     """One entry of the access log for a page of people seen under ``reason``."""
-    AccessLog.objects.create(
+    AccessLog.objects.record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
         scope=scope,
-        detail=json.dumps({"motivo": reason, **detail}, ensure_ascii=False),
+        detail={"motivo": reason, **detail},
         row_count=count,
     )

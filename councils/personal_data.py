@@ -5,6 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from members.registry import PersonalDataSection, register
 
+from .cadres.progress import progress_mark_stale
+from .models import (
+    ConstitutionFounder,
+    MembershipStatus,
+    MentorNote,
+    Mentorship,
+    MentorSignOff,
+    ReadyEvent,
+    RequestStatus,
+)
+from .services.membership import mentorships_end
+
 
 def export_memberships(user):
     return [
@@ -20,8 +32,6 @@ def export_memberships(user):
 
 
 def erase_memberships(user):
-    from .models import MembershipStatus
-    from .progress import progress_mark_stale
 
     user.memberships.filter(
         status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
@@ -59,7 +69,6 @@ def export_roles(user):
 def erase_roles(user):
     """A deleted account holds no office from today on, and is no longer
     announced to leaders (dashboard, digest) as ready for one."""
-    from .models import ReadyEvent
 
     ReadyEvent.objects.filter(user=user).delete()
     today = timezone.localdate()
@@ -83,7 +92,6 @@ def export_requests(user):
 
 def export_founding(user):
     """Requests to constitute a council that name the person as a founder."""
-    from .models import ConstitutionFounder
 
     return [
         {
@@ -101,7 +109,6 @@ def export_founding(user):
 def erase_founding(user):
     """A deleted account is no founder of anything: the name and phone the
     requester typed for them go, and the link to the account."""
-    from .models import ConstitutionFounder
 
     ConstitutionFounder.objects.filter(user=user).update(
         full_name="", phone="", user=None, confirmed_at=None
@@ -111,7 +118,6 @@ def erase_founding(user):
 def export_mentoring(user):
     """Who accompanies the person (and the notes about them), whom they
     accompany, and the sign-offs they received."""
-    from .models import MentorNote, Mentorship, MentorSignOff
 
     received = Mentorship.objects.filter(mentee=user).select_related("mentor")
     given = Mentorship.objects.filter(mentor=user).select_related("mentee")
@@ -141,15 +147,12 @@ def export_mentoring(user):
 
 def erase_mentoring(user):
     """No one accompanies a deleted account, and the notes about them go."""
-    from .models import MentorNote
-    from .services import mentorships_end
 
     MentorNote.objects.filter(mentorship__mentee=user).delete()
     mentorships_end(user.pk)
 
 
 def connect():
-    from .models import MembershipStatus, RequestStatus
 
     register(
         PersonalDataSection(

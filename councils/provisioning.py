@@ -21,6 +21,14 @@ from wagtail.models import (
     GroupPagePermission,
 )
 
+from .models import (
+    CouncilIndexPage,
+    CouncilPage,
+    RoleAssignment,
+    ScopeLevel,
+    StatePage,
+)
+
 NATIONAL_GROUP = "Coordinación nacional"
 COUNCILS_COLLECTION = "Consejos"
 PUBLIC_COLLECTION = "Consejos: imágenes y archivos públicos"
@@ -153,8 +161,6 @@ def national_group():
     """National coordination: rights on /consejos/ and every council's files."""
     group, created = Group.objects.get_or_create(name=NATIONAL_GROUP)
     if created:
-        from .models import CouncilIndexPage
-
         group.permissions.add(
             _admin_access(), *_permissions("members", ["view_accesslog"])
         )
@@ -202,12 +208,18 @@ def state_provision(state_page):
     return group
 
 
+def council_settle(council):
+    """After a council page is saved: its state copied from the parent state page
+    and, on creation, its group, collection and permissions provisioned."""
+    council.state_settle()
+    if council.group_id is None:
+        council_provision(council)
+
+
 @transaction.atomic
 def council_provision(council):
     """The council's group (page rights on this page alone) and its private
     collection, readable by its leaders and the coordinations above it."""
-    from .models import CouncilPage, StatePage
-
     if council.group_id:
         return council.group
     group = Group.objects.create(
@@ -227,6 +239,14 @@ def council_provision(council):
     CouncilPage.objects.filter(pk=council.pk).update(group=group, collection=collection)
     council.group, council.collection = group, collection
     return group
+
+
+def council_move(council_id, state_page):
+    """A council moved under another state's page belongs to that state's scope,
+    and its private files follow it: the collection moves under the new state's,
+    and the old state's coordination loses sight of them."""
+    CouncilPage.objects.filter(pk=council_id).update(state_id=state_page.state_id)
+    council_collection_rehome(CouncilPage.objects.get(pk=council_id), state_page)
 
 
 @transaction.atomic
@@ -284,8 +304,6 @@ def managed_groups():
 @transaction.atomic
 def user_groups_sync(user):
     """Make ``user``'s managed group memberships match their active leading roles."""
-    from .models import CouncilPage, RoleAssignment, ScopeLevel, StatePage
-
     wanted = set()
     rows = (
         RoleAssignment.objects.active()

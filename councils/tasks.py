@@ -1,13 +1,21 @@
-"""Council e-mails and the daily resync of rights from role assignments."""
+"""Council e-mails and the daily resync of rights from role assignments (the
+cadre pathway's tasks are in ``councils.cadres.tasks``)."""
+
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from outbox import services as outbox
 from outbox.tasks import RETRY
+
+from .models import ConstitutionRequest, Membership, RoleAssignment
+from .provisioning import user_groups_sync
 
 
 def _send(template, context, recipients):
@@ -55,8 +63,6 @@ def _send_decision_once(queryset, pk, template, name, recipients):
 @shared_task(**RETRY)
 def notify_membership_decision(membership_id):
     """Tell a person, where they have e-mail, that their council decided."""
-    from .models import Membership
-
     return _send_decision_once(
         Membership.objects.select_related("user", "council"),
         membership_id,
@@ -80,8 +86,6 @@ def _constitution_recipients(request):
 @shared_task(**RETRY)
 def notify_constitution_decision(request_id):
     """Tell the requester and the founders with e-mail how their request ended."""
-    from .models import ConstitutionRequest
-
     return _send_decision_once(
         ConstitutionRequest.objects.select_related("requester", "council", "state"),
         request_id,
@@ -94,14 +98,6 @@ def notify_constitution_decision(request_id):
 @shared_task(**RETRY)
 def sync_ended_role_assignments():
     """Daily: whoever's office ended (or started) today gets their rights updated."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from .models import RoleAssignment
-    from .provisioning import user_groups_sync
-
     today = timezone.localdate()
     window = Q(ended_on__range=(today - timedelta(days=2), today)) | Q(
         started_on__range=(today - timedelta(days=2), today)
@@ -112,31 +108,3 @@ def sync_ended_role_assignments():
     for user in users:
         user_groups_sync(user)
     return len(users)
-
-
-@shared_task(**RETRY)
-def refresh_member_progress():
-    """After a change of requirements: recompute the stale progress rows, so
-    that the next dashboard view need not."""
-    from .progress import progress_refresh
-
-    return progress_refresh()
-
-
-@shared_task(**RETRY)
-def detect_ready_members():
-    """Daily: recompute every member's progress and record who became ready
-    for their next role."""
-    from .cadres import ready_members_detect
-
-    return ready_members_detect()
-
-
-@shared_task(**RETRY)
-def send_weekly_digests():
-    """Weekly: each council leader's digest (new members, completions, members
-    ready for their next role, members inactive for 30 days)."""
-    from .cadres import digests_send, ready_members_detect
-
-    ready_members_detect()
-    return digests_send()

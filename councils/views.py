@@ -1,4 +1,6 @@
-"""Public views of the councils app that are not pages themselves."""
+"""Public views of the councils app: the actions of council and constitution
+guide pages (their routes, declared here with ``page_route``), and a founder's
+answer."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,14 +9,40 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from . import services
+from cococi_site.pages import page_route
+
 from .forms import ConstitutionRequestForm, FounderFormSet
-from .models import ConstitutionFounder
-from .services import CouncilError
+from .models import ConstitutionFounder, ConstitutionGuidePage, CouncilPage
+from .services import constitution as constitution_services
+from .services.membership import membership_request
+from .services.permissions import CouncilError
 
 
+@page_route(CouncilPage, "unirme/", name="join")
+def council_join(request, council):
+    """A council page's "join" button (``unirme/``): the request to its leaders."""
+    if request.method != "POST":
+        return redirect(council.url)
+    if not request.user.is_authenticated:
+        return redirect_to_login(council.url, settings.LOGIN_URL)
+    try:
+        membership_request(user=request.user, council=council)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "We sent your request to the council's leaders. You will see "
+                "here when they accept it."
+            ),
+        )
+    return redirect(council.url)
+
+
+@page_route(ConstitutionGuidePage, "solicitud/", name="request")
 def constitution_request(request, guide_page):
     """The request form of "Cómo constituir un consejo", for signed-in members."""
     if not request.user.is_authenticated:
@@ -25,7 +53,7 @@ def constitution_request(request, guide_page):
         form_ok = form.is_valid()
         founders_ok = founders.is_valid()
         if form_ok and founders_ok:
-            services.constitution_submit(
+            constitution_services.constitution_submit(
                 requester=request.user,
                 data=form.cleaned_data,
                 founders=founders.founders,
@@ -66,7 +94,7 @@ def founder_answer(request, founder_id):
         messages.error(request, _("Choose one of the two answers."))
         return redirect("my_formation")
     try:
-        founder = services.constitution_founder_answer(
+        founder = constitution_services.constitution_founder_answer(
             user=request.user, founder_id=founder_id, confirm=answer == "si"
         )
     except ConstitutionFounder.DoesNotExist:
@@ -91,74 +119,3 @@ def founder_answer(request, founder_id):
             % {"name": name},
         )
     return redirect("my_formation")
-
-
-@login_required
-def my_mentees(request):
-    """The members the signed-in person accompanies, with their route."""
-    from .cadres import mentorships_held
-    from .readiness import readiness_for
-
-    pairs = list(mentorships_held(request.user).order_by("mentee__first_name"))
-    routes = readiness_for([pair.mentee_id for pair in pairs]) if pairs else {}
-    for pair in pairs:
-        pair.route = routes.get(pair.mentee_id)
-    return render(request, "councils/my_mentees.html", {"pairs": pairs})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def mentee_detail(request, mentorship_id):
-    """A mentee's progress, the check-in notes and the sign-off, for their mentor
-    only: any other id finds nothing."""
-    from .cadres import (
-        mentor_note_add,
-        mentor_sign_off,
-        mentorship_of,
-        sign_off_roles,
-    )
-    from .forms import MentorNoteForm
-    from .readiness import member_readiness
-
-    mentorship = mentorship_of(request.user, mentorship_id)
-    if mentorship is None:
-        raise Http404
-    form = MentorNoteForm(
-        request.POST if request.POST.get("action") == "nota" else None
-    )
-    route = member_readiness(mentorship.mentee)
-    signable = (
-        route.next_role
-        if route.next_role
-        and sign_off_roles([route.next_role.pk]).exists()
-        and route.next_role.pk not in route.facts.sign_offs
-        else None
-    )
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "aval" and signable:
-                mentor_sign_off(mentorship=mentorship, role=signable)
-                messages.success(request, _("Your sign-off was recorded."))
-                return redirect(request.path)
-            if form.is_bound and form.is_valid():
-                mentor_note_add(
-                    mentorship=mentorship,
-                    met_on=form.cleaned_data["met_on"],
-                    text=form.cleaned_data["text"],
-                )
-                messages.success(request, _("The note was saved."))
-                return redirect(request.path)
-        except CouncilError as error:
-            messages.error(request, error.message)
-    return render(
-        request,
-        "councils/mentee_detail.html",
-        {
-            "mentorship": mentorship,
-            "route": route,
-            "notes": mentorship.notes.all(),
-            "form": form,
-            "signable": signable,
-        },
-        status=400 if form.errors else 200,
-    )

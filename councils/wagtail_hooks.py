@@ -13,9 +13,9 @@ from wagtail.snippets.models import register_snippet
 from cococi_site.snippets import SnippetViewSet
 
 from . import admin_urls
-from .forms import LeadershipRoleForm
+from .cadres.forms import LeadershipRoleForm
 from .models import CouncilPage, LeadershipRole, RoleAssignment, StatePage
-from .scopes import leader_scope
+from .models.scopes import leader_scope
 
 
 @hooks.register("insert_global_admin_css")

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cococi_site import content
+from councils.cadres.readiness import facts_from_records, member_readiness
 from councils.models import (
     ConstitutionFounder,
     Membership,
@@ -15,7 +16,6 @@ from councils.models import (
     Mentorship,
     RoleAssignment,
 )
-from councils.readiness import facts_from_records, member_readiness
 from courses.cache import axes_ordered
 from courses.models import Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress

@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
@@ -204,6 +206,15 @@ class AccessLogQuerySet(models.QuerySet):
     """No bulk change or removal: the log only grows. The one change allowed is
     the one Django makes when an actor's account row is deleted: the actor
     becomes empty (``on_delete=SET_NULL``)."""
+
+    def record(self, *, actor, action, scope, detail="", row_count=0):
+        """The one way to write an entry: ``detail`` a text, or a dict kept as
+        JSON with its accents readable."""
+        if isinstance(detail, dict):
+            detail = json.dumps(detail, ensure_ascii=False)
+        return self.create(
+            actor=actor, action=action, scope=scope, detail=detail, row_count=row_count
+        )
 
     def update(self, **kwargs):
         if kwargs == {"actor": None}:

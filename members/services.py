@@ -180,7 +180,7 @@ def personal_data(user):
 
 def personal_data_export(*, user, actor):
     data = personal_data(user)
-    AccessLog.objects.create(
+    AccessLog.objects.record(
         actor=actor,
         action=AccessLog.Action.EXPORT,
         scope=f"user:{user.pk}",
@@ -220,7 +220,7 @@ def account_delete(*, user):
     SignInCode.objects.filter(user=user).delete()
     PasswordResetRequest.objects.filter(user=user).delete()
     two_factor_disable(user)
-    AccessLog.objects.create(
+    AccessLog.objects.record(
         actor=None,
         action=AccessLog.Action.DELETE,
         scope=f"user:{user.pk}",

@@ -102,7 +102,7 @@ def forgotten_site_data():
     """Cached per-site data (axes, the leadership pathway, public pages)
     outlives a test's rolled-back transaction: every test starts without it."""
     from cococi_site import content
-    from councils.readiness import pathway_forget
+    from councils.cadres.readiness import pathway_forget
     from courses.cache import axes_forget
 
     axes_forget()

@@ -1,4 +1,4 @@
-from .cadres import (
+from ..cadres.models import (
     DigestDelivery,
     DigestOptOut,
     MemberProgress,
@@ -6,9 +6,9 @@ from .cadres import (
     Mentorship,
     MentorSignOff,
     ReadyEvent,
-    RequirementKind,
     RoleRequirement,
 )
+from ..cadres.requirements import RequirementKind
 from .constitution import (
     ConstitutionFounder,
     ConstitutionRequest,

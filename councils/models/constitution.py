@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site import files
+
+from .scopes import leader_scope
 
 
 def private_storage():
@@ -22,10 +25,6 @@ class RequestStatus(models.TextChoices):
 class ConstitutionRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Requests of the states ``user`` coordinates, plus their own."""
-        from django.db.models import Q
-
-        from ..scopes import leader_scope
-
         if not user.is_authenticated:
             return self.none()
         scope = leader_scope(user)

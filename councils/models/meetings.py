@@ -5,6 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..cadres.models import ReadByReadinessQuerySet
+from .scopes import leader_scope
+
 
 class MeetingKind(models.TextChoices):
     ORDINARY = "asamblea_ordinaria", _("Ordinary assembly")
@@ -24,10 +27,20 @@ class Modality(models.TextChoices):
     MIXED = "mixta", _("Mixed")
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from ..scopes import leader_scope
+class MeetingQuerySet(ReadByReadinessQuerySet):
+    # A closed study circle counts for its attendees and its facilitator; a
+    # meeting made in bulk has no attendance yet.
+    member_field = "facilitator"
 
+    def members_touched(self):
+        return [
+            *Attendance.objects.filter(meeting__in=self).values_list(
+                "user_id", flat=True
+            ),
+            *self.values_list("facilitator_id", flat=True),
+        ]
+
+    def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
         return self.filter(leader_scope(user).council_q("council__"))
@@ -140,6 +153,10 @@ class Meeting(models.Model):
         return self.kind == MeetingKind.CIRCLE
 
 
+class AttendanceQuerySet(ReadByReadinessQuerySet):
+    pass
+
+
 class Attendance(models.Model):
     """A person present at a meeting (absent people have no row)."""
 
@@ -156,6 +173,8 @@ class Attendance(models.Model):
         related_name="attendances",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")

@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..cadres.models import ReadByReadinessQuerySet
+from .scopes import leader_scope
+
 
 class MembershipStatus(models.TextChoices):
     PENDING = "pendiente", _("Pending")
@@ -14,17 +17,18 @@ class MembershipStatus(models.TextChoices):
     REJECTED = "rechazada", _("Rejected")
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ReadByReadinessQuerySet):
     def active(self):
         return self.filter(status=MembershipStatus.ACTIVE)
 
     def pending(self):
         return self.filter(status=MembershipStatus.PENDING)
 
+    def not_rejected(self):
+        return self.exclude(status=MembershipStatus.REJECTED)
+
     def visible_to(self, user):
         """Memberships of the councils ``user`` leads, plus their own."""
-        from ..scopes import leader_scope
-
         if not user.is_authenticated:
             return self.none()
         scope = leader_scope(user)
@@ -81,12 +85,12 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(status="activa"),
+                condition=Q(status=MembershipStatus.ACTIVE),
                 name="one_active_council_per_member",
             ),
             models.UniqueConstraint(
                 fields=["user", "council"],
-                condition=Q(status="pendiente"),
+                condition=Q(status=MembershipStatus.PENDING),
                 name="one_pending_request_per_council",
             ),
         ]

@@ -2,24 +2,23 @@
 StatePage (/consejos/<estado>/) → CouncilPage (/consejos/<estado>/<consejo>/)."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cococi_site.pages import SitePageMixin
+from courses.models import CoursePage, Enrollment
 
 from ..blocks import CouncilStreamBlock
 from .territory import Municipality, State
@@ -164,6 +163,8 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
 
     Creating one provisions its group, private collection and page permissions
     (see ``councils.provisioning``); the member list is never shown here.
+    Its "join" action (``unirme/``) is a route that ``councils.views`` declares
+    (``page_route``).
     """
 
     summary_fields = ("body",)
@@ -324,38 +325,32 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
             )
 
     def save(self, *args, **kwargs):
-        """Keeps the denormalised state of the parent page and, on creation,
-        provisions the council's group, collection and permissions, all in the
-        same transaction."""
+        """One transaction for the row and what its ``post_save`` receiver
+        derives from it (``councils.signals``: the denormalised state of the
+        parent page and, on creation, the council's group, collection and
+        permissions)."""
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if self.state_id is None:
-                self.state_id = (
-                    StatePage.objects.filter(path=self.path[: -self.steplen])
-                    .values_list("state_id", flat=True)
-                    .first()
-                )
-                if self.state_id:
-                    CouncilPage.objects.filter(pk=self.pk).update(
-                        state_id=self.state_id
-                    )
-            if self.group_id is None:
-                from ..provisioning import council_provision
 
-                council_provision(self)
+    def state_settle(self):
+        """Copies the state of the parent state page, once, onto the row."""
+        if self.state_id is None:
+            self.state_id = (
+                StatePage.objects.filter(path=self.path[: -self.steplen])
+                .values_list("state_id", flat=True)
+                .first()
+            )
+            if self.state_id:
+                CouncilPage.objects.filter(pk=self.pk).update(state_id=self.state_id)
 
     # Public page
 
     def upcoming_public_meetings(self):
-        from .meetings import Meeting
-
-        return Meeting.objects.filter(
-            council=self, is_public=True, starts_at__gte=timezone.now()
+        return self.meetings.filter(
+            is_public=True, starts_at__gte=timezone.now()
         ).order_by("starts_at")[:5]
 
     def recommended_courses(self):
-        from courses.models import CoursePage
-
         axes = self.priority_axes.all()
         return (
             CoursePage.objects.live()
@@ -368,13 +363,7 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
 
     def milestones(self):
         """Collective achievements of the active members, never below 5 people."""
-        from courses.models import Enrollment
-
-        from .membership import Membership, MembershipStatus
-
-        members = Membership.objects.filter(
-            council=self, status=MembershipStatus.ACTIVE
-        ).values("user_id")
+        members = self.memberships.active().values("user_id")
         rows = (
             Enrollment.objects.filter(
                 user_id__in=members, completed_at__isnull=False, course__live=True
@@ -388,17 +377,11 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
 
     def member_count(self):
         """Active members, or None below the privacy threshold."""
-        from .membership import Membership, MembershipStatus
-
-        total = Membership.objects.filter(
-            council=self, status=MembershipStatus.ACTIVE
-        ).count()
+        total = self.memberships.active().count()
         return total if total >= MILESTONE_MIN_COUNT else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from .membership import Membership
-
         context.update(
             meetings=self.upcoming_public_meetings(),
             recommended=self.recommended_courses(),
@@ -408,37 +391,12 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
         )
         if request.user.is_authenticated:
             context["my_membership"] = (
-                Membership.objects.filter(user=request.user, council=self)
-                .exclude(status__in=["rechazada"])
+                self.memberships.filter(user=request.user)
+                .not_rejected()
                 .order_by("-requested_at")
                 .first()
             )
         return context
-
-    @path("unirme/", name="join")
-    def join(self, request):
-        from django.contrib import messages
-        from django.contrib.auth.views import redirect_to_login
-
-        from ..services import CouncilError, membership_request
-
-        if request.method != "POST":
-            return redirect(self.url)
-        if not request.user.is_authenticated:
-            return redirect_to_login(self.url, settings.LOGIN_URL)
-        try:
-            membership_request(user=request.user, council=self)
-        except CouncilError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "We sent your request to the council's leaders. You will see "
-                    "here when they accept it."
-                ),
-            )
-        return redirect(self.url)
 
 
 def council_name_taken(name, municipality_id, sector, exclude=None):
@@ -457,7 +415,8 @@ def council_name_taken(name, municipality_id, sector, exclude=None):
 
 class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
     """ "Cómo constituir un consejo": the procedure, and the request form for
-    signed-in members at ``solicitud/``."""
+    signed-in members at ``solicitud/``, a route that ``councils.views``
+    declares (``page_route``)."""
 
     summary_fields = ("intro", "body")
 
@@ -476,24 +435,14 @@ class ConstitutionGuidePage(SitePageMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
-            from .constitution import ConstitutionRequest
-
             # With how many founders confirmed with their account: those
             # approval makes members (who the others are, or whether they have
             # an account, is not said).
-            context["my_requests"] = (
-                ConstitutionRequest.objects.filter(requester=request.user)
-                .select_related("state", "council")
-                .annotate(
-                    confirmed=Count(
-                        "founders", filter=Q(founders__confirmed_at__isnull=False)
-                    )
+            context["my_requests"] = request.user.constitution_requests.select_related(
+                "state", "council"
+            ).annotate(
+                confirmed=Count(
+                    "founders", filter=Q(founders__confirmed_at__isnull=False)
                 )
             )
         return context
-
-    @path("solicitud/", name="request")
-    def request_form(self, request):
-        from ..views import constitution_request
-
-        return constitution_request(request, self)

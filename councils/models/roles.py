@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from ..cadres.models import ReadByReadinessQuerySet
+
 
 class ScopeLevel(models.TextChoices):
     COUNCIL = "consejo", _("Council")
@@ -65,7 +67,7 @@ class LeadershipRole(ClusterableModel):
         return self.name
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(ReadByReadinessQuerySet):
     def active(self, on=None):
         """Held on ``on`` (today by default): started, and not yet ended."""
         on = on or timezone.localdate()

@@ -23,6 +23,7 @@ from bench.sizes import (
     STATE_LEADER,
     Sizes,
 )
+from councils.cadres.readiness import member_readiness
 from councils.models import (
     Attendance,
     CouncilPage,
@@ -30,8 +31,7 @@ from councils.models import (
     Membership,
     RoleAssignment,
 )
-from councils.readiness import member_readiness
-from councils.scopes import leader_scope
+from councils.models.scopes import leader_scope
 from courses import signals
 from courses.models import (
     CourseBooklet,

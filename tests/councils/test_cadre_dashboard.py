@@ -18,9 +18,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from councils.cadres import ready_members_detect
-from councils.dashboard import _monthly
-from councils.dashboard_views import PAGE_SIZE
+from councils.cadres.dashboard import _monthly
+from councils.cadres.dashboard_views import PAGE_SIZE
+from councils.cadres.progress import progress_mark_stale
+from councils.cadres.readiness import pathway
+from councils.cadres.services import ready_members_detect
 from councils.factories import assign, join, make_council, make_person, role
 from councils.models import (
     Attendance,
@@ -34,8 +36,6 @@ from councils.models import (
     RoleAssignment,
 )
 from councils.names import SESSION_KEY
-from councils.progress import progress_mark_stale
-from councils.readiness import pathway
 from courses.models import Axis, Enrollment
 from members.models import AccessLog, User
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
@@ -910,7 +910,7 @@ def test_the_twelve_months_end_with_the_current_one(santa_members, santa):
 
 
 def test_a_month_shown_as_fewer_than_five_has_no_bar_to_measure(santa_members, santa):
-    from councils.dashboard import disclose
+    from councils.cadres.dashboard import disclose
 
     course = make_course("Asambleas que deciden", axis_number=1, publish=False)
     now = timezone.now()

@@ -682,7 +682,7 @@ def test_a_meeting_without_a_title_is_named_by_its_local_day(council):
 def test_correcting_the_attendance_keeps_who_has_left_since(
     council, leader, leader_client, members
 ):
-    from councils.services import membership_end
+    from councils.services.membership import membership_end
 
     juana, pedro, rosa = members
     meeting = make_meeting(council)

@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from councils.cadres import role_endorse
-from councils.dashboard import DashboardScope
+from councils.cadres.dashboard import DashboardScope
+from councils.cadres.progress import progress_refresh, progress_refresh_all
+from councils.cadres.readiness import member_readiness
+from councils.cadres.services import role_endorse
 from councils.factories import assign, join, make_person, role
 from councils.models import (
     Meeting,
@@ -25,14 +27,8 @@ from councils.models import (
     RoleRequirement,
 )
 from councils.personal_data import erase_memberships
-from councils.progress import progress_refresh, progress_refresh_all
-from councils.readiness import member_readiness
-from councils.services import (
-    attendance_record,
-    meeting_close,
-    membership_decide,
-    membership_end,
-)
+from councils.services.meetings import attendance_record, meeting_close
+from councils.services.membership import membership_decide, membership_end
 from courses.cache import axes_ordered
 from courses.models import Axis, Enrollment
 from courses.services import lesson_complete

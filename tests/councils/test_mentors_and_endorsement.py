@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from councils.cadres import (
+from councils.cadres.readiness import member_readiness
+from councils.cadres.services import (
     digests_send,
     mentorship_pair,
     ready_members_detect,
@@ -37,7 +38,6 @@ from councils.models import (
     RoleAssignment,
     RoleRequirement,
 )
-from councils.readiness import member_readiness
 from courses.models import Enrollment
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of

@@ -14,6 +14,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
+from councils.cadres.readiness import (
+    MemberFacts,
+    facts_from_records,
+    member_facts,
+    member_readiness,
+    pathway,
+    readiness_for,
+)
 from councils.factories import assign, join, make_council, make_person, role
 from councils.models import (
     Attendance,
@@ -27,15 +35,7 @@ from councils.models import (
     RoleRequirement,
     State,
 )
-from councils.readiness import (
-    MemberFacts,
-    facts_from_records,
-    member_facts,
-    member_readiness,
-    pathway,
-    readiness_for,
-)
-from councils.services import meeting_close
+from councils.services.meetings import meeting_close
 from courses.cache import axes_ordered
 from courses.models import Axis, CompletionSource, Enrollment, LessonCompletion
 from courses.services import lesson_complete

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from councils.factories import make_council
 from councils.models import CouncilPage, Membership
-from councils.services import membership_request
+from councils.services.membership import membership_request
 from courses.models import LessonCompletion
 from tests.conftest import PASSWORD
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from councils.cadres import week_start
+from councils.cadres.services import week_start
 from councils.factories import assign, join, make_council, make_person
 from councils.models import (
     Attendance,

@@ -151,7 +151,7 @@ def test_my_data_reads_as_words_not_as_the_download(learner):
 def test_every_exported_field_has_a_label_on_the_page(learner, make_user):
     from django.utils import timezone
 
-    from councils.cadres import mentor_note_add, mentorship_pair
+    from councils.cadres.services import mentor_note_add, mentorship_pair
     from councils.factories import assign, join, make_council
     from councils.models import Attendance, ConstitutionRequest, Meeting, MeetingKind
     from members import registry
@@ -646,7 +646,7 @@ def test_register_study_pass_verify_export_and_delete(
 def test_a_mentee_sees_who_accompanies_them_and_the_notes_about_them(make_user):
     from django.utils import timezone
 
-    from councils.cadres import mentor_note_add, mentorship_pair
+    from councils.cadres.services import mentor_note_add, mentorship_pair
     from councils.factories import assign, join, make_council
 
     council = make_council()

@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from councils.cadres import mentorship_pair
+from councils.cadres.services import mentorship_pair
 from councils.factories import assign, join, make_council, make_person
 from members.models import CodePurpose, SignInCode
 from tests.conftest import PASSWORD

@@ -30,7 +30,7 @@ from PIL import Image as PILImage
 
 from councils.factories import make_person
 from councils.models import Meeting, MeetingKind
-from councils.services import member_register_offline
+from councils.services.membership import member_register_offline
 from members import security
 from members.views import SETUP_SESSION_KEY
 from tests.conftest import PASSWORD

@@ -25,7 +25,7 @@ from wagtail.actions.copy_page import CopyPageAction
 from wagtail.actions.move_page import MovePageAction
 from wagtail.documents import get_document_model
 
-from councils.cadres import mentorship_pair
+from councils.cadres.services import mentorship_pair
 from councils.factories import (
     assign,
     join,
@@ -42,7 +42,7 @@ from councils.models import (
     MeetingKind,
     State,
 )
-from councils.services import membership_end
+from councils.services.membership import membership_end
 from courses.models import Certificate, Enrollment
 from members.models import AccessLog
 from tests.courses.learning_fixtures import make_course

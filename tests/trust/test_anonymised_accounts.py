@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from councils.cadres import digest_for
+from councils.cadres.services import digest_for
 from councils.factories import assign, join, make_council, role
 from councils.models import MemberProgress, ReadyEvent
 from courses.services import lesson_complete

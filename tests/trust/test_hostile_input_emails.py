@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from councils.cadres import digests_send
+from councils.cadres.services import digests_send
 from councils.models import ConstitutionRequest, CouncilPage
 from tests.councils.helpers import signed_in
 from tests.trust import people

@@ -536,14 +536,15 @@ def test_every_form_field_that_takes_an_id_is_forged():
     """The forms of "Mi consejo", mentors and constitution requests whose
     fields name objects by id, each with at least one forged case."""
     from councils import forms
+    from councils.cadres import forms as cadre_forms
 
     fields = {
         f"{form.__name__}.{field_name}"
         for form in (
             forms.AttendanceForm,
             forms.MeetingForm,
-            forms.MentorshipForm,
-            forms.EndorsementForm,
+            cadre_forms.MentorshipForm,
+            cadre_forms.EndorsementForm,
             forms.ConstitutionRequestForm,
             forms.FounderForm,
         )

@@ -41,8 +41,9 @@ from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from councils import admin_urls, mentor_urls
-from councils import urls as council_urls
+from councils import admin_urls
+from councils import public_urls as council_urls
+from councils.cadres import mentor_urls
 from councils.models import (
     Attendance,
     ConstitutionFounder,

@@ -2,8 +2,6 @@
 Wagtail's SpreadsheetExportMixin (formulas written as text, as in every export:
 ``cococi_site.spreadsheets``); every export is written to the access log."""
 
-import json
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -14,11 +12,12 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from members.models import AccessLog
 
-from . import names
+from .. import names
+from ..forms import PersonalRowsForm
+from ..models import CouncilPage, State
+from ..models.scopes import leader_scope
 from .dashboard import build_dashboard, resolve_scope
-from .forms import DashboardFilterForm, PersonalRowsForm
-from .models import CouncilPage, State
-from .scopes import leader_scope
+from .forms import DashboardFilterForm
 
 PAGE_SIZE = 50
 
@@ -146,19 +145,16 @@ class CadreDashboardView(SpreadsheetExportMixin, TemplateView):
         )
 
     def _log(self, action, scope, filters, count, reason, per_person):
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             actor=self.request.user,
             action=action,
             scope=f"cuadros:{scope.key}",
-            detail=json.dumps(
-                {
-                    "filtros": filters,
-                    "personas": per_person,
-                    "motivo": reason,
-                    "formato": self.request.GET.get("export", ""),
-                },
-                ensure_ascii=False,
-            ),
+            detail={
+                "filtros": filters,
+                "personas": per_person,
+                "motivo": reason,
+                "formato": self.request.GET.get("export", ""),
+            },
             row_count=count,
         )
 

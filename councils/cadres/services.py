@@ -3,22 +3,25 @@ who became ready, and the leaders' weekly digest. Each write is one transaction.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
 
-from .models import (
+from ..models import (
+    CouncilPage,
     DigestDelivery,
     DigestOptOut,
     LeadershipRole,
     Meeting,
     MeetingKind,
     Membership,
-    MembershipStatus,
     MentorNote,
     Mentorship,
     MentorSignOff,
@@ -27,16 +30,16 @@ from .models import (
     RoleAssignment,
     ScopeLevel,
 )
+from ..services.permissions import CouncilError, require_lead
 from .progress import progress_refresh_all
 from .readiness import member_facts, member_readiness
-from .services import CouncilError, require_lead
 
 
 def _active_member_ids(council, user_ids):
     return set(
-        Membership.objects.filter(
-            council=council, status=MembershipStatus.ACTIVE, user_id__in=user_ids
-        ).values_list("user_id", flat=True)
+        Membership.objects.active()
+        .filter(council=council, user_id__in=user_ids)
+        .values_list("user_id", flat=True)
     )
 
 
@@ -89,9 +92,7 @@ def mentorships_held(mentor):
     """The active mentorships of ``mentor``: the only way a mentor reaches a
     mentee's data. Both must still be active members of the council, so a
     mentorship that outlived a membership opens nothing."""
-    active_here = Membership.objects.filter(
-        council_id=OuterRef("council_id"), status=MembershipStatus.ACTIVE
-    )
+    active_here = Membership.objects.active().filter(council_id=OuterRef("council_id"))
     return (
         Mentorship.objects.active()
         .filter(mentor=mentor)
@@ -188,7 +189,7 @@ def role_endorse(*, council, actor, user, role, meeting, started_on, note=""):
 def ready_members_detect():
     """Record who is newly ready for their next role (one row per person and
     role, ever), so leaders hear of it once: every member's progress is
-    recomputed (``councils.progress``), in bounded queries per chunk."""
+    recomputed (``councils.cadres.progress``), in bounded queries per chunk."""
     return progress_refresh_all()
 
 
@@ -201,9 +202,7 @@ def digest_for(user, councils, since, now):
     """What a leader's weekly digest says about their councils."""
     User = get_user_model()
     council_ids = [council.pk for council in councils]
-    members = Membership.objects.filter(
-        council_id__in=council_ids, status=MembershipStatus.ACTIVE
-    )
+    members = Membership.objects.active().filter(council_id__in=council_ids)
     # Accepted since the last digest, to the minute: one accepted on a digest's
     # morning, before it, was in that one. Memberships made without a decision
     # (fixtures, old rows) count by day.
@@ -246,13 +245,6 @@ def digest_for(user, councils, since, now):
 def digests_send(now=None):
     """Send this week's digest to every council leader with an e-mail who has
     not opted out; a leader already served this week is skipped."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from .models import CouncilPage
-
     now = now or timezone.now()
     week = week_start(timezone.localdate(now))
     since = now - timedelta(days=7)

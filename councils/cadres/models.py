@@ -1,11 +1,11 @@
 """Formación de cuadros: what each role asks for, mentors (acompañantes) and
-what leaders are told. Readiness is computed (``councils.readiness``), never
+what leaders are told. Readiness is computed (``councils.cadres.readiness``), never
 typed; ``MemberProgress`` keeps its latest result per member for the dashboard's
-large scopes (``councils.progress``)."""
+large scopes (``councils.cadres.progress``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,31 +13,55 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
-
-class RequirementKind(models.TextChoices):
-    COURSE = "curso", _("Complete a course")
-    AXIS_COURSES = "cursos_eje", _("Complete N courses of an axis")
-    EVERY_AXIS = "cursos_cada_eje", _("Complete at least N courses in every axis")
-    HOURS = "horas", _("Hours of study (courses and study circles)")
-    CIRCLES_ATTENDED = "circulos_asistidos", _("Attend N study circles")
-    CIRCLES_FACILITATED = "circulos_facilitados", _("Facilitate N study circles")
-    MEMBERSHIP_MONTHS = "meses_membresia", _("N months of active membership")
-    ROLE_HELD = "cargo", _("Hold or have held a role")
-    MENTOR_SIGN_OFF = "aval_acompanante", _("Sign-off by a mentor")
+from .requirements import RequirementKind, fields_of
 
 
-# Which fields each kind needs; the others must stay empty.
-KIND_FIELDS = {
-    RequirementKind.COURSE: {"course"},
-    RequirementKind.AXIS_COURSES: {"axis", "number"},
-    RequirementKind.EVERY_AXIS: {"number"},
-    RequirementKind.HOURS: {"number"},
-    RequirementKind.CIRCLES_ATTENDED: {"number"},
-    RequirementKind.CIRCLES_FACILITATED: {"number"},
-    RequirementKind.MEMBERSHIP_MONTHS: {"number"},
-    RequirementKind.ROLE_HELD: {"required_role"},
-    RequirementKind.MENTOR_SIGN_OFF: set(),
-}
+class MemberProgressQuerySet(models.QuerySet):
+    def mark_stale(self, user_ids):
+        """Mark these members' rows stale, creating the missing ones (one query)."""
+        ids = sorted({int(pk) for pk in user_ids if pk})
+        if not ids:
+            return
+        self.bulk_create(
+            [self.model(user_id=pk, stale=True) for pk in ids],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["stale"],
+        )
+
+
+class ReadByReadinessQuerySet(models.QuerySet):
+    """The rows readiness reads (memberships, attendance, meetings, offices,
+    sign-offs). Saving or deleting one marks its member's progress stale
+    (``councils.signals``); a bulk ``update`` or ``bulk_create`` sends no signal,
+    so it marks the members it touches stale itself, in the same transaction."""
+
+    # The field naming the member a row counts for.
+    member_field = "user"
+
+    def members_touched(self):
+        """The members the rows of this queryset count for."""
+        return self.values_list(f"{self.member_field}_id", flat=True)
+
+    def members_of(self, objs):
+        """The members rows about to be created count for."""
+        return [getattr(obj, f"{self.member_field}_id") for obj in objs]
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            touched = list(self.members_touched())
+            for name in (self.member_field, f"{self.member_field}_id"):
+                if name in kwargs:
+                    touched.append(getattr(kwargs[name], "pk", kwargs[name]))
+            count = super().update(**kwargs)
+            MemberProgress.objects.mark_stale(touched)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            MemberProgress.objects.mark_stale(self.members_of(created))
+        return created
 
 
 class RoleRequirement(Orderable):
@@ -102,7 +126,7 @@ class RoleRequirement(Orderable):
 
     def clean(self):
         super().clean()
-        needed = KIND_FIELDS.get(self.kind, set())
+        needed = fields_of(self.kind)
         errors = {}
         if "course" in needed and not self.course_id:
             errors["course"] = _("Choose the course.")
@@ -199,6 +223,10 @@ class MentorNote(models.Model):
         return f"{self.mentorship_id} {self.met_on}"
 
 
+class MentorSignOffQuerySet(ReadByReadinessQuerySet):
+    member_field = "mentee"
+
+
 class MentorSignOff(models.Model):
     """A mentor's sign-off of the requirement of a role that asks for it."""
 
@@ -222,6 +250,8 @@ class MentorSignOff(models.Model):
         related_name="+",
     )
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    objects = MentorSignOffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentor sign-off")
@@ -275,7 +305,7 @@ class ReadyEvent(models.Model):
 class MemberProgress(models.Model):
     """One row per member, derived and never edited: what the cadre dashboard
     adds up for a state or the nation (Kolibri's per-user summaries beside the
-    per-event rows). Written by ``councils.progress`` from completions,
+    per-event rows). Written by ``councils.cadres.progress`` from completions,
     attendance, memberships, offices and sign-offs; a change to any of those
     marks the row stale, and stale rows are recomputed before they are read."""
 
@@ -322,6 +352,8 @@ class MemberProgress(models.Model):
     # Months of membership grow with the calendar: every row is recomputed each
     # night, so readiness that depends only on time is at most a day late.
     changed_on = models.DateField(_("figures changed on"), null=True)
+
+    objects = MemberProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member progress")

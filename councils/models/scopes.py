@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from .pages import CouncilPage
+from .roles import RoleAssignment, ScopeLevel
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -44,8 +47,6 @@ class Scope:
             return True
         if other.national or not other.state_ids <= self.state_ids:
             return False
-        from .models import CouncilPage  # models import this module
-
         outside = other.council_ids - self.council_ids
         return not (
             outside
@@ -65,8 +66,6 @@ def leader_scope(user):
     cached = getattr(user, "_cococi_leader_scope", None)
     if cached is not None:
         return cached
-    from .models import RoleAssignment, ScopeLevel
-
     if user.is_superuser:
         scope = Scope(national=True)
     else:
@@ -91,8 +90,6 @@ def leader_scope(user):
 
 
 def councils_led_by(user):
-    from .models import CouncilPage
-
     scope = leader_scope(user)
     if scope.is_empty:
         return CouncilPage.objects.none()

@@ -1,5 +1,5 @@
 """Per-member progress summaries (``MemberProgress``): the readiness of
-``councils.readiness`` kept per member, so that a state's or the nation's
+``councils.cadres.readiness`` kept per member, so that a state's or the nation's
 dashboard adds up rows in SQL instead of recomputing fifty thousand histories.
 
 How a row stays true:
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from courses.cache import axes_ordered
 
-from .models import MemberProgress, Membership, MembershipStatus, ReadyEvent
+from ..models import MemberProgress, Membership, ReadyEvent
 from .readiness import pathway, readiness_for
 
 # Members recomputed per transaction: bounds memory and lock time, and stays
@@ -48,15 +48,7 @@ FIELDS = [*COMPARED, "stale", "changed_on"]
 
 def progress_mark_stale(user_ids):
     """Mark these members' rows stale, creating the missing ones (one query)."""
-    ids = sorted({int(pk) for pk in user_ids if pk})
-    if not ids:
-        return
-    MemberProgress.objects.bulk_create(
-        [MemberProgress(user_id=pk, stale=True) for pk in ids],
-        update_conflicts=True,
-        unique_fields=["user"],
-        update_fields=["stale"],
-    )
+    MemberProgress.objects.mark_stale(user_ids)
 
 
 def progress_mark_all_stale():
@@ -96,7 +88,7 @@ def progress_refresh_all(today=None):
     then every row recomputed (months of membership grow with the calendar).
     Returns how many became ready."""
     missing = (
-        Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        Membership.objects.active()
         .exclude(user_id__in=MemberProgress.objects.values("pk"))
         .values_list("user_id", flat=True)
     )

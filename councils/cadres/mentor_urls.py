@@ -1,6 +1,8 @@
+"""The mentors' addresses, under /mi-formacion/acompanamiento/."""
+
 from django.urls import path
 
-from . import views
+from . import mentor_views as views
 
 app_name = "mentors"
 

@@ -13,15 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cococi_site import content
 from courses.cache import TIMEOUT as CACHE_TIMEOUT
 from courses.cache import axes_ordered
 from courses.models import Enrollment, LessonCompletion
 
-from .models import (
+from ..models import (
     Attendance,
     LeadershipRole,
     Meeting,
@@ -29,10 +27,10 @@ from .models import (
     Membership,
     MembershipStatus,
     MentorSignOff,
-    RequirementKind,
     RoleAssignment,
     RoleRequirement,
 )
+from .requirements import RequirementKind, describe_missing, measure
 
 DAYS_PER_MONTH = 30
 # Without any activity for this long a member counts as inactive.
@@ -377,90 +375,6 @@ def facts_from_records(
         today,
     )
     return facts.get(user.pk) or MemberFacts(user.pk)
-
-
-def _axis_label(axis):
-    return _("axis %(number)s") % {"number": axis.number}
-
-
-def measure(requirement, facts, axes):
-    """(current, target) of a member against one requirement: met when current
-    reaches target. The one place where each kind is counted."""
-    kind = requirement.kind
-    number = requirement.number or 0
-    if kind == RequirementKind.COURSE:
-        course_id = requirement.course_id
-        return float(course_id is not None and course_id in facts.completed_courses), 1
-    if kind == RequirementKind.AXIS_COURSES:
-        return facts.courses_by_axis.get(requirement.axis_id, 0), number
-    if kind == RequirementKind.EVERY_AXIS:
-        by_axis = facts.courses_by_axis
-        current = sum(min(by_axis.get(axis.pk, 0), number) for axis in axes)
-        return current, number * len(axes)
-    if kind == RequirementKind.HOURS:
-        return round(facts.hours, 1), number
-    if kind == RequirementKind.CIRCLES_ATTENDED:
-        return facts.circles_attended, number
-    if kind == RequirementKind.CIRCLES_FACILITATED:
-        return facts.circles_facilitated, number
-    if kind == RequirementKind.MEMBERSHIP_MONTHS:
-        return facts.membership_months, number
-    if kind == RequirementKind.ROLE_HELD:
-        return float(requirement.required_role_id in facts.roles_held), 1
-    if kind == RequirementKind.MENTOR_SIGN_OFF:
-        return float(requirement.role_id in facts.sign_offs), 1
-    return 0, 1
-
-
-def describe_missing(requirement, lacking, facts, axes):
-    """What a member still lacks for ``requirement``, as text for them."""
-    kind = requirement.kind
-    number = requirement.number or 0
-    if kind == RequirementKind.COURSE:
-        if requirement.course is None:
-            return _("the course of this requirement no longer exists; ask the team")
-        return _("the course «%(title)s»") % {"title": requirement.course.title}
-    if kind == RequirementKind.AXIS_COURSES:
-        return ngettext(
-            "%(count)s course of %(axis)s", "%(count)s courses of %(axis)s", lacking
-        ) % {"count": lacking, "axis": _axis_label(requirement.axis)}
-    if kind == RequirementKind.EVERY_AXIS:
-        lacking_axes = [
-            axis for axis in axes if facts.courses_by_axis.get(axis.pk, 0) < number
-        ]
-        return ngettext(
-            "%(count)s course in %(axes)s",
-            "%(count)s courses in each of %(axes)s",
-            number,
-        ) % {
-            "count": number,
-            "axes": ", ".join(_axis_label(axis) for axis in lacking_axes),
-        }
-    if kind == RequirementKind.HOURS:
-        return _("%(hours)s hours of study") % {"hours": f"{lacking:g}"}
-    if kind == RequirementKind.CIRCLES_ATTENDED:
-        return ngettext(
-            "to attend %(count)s study circle",
-            "to attend %(count)s study circles",
-            lacking,
-        ) % {"count": lacking}
-    if kind == RequirementKind.CIRCLES_FACILITATED:
-        return ngettext(
-            "to facilitate %(count)s study circle",
-            "to facilitate %(count)s study circles",
-            lacking,
-        ) % {"count": lacking}
-    if kind == RequirementKind.MEMBERSHIP_MONTHS:
-        return ngettext(
-            "%(count)s month of active membership",
-            "%(count)s months of active membership",
-            lacking,
-        ) % {"count": lacking}
-    if kind == RequirementKind.ROLE_HELD:
-        return _("to hold the role %(role)s") % {"role": requirement.required_role.name}
-    if kind == RequirementKind.MENTOR_SIGN_OFF:
-        return _("your mentor's sign-off")
-    return _("an unknown requirement")
 
 
 def evaluate_requirement(requirement, facts, axes):

@@ -1,6 +1,6 @@
 """The "Formación de cuadros" dashboard: who in the viewer's scope stands where
 on the road to each role, computed with database aggregates (see
-``councils.readiness``) in a bounded number of queries.
+``councils.cadres.readiness``) in a bounded number of queries.
 
 Scopes: a council (per-person rows for its own leaders), a state or the nation
 (per-council rows). Per-person rows for anyone reaching the scope from wider
@@ -27,19 +27,18 @@ from django.utils.translation import gettext as _
 from courses.cache import axes_ordered
 from courses.models import Enrollment
 
-from .models import (
+from ..models import (
     MILESTONE_MIN_COUNT,
     CouncilPage,
     MemberProgress,
     Membership,
-    MembershipStatus,
     ReadyEvent,
     RoleAssignment,
     State,
 )
+from ..models.scopes import leader_scope
 from .progress import progress_refresh
 from .readiness import inactive_limit, leadership_roles, pathway
-from .scopes import leader_scope
 
 CHART_HEIGHT = 120
 PIPELINE_WIDTH = 200
@@ -88,7 +87,7 @@ class DashboardScope:
 
     def member_ids(self):
         """Active members of the scope, as a subquery (never a Python list)."""
-        memberships = Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        memberships = Membership.objects.active()
         if self.council:
             memberships = memberships.filter(council=self.council)
         elif self.state:
@@ -189,7 +188,7 @@ def _inactive(now):
 
 def build_dashboard(scope, *, filters=None, per_person=None):
     """Everything the dashboard shows for ``scope``; ``filters`` are already
-    validated (see ``councils.forms.DashboardFilterForm``). The scope's stale
+    validated (see ``councils.cadres.forms.DashboardFilterForm``). The scope's stale
     progress rows are recomputed first, then everything is SQL aggregates over
     them: the same queries for ten members or fifty thousand."""
     filters = filters or {}

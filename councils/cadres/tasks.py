@@ -1,0 +1,31 @@
+"""The cadre pathway's Celery tasks. Their names are those they had in
+``councils.tasks``: the beat schedule and the outbox's rows store task names."""
+
+from celery import shared_task
+
+from outbox.tasks import RETRY
+
+from .progress import progress_refresh
+from .services import digests_send, ready_members_detect
+
+
+@shared_task(name="councils.tasks.refresh_member_progress", **RETRY)
+def refresh_member_progress():
+    """After a change of requirements: recompute the stale progress rows, so
+    that the next dashboard view need not."""
+    return progress_refresh()
+
+
+@shared_task(name="councils.tasks.detect_ready_members", **RETRY)
+def detect_ready_members():
+    """Daily: recompute every member's progress and record who became ready
+    for their next role."""
+    return ready_members_detect()
+
+
+@shared_task(name="councils.tasks.send_weekly_digests", **RETRY)
+def send_weekly_digests():
+    """Weekly: each council leader's digest (new members, completions, members
+    ready for their next role, members inactive for 30 days)."""
+    ready_members_detect()
+    return digests_send()

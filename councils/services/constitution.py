@@ -1,0 +1,258 @@
+"""Requests to constitute a council: submitted, answered by founders, decided
+by the state's coordination."""
+
+from datetime import datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outbox.services import enqueue
+
+from ..models import (
+    Attendance,
+    ConstitutionFounder,
+    ConstitutionRequest,
+    CouncilIndexPage,
+    CouncilPage,
+    CouncilStatus,
+    Meeting,
+    MeetingKind,
+    Membership,
+    RequestStatus,
+    RoleAssignment,
+    StatePage,
+    council_name_taken,
+)
+from ..models.scopes import leader_scope
+from ..tasks import notify_constitution_decision
+from .meetings import acta_store
+from .membership import _activate
+from .permissions import CouncilError
+from .slugs import unique_child_slug
+
+
+@transaction.atomic
+def constitution_submit(*, requester, data, founders, acta):
+    """Store a request with its founding members; nothing is created until the
+    state's coordination approves it. Founders named by an account's username
+    are asked to confirm it on /mi-formacion/; the requester, naming
+    themselves, has just done so."""
+    request = ConstitutionRequest(
+        requester=requester,
+        proposed_name=data["proposed_name"].strip(),
+        state=data["state"],
+        municipality=data.get("municipality"),
+        sector=data.get("sector", "").strip(),
+        assembly_on=data["assembly_on"],
+        assembly_place=data["assembly_place"].strip(),
+    )
+    request.acta.save(acta.name, acta, save=False)
+    request.save()
+    now = timezone.now()
+    ConstitutionFounder.objects.bulk_create(
+        ConstitutionFounder(
+            request=request,
+            full_name=founder["full_name"],
+            phone=founder.get("phone", ""),
+            user=founder.get("user"),
+            role=founder.get("role"),
+            confirmed_at=now if founder.get("user") == requester else None,
+        )
+        for founder in founders
+    )
+    return request
+
+
+@transaction.atomic
+def constitution_founder_answer(*, user, founder_id, confirm):
+    """``user``'s answer to being named a founder: yes (approval will make
+    them a member of the new council, with their elected office) or no (the
+    row loses its link to their account; "no" after a "yes" withdraws it).
+    Only while the request is pending; raises ``ConstitutionFounder.DoesNotExist``
+    for a row that does not name ``user``."""
+    founder = ConstitutionFounder.objects.select_related("request").get(
+        pk=founder_id, user=user
+    )
+    # The request's row, locked: an approval at the same moment reads the
+    # confirmations either before this answer or after it, never half of it.
+    request = (
+        ConstitutionRequest.objects.select_for_update(of=("self",))
+        .filter(pk=founder.request_id)
+        .first()
+    )
+    founder.refresh_from_db()
+    if request.status != RequestStatus.PENDING or founder.user_id != user.pk:
+        raise CouncilError(_("This request was already decided."))
+    if confirm:
+        founder.confirmed_at = founder.confirmed_at or timezone.now()
+    else:
+        founder.user = None
+        founder.confirmed_at = None
+    founder.save(update_fields=["user", "confirmed_at"])
+    founder.request = request
+    return founder
+
+
+def founders_elsewhere_check(request, actor):
+    """Approving moves the founders who confirmed into the new council, ending
+    their membership (and offices) in their current one: only from councils
+    the approver coordinates too. Someone active in a council elsewhere must
+    leave it, or be moved by its own coordination, first. The message does
+    not name that council: it is out of the approver's reach."""
+    scope = leader_scope(actor)
+    current = (
+        Membership.objects.active()
+        .filter(user__in=request.founders.confirmed().values("user"))
+        .select_related("council", "user")
+    )
+    for membership in current:
+        if not scope.covers(membership.council):
+            raise CouncilError(
+                _(
+                    "%(person)s is an active member of a council you do not "
+                    "coordinate: approving would take them out of it. They must "
+                    "leave it first."
+                )
+                % {
+                    "person": membership.user.get_full_name()
+                    or membership.user.username,
+                }
+            )
+
+
+def founders_unconfirmed_unlink(request):
+    """Once a request is decided, founders who never confirmed are names only:
+    their accounts were named without their consent."""
+    unconfirmed = request.founders.exclude(user=None).exclude(
+        pk__in=request.founders.confirmed().values("pk")
+    )
+    unconfirmed.update(user=None, confirmed_at=None)
+
+
+def _notify_constitution(request_id):
+    enqueue(notify_constitution_decision, request_id)
+
+
+@transaction.atomic
+def constitution_decide(*, request_id, actor, approve, reason=""):
+    """Approve or reject a pending request of a state ``actor`` coordinates.
+
+    Approval creates, together: the council page (a draft its leaders complete
+    and publish), its group, collection and permissions, the constitutive
+    assembly with its acta and attendance, memberships of the founders who
+    confirmed with their account and their elected positions. It waits for
+    one founder elected to an office that edits the council to confirm:
+    otherwise nobody could complete its page. Founders who did not confirm
+    are never moved; the decision leaves them as names only.
+    """
+    request = (
+        # Lock the request row only: PostgreSQL cannot lock the nullable side
+        # of the outer join to the municipality.
+        ConstitutionRequest.objects.select_for_update(of=("self",))
+        .select_related("state", "municipality")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not leader_scope(actor).covers_state(request.state_id):
+        raise PermissionDenied
+    if request.status != RequestStatus.PENDING:
+        raise CouncilError(_("This request was already decided."))
+    reason = reason.strip()
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    if not approve:
+        if not reason:
+            raise CouncilError(_("Write the reason for rejecting the request."))
+        request.status = RequestStatus.REJECTED
+        request.save()
+        founders_unconfirmed_unlink(request)
+        _notify_constitution(request.pk)
+        return request
+
+    founders = list(request.founders.confirmed().select_related("user", "role"))
+    if not any(founder.role_id and founder.role.grants_editing for founder in founders):
+        raise CouncilError(
+            _(
+                "Nobody elected to coordinate the council has confirmed with their "
+                "account yet, so nobody could edit its page. Wait for their "
+                "confirmation, or reject the request."
+            )
+        )
+    founders_elsewhere_check(request, actor)
+    # Approvals take turns (the directory's one page row is locked): two
+    # requests for the same name (a sector's name counts in every state)
+    # approved at once find each other's council, and two new pages are never
+    # given the same place in the page tree. Approvals are a few a day.
+    CouncilIndexPage.objects.select_for_update().first()
+    state_page = StatePage.objects.filter(state=request.state).first()
+    if state_page is None:
+        raise CouncilError(_("The state has no page in the directory."))
+    if council_name_taken(
+        request.proposed_name, request.municipality_id, request.sector
+    ):
+        raise CouncilError(
+            _("There is already a council called «%(name)s» there.")
+            % {"name": request.proposed_name}
+        )
+    council = CouncilPage(
+        title=request.proposed_name,
+        slug=unique_child_slug(state_page, request.proposed_name),
+        municipality=request.municipality,
+        sector=request.sector,
+        status=CouncilStatus.CONSTITUTED,
+        founded_on=request.assembly_on,
+        meeting_place=request.assembly_place,
+        live=False,
+        owner=request.requester,
+    )
+    state_page.add_child(instance=council)
+    council.save_revision(user=actor, log_action=True)
+
+    with request.acta.open("rb") as source:
+        acta = acta_store(
+            council=council,
+            uploaded=File(source, name=request.acta.name.rsplit("/", 1)[-1]),
+            title=_("Acta of the constitutive assembly: %(name)s")
+            % {"name": council.title},
+        )
+    assembly = Meeting.objects.create(
+        council=council,
+        kind=MeetingKind.CONSTITUTIVE,
+        title=_("Constitutive assembly"),
+        starts_at=timezone.make_aware(
+            datetime.combine(request.assembly_on, time(hour=10))
+        ),
+        place=request.assembly_place,
+        acta=acta,
+        created_by=actor,
+        closed_at=timezone.now(),
+        closed_by=actor,
+    )
+    people = {founder.user for founder in founders}
+    Attendance.objects.bulk_create(
+        Attendance(meeting=assembly, user=person) for person in people
+    )
+    for person in people:
+        membership = Membership.objects.create(user=person, council=council)
+        _activate(membership, actor)
+    for founder in founders:
+        if founder.role_id:
+            RoleAssignment.objects.create(
+                user=founder.user,
+                role=founder.role,
+                council=council,
+                started_on=request.assembly_on,
+                endorsing_meeting=assembly,
+                recorded_by=actor,
+                note=_("Elected at the constitutive assembly."),
+            )
+    request.status = RequestStatus.APPROVED
+    request.council = council
+    request.save()
+    founders_unconfirmed_unlink(request)
+    _notify_constitution(request.pk)
+    return request
