@@ -25,7 +25,7 @@ from django.utils import translation
 
 from councils.cadres.progress import progress_refresh_all
 from councils.cadres.readiness import member_readiness
-from councils.models import MemberProgress, Membership, MembershipStatus
+from councils.models import MemberProgress, Membership
 
 from .sizes import (
     COUNCIL_LEADER,
@@ -145,7 +145,7 @@ def quietly(function, *args):
 
 
 def active_members(**filters):
-    return Membership.objects.filter(status=MembershipStatus.ACTIVE, **filters)
+    return Membership.objects.active().filter(**filters)
 
 
 def measure(runs, log=print):

@@ -9,7 +9,6 @@ from councils.models import (
     Meeting,
     MeetingKind,
     Membership,
-    MembershipStatus,
     Mentorship,
     MentorSignOff,
     RoleAssignment,
@@ -25,7 +24,7 @@ def dataset_counts():
     councils = CouncilPage.objects.filter(slug__startswith=PREFIX)
     courses = CoursePage.objects.filter(slug__startswith=PREFIX)
     memberships = Membership.objects.filter(user__in=users.values("pk"))
-    active = memberships.filter(status=MembershipStatus.ACTIVE)
+    active = memberships.active()
     completions = LessonCompletion.objects.filter(course__in=courses.values("pk"))
     enrollments = Enrollment.objects.filter(course__in=courses.values("pk"))
     meetings = Meeting.objects.filter(council__in=councils.values("pk"))

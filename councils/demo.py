@@ -248,9 +248,7 @@ def _demo_pathway(council, coordinator, member):
         .exists()
     ):
         held_on = timezone.now() - timedelta(days=35)
-        present = council.memberships.filter(status="activa").values_list(
-            "user_id", flat=True
-        )
+        present = council.memberships.active().values_list("user_id", flat=True)
         assembly = make_meeting(
             council,
             "Asamblea ordinaria de octubre",

@@ -23,6 +23,7 @@ from .models import (
     Meeting,
     MeetingKind,
     Membership,
+    MembershipStatus,
     Municipality,
     RoleAssignment,
     State,
@@ -94,14 +95,14 @@ def assign(user, role_slug, *, council=None, state=None, **fields):
     )
 
 
-def join(user, council, *, status="activa", **fields):
+def join(user, council, *, status=MembershipStatus.ACTIVE, **fields):
     """A membership in ``status`` (active by default), without the request flow;
     ``fields`` sets the rest (``decided_at``, ``decided_by``…)."""
     return Membership.objects.create(
         user=user,
         council=council,
         status=status,
-        joined_on=timezone.localdate() if status == "activa" else None,
+        joined_on=timezone.localdate() if status == MembershipStatus.ACTIVE else None,
         **fields,
     )
 

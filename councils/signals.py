@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, post_page_move
 
 from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
+from courses.models.progress import learning_written_in_bulk
 
 from .cadres.changes import (
     course_published,
@@ -75,6 +76,11 @@ def role_assignment_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Attendance)
 def member_activity_changed(sender, instance, **kwargs):
     progress_mark_stale([instance.user_id])
+
+
+@receiver(learning_written_in_bulk)
+def learning_changed_in_bulk(sender, user_ids, **kwargs):
+    progress_mark_stale(user_ids)
 
 
 @receiver(post_save, sender=MentorSignOff)

@@ -33,9 +33,9 @@ def course_published(course):
     """A course's axis or hours may have changed for everyone who completed it."""
     pathway_changed()
     progress_mark_stale(
-        Enrollment.objects.filter(
-            course_id=course.pk, completed_at__isnull=False
-        ).values_list("user_id", flat=True)
+        Enrollment.objects.completed()
+        .filter(course_id=course.pk)
+        .values_list("user_id", flat=True)
     )
 
 

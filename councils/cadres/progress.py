@@ -4,8 +4,9 @@ dashboard adds up rows in SQL instead of recomputing fifty thousand histories.
 
 How a row stays true:
 - whatever changes what readiness looks at marks the member's row stale in the
-  same transaction (``councils.signals`` for saved and deleted rows; services
-  that write in bulk call ``progress_mark_stale`` themselves);
+  same transaction (``councils.signals`` for saved and deleted rows; a bulk
+  ``update`` or ``bulk_create`` of those rows by their querysets:
+  ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``);
 - the dashboard recomputes the stale rows of its scope before reading
   (``progress_refresh``), and so does a task after a change of requirements;
 - every night ``progress_refresh_all`` recomputes every row (months of

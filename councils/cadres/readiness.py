@@ -285,7 +285,8 @@ def member_facts(user_ids, roles=None, today=None):
     required_courses = _required_courses(roles)
     facts = _Facts()
     facts.add_completions(
-        Enrollment.objects.filter(user_id__in=user_ids, completed_at__isnull=False)
+        Enrollment.objects.completed()
+        .filter(user_id__in=user_ids)
         .values("user_id", "course__primary_axis_id")
         .annotate(
             total=Count("pk"),
@@ -297,11 +298,8 @@ def member_facts(user_ids, roles=None, today=None):
     )
     if required_courses:
         facts.add_required_courses(
-            Enrollment.objects.filter(
-                user_id__in=user_ids,
-                completed_at__isnull=False,
-                course_id__in=required_courses,
-            )
+            Enrollment.objects.completed()
+            .filter(user_id__in=user_ids, course_id__in=required_courses)
             .values_list("user_id", "course_id")
             .order_by()
         )
@@ -338,7 +336,7 @@ def facts_from_records(
     facts = _Facts()
     by_axis = {}
     for enrollment in enrollments:
-        if enrollment.completed_at is None:
+        if not enrollment.is_completed:
             continue
         course = enrollment.course
         total, hours, last = by_axis.get(course.primary_axis_id, (0, 0, None))
@@ -353,8 +351,7 @@ def facts_from_records(
     facts.add_required_courses(
         (user.pk, enrollment.course_id)
         for enrollment in enrollments
-        if enrollment.completed_at is not None
-        and enrollment.course_id in required_courses
+        if enrollment.is_completed and enrollment.course_id in required_courses
     )
     facts.add_activity([user.pk])
     facts.add_memberships(

@@ -365,9 +365,8 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
         """Collective achievements of the active members, never below 5 people."""
         members = self.memberships.active().values("user_id")
         rows = (
-            Enrollment.objects.filter(
-                user_id__in=members, completed_at__isnull=False, course__live=True
-            )
+            Enrollment.objects.completed()
+            .filter(user_id__in=members, course__live=True)
             .values("course__title")
             .annotate(people=Count("user_id", distinct=True))
             .filter(people__gte=MILESTONE_MIN_COUNT)

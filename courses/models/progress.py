@@ -7,14 +7,44 @@ must be, and summarised with database aggregates — never typed in.
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site.files import private_storage
 
+# Sent inside the writer's transaction after a bulk ``update`` or
+# ``bulk_create`` of enrolments or completions, which send no ``post_save``:
+# ``user_ids`` are the members whose rows were written. Whoever keeps figures
+# derived from a member's learning (councils' progress summaries) listens.
+learning_written_in_bulk = Signal()
 
-class EnrollmentQuerySet(models.QuerySet):
+
+class LearningRowsQuerySet(models.QuerySet):
+    """Rows of a member's learning. A bulk write tells who it touched, so that
+    nobody has to remember to."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            touched = list(self.values_list("user_id", flat=True))
+            for name in ("user", "user_id"):
+                if name in kwargs:
+                    touched.append(getattr(kwargs[name], "pk", kwargs[name]))
+            count = super().update(**kwargs)
+            learning_written_in_bulk.send(sender=self.model, user_ids=touched)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            learning_written_in_bulk.send(
+                sender=self.model, user_ids=[obj.user_id for obj in created]
+            )
+        return created
+
+
+class EnrollmentQuerySet(LearningRowsQuerySet):
     def completed(self):
         """Enrolments whose course the person completed."""
         return self.filter(completed_at__isnull=False)
@@ -69,7 +99,7 @@ class CompletionSource(models.TextChoices):
     IMPORT = "importacion", _("Import")
 
 
-class LessonCompletionQuerySet(models.QuerySet):
+class LessonCompletionQuerySet(LearningRowsQuerySet):
     def lesson_ids(self):
         """The ids of the lessons completed, as a set."""
         return set(self.values_list("lesson_id", flat=True))

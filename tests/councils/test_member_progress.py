@@ -283,7 +283,8 @@ def test_rows_written_in_bulk_are_counted_after_the_nightly_recompute(
     client = signed_in(santa_leader)
     assert dashboard(client).total == 6
     quiet = make_person("quieta", first_name="Quieta", last_name="Tlaloc")
-    # Bulk writes send no signal: no row is marked stale, none is created.
+    # Bulk writes send no post_save; their querysets mark the members stale,
+    # and the nightly recompute counts them whatever wrote them.
     joined = Membership(
         user=quiet,
         council=santa,

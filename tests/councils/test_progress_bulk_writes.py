@@ -19,6 +19,8 @@ from councils.models import (
     MentorSignOff,
     RoleAssignment,
 )
+from courses.factories import CoursePageFactory, LessonPageFactory
+from courses.models import Enrollment, LessonCompletion
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,39 @@ def test_a_sign_off_created_in_bulk_marks_its_mentee_stale(people):
     )
     assert stale(ana)
     assert not stale(bea)
+
+
+@pytest.fixture
+def course():
+    return CoursePageFactory(title="Asambleas que deciden")
+
+
+def test_a_course_completed_in_bulk_marks_its_member_stale(people, course):
+    ana, bea = people
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=ana, course=course, completed_at=timezone.now())]
+    )
+    assert stale(ana)
+    assert not stale(bea)
+
+
+def test_enrolments_updated_in_bulk_mark_their_members_stale(people, course):
+    ana, bea = people
+    Enrollment.objects.create(user=ana, course=course)
+    fresh(ana)
+    Enrollment.objects.filter(user=ana).update(completed_at=timezone.now())
+    assert stale(ana)
+    assert not stale(bea)
+
+
+def test_lessons_completed_in_bulk_mark_their_members_stale(people, course):
+    ana, bea = people
+    lesson = LessonPageFactory(parent=course, title="Qué es un consejo")
+    LessonCompletion.objects.bulk_create(
+        [LessonCompletion(user=ana, lesson=lesson, course=course)]
+    )
+    assert stale(ana)
+    assert not stale(bea)
+    fresh(ana)
+    LessonCompletion.objects.filter(user=ana).update(completed_at=timezone.now())
+    assert stale(ana)

@@ -28,7 +28,7 @@ from bench import report
 from bench.management.commands.bench_data import refuse_production
 from bench.serve import ROOT, production_env, production_site
 from bench.sizes import LEADERS, MEASURED_COUNCIL_SLUG, PREFIX, RICH_MEMBER
-from councils.models import Membership, MembershipStatus
+from councils.models import Membership
 from courses.models import (
     Certificate,
     CoursePage,
@@ -163,9 +163,8 @@ def _members(count):
     course of the data set that has no prerequisites and no quiz."""
     excluded = [*LEADERS, RICH_MEMBER]
     memberships = (
-        Membership.objects.filter(
-            council__slug=MEASURED_COUNCIL_SLUG, status=MembershipStatus.ACTIVE
-        )
+        Membership.objects.active()
+        .filter(council__slug=MEASURED_COUNCIL_SLUG)
         .exclude(user__username__in=excluded)
         .select_related("user")
         .order_by("user__username")[:count]
