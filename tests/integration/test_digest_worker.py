@@ -14,6 +14,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from councils.cadres.services import week_start
+from councils.cadres.tasks import send_weekly_digests
 from councils.factories import assign, join, make_council, make_person
 from councils.models import (
     Attendance,
@@ -26,7 +27,6 @@ from councils.models import (
     RoleRequirement,
     State,
 )
-from councils.tasks import send_weekly_digests
 from courses.models import Axis, CourseIndexPage, Enrollment
 from home.models import HomePage
 from tests.courses.learning_fixtures import make_course
