@@ -5,13 +5,15 @@ large scopes (``councils.cadres.progress``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
+
+from members.querysets import PersonRowsQuerySet
 
 from .requirements import RequirementKind, fields_of
 
@@ -30,38 +32,14 @@ class MemberProgressQuerySet(models.QuerySet):
         )
 
 
-class ReadByReadinessQuerySet(models.QuerySet):
+class ReadByReadinessQuerySet(PersonRowsQuerySet):
     """The rows readiness reads (memberships, attendance, meetings, offices,
     sign-offs). Saving or deleting one marks its member's progress stale
-    (``councils.signals``); a bulk ``update`` or ``bulk_create`` sends no signal,
-    so it marks the members it touches stale itself, in the same transaction."""
+    (``councils.signals``); a bulk ``update`` or ``bulk_create`` marks the
+    members it touches stale itself, in the same transaction."""
 
-    # The field naming the member a row counts for.
-    member_field = "user"
-
-    def members_touched(self):
-        """The members the rows of this queryset count for."""
-        return self.values_list(f"{self.member_field}_id", flat=True)
-
-    def members_of(self, objs):
-        """The members rows about to be created count for."""
-        return [getattr(obj, f"{self.member_field}_id") for obj in objs]
-
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            touched = list(self.members_touched())
-            for name in (self.member_field, f"{self.member_field}_id"):
-                if name in kwargs:
-                    touched.append(getattr(kwargs[name], "pk", kwargs[name]))
-            count = super().update(**kwargs)
-            MemberProgress.objects.mark_stale(touched)
-        return count
-
-    def bulk_create(self, objs, *args, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            created = super().bulk_create(objs, *args, **kwargs)
-            MemberProgress.objects.mark_stale(self.members_of(created))
-        return created
+    def written_in_bulk(self, user_ids):
+        MemberProgress.objects.mark_stale(user_ids)
 
 
 class RoleRequirement(Orderable):
@@ -224,7 +202,7 @@ class MentorNote(models.Model):
 
 
 class MentorSignOffQuerySet(ReadByReadinessQuerySet):
-    member_field = "mentee"
+    person_field = "mentee"
 
 
 class MentorSignOff(models.Model):

@@ -6,7 +6,8 @@ How a row stays true:
 - whatever changes what readiness looks at marks the member's row stale in the
   same transaction (``councils.signals`` for saved and deleted rows; a bulk
   ``update`` or ``bulk_create`` of those rows by their querysets:
-  ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``);
+  ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``,
+  both ``members.querysets.PersonRowsQuerySet``);
 - the dashboard recomputes the stale rows of its scope before reading
   (``progress_refresh``), and so does a task after a change of requirements;
 - every night ``progress_refresh_all`` recomputes every row (months of

@@ -30,9 +30,9 @@ class Modality(models.TextChoices):
 class MeetingQuerySet(ReadByReadinessQuerySet):
     # A closed study circle counts for its attendees and its facilitator; a
     # meeting made in bulk has no attendance yet.
-    member_field = "facilitator"
+    person_field = "facilitator"
 
-    def members_touched(self):
+    def people_touched(self):
         return [
             *Attendance.objects.filter(meeting__in=self).values_list(
                 "user_id", flat=True

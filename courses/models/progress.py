@@ -7,12 +7,13 @@ must be, and summarised with database aggregates — never typed in.
 import secrets
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site.files import private_storage
+from members.querysets import PersonRowsQuerySet
 
 # Sent inside the writer's transaction after a bulk ``update`` or
 # ``bulk_create`` of enrolments or completions, which send no ``post_save``:
@@ -21,27 +22,12 @@ from cococi_site.files import private_storage
 learning_written_in_bulk = Signal()
 
 
-class LearningRowsQuerySet(models.QuerySet):
+class LearningRowsQuerySet(PersonRowsQuerySet):
     """Rows of a member's learning. A bulk write tells who it touched, so that
     nobody has to remember to."""
 
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            touched = list(self.values_list("user_id", flat=True))
-            for name in ("user", "user_id"):
-                if name in kwargs:
-                    touched.append(getattr(kwargs[name], "pk", kwargs[name]))
-            count = super().update(**kwargs)
-            learning_written_in_bulk.send(sender=self.model, user_ids=touched)
-        return count
-
-    def bulk_create(self, objs, *args, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            created = super().bulk_create(objs, *args, **kwargs)
-            learning_written_in_bulk.send(
-                sender=self.model, user_ids=[obj.user_id for obj in created]
-            )
-        return created
+    def written_in_bulk(self, user_ids):
+        learning_written_in_bulk.send(sender=self.model, user_ids=user_ids)
 
 
 class EnrollmentQuerySet(LearningRowsQuerySet):
