@@ -257,6 +257,7 @@ def test_the_council_page_offers_each_meeting_to_add_to_a_calendar(
     assert f'href="{event_url(council, meetings["assembly"])}"' in page
     assert f'href="{event_url(council, meetings["circle"])}"' in page
     assert f'href="{feed_url(council)}"' in page
+    assert f'href="webcal://testserver{feed_url(council)}"' in page
     assert spanish("Add to my calendar") in text_of(response)
 
 
@@ -481,6 +482,7 @@ def test_the_calendar_strings_are_in_spanish():
         "Your calendar address is ready. Add it to your calendar app.",
         "Follow every public meeting of this council in your phone's calendar:",
         "council calendar (.ics)",
+        "subscribe from my phone",
         "My calendar's secret address",
         "Agenda:",
     ):
