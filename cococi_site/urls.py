@@ -24,6 +24,8 @@ urlpatterns = [
     path("mi-formacion/acompanamiento/", include("councils.cadres.mentor_urls")),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
+    # A member's private calendar feed, under its secret address.
+    path("calendario/", include("councils.calendar_urls")),
     path("consejos/solicitudes/", include("councils.public_urls")),
     path("api/v2/", api_router.urls),
     # Four of Wagtail's reports, two steps of its page chooser, its tag
@@ -51,5 +53,9 @@ handler500 = "cococi_site.views.server_error"
 # routing is ours (home.routing), first so that it answers under Wagtail's name.
 urlpatterns += [
     re_path(serve_pattern, routing.serve, name="wagtail_serve"),
+    # A page's calendar files (a council's ``calendario.ics``): page routes
+    # whose last part has no trailing slash, which Wagtail's pattern needs.
+    # Never kept by the anonymous page cache (it keeps ``wagtail_serve`` only).
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.ics)$", routing.serve, name="wagtail_serve_ics"),
     path("", include(wagtail_urls)),
 ]

@@ -7,6 +7,7 @@ from members.registry import PersonalDataSection, register
 
 from .cadres.progress import progress_mark_stale
 from .models import (
+    CalendarFeed,
     ConstitutionFounder,
     MembershipStatus,
     MentorNote,
@@ -152,6 +153,22 @@ def erase_mentoring(user):
     mentorships_end(user.pk)
 
 
+def export_calendar(user):
+    """When the secret calendar address was made; not the address itself (a
+    downloaded file travels further than the page that shows it)."""
+
+    return [
+        {"creada": row.created_at.isoformat()}
+        for row in CalendarFeed.objects.filter(user=user)
+    ]
+
+
+def erase_calendar(user):
+    """A deleted account's calendar address stops working."""
+
+    CalendarFeed.objects.filter(user=user).delete()
+
+
 def connect():
 
     register(
@@ -245,5 +262,14 @@ def connect():
                 "telefono": _("Phone"),
                 "confirmado": _("Confirmed on"),
             },
+        )
+    )
+    register(
+        PersonalDataSection(
+            "calendario",
+            _("My calendar's secret address"),
+            export_calendar,
+            erase_calendar,
+            fields={"creada": _("Created on")},
         )
     )

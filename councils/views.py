@@ -1,6 +1,8 @@
 """Public views of the councils app: the actions of council and constitution
-guide pages (their routes, declared here with ``page_route``), and a founder's
-answer."""
+guide pages (their routes, declared here with ``page_route``), a founder's
+answer, and the calendars (``councils.calendars``): a council's feed and a
+meeting's file under its page, a member's private feed under its secret
+address."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,14 +10,29 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cococi_site.pages import page_route
 
+from .calendars import (
+    calendar_of,
+    council_meetings,
+    ics_response,
+    member_councils,
+    member_meetings,
+)
 from .forms import ConstitutionRequestForm, FounderFormSet
-from .models import ConstitutionFounder, ConstitutionGuidePage, CouncilPage
+from .models import (
+    CalendarFeed,
+    ConstitutionFounder,
+    ConstitutionGuidePage,
+    CouncilPage,
+    Meeting,
+)
 from .services import constitution as constitution_services
+from .services.calendars import calendar_feed_renew
 from .services.membership import membership_request
 from .services.permissions import CouncilError
 
@@ -119,3 +136,85 @@ def founder_answer(request, founder_id):
             % {"name": name},
         )
     return redirect("my_formation")
+
+
+# Calendars
+
+
+def full_url(request, page):
+    return request.build_absolute_uri(page.get_url(request))
+
+
+@page_route(CouncilPage, "calendario.ics/", name="calendar")
+def council_calendar(request, council):
+    """``calendario.ics``: the council's public meetings, to subscribe to.
+    Wagtail has checked the page is published and its view restrictions."""
+    content = calendar_of(
+        council_meetings(council),
+        name=council.title,
+        council_urls={council.pk: full_url(request, council)},
+    )
+    return ics_response(content, f"{council.slug}.ics")
+
+
+@page_route(CouncilPage, "reuniones/<id:meeting_id>/evento.ics/", name="meeting_event")
+def meeting_calendar(request, council, meeting_id):
+    """``reuniones/<id>/evento.ics``: one public meeting of the council, for
+    "Add to my calendar"; any other meeting is not found."""
+    meeting = Meeting.objects.filter(
+        pk=meeting_id, council=council, is_public=True
+    ).first()
+    if meeting is None:
+        raise Http404
+    meeting.council = council
+    content = calendar_of(
+        [meeting],
+        name=council.title,
+        council_urls={council.pk: full_url(request, council)},
+    )
+    return ics_response(content, f"reunion-{meeting.pk}.ics")
+
+
+@require_safe
+def member_calendar(request, token):
+    """A member's private feed, read by calendar apps, which cannot sign in:
+    the secret address is the key. An unknown or changed address is not
+    found. Nothing here is logged (the address is the key)."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None:
+        raise Http404
+    councils = member_councils(feed.user)
+    content = calendar_of(
+        member_meetings(councils),
+        name=_("My councils · COCOCI"),
+        council_urls={council.pk: full_url(request, council) for council in councils},
+    )
+    response = ics_response(content, "mi-calendario.ics")
+    # Whoever holds the address reads the member's councils: kept by no shared
+    # cache, nor by the device, so a changed address stops working at once.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def member_calendar_renew(request):
+    """The buttons of "My calendar" on /mi-formacion/: make the secret address,
+    or change it (the old one stops working)."""
+    had_one = CalendarFeed.objects.filter(user=request.user).exists()
+    calendar_feed_renew(user=request.user)
+    if had_one:
+        messages.success(
+            request,
+            _(
+                "Your calendar has a new address. The old one no longer works: "
+                "add the new one to your calendar app."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Your calendar address is ready. Add it to your calendar app."),
+        )
+    return redirect(reverse("my_formation") + "#mi-calendario")

@@ -5,11 +5,13 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from cococi_site import content
 from councils.cadres.readiness import facts_from_records, member_readiness
 from councils.models import (
+    CalendarFeed,
     ConstitutionFounder,
     Membership,
     MembershipStatus,
@@ -75,6 +77,16 @@ def axis_progress(enrollments):
     return rows
 
 
+def calendar_addresses(request, user):
+    """The member's secret calendar address, as https and as webcal (which
+    opens the phone's calendar app to subscribe), or None before she makes it."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        return None
+    url = request.build_absolute_uri(reverse("member_calendar", args=[feed.token]))
+    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
 @login_required
 def my_formation(request):
     user = request.user
@@ -133,6 +145,7 @@ def my_formation(request):
             "mentors": Mentorship.objects.active().filter(mentor=user).exists(),
             # The active roles are at hand: no need for a scope query.
             "leads": user.is_superuser or any(a.role.grants_editing for a in roles),
+            "calendar": calendar_addresses(request, user),
             "notice_to_accept": notice_to_accept(user),
             "notice_form": NoticeAcceptForm(),
             # Requests to constitute a council that name this person as a

@@ -9,6 +9,7 @@ from ..cadres.models import (
     RoleRequirement,
 )
 from ..cadres.requirements import RequirementKind
+from .calendars import CalendarFeed
 from .constitution import (
     ConstitutionFounder,
     ConstitutionRequest,
@@ -41,6 +42,7 @@ __all__ = [
     "RoleRequirement",
     "MILESTONE_MIN_COUNT",
     "Attendance",
+    "CalendarFeed",
     "ConstitutionFounder",
     "ConstitutionGuidePage",
     "ConstitutionRequest",

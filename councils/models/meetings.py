@@ -99,7 +99,10 @@ class Meeting(models.Model):
     is_public = models.BooleanField(
         _("public"),
         default=False,
-        help_text=_("Shown on the council's page as an upcoming meeting."),
+        help_text=_(
+            "Shown on the council's page as an upcoming meeting, and in its "
+            "calendar with its agenda."
+        ),
     )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,6 +120,8 @@ class Meeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Calendars number their versions of an event from it (SEQUENCE).
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -228,9 +228,9 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # councils, offices, the four facts of the route that the page has not read,
 # the mentor link, whether the member accepted the notice in force, and the
 # requests to constitute a council that name them as a founder (one query,
-# whether there are none or several); on a lesson, the page, the enrolment and
-# completions.
-MY_FORMATION_QUERIES = 14
+# whether there are none or several), and the member's calendar address; on a
+# lesson, the page, the enrolment and completions.
+MY_FORMATION_QUERIES = 15
 LESSON_PAGE_QUERIES = 4
 COURSE_PAGE_QUERIES = 10
 CATALOGUE_QUERIES = 9

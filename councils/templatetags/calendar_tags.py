@@ -1,0 +1,14 @@
+"""Addresses of the councils' calendar files (``councils.calendars``)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def ics_url(context, page, name, *args):
+    """The address of the page route ``name`` of ``page``, without the
+    trailing slash Wagtail's routes carry: a calendar file ends in ``.ics``
+    (served by the ``wagtail_serve_ics`` address)."""
+    route = page.reverse_subpage(name, args=args).rstrip("/")
+    return page.get_url(context.get("request")) + route
