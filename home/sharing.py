@@ -28,7 +28,7 @@ from wagtail.images.models import Filter
 
 from cococi_site import content
 from cococi_site.files import collection_is_private
-from cococi_site.pages import restricted_ids
+from cococi_site.pages import plain_text, restricted_ids
 from councils.models import CouncilPage
 from courses.models import CoursePage, LessonPage, MaterialPage
 from outbox.services import enqueue
@@ -149,7 +149,7 @@ def summary(page):
     """The page's search description or summary as one line of plain text,
     at most DESCRIPTION_LENGTH characters."""
     search_summary = getattr(page, "search_summary", None)
-    text = " ".join((search_summary() if search_summary else "").split())
+    text = plain_text(search_summary() if search_summary else "")
     return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 

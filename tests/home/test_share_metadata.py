@@ -168,11 +168,17 @@ def test_addresses_come_from_site_url_whatever_host_was_asked(pages):
 
 def test_a_long_summary_is_trimmed_plain_text(pages):
     description = head_of(pages["course"]).one("og:description")
+    material = pages["material"]
+    material.search_description = "Para <i>preparar</i> la asamblea &amp; votar."
+    material.save_revision().publish()
 
     assert len(description) <= 200
     assert description.startswith("Un curso para organizar la vida comunitaria")
     assert description.endswith("…")
     assert "<b>" not in description
+    assert head_of(material).one("og:description") == (
+        "Para preparar la asamblea & votar."
+    )
 
 
 def test_the_picture_of_an_image_appears_only_after_the_task_made_it(pages, cover):
