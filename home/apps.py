@@ -9,4 +9,9 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self):
+        # Inside ready(): these modules import models, loaded only by now.
+        # ``tasks`` registers the task that ``sharing`` enqueues by name.
+        from . import signals, tasks  # noqa: F401
+
         content.connect()
+        signals.connect()

@@ -1,6 +1,9 @@
 from celery import shared_task
 from django.utils import timezone
 
+from outbox.tasks import RETRY
+
+from . import sharing
 from .models import WorkerHeartbeat
 
 
@@ -12,3 +15,10 @@ def record_worker_heartbeat(self):
         worker=worker, defaults={"seen_at": timezone.now()}
     )
     return worker
+
+
+@shared_task(**RETRY)
+def make_share_rendition(image_id):
+    """The 1200×630 picture a shared link of a page shows, made off the request
+    path after the page is published (``home.sharing``)."""
+    return sharing.make_rendition(image_id)

@@ -530,7 +530,17 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             course = (
                 CoursePage.objects.live()
                 .select_related("primary_axis")
-                .only("title", "url_path", "path", "depth", "live", "primary_axis")
+                .only(
+                    "title",
+                    "url_path",
+                    "path",
+                    "depth",
+                    "live",
+                    "primary_axis",
+                    # A lesson without an image of its own is shared with its
+                    # course's cover (home.sharing).
+                    "cover_image",
+                )
                 .filter(path=course_path)
                 .first()
             )
