@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from cococi_site.pages import restricted_ids
 
@@ -137,7 +137,8 @@ def calendar_of(meetings, *, name, council_urls):
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # Unknown to the library as a property: written as a duration by hand.
+    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
     # Every text in the site's language, whatever the calendar app asks for.
     with translation.override(settings.LANGUAGE_CODE):
         for meeting in meetings:

@@ -133,6 +133,9 @@ def test_a_council_offers_its_public_meetings_as_a_calendar(client, council, mee
     assert "COCOCI" in str(calendar["PRODID"])
     assert str(calendar["X-WR-CALNAME"]) == "Consejo Santa Cecilia"
     assert str(calendar["X-WR-TIMEZONE"]) == settings.TIME_ZONE
+    # How often calendar apps should look again: RFC 5545 durations.
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in response.content
+    assert b"X-PUBLISHED-TTL:PT1H" in response.content
     events = events_of(calendar)
     assembly, circle = meetings["assembly"], meetings["circle"]
     assert set(events) == {uid(assembly), uid(circle)}
