@@ -9,6 +9,7 @@ class CouncilsConfig(AppConfig):
     def ready(self):
         # Imported once the app registry is ready: these modules import models.
         from members.security import register_privilege
+        from notifications import zones
 
         # converters: the <id:…> of the councils' addresses, before they load;
         # views: the council and guide pages' routes (page_route);
@@ -17,8 +18,11 @@ class CouncilsConfig(AppConfig):
         from .cadres import tasks  # noqa: F401
         from .cadres.services import mentorships_held
         from .models.scopes import leader_scope
+        from .timezones import user_zone
 
         personal_data.connect()
+        # Quiet hours of notices: a member's time is her council's state's.
+        zones.register(user_zone)
         # Leaders and coordinators see their scope's members: a second factor.
         register_privilege(lambda user: not leader_scope(user).is_empty)
         # So do mentors: a mentee's courses, readiness and check-in notes are

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notices")
+
+    def ready(self):
+        # Inside ready(), as every app's: these modules import models.
+        from django.core import checks as django_checks
+
+        from outbox import reconcile
+
+        from . import channels, checks, tasks
+
+        channels.register_console()
+        django_checks.register(checks.channel_urls, "notifications")
+        reconcile.register("avisos sin enviar", tasks.unsent_notices)
