@@ -18,6 +18,7 @@ Without a URL, a phone channel is off; with ``NOTIFY_CONSOLE`` (the demo) the
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import apprise
 from apprise.decorators import notify as apprise_notify
@@ -45,7 +46,7 @@ def _console(body, title, notify_type, meta, *args, **kwargs):
     console_logger.info(
         "Aviso por %s a %s: %s",
         meta.get("host") or "consola",
-        "/".join(meta.get("path", "").strip("/").split("/")) or "-",
+        unquote(meta.get("fullpath", "")).strip("/") or "-",
         body,
     )
     return True

@@ -63,6 +63,7 @@ def notify(kind, user, key, text, link=""):
                     text=text[:500],
                     link=link[:300],
                     segments=segments(for_sms(full)),
+                    created_at=now(),
                 )
         except IntegrityError:  # told already (or being told)
             return Notice.objects.get(kind=kind, user=user, key=key)
