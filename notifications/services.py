@@ -18,7 +18,9 @@ which sends it once, at a decent hour, to someone who agreed to be told.
 
 import logging
 from datetime import datetime, time, timedelta
+from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -65,10 +67,35 @@ def notify(kind, user, key, text, link=""):
                     segments=segments(for_sms(full)),
                     created_at=now(),
                 )
-        except IntegrityError:  # told already (or being told)
-            return Notice.objects.get(kind=kind, user=user, key=key)
-        enqueue(DELIVER, notice.pk)
+        except IntegrityError:  # told already, or being told
+            notice = Notice.objects.get(kind=kind, user=user, key=key)
+            # Still pending with no task on its way (a caller retried after its
+            # delivery failed in-process): send it again; never a second row.
+            if notice.status == Status.PENDING and not is_unfinished(
+                DELIVER, [notice.pk]
+            ):
+                send_later(notice.pk)
+            return notice
+        send_later(notice.pk)
     return notice
+
+
+def send_later(notice_id):
+    """Enqueue the delivery through the outbox. Without a broker (tasks run
+    in-process: the demo, a worker's nested tasks in tests) the delivery runs
+    after the commit, and a provider's failure stays on the notice (pending,
+    with its error, sent again by the reconciliation) instead of reaching the
+    caller: a failed text must not undo nor retry what it tells of."""
+    if not current_app.conf.task_always_eager:
+        enqueue(DELIVER, notice_id)
+        return
+    transaction.on_commit(partial(_deliver_in_process, notice_id))
+
+
+def _deliver_in_process(notice_id):
+    result = current_app.tasks[DELIVER].apply(args=[notice_id], throw=False)
+    if result.failed():
+        logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
 
 
 def consented(user):
@@ -114,13 +141,15 @@ def prefers_email(user):
 
 
 def quiet(local):
+    if not settings.NOTIFY_QUIET_HOURS:
+        return False
     start, end = settings.NOTIFY_QUIET_HOURS
     return local.hour >= start or local.hour < end
 
 
 def next_morning(local, *, next_day=False):
     """The next ``NOTIFY_QUIET_HOURS`` end (08:00) after ``local``, as UTC."""
-    end = settings.NOTIFY_QUIET_HOURS[1]
+    end = (settings.NOTIFY_QUIET_HOURS or (0, 8))[1]
     day = local.date()
     if next_day or local.hour >= end:
         day += timedelta(days=1)
@@ -216,7 +245,7 @@ def send_due(limit=500):
     for notice_id in ids:
         if not is_unfinished(DELIVER, [notice_id]):
             with transaction.atomic():
-                enqueue(DELIVER, notice_id)
+                send_later(notice_id)
     lease = timedelta(seconds=settings.NOTIFY_SENDING_LEASE_SECONDS)
     failed = Notice.objects.filter(
         status=Status.SENDING, claimed_at__lte=moment - lease
