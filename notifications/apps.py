@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks as django_checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,12 +9,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Inside ready(), as every app's: these modules import models.
-        from django.core import checks as django_checks
-
-        from outbox import reconcile
-
         from . import channels, checks, tasks
 
         channels.register_console()
         django_checks.register(checks.channel_urls, "notifications")
-        reconcile.register("avisos sin enviar", tasks.unsent_notices)
+        tasks.connect()

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from outbox import reconcile
 from outbox.tasks import RETRY
 
 from . import services
@@ -22,3 +23,8 @@ def unsent_notices():
     """Reconciliation check: notices pending with no task on its way."""
     for notice_id in services.unsent().iterator():
         yield deliver, [notice_id]
+
+
+def connect():
+    """Register the reconciliation check (from ``NotificationsConfig.ready``)."""
+    reconcile.register("avisos sin enviar", unsent_notices)
