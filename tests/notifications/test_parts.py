@@ -93,3 +93,36 @@ def test_the_dashboard_shows_others_no_channels(client):
     page = client.get("/admin/").content.decode()
 
     assert "Canales de avisos" not in page
+
+
+@pytest.mark.django_db
+def test_superusers_see_the_notices_and_nobody_edits_them(client, clock):
+    from notifications.models import Notice
+    from notifications.services import notify
+
+    admin = make_person("admin", is_superuser=True, is_staff=True)
+    person = make_person("lupe")
+    notice = notify("prueba", person, "prueba:1", "Tu consejo aceptó tu solicitud.")
+    Notice.objects.filter(pk=notice.pk).update(
+        status="skipped", last_error="sin consentimiento para avisos"
+    )
+    client.force_login(admin)
+
+    listing = client.get("/admin/notices/")
+    inspect = client.get(f"/admin/notices/inspect/{notice.pk}/")
+
+    assert listing.status_code == 200 and "prueba:1" in listing.content.decode()
+    assert "sin consentimiento para avisos" in inspect.content.decode()
+    assert client.get(f"/admin/notices/edit/{notice.pk}/").status_code in (302, 403)
+    assert client.get("/admin/notices/new/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_others_do_not_see_the_notices(client):
+    from django.contrib.auth.models import Permission
+
+    editor = make_person("editora", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+
+    assert client.get("/admin/notices/").status_code in (302, 403)
