@@ -9,8 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Inside ready(), as every app's: these modules import models.
-        from . import channels, checks, tasks
+        from . import channels, checks, personal_data, tasks
 
         channels.register_console()
         django_checks.register(checks.channel_urls, "notifications")
         tasks.connect()
+        personal_data.connect()

@@ -126,3 +126,24 @@ def test_others_do_not_see_the_notices(client):
     client.force_login(editor)
 
     assert client.get("/admin/notices/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_members_notices_are_in_her_export_and_go_with_her_account(clock):
+    from members.registry import sections
+    from members.services import account_delete
+    from notifications.models import ChannelPreference, Notice
+    from notifications.services import notify
+
+    person = make_person("lupe", phone="3312345678")
+    ChannelPreference.objects.create(user=person, channel="sms")
+    notify("prueba", person, "prueba:1", "Tu consejo aceptó tu solicitud.")
+    (section,) = [row for row in sections() if row.key == "avisos_recibidos"]
+
+    (row,) = section.export(person)
+    assert row["texto"] == "Tu consejo aceptó tu solicitud." and row["estado"]
+
+    account_delete(user=person)
+
+    assert not Notice.objects.filter(user=person).exists()
+    assert not ChannelPreference.objects.filter(user=person).exists()
