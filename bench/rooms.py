@@ -17,7 +17,15 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("cococi_site", "outbox", "members", "courses", "councils", "home")
+APPS = (
+    "cococi_site",
+    "outbox",
+    "members",
+    "notifications",
+    "courses",
+    "councils",
+    "home",
+)
 
 
 def project_modules():

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications import zones
+
 
 class CouncilsConfig(AppConfig):
     name = "councils"
@@ -13,12 +15,14 @@ class CouncilsConfig(AppConfig):
         # converters: the <id:…> of the councils' addresses, before they load;
         # views: the council and guide pages' routes (page_route);
         # cadres.tasks: the cadre pathway's Celery tasks, registered by name.
-        from . import converters, personal_data, signals, views  # noqa: F401
+        from . import converters, personal_data, signals, timezones, views  # noqa: F401
         from .cadres import tasks  # noqa: F401
         from .cadres.services import mentorships_held
         from .models.scopes import leader_scope
 
         personal_data.connect()
+        # Quiet hours of notices: a member's time is her council's state's.
+        zones.register(timezones.user_zone)
         # Leaders and coordinators see their scope's members: a second factor.
         register_privilege(lambda user: not leader_scope(user).is_empty)
         # So do mentors: a mentee's courses, readiness and check-in notes are

@@ -10,11 +10,13 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from notifications.services import notify, prefers_email
 from outbox import services as outbox
 from outbox.tasks import RETRY
 
-from .models import ConstitutionRequest, Membership, RoleAssignment
+from .models import ConstitutionRequest, Membership, MembershipStatus, RoleAssignment
 from .provisioning import user_groups_sync
 
 
@@ -60,15 +62,48 @@ def _send_decision_once(queryset, pk, template, name, recipients):
     return sent
 
 
+def _membership_notice(membership):
+    """The decision as a short notice (an SMS fits in one or two segments),
+    through ``notifications`` (once per membership, whatever runs it)."""
+    site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"council": membership.council.title, "link": f"{site}/mi-formacion/"}
+        if membership.status == MembershipStatus.ACTIVE:
+            text = _("%(council)s accepted your request. %(link)s") % values
+        else:
+            text = _("%(council)s could not accept your request. %(link)s") % values
+        text += " " + _("To stop notices: %(link)s") % {
+            "link": f"{site}/cuenta/mis-datos/"
+        }
+    notify(
+        "membership_decision",
+        membership.user,
+        f"membership:{membership.pk}",
+        text,
+        f"{site}/mi-formacion/",
+    )
+
+
 @shared_task(**RETRY)
 def notify_membership_decision(membership_id):
-    """Tell a person, where they have e-mail, that their council decided."""
+    """Tell a person that their council decided: by e-mail (this template) when
+    e-mail is their channel, as it is by default for whoever has one; otherwise
+    by a notice on their channel (SMS…), which checks consent and quiet hours."""
+    membership = (
+        Membership.objects.select_related("user", "council")
+        .filter(pk=membership_id, decision_notified_at__isnull=True)
+        .first()
+    )
+    by_email = membership is not None and prefers_email(membership.user)
+    if membership is not None and not by_email:
+        if membership.status in (MembershipStatus.ACTIVE, MembershipStatus.REJECTED):
+            _membership_notice(membership)
     return _send_decision_once(
         Membership.objects.select_related("user", "council"),
         membership_id,
         "membership_decision",
         "membership",
-        lambda membership: [membership.user.email],
+        lambda membership: [membership.user.email] if by_email else [],
     )
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # The outbox sits below every other project app: they all send tasks through it.
     "outbox",
     "members",
+    "notifications",
     "courses",
     "councils",
     "home",
@@ -400,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.prune_sign_in_records",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Notices held by quiet hours or the daily cap (notifications.services).
+    "notices-due": {
+        "task": "notifications.tasks.send_due_notices",
+        "schedule": 5 * 60.0,
+    },
     "role-assignments-sync": {
         "task": "councils.tasks.sync_ended_role_assignments",
         "schedule": 6 * 60 * 60.0,
@@ -467,6 +473,23 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # A document named .pdf, .jpg, .png… must be one (and an image within the pixel
 # limit below): Wagtail itself only checks the extension.
+# Notices by phone and chat (notifications.channels): one Apprise URL template
+# per channel, with {phone} or {chat} where the recipient goes. They hold the
+# providers' secrets: environment only. Empty: the channel is off.
+NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+NOTIFY_WHATSAPP_URL = os.environ.get("NOTIFY_WHATSAPP_URL", "")
+NOTIFY_TELEGRAM_URL = os.environ.get("NOTIFY_TELEGRAM_URL", "")
+# A phone channel with no URL writes its messages to the log instead (the demo).
+NOTIFY_CONSOLE = env_bool("NOTIFY_CONSOLE", False)
+# No SMS, WhatsApp or Telegram from 21:00 to 08:00 in the person's own time
+# ("21-8"; "off" only for tests that run at any hour with a real worker).
+_quiet = os.environ.get("NOTIFY_QUIET_HOURS", "21-8")
+NOTIFY_QUIET_HOURS = None if _quiet == "off" else tuple(map(int, _quiet.split("-")))
+NOTIFY_DEFAULT_TIMEZONE = "America/Mexico_City"
+# At most this many notices a day per person; the rest wait for the next day.
+NOTIFY_DAILY_CAP = int(os.environ.get("NOTIFY_DAILY_CAP", "5"))
+# A notice claimed and not confirmed this long after is marked failed (never resent).
+NOTIFY_SENDING_LEASE_SECONDS = 60 * 60
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "councils.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # An image whose data is broken after a sound header is a form error, not a 500.

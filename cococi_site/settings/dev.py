@@ -8,6 +8,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Phone notices with no provider configured are written to the log.
+NOTIFY_CONSOLE = env_bool("NOTIFY_CONSOLE", True)
 
 # WhiteNoise serves static files under runserver too, as it does in production,
 # but from the source folders, with no collectstatic step.

@@ -68,6 +68,7 @@ def test_a_completed_course_without_its_constancia_gets_it_once(
     assert counts == {
         "constancias": 0,
         "cuadernillos": 0,
+        "avisos sin enviar": 0,
         "tareas abandonadas": 0,
     }
     assert sent == 0

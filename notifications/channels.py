@@ -1,0 +1,167 @@
+"""The channels a notice can go by.
+
+Phone and chat channels go through Apprise: an operator sets, in the
+environment, one URL template per channel (``NOTIFY_SMS_URL``,
+``NOTIFY_WHATSAPP_URL``, ``NOTIFY_TELEGRAM_URL``), with ``{phone}`` or
+``{chat}`` where the provider's URL names the recipient, e.g.
+``twilio://SID:TOKEN@+15551234567/{phone}``. The URLs hold the provider's
+secrets: they stay in the environment, never in the database, and logs name
+only the channel and the provider's host.
+
+E-mail goes through Django's own e-mail backend (``EMAIL_*`` settings), not
+Apprise's ``mailto://``, which would repeat the SMTP settings a second time.
+
+Without a URL, a phone channel is off; with ``NOTIFY_CONSOLE`` (the demo) the
+``consola://`` channel stands in for it and writes each message to the log.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import apprise
+from apprise.decorators import notify as apprise_notify
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+from .models import Channel
+from .sms import for_sms
+
+logger = logging.getLogger(__name__)
+console_logger = logging.getLogger("notifications.console")
+
+CONSOLE_SCHEMA = "consola"
+# A recipient to fill templates with when checking that they parse.
+SAMPLES = {"phone": "+525512345678", "chat": "123456789"}
+
+
+class ProviderError(OSError):
+    """The provider (or the mail server) did not take the message. An OSError:
+    the outbox's RETRY policy retries it."""
+
+
+def _console(body, title, notify_type, meta, *args, **kwargs):
+    console_logger.info(
+        "Aviso por %s a %s: %s",
+        meta.get("host") or "consola",
+        unquote(meta.get("fullpath", "")).strip("/") or "-",
+        body,
+    )
+    return True
+
+
+def register_console():
+    """``consola://<channel>/<recipient>``: an Apprise channel of our own."""
+    if CONSOLE_SCHEMA not in apprise.Apprise().details().get("schemas", ()):
+        apprise_notify(on=CONSOLE_SCHEMA, name="Consola")(_console)
+
+
+def phone_e164(phone):
+    """A Mexican number as written by a member → ``+52…``."""
+    digits = re.sub(r"[^0-9+]", "", phone or "")
+    if not digits:
+        return ""
+    if digits.startswith("+"):
+        return digits
+    return f"+52{digits}"
+
+
+@dataclass(frozen=True)
+class PhoneChannel:
+    name: str
+    setting: str
+    placeholder: str
+    # No message by phone between these hours, in the person's own time.
+    quiet_hours: bool = True
+
+    def template(self):
+        return getattr(settings, self.setting, "") or ""
+
+    def configured(self):
+        return bool(self.template())
+
+    def available(self):
+        return self.configured() or settings.NOTIFY_CONSOLE
+
+    def stored_name(self):
+        return self.name if self.configured() else Channel.CONSOLE
+
+    def url(self, recipient):
+        if self.configured():
+            return self.template().replace(f"{{{self.placeholder}}}", recipient)
+        return f"{CONSOLE_SCHEMA}://{self.name}/{recipient}"
+
+    def text(self, notice):
+        text = notice.text
+        if notice.link and notice.link not in text:
+            text = f"{text} {notice.link}"
+        return for_sms(text) if self.name == Channel.SMS else text
+
+    def send(self, notice, recipient):
+        url = self.url(recipient)
+        sender = apprise.Apprise()
+        if not sender.add(url):
+            raise ProviderError(
+                _("The %(channel)s URL is not valid.") % {"channel": self.name}
+            )
+        host = provider_host(url)
+        if not sender.notify(body=self.text(notice), title=""):
+            raise ProviderError(
+                _("%(host)s did not accept the message.") % {"host": host}
+            )
+        logger.info("Notice %s sent by %s through %s", notice.pk, self.name, host)
+
+
+class EmailChannel:
+    name = Channel.EMAIL
+    quiet_hours = False
+
+    def configured(self):
+        return True
+
+    def available(self):
+        return True
+
+    def stored_name(self):
+        return self.name
+
+    def send(self, notice, recipient):
+        body = notice.text
+        if notice.link and notice.link not in body:
+            body = f"{body}\n\n{notice.link}"
+        send_mail(
+            _("A notice from COCOCI Formación"),
+            body,
+            None,
+            [recipient],
+            fail_silently=False,
+        )
+        logger.info("Notice %s sent by e-mail", notice.pk)
+
+
+EMAIL = EmailChannel()
+SMS = PhoneChannel(Channel.SMS, "NOTIFY_SMS_URL", "phone")
+WHATSAPP = PhoneChannel(Channel.WHATSAPP, "NOTIFY_WHATSAPP_URL", "phone")
+TELEGRAM = PhoneChannel(Channel.TELEGRAM, "NOTIFY_TELEGRAM_URL", "chat")
+CHANNELS = {channel.name: channel for channel in (EMAIL, SMS, WHATSAPP, TELEGRAM)}
+
+
+def provider_host(url):
+    """The host of a provider URL, with no user, password or token."""
+    try:
+        plugin = apprise.Apprise.instantiate(url)
+    except Exception:  # Apprise raises several kinds on a URL it cannot read
+        plugin = None
+    if plugin is None:
+        return "?"
+    return getattr(plugin, "host", None) or plugin.service_name
+
+
+def status():
+    """[(label, on)] for the admin: which channels can send, without URLs."""
+    rows = [(_("e-mail"), True)]
+    for channel in (SMS, WHATSAPP, TELEGRAM):
+        rows.append((Channel(channel.name).label, channel.configured()))
+    return rows

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    # Stands in for a phone channel with no provider configured (the demo):
+    # the message is written to the log.
+    CONSOLE = "console", _("console")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("pending")
+    HELD = "held", _("held")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+    SKIPPED = "skipped", _("skipped")
+
+
+class Notice(models.Model):
+    """One thing the site tells one person, once: ``(kind, user, key)`` is
+    unique, so asking twice for the same notice changes nothing.
+
+    ``pending`` → ``sending`` (claimed, committed before the message is handed
+    to the provider) → ``sent``. ``held`` waits for ``send_after`` (quiet
+    hours, the daily cap). ``skipped`` was never sent, on purpose (no consent,
+    no channel), with the reason in ``last_error``. ``failed`` is a claim that
+    never heard back from the provider: it may have arrived, so it is shown,
+    never sent again. ``cancelled`` by a person."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    key = models.CharField(_("about"), max_length=100)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
+    send_after = models.DateTimeField(_("not before"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # A reason or the provider's complaint; never a URL or a token.
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user", "key"], name="notice_once_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "send_after"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.user_id} ({self.status})"
+
+
+class Preference(models.TextChoices):
+    AUTOMATIC = "", _("automatic: e-mail, or else SMS")
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    NONE = "ninguno", _("none")
+
+
+class ChannelPreference(models.Model):
+    """How a person wants to be told. Without a row: automatic."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notice_preference",
+    )
+    channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        choices=Preference.choices,
+        blank=True,
+        default=Preference.AUTOMATIC,
+    )
+    # SMS and WhatsApp go only to a phone marked verified: a number typed by
+    # someone else (a leader, a typo) must not receive another person's notices.
+    phone_verified_at = models.DateTimeField(
+        _("phone verified at"), null=True, blank=True
+    )
+    telegram_chat = models.CharField(_("Telegram chat"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.channel or 'auto'}"

@@ -1,0 +1,45 @@
+"""A member's notices and channel choice, for their own data export and for
+deletion (``members.registry``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from members.registry import PersonalDataSection, register
+
+from .models import Channel, ChannelPreference, Notice, Status
+
+
+def export_notices(user):
+    return [
+        {
+            "fecha": row.created_at.isoformat(),
+            "canal": row.channel,
+            "estado": row.status,
+            "texto": row.text,
+        }
+        for row in Notice.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def erase_notices(user):
+    """A deleted account keeps no notices, no channel choice and no verified
+    phone; any notice asked for later is skipped (the account is inactive)."""
+    Notice.objects.filter(user=user).delete()
+    ChannelPreference.objects.filter(user=user).delete()
+
+
+def connect():
+    register(
+        PersonalDataSection(
+            "avisos_recibidos",
+            _("Notices"),
+            export_notices,
+            erase_notices,
+            fields={
+                "texto": _("Text"),
+                "fecha": _("Date"),
+                "canal": _("Channel"),
+                "estado": _("Status"),
+            },
+            choices={"canal": Channel, "estado": Status},
+        )
+    )

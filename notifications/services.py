@@ -1,0 +1,266 @@
+"""``notify``: the one way an app tells a person something, and ``deliver``,
+which sends it once, at a decent hour, to someone who agreed to be told.
+
+1. ``notify`` writes the ``Notice`` in the caller's transaction (or finds the
+   one already written for the same kind, person and key) and enqueues
+   ``notifications.tasks.deliver`` through the outbox.
+2. ``deliver`` reads the row again and decides at send time: consent to
+   notices ("avisos") withdrawn, or no channel → ``skipped``; quiet hours
+   (phone channels, 21:00–08:00 in the person's time) or the daily cap →
+   ``held`` until the next 08:00 (beat's ``send_due_notices`` sends it then).
+3. The claim (``sending``) is committed before the message is handed over. A
+   provider that refuses releases the claim and the task is retried (the
+   outbox's RETRY policy); once ``sent``, ``deliver`` does nothing. A claim
+   that never heard back (the worker died while sending) may have been
+   accepted by the provider: after ``NOTIFY_SENDING_LEASE_SECONDS`` it is
+   marked ``failed`` for a person to see, never sent again.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from members.models import ConsentRecord, Purpose
+from outbox.services import enqueue, is_unfinished
+
+from . import channels, zones
+from .models import ChannelPreference, Notice, Preference, Status
+from .sms import for_sms, segments
+
+logger = logging.getLogger(__name__)
+
+DELIVER = "notifications.tasks.deliver"
+OPEN = (Status.PENDING, Status.HELD)
+
+
+def now():
+    """The current moment; tests replace it to stand at a chosen hour."""
+    return timezone.now()
+
+
+def absolute(link):
+    if link.startswith("/"):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
+    return link
+
+
+def notify(kind, user, key, text, link=""):
+    """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
+    the ``Notice``. Call it inside the transaction of the change it tells of."""
+    link = absolute(link)
+    full = text if not link or link in text else f"{text} {link}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notice = Notice.objects.create(
+                    kind=kind,
+                    user=user,
+                    key=key,
+                    text=text[:500],
+                    link=link[:300],
+                    segments=segments(for_sms(full)),
+                    created_at=now(),
+                )
+        except IntegrityError:  # told already, or being told
+            notice = Notice.objects.get(kind=kind, user=user, key=key)
+            # Still pending with no task on its way (a caller retried after its
+            # delivery failed in-process): send it again; never a second row.
+            if notice.status == Status.PENDING and not is_unfinished(
+                DELIVER, [notice.pk]
+            ):
+                send_later(notice.pk)
+            return notice
+        send_later(notice.pk)
+    return notice
+
+
+def send_later(notice_id):
+    """Enqueue the delivery through the outbox. Without a broker (tasks run
+    in-process: the demo, a worker's nested tasks in tests) the delivery runs
+    after the commit, and a provider's failure stays on the notice (pending,
+    with its error, sent again by the reconciliation) instead of reaching the
+    caller: a failed text must not undo nor retry what it tells of."""
+    if not current_app.conf.task_always_eager:
+        enqueue(DELIVER, notice_id)
+        return
+    transaction.on_commit(partial(_deliver_in_process, notice_id))
+
+
+def _deliver_in_process(notice_id):
+    result = current_app.tasks[DELIVER].apply(args=[notice_id], throw=False)
+    if result.failed():
+        logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
+
+
+def consented(user):
+    record = ConsentRecord.objects.current_for(user).get(Purpose.NOTICES)
+    return bool(record and record.granted)
+
+
+def route(user):
+    """(channel, recipient) for ``user``, or (None, reason)."""
+    preference = ChannelPreference.objects.filter(user=user).first()
+    choice = preference.channel if preference else Preference.AUTOMATIC
+    verified = bool(preference and preference.phone_verified_at)
+    phone = channels.phone_e164(user.phone) if verified else ""
+    if choice == Preference.NONE:
+        return None, "la persona eligió no recibir avisos"
+    if choice == Preference.AUTOMATIC:
+        if user.email:
+            return channels.EMAIL, user.email
+        choice = Preference.SMS
+    if choice == Preference.EMAIL:
+        return (channels.EMAIL, user.email) if user.email else (None, "sin correo")
+    channel = channels.CHANNELS[choice]
+    if choice == Preference.TELEGRAM:
+        recipient = preference.telegram_chat if preference else ""
+    else:
+        recipient = phone
+    if not recipient:
+        return None, f"sin destinatario verificado para {choice}"
+    if not channel.available():
+        return None, f"canal {choice} no configurado"
+    return channel, recipient
+
+
+def prefers_email(user):
+    """E-mail is ``user``'s channel: chosen, or by default with an address."""
+    if not user.email:
+        return False
+    preference = ChannelPreference.objects.filter(user=user).first()
+    return preference is None or preference.channel in (
+        Preference.AUTOMATIC,
+        Preference.EMAIL,
+    )
+
+
+def quiet(local):
+    if not settings.NOTIFY_QUIET_HOURS:
+        return False
+    start, end = settings.NOTIFY_QUIET_HOURS
+    return local.hour >= start or local.hour < end
+
+
+def next_morning(local, *, next_day=False):
+    """The next ``NOTIFY_QUIET_HOURS`` end (08:00) after ``local``, as UTC."""
+    end = (settings.NOTIFY_QUIET_HOURS or (0, 8))[1]
+    day = local.date()
+    if next_day or local.hour >= end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(end), tzinfo=local.tzinfo)
+
+
+def _hold(notice, until, reason):
+    Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
+        status=Status.HELD, send_after=until, last_error=reason
+    )
+    return Status.HELD
+
+
+def _close(notice, status, reason):
+    Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
+        status=status, last_error=reason[:300]
+    )
+    logger.info("Notice %s %s: %s", notice.pk, status, reason)
+    return status
+
+
+def sent_today(user, local):
+    start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    return Notice.objects.filter(
+        user=user,
+        status__in=(Status.SENDING, Status.SENT, Status.FAILED),
+        claimed_at__gte=start,
+    ).count()
+
+
+def deliver(notice_id):
+    """Send the notice ``notice_id`` if and when it should go; returns its
+    status. Run it as often as you like: a notice goes out once."""
+    notice = Notice.objects.select_related("user").filter(pk=notice_id).first()
+    if notice is None:
+        return None
+    if notice.status not in OPEN:
+        return notice.status
+    moment = now()
+    if notice.send_after and notice.send_after > moment:
+        return notice.status
+    user = notice.user
+    if not user.is_active or user.anonymised_at:
+        return _close(notice, Status.SKIPPED, "cuenta inactiva")
+    if not consented(user):
+        return _close(notice, Status.SKIPPED, "sin consentimiento para avisos")
+    channel, recipient = route(user)
+    if channel is None:
+        return _close(notice, Status.SKIPPED, recipient)
+    local = moment.astimezone(zones.zone_of(user))
+    if channel.quiet_hours and quiet(local):
+        return _hold(notice, next_morning(local), "horario de descanso")
+    if sent_today(user, local) >= settings.NOTIFY_DAILY_CAP:
+        return _hold(
+            notice, next_morning(local, next_day=True), "límite diario de avisos"
+        )
+    claimed = Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
+        status=Status.SENDING,
+        channel=channel.stored_name(),
+        claimed_at=moment,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None  # another run took it
+    try:
+        channel.send(notice, recipient)
+    except Exception as error:
+        # Refused: not sent. The claim is released for the retry.
+        reason = (
+            str(error)[:300]
+            if isinstance(error, channels.ProviderError)
+            else (type(error).__name__)
+        )
+        Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(
+            status=Status.PENDING, last_error=reason
+        )
+        raise channels.ProviderError(reason) from error
+    Notice.objects.filter(pk=notice.pk).update(
+        status=Status.SENT, sent_at=now(), last_error=""
+    )
+    return Status.SENT
+
+
+def send_due(limit=500):
+    """Send the held notices whose time has come; mark claims that never heard
+    back as failed. Returns (sent, failed)."""
+    moment = now()
+    ids = list(
+        Notice.objects.filter(status=Status.HELD, send_after__lte=moment)
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for notice_id in ids:
+        if not is_unfinished(DELIVER, [notice_id]):
+            with transaction.atomic():
+                send_later(notice_id)
+    lease = timedelta(seconds=settings.NOTIFY_SENDING_LEASE_SECONDS)
+    failed = Notice.objects.filter(
+        status=Status.SENDING, claimed_at__lte=moment - lease
+    ).update(
+        status=Status.FAILED,
+        last_error="sin respuesta del proveedor: pudo llegar; no se reenvía",
+    )
+    if failed:
+        logger.warning("%s notices claimed and never confirmed: marked failed", failed)
+    return len(ids), failed
+
+
+def unsent(older_than=timedelta(minutes=5)):
+    """Ids of notices still pending a while after they were written (their task
+    was lost or given up): the reconciliation sends them again."""
+    return Notice.objects.filter(
+        status=Status.PENDING, created_at__lte=now() - older_than
+    ).values_list("pk", flat=True)

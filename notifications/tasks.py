@@ -1,0 +1,30 @@
+from celery import shared_task
+
+from outbox import reconcile
+from outbox.tasks import RETRY
+
+from . import services
+
+
+@shared_task(**RETRY)
+def deliver(notice_id):
+    """Send one notice if and when it should go (``services.deliver``)."""
+    return services.deliver(notice_id)
+
+
+@shared_task(acks_late=True)
+def send_due_notices():
+    """Every five minutes from beat: the held notices whose hour has come."""
+    sent, failed = services.send_due()
+    return {"sent": sent, "failed": failed}
+
+
+def unsent_notices():
+    """Reconciliation check: notices pending with no task on its way."""
+    for notice_id in services.unsent().iterator():
+        yield deliver, [notice_id]
+
+
+def connect():
+    """Register the reconciliation check (from ``NotificationsConfig.ready``)."""
+    reconcile.register("avisos sin enviar", unsent_notices)

@@ -1,0 +1,245 @@
+"""A notice goes out once, at a decent hour, to someone who agreed to it."""
+
+from urllib.parse import unquote
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from notifications.models import Channel, Notice, Status
+from notifications.services import notify
+from notifications.tasks import deliver, send_due_notices
+from outbox.models import PendingTask
+
+from .conftest import consent, phone_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_notice_reaches_the_sms_provider_once(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = phone_person()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = notify("prueba", person, "prueba:1", "Hola, Lupe.", "/mi-formacion/")
+
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT and notice.channel == Channel.SMS
+    assert sms.accepted == ["Hola, Lupe. http://testserver/mi-formacion/"]
+    assert [unquote(path) for path in sms.paths] == ["/sms/+523312345678"]
+    assert notice.attempts == 1 and notice.sent_at == clock.moment
+
+
+def test_notifying_twice_and_delivering_twice_sends_once(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = phone_person()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify("prueba", person, "prueba:1", "Hola.")
+        second = notify("prueba", person, "prueba:1", "Hola otra vez.")
+
+    assert first.pk == second.pk and Notice.objects.count() == 1
+    assert deliver.apply(args=[first.pk]).get() == Status.SENT
+    assert len(sms.requests) == 1
+
+
+def test_a_provider_that_refuses_is_retried_and_accepts_once(sms, clock, caplog):
+    person = phone_person()
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+    sms.refuse = 1
+
+    # In-process, the task's retry (the outbox's RETRY policy) runs at once.
+    deliver.apply(args=[notice.pk], throw=False)
+    assert "retry" in caplog.text and "ProviderError('127.0.0.1" in caplog.text
+    deliver.apply(args=[notice.pk]).get()
+
+    assert [status for status, _ in sms.requests] == [500, 200]
+    assert sms.accepted == ["Hola."]
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT and notice.attempts == 2
+
+
+def test_consent_withdrawn_before_sending_sends_nothing(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = phone_person()
+    with django_capture_on_commit_callbacks() as callbacks:
+        notice = notify("prueba", person, "prueba:1", "Hola.")
+    consent(person, granted=False)
+    for callback in callbacks:
+        callback()
+
+    notice.refresh_from_db()
+    assert notice.status == Status.SKIPPED
+    assert "consentimiento" in notice.last_error
+    assert sms.requests == []
+
+
+def test_nobody_is_texted_without_a_verified_phone(sms, clock):
+    person = phone_person()
+    person.notice_preference.phone_verified_at = None
+    person.notice_preference.save()
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.SKIPPED
+    assert sms.requests == []
+
+
+def test_quiet_hours_hold_a_text_until_eight(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = phone_person()
+    clock.at(2026, 5, 20, 5, 0)  # 23:00 in Mexico City
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.HELD
+    notice.refresh_from_db()
+    assert notice.send_after.isoformat() == "2026-05-20T14:00:00+00:00"  # 08:00
+
+    clock.at(2026, 5, 20, 13, 59)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_notices.apply().get()
+    assert sms.requests == []
+
+    clock.at(2026, 5, 20, 14, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_notices.apply().get()
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT and sms.accepted == ["Hola."]
+
+
+def test_quiet_hours_follow_the_state_of_the_members_council(sms, clock):
+    from councils.factories import join, make_council
+
+    person = phone_person()
+    join(person, make_council("Consejo Cancún", state_code="23"))
+    # 20:30 in Mexico City, 21:30 in Cancún.
+    clock.at(2026, 5, 20, 2, 30)
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.HELD
+    notice.refresh_from_db()
+    assert notice.send_after.isoformat() == "2026-05-20T13:00:00+00:00"  # 08:00 Cancún
+
+
+def test_e_mail_has_no_quiet_hours(clock):
+    person = phone_person("rosa", email="rosa@example.org")
+    clock.at(2026, 5, 20, 5, 0)
+    notice = notify("prueba", person, "prueba:1", "Hola, Rosa.", "/mi-formacion/")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.SENT
+    (message,) = mail.outbox
+    assert message.to == ["rosa@example.org"]
+    assert "Hola, Rosa." in message.body
+    assert "http://testserver/mi-formacion/" in message.body
+
+
+def test_the_daily_cap_holds_the_sixth_until_the_next_morning(settings, sms, clock):
+    settings.NOTIFY_DAILY_CAP = 5
+    person = phone_person()
+    notices = [notify("prueba", person, f"prueba:{n}", f"Aviso {n}") for n in range(6)]
+
+    statuses = [deliver.apply(args=[notice.pk]).get() for notice in notices]
+
+    assert statuses == [Status.SENT] * 5 + [Status.HELD]
+    assert len(sms.accepted) == 5
+    sixth = Notice.objects.get(pk=notices[-1].pk)
+    assert sixth.send_after.isoformat() == "2026-05-20T14:00:00+00:00"
+    assert "límite" in sixth.last_error
+
+
+def test_a_claim_that_never_heard_back_is_marked_failed_not_resent(sms, clock):
+    person = phone_person()
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+    # The worker died after claiming: the provider may have it.
+    Notice.objects.filter(pk=notice.pk).update(
+        status=Status.SENDING, claimed_at=clock.moment
+    )
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.SENDING
+    clock.at(2026, 5, 19, 20, 0)
+    send_due_notices.apply().get()
+
+    notice.refresh_from_db()
+    assert notice.status == Status.FAILED and sms.requests == []
+    assert deliver.apply(args=[notice.pk]).get() == Status.FAILED
+    assert sms.requests == []
+
+
+def test_the_reconciliation_sends_a_notice_whose_task_was_lost(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    from outbox.reconcile import reconcile
+
+    person = phone_person()
+    notice = notify("prueba", person, "prueba:1", "Hola.")
+    PendingTask.objects.all().delete()  # eager mode keeps none anyway
+    clock.at(2026, 5, 19, 18, 10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts, _sent = reconcile()
+
+    assert counts["avisos sin enviar"] == 1
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT and len(sms.accepted) == 1
+
+
+def test_without_a_provider_the_demo_writes_texts_to_the_log(settings, clock, caplog):
+    settings.NOTIFY_SMS_URL = ""
+    settings.NOTIFY_CONSOLE = True
+    person = phone_person()
+    notice = notify("prueba", person, "prueba:1", "Tu consejo aceptó tu solicitud.")
+
+    with caplog.at_level("INFO", logger="notifications.console"):
+        assert deliver.apply(args=[notice.pk]).get() == Status.SENT
+
+    notice.refresh_from_db()
+    assert notice.channel == Channel.CONSOLE
+    assert "Tu consejo acepto tu solicitud." in caplog.text
+    assert "+523312345678" in caplog.text
+
+
+def test_without_a_provider_nor_the_console_a_text_is_skipped(settings, clock):
+    settings.NOTIFY_SMS_URL = ""
+    settings.NOTIFY_CONSOLE = False
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.SKIPPED
+    notice.refresh_from_db()
+    assert "no configurado" in notice.last_error
+
+
+def test_the_providers_secret_is_never_logged_nor_stored(settings, sms, clock, caplog):
+    settings.NOTIFY_SMS_URL = (
+        f"json://cuenta:secreto-del-proveedor@127.0.0.1:{sms.port}/sms/{{phone}}"
+    )
+    sms.refuse = 1
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    with caplog.at_level("DEBUG"):
+        deliver.apply(args=[notice.pk], throw=False)
+        deliver.apply(args=[notice.pk]).get()
+
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT
+    assert "secreto-del-proveedor" not in caplog.text
+    assert not Notice.objects.filter(last_error__contains="secreto").exists()
+
+
+def test_a_channel_url_apprise_cannot_read_stops_manage_py_check(settings):
+    settings.NOTIFY_SMS_URL = "nadie://secreto@proveedor/{phone}"
+
+    with pytest.raises(SystemCheckError) as error:
+        call_command("check")
+
+    assert "NOTIFY_SMS_URL" in str(error.value)
+    assert "notifications.E001" in str(error.value)
+    assert "secreto" not in str(error.value)
+
+
+def test_a_good_channel_url_passes_the_check(settings):
+    settings.NOTIFY_SMS_URL = "twilio://ACabc:token@+15551234567/{phone}"
+    settings.NOTIFY_TELEGRAM_URL = "tgram://123456789:abcdefg_hijklmnop/{chat}"
+
+    call_command("check")
