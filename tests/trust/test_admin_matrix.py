@@ -78,6 +78,7 @@ from councils.factories import make_council
 from councils.models import CouncilPage, LeadershipRole, RoleAssignment
 from courses.models import Axis, LessonPage
 from members.models import AccessLog, PrivacyNotice
+from notifications.models import Notice
 from tests.courses.learning_fixtures import make_lesson
 from tests.trust import people
 from tests.trust import test_permission_matrix as members_matrix
@@ -204,6 +205,13 @@ def admin_world(world, django_db_blocker):
         w.axis = Axis.objects.get(number=1)
         w.role = LeadershipRole.objects.get(slug="coordinador-de-consejo")
         w.assignment = RoleAssignment.objects.get(user=leader_a)
+        # A notice to a member: what was said to whom, for superusers only.
+        w.notice = Notice.objects.create(
+            kind="membership_decision",
+            user=w.people["member"],
+            key=NOTICE_KEY,
+            text=NOTICE_TEXT,
+        )
         w.group_a = w.council_a.group
         w.site = Site.objects.get(is_default_site=True)
         yield w
@@ -244,6 +252,8 @@ def snippet(model):
 
 
 COUNCIL_B = people.COUNCIL_B
+NOTICE_TEXT = "Consejo B acepto tu solicitud."
+NOTICE_KEY = "membership:4242"
 ACTA_B = people.ACTA_B_TITLE
 PERSON = people.MEMBER_NAME
 
@@ -610,6 +620,18 @@ MATRIX = {
     "role_assignments:history-results": (NO, NO, NO, NO, NO, NO, NO, OK),
     "role_assignments:usage":          (NO, NO, NO, NO, NO, NO, NO, OK),
     "role_assignments:copy":           (NO, NO, NO, NO, NO, NO, NO, OK),
+    # Notices sent to members (notifications): seen by superusers, written by
+    # the site only
+    "notices:index":                   (NO, NO, NO, NO, NO, NO, NO, OK),
+    "notices:index-results":           (NO, NO, NO, NO, NO, NO, NO, OK),
+    "notices:inspect":                 (NO, NO, NO, NO, NO, NO, NO, OK),
+    "notices:add":                     (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:edit":                    (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:delete":                  (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:history":                 (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:history-results":         (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:usage":                   (NO, NO, NO, NO, NO, NO, NO, NO),
+    "notices:copy":                    (NO, NO, NO, NO, NO, NO, NO, NO),
     # Snippets. The privacy notice and the offices: the superuser's
     "privacynotice:list":              (NO, NO, NO, NO, NO, NO, NO, OK),
     "privacynotice:list-results":      (NO, NO, NO, NO, NO, NO, NO, OK),
@@ -1305,6 +1327,10 @@ TARGETS = {
     ),
     **model_targets("wagtailsites", "site", lambda w: w.site.hostname),
     **model_targets("role_assignments", "assignment", text(people.LEADER_A_NAME)),
+    **model_targets("notices", "notice", text(NOTICE_KEY)),
+    "notices:inspect": Target(
+        r("notices:inspect", pk("notice")), marker=text(NOTICE_TEXT)
+    ),
     **snippet_targets(
         "members/privacynotice", "privacy_notice", lambda w: w.privacy_notice.title
     ),
@@ -1348,6 +1374,7 @@ LINKED_HOSTS = {
     "www.w3.org": "XML namespaces of the icons, never fetched",
     "domain.com": "an example in the help of the redirects' form",
     "www.youtube.com": "the address of a video someone typed, kept as a link",
+    "wa.me": "Compartir por WhatsApp on a page's preview: a plain link",
 }
 RESOURCES = {
     "img": ("src", "srcset"),

@@ -36,6 +36,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from councils.models import (
     Attendance,
+    CalendarFeed,
     ConstitutionFounder,
     ConstitutionRequest,
     DigestOptOut,
@@ -467,6 +468,13 @@ ACTIONS = {
             .first()
         ),
     ),
+    "member_calendar_renew": Action(
+        lambda w: reverse("member_calendar_renew"),
+        "member",
+        state=lambda w: list(
+            CalendarFeed.objects.filter(user=w.member).values_list("token", flat=True)
+        ),
+    ),
     "ConstitutionGuidePage.request": Action(
         lambda w: "/consejos/como-constituir-un-consejo/solicitud/",
         "member-B",
@@ -537,6 +545,16 @@ READ_ONLY = {
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    # Calendars: a council's public meetings, one meeting, a member's own feed
+    "CouncilPage.calendar": lambda w: w.council_a.url + "calendario.ics/",
+    "wagtail_serve_ics": lambda w: w.council_a.url + "calendario.ics",
+    "CouncilPage.meeting_event": lambda w: (
+        f"{w.council_a.url}reuniones/{w.meeting_a.pk}/evento.ics/"
+    ),
+    "member_calendar": lambda w: reverse(
+        "member_calendar",
+        args=[CalendarFeed.objects.get_or_create(user=w.member)[0].token],
+    ),
     # Wagtail's views, narrowed to the pages the viewer may explore
     # (home/admin_scope.py)
     "scoped_choose_page_child": lambda w: reverse(
