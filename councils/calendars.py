@@ -6,6 +6,7 @@ council's page announces), with what the page says of them plus their agenda:
 never their attendance, agreements, acta or facilitator, nor any member's name.
 Times are written in UTC, which every calendar shows in its own time zone."""
 
+import unicodedata
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
@@ -26,6 +27,9 @@ PAST_DAYS = 60
 MAX_EVENTS = 200
 # How often calendar apps are asked to look again.
 REFRESH = timedelta(hours=1)
+# Unicode categories never written into a calendar: controls (CR, LF, VT,
+# ESC, NEL…), line and paragraph separators, format characters.
+CONTROLS = {"Cc", "Zl", "Zp", "Cf"}
 # RFC 5545's INTEGER is 32 bits.
 MAX_SEQUENCE = 2**31 - 1
 
@@ -91,9 +95,28 @@ def sequence(meeting):
     return min(max(seconds, 0), MAX_SEQUENCE)
 
 
+def one_line(text):
+    """``text`` as one line of plain characters: line breaks and every other
+    control or separator character become spaces. What leaders and members
+    type (a council's name, a meeting's title or place) is written into
+    calendars that phones read, some of which take a lone CR for a line end."""
+    return " ".join(
+        "".join(
+            " " if unicodedata.category(char) in CONTROLS else char for char in text
+        ).split()
+    )
+
+
+def plain_lines(text):
+    """``text`` with its line breaks kept and every other control character
+    gone (a meeting's agenda)."""
+    return "\n".join(one_line(line) for line in text.splitlines())
+
+
 def meeting_event(meeting, council_url, stamp):
     council = meeting.council
-    what = meeting.title or meeting.get_kind_display()
+    what = one_line(meeting.title or meeting.get_kind_display())
+    council_name = one_line(council.title)
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{calendar_host()}")
     event.add("dtstamp", stamp)
@@ -104,17 +127,18 @@ def meeting_event(meeting, council_url, stamp):
             UTC
         ),
     )
-    event.add("summary", f"{what} · {council.title}")
-    if meeting.place:
-        event.add("location", meeting.place)
+    event.add("summary", f"{what} · {council_name}")
+    if one_line(meeting.place):
+        event.add("location", one_line(meeting.place))
     elif meeting.modality == Modality.ONLINE:
         event.add("location", meeting.get_modality_display())
     lines = [
         f"{meeting.get_kind_display()} · {meeting.get_modality_display()}",
-        council.title,
+        council_name,
     ]
-    if meeting.agenda.strip():
-        lines += ["", _("Agenda:"), meeting.agenda.strip()]
+    agenda = plain_lines(meeting.agenda).strip()
+    if agenda:
+        lines += ["", _("Agenda:"), agenda]
     lines += ["", council_url]
     event.add("description", "\n".join(lines))
     event.add("url", council_url)
@@ -134,7 +158,7 @@ def calendar_of(meetings, *, name, council_urls):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     # Unknown to the library as a property: written as a duration by hand.

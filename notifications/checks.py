@@ -5,6 +5,15 @@ from django.utils.translation import gettext as _
 from . import channels
 
 
+def readable(url):
+    """Whether Apprise can use ``url``: some malformed ones (an unclosed IPv6
+    host) make it raise instead of saying no."""
+    try:
+        return bool(apprise.Apprise().add(url))
+    except Exception:  # noqa: BLE001 — any refusal is the same error here
+        return False
+
+
 def channel_urls(app_configs=None, **kwargs):
     """A channel URL Apprise cannot read is an error at start, not a failed
     notice later. The message names the setting, never the URL (it holds the
@@ -17,7 +26,7 @@ def channel_urls(app_configs=None, **kwargs):
         sample = template.replace(
             f"{{{channel.placeholder}}}", channels.SAMPLES[channel.placeholder]
         )
-        if "{" in sample or not apprise.Apprise().add(sample):
+        if "{" in sample or not readable(sample):
             errors.append(
                 Error(
                     _(

@@ -18,6 +18,8 @@ from councils.factories import join, make_council, make_meeting
 from councils.models import (
     Attendance,
     CalendarFeed,
+    CouncilPage,
+    Meeting,
     MeetingKind,
     MembershipStatus,
     Modality,
@@ -497,3 +499,33 @@ def test_times_are_written_in_utc(client, council, meetings):
     start = meetings["assembly"].starts_at.astimezone(UTC)
 
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in content
+
+
+@pytest.mark.parametrize("mark", ["\n", "\r", "\r\n", "\x0b", "\x1b", "\x85", "\u2028"])
+def test_what_people_typed_cannot_break_a_calendar_apart(
+    client, council, meetings, mark
+):
+    """A council's name comes from a member's constitution request; a
+    meeting's title, place and agenda from its leaders: no line of theirs
+    becomes a line of the calendar."""
+    CouncilPage.objects.filter(pk=council.pk).update(
+        title=f"Consejo Santa Cecilia{mark}END:VCALENDAR"
+    )
+    assembly = meetings["assembly"]
+    Meeting.objects.filter(pk=assembly.pk).update(
+        title=f"Asamblea{mark}BEGIN:VALARM",
+        place=f"Casa ejidal{mark}ATTACH:http://otro.example/",
+        agenda=f"1. Informe{mark}2. Plan",
+    )
+
+    for url in (feed_url(council), event_url(council, assembly)):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        for line in body.split("\r\n"):
+            # Only folded continuations start with a space; no other breaks.
+            assert not any(char in line for char in "\r\n\x0b\x1b\x85\u2028")
+            assert not line.startswith(("END:VCALENDAR ", "BEGIN:VALARM", "ATTACH:"))
+        calendar = parsed(response)
+        assert len(list(calendar.walk("VEVENT"))) >= 1
+        assert not list(calendar.walk("VALARM"))

@@ -227,8 +227,16 @@ def test_the_providers_secret_is_never_logged_nor_stored(settings, sms, clock, c
     assert not Notice.objects.filter(last_error__contains="secreto").exists()
 
 
-def test_a_channel_url_apprise_cannot_read_stops_manage_py_check(settings):
-    settings.NOTIFY_SMS_URL = "nadie://secreto@proveedor/{phone}"
+@pytest.mark.parametrize(
+    "url",
+    [
+        "nadie://secreto@proveedor/{phone}",
+        # Apprise raises on this one instead of refusing it.
+        "http://usuario:secreto@[::1/{phone}",
+    ],
+)
+def test_a_channel_url_apprise_cannot_read_stops_manage_py_check(settings, url):
+    settings.NOTIFY_SMS_URL = url
 
     with pytest.raises(SystemCheckError) as error:
         call_command("check")
