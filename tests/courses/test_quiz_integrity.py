@@ -123,7 +123,10 @@ def test_each_attempt_brings_a_new_order(lesson, people):
     assert shown_order(ana, lesson) == second
 
 
-def test_answers_are_graded_by_the_choice_whatever_its_position(lesson, people):
+def test_answers_are_graded_by_the_choice_whatever_its_position(long_lesson, people):
+    # Twenty questions: Ana's right answers all sitting where Beto's are is
+    # a chance of 8**-20.
+    lesson = long_lesson
     ana, beto = (signed_in(person) for person in people)
     ana_order, beto_order = shown_order(ana, lesson), shown_order(beto, lesson)
     rights = {qid: right_choice(lesson, qid) for qid in ana_order}
@@ -145,12 +148,38 @@ def test_answers_are_graded_by_the_choice_whatever_its_position(lesson, people):
     assert expected < 100
 
 
-def test_always_choosing_the_first_option_does_not_pass(lesson, people):
+def twenty_question_quiz():
+    """Twenty questions of eight choices, the right one written first. Always
+    taking the first option shown passes (14 of 20 right) with a chance of
+    about one in a hundred million per attempt: a test that cannot be lucky,
+    as two questions were (one attempt in 64)."""
+    return quiz_data(
+        *(
+            (
+                f"Pregunta {number} sobre la asamblea",
+                [("La respuesta correcta", True, "")]
+                + [(f"Opción falsa {n}", False, "") for n in range(7)],
+            )
+            for number in range(1, 21)
+        )
+    )
+
+
+@pytest.fixture
+def long_lesson(db):
+    course = make_course("Cuidar la asamblea")
+    return make_lesson(course, "Veinte preguntas", quiz=twenty_question_quiz())
+
+
+def test_always_choosing_the_first_option_does_not_pass(long_lesson, people):
+    lesson = long_lesson
     ana = signed_in(people[0])
     for _attempt in range(3):
         order = shown_order(ana, lesson)
+        assert len(order) == 20
         submit(ana, lesson, {f"q-{qid}": choices[0] for qid, choices in order.items()})
 
+    assert QuizAttempt.objects.filter(user=people[0]).count() == 3
     assert not QuizAttempt.objects.filter(user=people[0], passed=True).exists()
 
 
