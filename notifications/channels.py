@@ -23,9 +23,10 @@ from urllib.parse import unquote
 import apprise
 from apprise.decorators import notify as apprise_notify
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
+from . import attachments
 from .models import Channel
 from .sms import for_sms
 
@@ -128,16 +129,19 @@ class EmailChannel:
         return self.name
 
     def send(self, notice, recipient):
-        body = notice.text
+        body = notice.body or notice.text
         if notice.link and notice.link not in body:
             body = f"{body}\n\n{notice.link}"
-        send_mail(
-            _("A notice from COCOCI Formación"),
-            body,
-            None,
-            [recipient],
-            fail_silently=False,
+        message = EmailMessage(
+            notice.subject or _("A notice from COCOCI Formación"), body, to=[recipient]
         )
+        attached = attachments.make(notice.attachment)
+        if attached:
+            message.attach(*attached)
+        try:
+            message.send(fail_silently=False)
+        except OSError as error:  # SMTP refused or unreachable: retried
+            raise ProviderError(type(error).__name__) from error
         logger.info("Notice %s sent by e-mail", notice.pk)
 
 

@@ -51,6 +51,26 @@ class Notice(models.Model):
     )
     text = models.CharField(_("text"), max_length=500)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # Whose business the notice is, for the leaders' view: "council:<id>" for
+    # what a council's members are told. Empty for the person's own affairs.
+    scope = models.CharField(_("scope"), max_length=50, blank=True, db_index=True)
+    # The consent purpose it is sent under ("avisos"), or "necesario" for the
+    # answer to something the person asked (a decision, a code, a constancia).
+    purpose = models.CharField(_("purpose"), max_length=20, default="avisos")
+    # Sent at once, whatever the hour or the daily count: a code the person is
+    # waiting for.
+    urgent = models.BooleanField(_("urgent"), default=False)
+    # A fixed channel and address (a code to a phone being verified); empty:
+    # the person's own channel, as chosen at send time.
+    fixed_channel = models.CharField(
+        _("fixed channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    # The long form for e-mail: subject and body (the text is the short form).
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    # "<name>:<id>" of a registered attachment maker (notifications.attachments).
+    attachment = models.CharField(_("attachment"), max_length=100, blank=True)
     segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
     send_after = models.DateTimeField(_("not before"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -50,9 +50,31 @@ def absolute(link):
     return link
 
 
-def notify(kind, user, key, text, link=""):
+def notify(
+    kind,
+    user,
+    key,
+    text,
+    link="",
+    *,
+    purpose=Purpose.NOTICES,
+    scope="",
+    subject="",
+    body="",
+    attachment="",
+    urgent=False,
+    channel="",
+    address="",
+):
     """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
-    the ``Notice``. Call it inside the transaction of the change it tells of."""
+    the ``Notice``. Call it inside the transaction of the change it tells of.
+
+    ``purpose``: the consent it is sent under (``Purpose.NECESSARY`` for the
+    answer to something the person asked). ``scope``: ``"council:<id>"`` when
+    the council's leaders may see it went. ``subject``/``body``: the long
+    form for e-mail, with ``attachment`` (``notifications.attachments``).
+    ``urgent``: not held by quiet hours nor the daily cap. ``channel`` and
+    ``address``: send there and only there (a code to a phone being verified)."""
     link = absolute(link)
     full = text if not link or link in text else f"{text} {link}"
     with transaction.atomic():
@@ -66,6 +88,14 @@ def notify(kind, user, key, text, link=""):
                     link=link[:300],
                     segments=segments(for_sms(full)),
                     created_at=now(),
+                    purpose=purpose,
+                    scope=scope,
+                    subject=" ".join(subject.split())[:200],
+                    body=body,
+                    attachment=attachment,
+                    urgent=urgent,
+                    fixed_channel=channel,
+                    address=address,
                 )
         except IntegrityError:  # told already, or being told
             notice = Notice.objects.get(kind=kind, user=user, key=key)
@@ -98,13 +128,20 @@ def _deliver_in_process(notice_id):
         logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
 
 
-def consented(user):
-    record = ConsentRecord.objects.current_for(user).get(Purpose.NOTICES)
+def consented(user, purpose=Purpose.NOTICES):
+    record = ConsentRecord.objects.current_for(user).get(purpose)
     return bool(record and record.granted)
 
 
-def route(user):
+def route(user, notice=None):
     """(channel, recipient) for ``user``, or (None, reason)."""
+    if notice is not None and notice.fixed_channel:
+        channel = channels.CHANNELS.get(notice.fixed_channel)
+        if channel is None or not notice.address:
+            return None, "canal fijo sin destinatario"
+        if not channel.available():
+            return None, f"canal {notice.fixed_channel} no configurado"
+        return channel, notice.address
     preference = ChannelPreference.objects.filter(user=user).first()
     choice = preference.channel if preference else Preference.AUTOMATIC
     verified = bool(preference and preference.phone_verified_at)
@@ -194,15 +231,15 @@ def deliver(notice_id):
     user = notice.user
     if not user.is_active or user.anonymised_at:
         return _close(notice, Status.SKIPPED, "cuenta inactiva")
-    if not consented(user):
+    if notice.purpose != Purpose.NECESSARY and not consented(user, notice.purpose):
         return _close(notice, Status.SKIPPED, "sin consentimiento para avisos")
-    channel, recipient = route(user)
+    channel, recipient = route(user, notice)
     if channel is None:
         return _close(notice, Status.SKIPPED, recipient)
     local = moment.astimezone(zones.zone_of(user))
-    if channel.quiet_hours and quiet(local):
+    if not notice.urgent and channel.quiet_hours and quiet(local):
         return _hold(notice, next_morning(local), "horario de descanso")
-    if sent_today(user, local) >= settings.NOTIFY_DAILY_CAP:
+    if not notice.urgent and sent_today(user, local) >= settings.NOTIFY_DAILY_CAP:
         return _hold(
             notice, next_morning(local, next_day=True), "límite diario de avisos"
         )
