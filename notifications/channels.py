@@ -43,6 +43,61 @@ class ProviderError(OSError):
     the outbox's RETRY policy retries it."""
 
 
+class UncertainDelivery(Exception):  # noqa: N818 (not an error of ours)
+    """The message went out and no answer came back (the provider's answer
+    timed out, the connection dropped mid-answer): it may have arrived. Not an
+    OSError: never retried, since sending again could send it twice."""
+
+
+# Apprise's words (in its debug log) for a request that never reached the
+# provider: safe to send again.
+NOT_REACHED = (
+    "Failed to establish a new connection",
+    "Connection refused",
+    "connect timeout",
+    "NameResolutionError",
+    "Name or service not known",
+)
+
+
+class _Capture(logging.Handler):
+    """Apprise's log records of one send, kept here instead of the log: they
+    name phone numbers and may quote the provider's URL."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        self.apprise_logger = logging.getLogger("apprise")
+        self.saved = (self.apprise_logger.level, self.apprise_logger.propagate)
+        self.apprise_logger.setLevel(logging.DEBUG)
+        self.apprise_logger.propagate = False
+        self.apprise_logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.apprise_logger.removeHandler(self)
+        self.apprise_logger.setLevel(self.saved[0])
+        self.apprise_logger.propagate = self.saved[1]
+
+    def outcome(self):
+        """Why a send failed: ``"HTTP <status>"``, ``"not reached"``, or None
+        when the request left and no answer came back."""
+        text = "\n".join(self.messages)
+        status = re.search(r"error=(\d{3})", text)
+        if status:
+            return f"HTTP {status.group(1)}"
+        if any(words in text for words in NOT_REACHED):
+            return "not reached"
+        if "Socket Exception" in text:
+            return None
+        return "refused"
+
+
 def _console(body, title, notify_type, meta, *args, **kwargs):
     console_logger.info(
         "Aviso por %s a %s: %s",
@@ -108,9 +163,18 @@ class PhoneChannel:
                 _("The %(channel)s URL is not valid.") % {"channel": self.name}
             )
         host = provider_host(url)
-        if not sender.notify(body=self.text(notice), title=""):
+        with _Capture() as capture:
+            accepted = sender.notify(body=self.text(notice), title="")
+        if not accepted:
+            outcome = capture.outcome()
+            if outcome is None:
+                raise UncertainDelivery(
+                    _("%(host)s did not answer in time: it may have arrived.")
+                    % {"host": host}
+                )
             raise ProviderError(
-                _("%(host)s did not accept the message.") % {"host": host}
+                _("%(host)s did not accept the message (%(outcome)s).")
+                % {"host": host, "outcome": outcome}
             )
         logger.info("Notice %s sent by %s through %s", notice.pk, self.name, host)
 

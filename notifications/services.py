@@ -253,6 +253,13 @@ def deliver(notice_id):
         return None  # another run took it
     try:
         channel.send(notice, recipient)
+    except channels.UncertainDelivery as error:
+        # It may have arrived: shown as failed, never sent again.
+        Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(
+            status=Status.FAILED, last_error=str(error)[:300]
+        )
+        logger.warning("Notice %s: no answer from the provider", notice.pk)
+        return Status.FAILED
     except Exception as error:
         # Refused: not sent. The claim is released for the retry.
         reason = (

@@ -4,6 +4,7 @@ and the status it answered; it can refuse the first ones (500)."""
 
 import json
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,6 +20,7 @@ class Receiver:
     def __init__(self):
         self.requests = []  # (status, message)
         self.refuse = 0
+        self.delay = 0  # seconds before answering (after recording)
         self.paths = []
         self.lock = threading.Lock()
 
@@ -40,9 +42,13 @@ def receiver():
                 status = 500 if state.refuse else 200
                 state.refuse = max(0, state.refuse - 1)
                 state.requests.append((status, message))
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            time.sleep(state.delay)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except OSError:  # the sender stopped waiting
+                pass
 
         def log_message(self, *args):
             pass

@@ -7,6 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from notifications import services
+from notifications.channels import ProviderError
 from notifications.models import Channel, Notice, Status
 from notifications.services import notify
 from notifications.tasks import deliver, send_due_notices
@@ -52,12 +54,45 @@ def test_a_provider_that_refuses_is_retried_and_accepts_once(sms, clock, caplog)
     # In-process, the task's retry (the outbox's RETRY policy) runs at once.
     deliver.apply(args=[notice.pk], throw=False)
     assert "retry" in caplog.text and "ProviderError('127.0.0.1" in caplog.text
+    assert "HTTP 500" in caplog.text
     deliver.apply(args=[notice.pk]).get()
 
     assert [status for status, _ in sms.requests] == [500, 200]
     assert sms.accepted == ["Hola."]
     notice.refresh_from_db()
     assert notice.status == Status.SENT and notice.attempts == 2
+
+
+def test_a_provider_that_answers_too_late_is_not_sent_again(sms, settings, clock):
+    """The provider took the message and its answer came after Apprise stopped
+    waiting: it may have arrived, so the notice is failed, not retried."""
+    settings.NOTIFY_SMS_URL = f"json://127.0.0.1:{sms.port}/sms/{{phone}}?rto=0.3"
+    sms.delay = 1
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.FAILED
+    assert deliver.apply(args=[notice.pk]).get() == Status.FAILED
+    send_due_notices.apply().get()
+
+    assert len(sms.requests) == 1
+    notice.refresh_from_db()
+    assert notice.status == Status.FAILED and notice.attempts == 1
+    assert "no respondió a tiempo" in notice.last_error
+
+
+def test_a_provider_that_cannot_be_reached_is_retried(sms, settings, clock, caplog):
+    """Nothing left: the retry (the task's RETRY policy retries an OSError)
+    may send it."""
+    settings.NOTIFY_SMS_URL = "json://127.0.0.1:9/sms/{phone}"
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    with pytest.raises(ProviderError):
+        services.deliver(notice.pk)
+
+    notice.refresh_from_db()
+    assert notice.status == Status.PENDING
+    assert "no aceptó el mensaje (not reached)" in notice.last_error
+    assert "+523312345678" not in caplog.text
 
 
 def test_consent_withdrawn_before_sending_sends_nothing(
