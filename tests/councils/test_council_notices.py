@@ -105,7 +105,7 @@ def test_the_leader_sees_counts_and_each_notice_in_spanish(council, leader, memb
     assert "Guadalupe Yocupicio" in page
     assert "sin consentimiento para avisos" in page
     assert "pudo llegar; no se reenvía" in page
-    assert "enviado" in page and "fallido" in page and "en espera" in page
+    assert "Enviado" in page and "Fallido" in page and "En espera" in page
     assert "Resumen semanal" not in page
     # 18:05 UTC is 11:05 in Hermosillo (12:05 in Mexico City).
     assert "11:05" in page and "12:05" not in page
