@@ -1,11 +1,14 @@
 """What every page type of the site shares: search summaries, view
-restrictions without a query, plain slugs, and routes declared by views."""
+restrictions without a query, plain slugs, one-line titles, and routes
+declared by views."""
 
 import html
+import unicodedata
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import path
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
@@ -57,6 +60,22 @@ def restricted_ids(pages):
     }
 
 
+# Unicode categories a one-line name never holds: the C0 and C1 controls (tab,
+# CR, LF, ESC, NEL…) and DEL, and the line and paragraph separators.
+LINE_BREAKING = {"Cc", "Zl", "Zp"}
+
+
+def validate_one_line(value):
+    """A name is one line of text: a title, a council's name, a meeting's
+    place. Typed or pasted control characters would break the line wherever
+    the name is written (a calendar, an SMS, a CSV, an e-mail's subject)."""
+    if value and any(unicodedata.category(char) in LINE_BREAKING for char in value):
+        raise ValidationError(
+            _("The name cannot contain line breaks or control characters."),
+            code="control_characters",
+        )
+
+
 class SitePageMixin:
     """Wagtail checks a page's view restrictions, and those of its ancestors,
     on every request: two queries. Most sites restrict nothing, this one
@@ -93,6 +112,15 @@ class SitePageMixin:
         if not any_view_restriction():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+    def clean(self):
+        """Every page's title is one line (Wagtail's ``Page.title`` has no
+        validators of ours: its admin form reports this beside the field)."""
+        super().clean()
+        try:
+            validate_one_line(self.title)
+        except ValidationError as error:
+            raise ValidationError({"title": error}) from error
 
     def full_clean(self, *args, **kwargs):
         """Addresses travel by WhatsApp and SMS: a slug typed with accents or

@@ -5,6 +5,7 @@ namespace (``wagtail_hooks``)."""
 from django.urls import path
 
 from . import admin_views as views
+from . import notice_views
 from .cadres.admin_urls import urlpatterns as cadre_urlpatterns
 
 app_name = "councils_admin"
@@ -61,6 +62,11 @@ urlpatterns = [
         "mi-consejo/<id:council_id>/dos-pasos/",
         views.two_factor_code_give,
         name="two_factor_code_give",
+    ),
+    path(
+        "mi-consejo/<id:council_id>/avisos/",
+        notice_views.council_notices,
+        name="council_notices",
     ),
     path("motivo/", views.names_reason, name="names_reason"),
     path("constituciones/", views.constitution_list, name="constitutions"),

@@ -9,6 +9,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from cococi_site.pages import validate_one_line
 from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
@@ -197,7 +198,9 @@ class AttendanceForm(forms.Form):
 
 
 class ConstitutionRequestForm(forms.Form):
-    proposed_name = forms.CharField(label=_("Proposed name"), max_length=150)
+    proposed_name = forms.CharField(
+        label=_("Proposed name"), max_length=150, validators=[validate_one_line]
+    )
     state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all())
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -210,12 +213,17 @@ class ConstitutionRequestForm(forms.Form):
         max_length=120,
         required=False,
         help_text=_("For councils that are not territorial."),
+        validators=[validate_one_line],
     )
     assembly_on = forms.DateField(
         label=_("Date of the constitutive assembly"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    assembly_place = forms.CharField(label=_("Place of the assembly"), max_length=200)
+    assembly_place = forms.CharField(
+        label=_("Place of the assembly"),
+        max_length=200,
+        validators=[validate_one_line],
+    )
     acta = forms.FileField(
         label=_("Acta of the assembly (PDF or photo)"), validators=[validate_acta]
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site import files
+from cococi_site.pages import validate_one_line
 
 from .scopes import leader_scope
 
@@ -46,7 +47,9 @@ class ConstitutionRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="constitution_requests",
     )
-    proposed_name = models.CharField(_("proposed name"), max_length=150)
+    proposed_name = models.CharField(
+        _("proposed name"), max_length=150, validators=[validate_one_line]
+    )
     state = models.ForeignKey(
         "councils.State",
         verbose_name=_("state"),
@@ -61,9 +64,13 @@ class ConstitutionRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    sector = models.CharField(
+        _("sector"), max_length=120, blank=True, validators=[validate_one_line]
+    )
     assembly_on = models.DateField(_("date of the constitutive assembly"))
-    assembly_place = models.CharField(_("place of the assembly"), max_length=200)
+    assembly_place = models.CharField(
+        _("place of the assembly"), max_length=200, validators=[validate_one_line]
+    )
     acta = models.FileField(
         _("acta"), storage=private_storage, upload_to="constituciones/%Y/%m/"
     )

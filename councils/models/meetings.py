@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.pages import validate_one_line
+
 from ..cadres.models import ReadByReadinessQuerySet
 from .scopes import leader_scope
 
@@ -66,12 +68,16 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     kind = models.CharField(_("kind"), max_length=25, choices=MeetingKind.choices)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     starts_at = models.DateTimeField(_("date and time"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=120
     )
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     modality = models.CharField(
         _("modality"),
         max_length=12,

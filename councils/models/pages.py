@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cococi_site.pages import SitePageMixin
+from cococi_site.pages import SitePageMixin, validate_one_line
 from courses.models import CoursePage, Enrollment
 
 from ..blocks import CouncilStreamBlock
@@ -189,6 +189,7 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
         help_text=_(
             "For councils that are not territorial (e.g. a trade or a university)."
         ),
+        validators=[validate_one_line],
     )
     # The state of the parent page, kept on the row so scopes are one filter.
     state = models.ForeignKey(

@@ -45,6 +45,7 @@ from councils.models import (
 from councils.services.membership import membership_end
 from courses.models import Certificate, Enrollment
 from members.models import AccessLog
+from notifications.models import Notice
 from tests.courses.learning_fixtures import make_course
 
 EDITORS_GROUP = "Equipo de formación"
@@ -263,6 +264,17 @@ def build_world():
     founder_b = ConstitutionFounder.objects.create(
         request=constitution, full_name=FOUNDER_B_AS_WRITTEN, user=member_b
     )
+
+    # What each council's people were told ("Avisos enviados" in Mi consejo).
+    for who, council in ((member, council_a), (member_b, council_b)):
+        Notice.objects.create(
+            kind="meeting_reminder",
+            user=who,
+            key=f"meeting:{council.pk}",
+            text="Mañana hay asamblea.",
+            scope=f"council:{council.pk}",
+            status="sent",
+        )
 
     log_entry = AccessLog.objects.create(
         action=AccessLog.Action.EXPORT, scope="cuadros:estado:14", row_count=3

@@ -539,6 +539,9 @@ READ_ONLY = {
     "wagtailapi:pages:find": lambda w: "/api/v2/pages/find/?html_path=/",
     "councils_admin:index": lambda w: admin("index"),
     "councils_admin:council": lambda w: admin("council", w.council_a.pk),
+    "councils_admin:council_notices": lambda w: admin(
+        "council_notices", w.council_a.pk
+    ),
     "councils_admin:meeting": lambda w: admin(
         "meeting", w.council_a.pk, w.meeting_a.pk
     ),

@@ -95,6 +95,10 @@ MATRIX = {
     "council-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
     "council-A+why":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "council-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
+    # "Avisos enviados": what the council's people were told, by name
+    "notices-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
+    "notices-A+why":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "notices-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
     "member-register-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
     "member-register-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "members-import-A":           (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
@@ -363,6 +367,14 @@ TARGETS = {
     "council-B": Target(
         lambda w: admin("council", w.council_b.pk),
         marker=lambda w: people.MEMBER_B_PHONE,
+    ),
+    "notices-A": Target(
+        lambda w: admin("council_notices", w.council_a.pk),
+        marker=lambda w: MEMBER_NAME,
+    ),
+    "notices-B": Target(
+        lambda w: admin("council_notices", w.council_b.pk),
+        marker=lambda w: MEMBER_B_NAME,
     ),
     "member-register-A": Target(
         lambda w: admin("member_register", w.council_a.pk),
@@ -634,6 +646,7 @@ TARGETS |= {
     f"{name}+why": why(TARGETS[name], council_a_key)
     for name in (
         "council-A",
+        "notices-A",
         "member-register-A",
         "members-import-A",
         "membership-accept-A",
