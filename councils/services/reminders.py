@@ -8,7 +8,7 @@ meetings to remind (one query), then for each meeting its notices written
 for the active members of its council in one statement and handed to the
 workers in batches (``notify_many``)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,7 +37,8 @@ CLOSE = timedelta(days=7)
 
 
 def reminder_key(meeting, starts_at=None):
-    starts_at = starts_at or meeting.starts_at
+    """One reminder per meeting and time (in UTC, whoever wrote it)."""
+    starts_at = (starts_at or meeting.starts_at).astimezone(UTC)
     return f"meeting:{meeting.pk}:{starts_at:%Y%m%d%H%M}"
 
 
@@ -68,7 +69,7 @@ def site():
 
 
 def council_link(council):
-    return council.get_full_url() or site()
+    return notices.absolute(council.get_url() or "/")
 
 
 def what(meeting):
@@ -116,8 +117,9 @@ def reminder_text(meeting, moment):
 def change_text(meeting, moment):
     tz = zone(meeting.council)
     local = meeting.starts_at.astimezone(tz)
+    day = day_label(local, sending_moment(moment, tz).date())
     values = {
-        "day": day_label(local, sending_moment(moment, tz).date()),
+        "day": day[:1].lower() + day[1:],
         "time": f"{local:%H:%M}",
         "what": what(meeting),
         "council": " ".join(meeting.council.title.split()),
