@@ -169,7 +169,8 @@ def notify_many(
             for start in range(0, len(ids), WRITE_BATCH)
         ]
     written = []
-    with transaction.atomic():
+    # No savepoint: the notices and their tasks stand or fall with the caller.
+    with transaction.atomic(savepoint=False):
         for source in sources:
             written += _insert_for(template, source)
         for start in range(0, len(written), DELIVERY_BATCH):
