@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from notifications import services as notices
 from notifications.models import Notice
 
-from ..models import Meeting, Membership
+from ..models import Meeting, Membership, Modality
 from ..timezones import DEFAULT_ZONE, zone_of_state
 
 REMINDER = "meeting_reminder"
@@ -78,8 +78,9 @@ def what(meeting):
 
 
 def where(meeting):
-    if meeting.place.strip():
-        return _("at %(place)s") % {"place": " ".join(meeting.place.split())}
+    place = meeting.place.strip() or meeting.council.meeting_place.strip()
+    if place and meeting.modality != Modality.ONLINE or meeting.place.strip():
+        return _("at %(place)s") % {"place": " ".join(place.split())}
     label = str(meeting.get_modality_display())
     return label[:1].lower() + label[1:]
 
@@ -125,7 +126,7 @@ def change_text(meeting, moment):
         "council": " ".join(meeting.council.title.split()),
         "where": where(meeting),
         "link": council_link(meeting.council),
-        "reason": " ".join(meeting.cancel_reason.split()),
+        "reason": " ".join(meeting.cancel_reason.split()).rstrip("."),
     }
     if meeting.is_cancelled:
         text = _("Cancelled: %(what)s of %(council)s, %(day)s %(time)s.") % values
