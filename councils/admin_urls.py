@@ -59,6 +59,11 @@ urlpatterns = [
         name="meeting_close",
     ),
     path(
+        "mi-consejo/<id:council_id>/reuniones/<id:meeting_id>/cancelar/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
         "mi-consejo/<id:council_id>/dos-pasos/",
         views.two_factor_code_give,
         name="two_factor_code_give",

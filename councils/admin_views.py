@@ -26,6 +26,7 @@ from .forms import (
     AttendanceForm,
     ConstitutionDecisionForm,
     DecisionForm,
+    MeetingCancelForm,
     MeetingForm,
     MembersImportForm,
     OfflineMemberForm,
@@ -399,6 +400,9 @@ def meeting_edit(request, council_id, meeting_id=None):
     if meeting is not None and meeting.is_closed:
         messages.error(request, _("This meeting is closed and can't be changed."))
         return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    if meeting is not None and meeting.is_cancelled:
+        messages.error(request, _("This meeting was cancelled and can't be changed."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,
@@ -418,7 +422,7 @@ def meeting_edit(request, council_id, meeting_id=None):
                     uploaded=upload,
                     title=_("Acta: %(meeting)s") % {"meeting": meeting},
                 )
-            meeting.save()
+            meeting_services.meeting_save(meeting=meeting)
             form.save_m2m()
         messages.success(request, _("The meeting was saved."))
         return redirect("councils_admin:meeting", council.pk, meeting.pk)
@@ -500,6 +504,38 @@ def meeting_close(request, council_id, meeting_id):
     else:
         messages.success(request, _("The meeting is closed."))
     return redirect("councils_admin:meeting", council.pk, meeting.pk)
+
+
+@leaders_only
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, council_id, meeting_id):
+    """Asks first (a page that says who will be told), cancels on POST."""
+    council, meeting = meeting_in_council(request, council_id, meeting_id)
+    form = MeetingCancelForm(request.POST or None)
+    if meeting.is_closed or meeting.is_cancelled:
+        messages.error(request, _("This meeting can no longer be cancelled."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_services.meeting_cancel(
+                meeting=meeting,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CouncilError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The meeting was cancelled. Its members are told.")
+            )
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    return render_admin(
+        request,
+        "meeting_cancel.html",
+        _("Cancel the meeting"),
+        {"council": council, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # Constitution requests

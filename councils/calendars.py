@@ -89,10 +89,10 @@ def member_meetings(councils):
 
 
 def sequence(meeting):
-    """The version of the event: seconds between its recording and its last
-    change, so it grows every time a leader edits the meeting."""
-    seconds = int((meeting.updated_at - meeting.created_at).total_seconds())
-    return min(max(seconds, 0), MAX_SEQUENCE)
+    """The version of the event: the meeting's ``revision``, which grows when
+    its time or place changes or it is cancelled (what makes a phone's
+    calendar take the new version, RFC 5545 3.8.7.4)."""
+    return min(max(meeting.revision, 0), MAX_SEQUENCE)
 
 
 def one_line(text):
@@ -127,7 +127,10 @@ def meeting_event(meeting, council_url, stamp):
             UTC
         ),
     )
-    event.add("summary", f"{what} · {council_name}")
+    summary = f"{what} · {council_name}"
+    if meeting.is_cancelled:
+        summary = _("Cancelled: %(meeting)s") % {"meeting": summary}
+    event.add("summary", summary)
     if one_line(meeting.place):
         event.add("location", one_line(meeting.place))
     elif meeting.modality == Modality.ONLINE:
@@ -142,7 +145,7 @@ def meeting_event(meeting, council_url, stamp):
     lines += ["", council_url]
     event.add("description", "\n".join(lines))
     event.add("url", council_url)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     event.add("sequence", sequence(meeting))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("created", meeting.created_at.astimezone(UTC))

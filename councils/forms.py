@@ -98,6 +98,15 @@ class MembersImportForm(forms.Form):
         return upload
 
 
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Short: it goes in the notice the members receive."),
+    )
+
+
 class MeetingForm(forms.ModelForm):
     acta_file = forms.FileField(
         label=_("Acta (PDF or photo)"),

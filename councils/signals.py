@@ -39,6 +39,7 @@ from .provisioning import (
     council_settle,
     user_groups_sync,
 )
+from .services.reminders import forget_deleted
 
 
 @receiver(post_save, sender=CouncilPage)
@@ -93,6 +94,13 @@ def sign_off_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Meeting)
 def meeting_saved_or_deleted(sender, instance, **kwargs):
     meeting_changed(instance)
+
+
+@receiver(post_delete, sender=Meeting)
+def meeting_deleted(sender, instance, **kwargs):
+    # In the delete's transaction: a worker that reads the reminder after the
+    # commit finds it cancelled and sends nothing.
+    forget_deleted(instance.pk)
 
 
 @receiver(post_delete, sender=CoursePage)

@@ -18,6 +18,7 @@ from outbox.tasks import RETRY
 
 from .models import ConstitutionRequest, Membership, MembershipStatus, RoleAssignment
 from .provisioning import user_groups_sync
+from .services.reminders import plan_reminders
 
 
 def _send(template, context, recipients):
@@ -143,3 +144,10 @@ def sync_ended_role_assignments():
     for user in users:
         user_groups_sync(user)
     return len(users)
+
+
+@shared_task(**RETRY)
+def plan_meeting_reminders():
+    """Hourly from beat: remind the members of tomorrow's meetings (each
+    reminder written once however often it runs)."""
+    return plan_reminders()

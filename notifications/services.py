@@ -22,8 +22,9 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connections, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from members.models import ConsentRecord, Purpose
@@ -36,7 +37,13 @@ from .sms import for_sms, segments
 logger = logging.getLogger(__name__)
 
 DELIVER = "notifications.tasks.deliver"
+DELIVER_BATCH = "notifications.tasks.deliver_batch"
 OPEN = (Status.PENDING, Status.HELD)
+# notify_many writes a list of people this many per statement (under SQLite's
+# 999 parameters), and hands the notices to the workers in tasks of
+# DELIVERY_BATCH notices each.
+WRITE_BATCH = 900
+DELIVERY_BATCH = 200
 
 
 def now():
@@ -110,6 +117,140 @@ def notify(
     return notice
 
 
+def notify_many(
+    kind,
+    users_or_ids,
+    key,
+    text,
+    link="",
+    *,
+    purpose=Purpose.NOTICES,
+    scope="",
+    subject="",
+    body="",
+    attachment="",
+    urgent=False,
+    channel="",
+    address="",
+):
+    """``notify`` for many people at once, in a number of queries that does
+    not grow with them: ``users_or_ids`` is a list of users or ids (written
+    ``WRITE_BATCH`` at a time), or a queryset of one column of user ids
+    (``Membership.objects.values("user_id")``: written in one statement).
+    Those already told of the same kind and key are left as they were. The
+    notices written are handed to the workers ``DELIVERY_BATCH`` at a time
+    (``notifications.tasks.deliver_batch``). Returns their ids. Call it
+    inside the transaction of the change it tells of."""
+    link = absolute(link)
+    full = text if not link or link in text else f"{text} {link}"
+    template = Notice(
+        kind=kind,
+        key=key,
+        text=text[:500],
+        link=link[:300],
+        segments=segments(for_sms(full)),
+        created_at=now(),
+        purpose=purpose,
+        scope=scope,
+        subject=" ".join(subject.split())[:200],
+        body=body,
+        attachment=attachment,
+        urgent=urgent,
+        fixed_channel=channel,
+        address=address,
+    )
+    if isinstance(users_or_ids, QuerySet):
+        sources = [users_or_ids]
+    else:
+        ids = list(dict.fromkeys(getattr(item, "pk", item) for item in users_or_ids))
+        User = get_user_model()
+        sources = [
+            User.objects.filter(pk__in=ids[start : start + WRITE_BATCH]).values("pk")
+            for start in range(0, len(ids), WRITE_BATCH)
+        ]
+    written = []
+    # No savepoint: the notices and their tasks stand or fall with the caller.
+    with transaction.atomic(savepoint=False):
+        for source in sources:
+            written += _insert_for(template, source)
+        for start in range(0, len(written), DELIVERY_BATCH):
+            send_batch_later(written[start : start + DELIVERY_BATCH])
+    return written
+
+
+def _insert_for(template, user_ids):
+    """Write a copy of ``template`` for each user id the queryset ``user_ids``
+    yields, in one statement (INSERT … SELECT), skipping those already told
+    (the unique kind, person and key); returns the new rows' ids. Plain
+    ``bulk_create`` would send one statement per few dozen rows on SQLite
+    (999 parameters at most, 17 per notice)."""
+    connection = connections[Notice.objects.db]
+    quote = connection.ops.quote_name
+    # PostgreSQL types a parameter of a SELECT list as text: each is cast to
+    # its column's type (SQLite takes them as they come).
+    typed = connection.vendor == "postgresql"
+    columns, placeholders, values = [], [], []
+    for field in Notice._meta.concrete_fields:
+        if field.primary_key or field.name == "user":
+            continue
+        columns.append(quote(field.column))
+        placeholders.append(
+            f"CAST(%s AS {field.cast_db_type(connection)})" if typed else "%s"
+        )
+        values.append(
+            field.get_db_prep_save(getattr(template, field.attname), connection)
+        )
+    select, params = user_ids.query.get_compiler(connection=connection).as_sql()
+    user = quote(Notice._meta.get_field("user").column)
+    # "WHERE 1 = 1": SQLite reads ON CONFLICT after a bare FROM as a join's ON.
+    sql = (
+        f"INSERT INTO {quote(Notice._meta.db_table)} ({', '.join(columns)}, {user}) "
+        f"SELECT {', '.join(placeholders)}, chosen.* FROM ({select}) chosen "
+        f"WHERE 1 = 1 ON CONFLICT DO NOTHING "
+        f"RETURNING {quote(Notice._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def send_batch_later(notice_ids):
+    """``send_later`` for a batch: one task delivers them one after another."""
+    notice_ids = list(notice_ids)
+    if not current_app.conf.task_always_eager:
+        enqueue(DELIVER_BATCH, notice_ids)
+        return
+    transaction.on_commit(partial(_deliver_in_process, notice_ids, DELIVER_BATCH))
+
+
+def deliver_batch(notice_ids):
+    """``deliver`` each notice; a provider's refusal of one does not stop the
+    others. Returns the statuses by id; raises ``ProviderError`` at the end
+    when some were refused (the task's retry tries them again, and sends
+    nothing twice)."""
+    statuses, refused = {}, []
+    for notice_id in notice_ids:
+        try:
+            statuses[notice_id] = deliver(notice_id)
+        except channels.ProviderError as error:
+            refused.append(notice_id)
+            statuses[notice_id] = str(error)
+    if refused:
+        raise channels.ProviderError(
+            f"{len(refused)} of {len(statuses)} notices refused by the provider"
+        )
+    return statuses
+
+
+def cancel_open(notices, reason):
+    """Cancel ``notices`` (a queryset) not yet handed to a provider; returns
+    how many. In the transaction of what makes them pointless: a worker that
+    reads one after the commit sends nothing."""
+    return notices.filter(status__in=OPEN).update(
+        status=Status.CANCELLED, last_error=reason[:300]
+    )
+
+
 def send_later(notice_id):
     """Enqueue the delivery through the outbox. Without a broker (tasks run
     in-process: the demo, a worker's nested tasks in tests) the delivery runs
@@ -122,8 +263,8 @@ def send_later(notice_id):
     transaction.on_commit(partial(_deliver_in_process, notice_id))
 
 
-def _deliver_in_process(notice_id):
-    result = current_app.tasks[DELIVER].apply(args=[notice_id], throw=False)
+def _deliver_in_process(notice_id, task=DELIVER):
+    result = current_app.tasks[task].apply(args=[notice_id], throw=False)
     if result.failed():
         logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
 

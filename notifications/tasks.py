@@ -12,6 +12,12 @@ def deliver(notice_id):
     return services.deliver(notice_id)
 
 
+@shared_task(**RETRY)
+def deliver_batch(notice_ids):
+    """Send a batch of notices (``services.notify_many``), each once."""
+    return services.deliver_batch(notice_ids)
+
+
 @shared_task(acks_late=True)
 def send_due_notices():
     """Every five minutes from beat: the held notices whose hour has come."""

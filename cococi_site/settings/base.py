@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_due_notices",
         "schedule": 5 * 60.0,
     },
+    # Reminders of tomorrow's meetings (councils.services.reminders).
+    "meeting-reminders": {
+        "task": "councils.tasks.plan_meeting_reminders",
+        "schedule": crontab(minute=5),
+    },
     "role-assignments-sync": {
         "task": "councils.tasks.sync_ended_role_assignments",
         "schedule": 6 * 60 * 60.0,

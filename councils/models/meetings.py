@@ -137,8 +137,18 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=200, blank=True
+    )
+    # The version of what members were told: grows when the time or the place
+    # changes, or the meeting is cancelled (calendars' SEQUENCE, the key of the
+    # change notices).
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     objects = MeetingQuerySet.as_manager()
+
+    SCHEDULE = ("starts_at", "duration_minutes", "place")
 
     class Meta:
         ordering = ["-starts_at"]
@@ -151,9 +161,37 @@ class Meeting(models.Model):
         day = timezone.localtime(self.starts_at)
         return self.title or f"{self.get_kind_display()} {day:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        # A new time or place is a new version for calendars and notices.
+        if self.pk is not None and self.schedule_changed():
+            self.revision += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+        self._stored_schedule = self.schedule()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        meeting = super().from_db(db, field_names, values)
+        if set(cls.SCHEDULE) <= set(field_names):
+            meeting._stored_schedule = meeting.schedule()
+        return meeting
+
+    def schedule(self):
+        """What members are told again when it changes: when, how long, where."""
+        return tuple(getattr(self, name) for name in self.SCHEDULE)
+
+    def schedule_changed(self):
+        stored = getattr(self, "_stored_schedule", None)
+        return stored is not None and stored != self.schedule()
+
     @property
     def is_closed(self):
         return self.closed_at is not None
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
     @property
     def is_assembly(self):

@@ -13,6 +13,7 @@ from ..models import (
     Attendance,
     Meeting,
 )
+from . import reminders
 from .membership import active_members
 from .permissions import CouncilError, require_lead
 
@@ -63,6 +64,8 @@ def meeting_close(*, meeting, actor):
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_closed:
         raise CouncilError(_("This meeting is already closed."))
+    if meeting.is_cancelled:
+        raise CouncilError(_("A cancelled meeting can't be closed."))
     present = list(
         Attendance.objects.filter(meeting=meeting).values_list("user", flat=True)
     )
@@ -95,4 +98,40 @@ def meeting_close(*, meeting, actor):
     meeting.closed_at = timezone.now()
     meeting.closed_by = actor
     meeting.save(update_fields=["closed_at", "closed_by"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_save(*, meeting):
+    """Save a meeting recorded or edited by a leader (her right checked by the
+    view); when its time or place changed, the members are told
+    (``reminders.tell_change``) in the same transaction."""
+    stored = getattr(meeting, "_stored_schedule", None)
+    changed = meeting.pk is not None and meeting.schedule_changed()
+    meeting.save()
+    if changed:
+        reminders.tell_change(meeting, old_starts_at=stored[0])
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting, actor, reason=""):
+    """Cancel a meeting that has not taken place: it stays, marked cancelled
+    (pages, calendars), its reminders not yet sent are cancelled and the
+    members who were (or were about to be) reminded are told."""
+    require_lead(actor, meeting.council)
+    council = meeting.council
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.council = council
+    if meeting.is_closed:
+        raise CouncilError(_("This meeting is closed and can't be changed."))
+    if meeting.is_cancelled:
+        raise CouncilError(_("This meeting was already cancelled."))
+    meeting.cancelled_at = timezone.now()
+    meeting.cancel_reason = " ".join(reason.split())[:200]
+    meeting.revision += 1
+    meeting.save(
+        update_fields=["cancelled_at", "cancel_reason", "revision", "updated_at"]
+    )
+    reminders.tell_change(meeting, old_starts_at=meeting.starts_at)
     return meeting

@@ -388,6 +388,12 @@ ACTIONS = {
         "leader-A",
         state=lambda w: field(Meeting, w.meeting_a.pk, "closed_at"),
     ),
+    "councils_admin:meeting_cancel": Action(
+        lambda w: admin("meeting_cancel", w.council_a.pk, w.meeting_a.pk),
+        "leader-A",
+        data=lambda w: {"reason": "Lluvias"},
+        state=lambda w: field(Meeting, w.meeting_a.pk, "cancelled_at"),
+    ),
     "councils_admin:mentorships": Action(
         lambda w: admin("mentorships", w.council_a.pk),
         "leader-A",

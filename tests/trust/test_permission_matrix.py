@@ -122,6 +122,9 @@ MATRIX = {
     "meeting-A-close":            (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
     "meeting-A-close+why":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "meeting-B-close-via-A":      (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
+    "meeting-A-cancel":           (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "meeting-A-cancel+why":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
+    "meeting-B-cancel-via-A":     (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
     "mentorships-A":              (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
     "mentorships-A+why":          (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "mentorship-pair-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
@@ -239,6 +242,10 @@ def status_of(model, pk):
 
 def is_closed(meeting):
     return Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=False).exists()
+
+
+def is_cancelled(meeting):
+    return Meeting.objects.filter(pk=meeting.pk, cancelled_at__isnull=False).exists()
 
 
 def note_data(world):
@@ -460,6 +467,18 @@ TARGETS = {
         method="post",
         state=lambda w: is_closed(w.meeting_b),
     ),
+    "meeting-A-cancel": Target(
+        lambda w: admin("meeting_cancel", w.council_a.pk, w.meeting_a.pk),
+        method="post",
+        data=lambda w: {"reason": "Lluvias"},
+        state=lambda w: is_cancelled(w.meeting_a),
+    ),
+    "meeting-B-cancel-via-A": Target(
+        lambda w: admin("meeting_cancel", w.council_a.pk, w.meeting_b.pk),
+        method="post",
+        data=lambda w: {"reason": "Lluvias"},
+        state=lambda w: is_cancelled(w.meeting_b),
+    ),
     "mentorships-A": Target(
         lambda w: admin("mentorships", w.council_a.pk),
         marker=lambda w: people.MENTEE_NAME,
@@ -656,6 +675,7 @@ TARGETS |= {
         "attendance-A",
         "attendance-A-record",
         "meeting-A-close",
+        "meeting-A-cancel",
         "mentorships-A",
         "mentorship-pair-A",
         "role-endorse-A",
