@@ -14,7 +14,7 @@ def export_notices(user):
             "fecha": row.created_at.isoformat(),
             "canal": row.channel,
             "estado": row.status,
-            "texto": row.text,
+            "texto": row.get_text_display(),
         }
         for row in Notice.objects.filter(user=user).order_by("created_at", "pk")
     ]
