@@ -353,8 +353,8 @@ def sign_in_code_sms(request, council_id, membership_id):
         messages.success(
             request,
             _(
-                "A new code was sent by SMS to %(name)s's phone (%(phone)s). The "
-                "code shown before no longer works."
+                "A new code is on its way by SMS to %(name)s's phone (%(phone)s). "
+                "The code shown before no longer works."
             )
             % {"name": person.get_full_name() or person, "phone": person.phone},
         )

@@ -78,7 +78,7 @@ class OfflineMemberForm(forms.Form):
         help_text=_(
             "Mark only what the person ticked on paper. Notices by text message "
             "(SMS) go to the phone written above, once the person shows the number "
-            "is hers (by signing in with a code sent to it)."
+            "is theirs (by signing in with a code sent to it)."
         ),
     )
     paper_consent = forms.BooleanField(

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.urls import reverse
@@ -79,7 +80,7 @@ def code_send(*, user):
     Returns the ``PhoneCode``; raises PhoneError (nothing sent) without a
     number or after ``CODES_PER_HOUR`` codes in the last hour."""
     # One request at a time per person: a double tap cannot pass the limit.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     phone = phone_e164(user.phone)
     if not E164.match(phone):
         raise PhoneError(

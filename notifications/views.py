@@ -88,7 +88,7 @@ def preference_update(request):
         else:
             messages.success(
                 request,
-                _("Saved: your notices go by %(channel)s.") % {"channel": label},
+                _("Saved. Your channel: %(channel)s.") % {"channel": label},
             )
         return back()
     return render(

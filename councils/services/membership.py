@@ -246,9 +246,8 @@ def sign_in_code_send_by_sms(*, council, actor, person):
     if person.has_usable_password():
         raise CouncilError(
             _(
-                "%(name)s already chose a password. If they forgot it, they can "
-                "ask for a new one at /cuenta/recuperar/ or you can register a "
-                "new code in person."
+                "%(name)s already chose a password: a sign-in code is only for "
+                "the first time."
             )
             % {"name": person}
         )
