@@ -126,6 +126,8 @@ MATRIX = {
     "role-endorse-A+why":         (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "two-factor-code-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "sign-in-code-sms-A":         (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "sign-in-code-sms-A+why":     (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "two-factor-code-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     # Writing why, for a state: what a state's coordination and the nation may
     "names-reason-state-A":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
@@ -398,6 +400,13 @@ TARGETS = {
         method="post",
         state=lambda w: status_of(Membership, w.membership_a.pk),
     ),
+    # The member of A has a phone and no password yet: a new one-time code,
+    # sent by SMS to her phone.
+    "sign-in-code-sms-A": Target(
+        lambda w: admin("sign_in_code_sms", w.council_a.pk, w.membership_a.pk),
+        method="post",
+        state=lambda w: SignInCode.objects.filter(user=w.member).count(),
+    ),
     "meeting-add-A": Target(
         lambda w: admin("meeting_add", w.council_a.pk),
         method="post",
@@ -647,6 +656,7 @@ TARGETS |= {
         "mentorship-pair-A",
         "role-endorse-A",
         "two-factor-code-A",
+        "sign-in-code-sms-A",
         "cadres-council-A",
         "cadres-csv-council-A",
         "acta-A-file",
