@@ -44,7 +44,10 @@ class PreferenceForm(forms.Form):
 
 
 class PhoneCodeForm(forms.Form):
-    code_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Within the database's integers: a forged huge id is refused by the form.
+    code_id = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
     code = forms.CharField(
         label=_("The 6-digit code you got"),
         max_length=12,
