@@ -178,6 +178,13 @@ def _refusal(row, user):
     return None
 
 
+def codes_prune():
+    """Forget phone codes a day past their end: after the hour they are
+    counted for, nothing needs them (and each names a phone number)."""
+    limit = services.now() - timedelta(days=1)
+    return PhoneCode.objects.filter(expires_at__lt=limit).delete()[0]
+
+
 def latest_code(user):
     """The code she may still type, or None."""
     return (

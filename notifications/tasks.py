@@ -3,7 +3,7 @@ from celery import shared_task
 from outbox import reconcile
 from outbox.tasks import RETRY
 
-from . import services
+from . import phone, services
 
 
 @shared_task(**RETRY)
@@ -14,9 +14,10 @@ def deliver(notice_id):
 
 @shared_task(acks_late=True)
 def send_due_notices():
-    """Every five minutes from beat: the held notices whose hour has come."""
+    """Every five minutes from beat: the held notices whose hour has come
+    (and phone codes a day past their end are forgotten)."""
     sent, failed = services.send_due()
-    return {"sent": sent, "failed": failed}
+    return {"sent": sent, "failed": failed, "codes_pruned": phone.codes_prune()}
 
 
 def unsent_notices():

@@ -10,9 +10,11 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from members.factories import make_person
+from members.services import account_delete
 from notifications import services
 from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, Notice, PhoneCode, Status
+from notifications.tasks import send_due_notices
 from tests.councils.helpers import spanish, text_of
 
 from .conftest import consent, phone_person
@@ -391,3 +393,36 @@ def test_strangers_are_sent_to_sign_in(clock):
         assert response.status_code == 302 and "/cuenta/entrar/" in response["Location"]
     assert not PhoneCode.objects.exists()
     assert not ChannelPreference.objects.exists()
+
+
+# What is kept of it
+
+
+def test_her_export_names_her_channel_and_verified_phone(clock):
+    person = phone_person("lupe")
+    ChannelPreference.objects.filter(user=person).update(channel="sms")
+
+    data = signed_in(person).post("/cuenta/mis-datos/exportar/").json()
+
+    (row,) = data["canal_de_avisos"]
+    assert row["canal"] == "sms" and row["telefono_verificado"] == PHONE
+
+
+def test_codes_are_forgotten_a_day_after_they_end_and_with_the_account(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = person_with_phone()
+    client = signed_in(person)
+    send_code(client, django_capture_on_commit_callbacks)
+    other = person_with_phone("otra", phone="55 1111 2222")
+    send_code(signed_in(other), django_capture_on_commit_callbacks)
+
+    clock.moment += timedelta(hours=23)
+    assert send_due_notices.apply().get()["codes_pruned"] == 0
+    clock.moment += timedelta(hours=1, minutes=11)
+    assert send_due_notices.apply().get()["codes_pruned"] == 2
+
+    send_code(client, django_capture_on_commit_callbacks)
+    account_delete(user=person)
+    assert not PhoneCode.objects.filter(user=person).exists()
+    assert not ChannelPreference.objects.filter(user=person).exists()
