@@ -219,11 +219,25 @@ def sign_in_code_key(code):
 
 def sign_in_code_send(*, user, code_row, code, scope=""):
     """Send ``user``'s new one-time sign-in ``code`` (of ``code_row``) by SMS
-    to her phone, and nowhere else. Raises PhoneError without a number."""
+    to her phone, and nowhere else. Raises PhoneError without a number, or
+    after ``CODES_PER_HOUR`` such messages to her in the last hour."""
     phone = phone_e164(user.phone)
     if not E164.match(phone):
         raise PhoneError(
             _("%(name)s has no valid phone number: add it first.") % {"name": user}
+        )
+    recent = Notice.objects.filter(
+        kind=SIGN_IN_CODE_KIND,
+        user=user,
+        created_at__gt=services.now() - timedelta(hours=1),
+    ).count()
+    if recent >= CODES_PER_HOUR:
+        raise PhoneError(
+            _(
+                "%(count)s codes were sent by SMS to %(name)s in the last hour: "
+                "wait a while before sending another."
+            )
+            % {"count": recent, "name": user}
         )
     return services.notify(
         SIGN_IN_CODE_KIND,

@@ -244,3 +244,24 @@ def test_a_get_sends_nothing(
         )
 
     assert response.status_code == 405 and sms.requests == []
+
+
+def test_at_most_three_an_hour_to_the_same_person(
+    council_a, leader_a, sms, clock, django_capture_on_commit_callbacks
+):
+    client = signed_in(leader_a)
+    register(client, council_a)
+    person = User.objects.get(first_name="María")
+    for _time in range(3):
+        send_by_sms(client, council_a, person, django_capture_on_commit_callbacks)
+    codes = SignInCode.objects.filter(user=person).count()
+
+    capture = django_capture_on_commit_callbacks
+    response = send_by_sms(client, council_a, person, capture)
+
+    assert messages_of(response)[-1] == (
+        "Ya se enviaron 3 códigos por SMS a María López en la última hora: espera "
+        "un rato antes de enviar otro."
+    )
+    assert len(sms.accepted) == 3
+    assert SignInCode.objects.filter(user=person).count() == codes
