@@ -45,7 +45,7 @@ def state(user):
 def preference_initial(user):
     preference = phone.preference_of(user)
     if preference is None:
-        return {}
+        return {"channel": Preference.AUTOMATIC}
     return {"channel": preference.channel, "telegram_chat": preference.telegram_chat}
 
 
