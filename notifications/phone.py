@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from members.models import Purpose
 
 from . import services
-from .channels import phone_e164
+from .channels import CHANNELS, phone_e164
 from .models import Channel, ChannelPreference, Notice, PhoneCode, Status
 
 CODE_MINUTES = 10
@@ -101,9 +101,14 @@ def code_send(*, user):
             )
             % {"count": recent}
         )
+    channel = code_channel(user)
+    if not CHANNELS[channel].available():
+        raise PhoneError(
+            _("Codes by %(channel)s cannot be sent right now: try again later.")
+            % {"channel": Channel(channel).label}
+        )
     PhoneCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=moment)
     code = f"{secrets.randbelow(10**6):06d}"
-    channel = code_channel(user)
     row = PhoneCode.objects.create(
         user=user,
         phone=phone,
@@ -225,6 +230,11 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
     if not E164.match(phone):
         raise PhoneError(
             _("%(name)s has no valid phone number: add it first.") % {"name": user}
+        )
+    if not CHANNELS[Channel.SMS].available():
+        raise PhoneError(
+            _("Codes by %(channel)s cannot be sent right now: try again later.")
+            % {"channel": Channel.SMS.label}
         )
     recent = Notice.objects.filter(
         kind=SIGN_IN_CODE_KIND,

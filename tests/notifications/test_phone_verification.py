@@ -426,3 +426,17 @@ def test_codes_are_forgotten_a_day_after_they_end_and_with_the_account(
     account_delete(user=person)
     assert not PhoneCode.objects.filter(user=person).exists()
     assert not ChannelPreference.objects.filter(user=person).exists()
+
+
+def test_no_code_while_the_channel_is_off(
+    settings, sms, clock, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_SMS_URL = ""
+    person = person_with_phone()
+
+    response = send_code(signed_in(person), django_capture_on_commit_callbacks)
+
+    assert told(response) == [
+        "Por ahora no se pueden enviar códigos por SMS: inténtalo más tarde."
+    ]
+    assert not PhoneCode.objects.exists() and not Notice.objects.exists()

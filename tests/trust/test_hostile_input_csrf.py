@@ -62,6 +62,14 @@ from tests.trust.hostile import NEW_PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def phone_channel_on(settings):
+    """Codes by SMS can be sent (to the log): the rows that send one change
+    something."""
+    settings.NOTIFY_CONSOLE = True
+
+
 PROJECT_APPS = (
     "cococi_site",
     "members",

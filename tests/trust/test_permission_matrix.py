@@ -669,6 +669,13 @@ TARGETS |= {
 }
 
 
+@pytest.fixture(autouse=True)
+def phone_channel_on(settings):
+    """Codes by SMS can be sent (to the log): the rows that send one change
+    something."""
+    settings.NOTIFY_CONSOLE = True
+
+
 def cells():
     for target, row in MATRIX.items():
         for person, outcome in zip(PEOPLE, row, strict=True):
