@@ -107,7 +107,9 @@ def code_send(*, user):
             _("Codes by %(channel)s cannot be sent right now: try again later.")
             % {"channel": Channel(channel).label}
         )
-    PhoneCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=moment)
+    PhoneCode.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=moment
+    ).update(expires_at=moment)
     code = f"{secrets.randbelow(10**6):06d}"
     row = PhoneCode.objects.create(
         user=user,
