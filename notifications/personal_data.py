@@ -46,7 +46,7 @@ def connect():
     register(
         PersonalDataSection(
             "avisos_recibidos",
-            _("Notices"),
+            _("Notices received"),
             export_notices,
             erase_notices,
             fields={
