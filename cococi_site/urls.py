@@ -20,6 +20,7 @@ urlpatterns = [
     # worst a forged request can do is change someone's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("buscar/", home_views.search, name="search"),
+    path("cuenta/avisos/", include("notifications.urls")),
     path("cuenta/", include("members.urls")),
     path("mi-formacion/acompanamiento/", include("councils.cadres.mentor_urls")),
     path("mi-formacion/", my_formation, name="my_formation"),

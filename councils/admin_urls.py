@@ -24,6 +24,11 @@ urlpatterns = [
         name="membership_end",
     ),
     path(
+        "mi-consejo/<id:council_id>/integrantes/<id:membership_id>/codigo-sms/",
+        views.sign_in_code_sms,
+        name="sign_in_code_sms",
+    ),
+    path(
         "mi-consejo/<id:council_id>/integrantes/nuevo/",
         views.member_register,
         name="member_register",

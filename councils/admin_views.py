@@ -303,18 +303,63 @@ def member_register(request, council_id):
             messages.error(request, error.message)
         else:
             log_people(request, council, 1)
-            return render_admin(
-                request,
-                "sign_in_codes.html",
-                _("Sign-in codes"),
-                {"council": council, "people": [(user, code)]},
-            )
+            return sign_in_codes_page(request, council, [(user, code)])
     return render_admin(
         request,
         "member_register.html",
         _("Register a member without internet"),
         {"council": council, "form": form},
     )
+
+
+def sign_in_codes_page(request, council, people):
+    """The codes just made, shown once, each with its membership (for the
+    button that sends a new one by SMS instead)."""
+    memberships = dict(
+        Membership.objects.active()
+        .filter(council=council, user__in=[person.pk for person, _code in people])
+        .values_list("user_id", "pk")
+    )
+    return render_admin(
+        request,
+        "sign_in_codes.html",
+        _("Sign-in codes"),
+        {
+            "council": council,
+            "people": [
+                (person, code, memberships.get(person.pk)) for person, code in people
+            ],
+        },
+    )
+
+
+@leaders_only
+@require_POST
+def sign_in_code_sms(request, council_id, membership_id):
+    """Send a member of the council a new one-time sign-in code by SMS."""
+    council = council_in_scope(request, council_id)
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user"),
+        council=council,
+        pk=membership_id,
+    )
+    person = membership.user
+    try:
+        membership_services.sign_in_code_send_by_sms(
+            council=council, actor=request.user, person=person
+        )
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "A new code is on its way by SMS to %(name)s's phone (%(phone)s). "
+                "The code shown before no longer works."
+            )
+            % {"name": person.get_full_name() or person, "phone": person.phone},
+        )
+    return redirect("councils_admin:council", council.pk)
 
 
 @leaders_only
@@ -336,12 +381,7 @@ def members_import(request, council_id):
             messages.error(request, error.message)
             return redirect("councils_admin:members_import", council.pk)
         log_people(request, council, len(people))
-        return render_admin(
-            request,
-            "sign_in_codes.html",
-            _("Sign-in codes"),
-            {"council": council, "people": people},
-        )
+        return sign_in_codes_page(request, council, people)
     form = MembersImportForm(request.POST or None, request.FILES or None)
     context = {"council": council, "form": form}
     if request.method == "POST" and form.is_valid():

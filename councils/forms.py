@@ -50,6 +50,13 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+PAPER_NOTICES = _(
+    "Notices: receive text messages (SMS) on their phone, or e-mails, about "
+    "meetings, courses and activities of the council"
+)
+PAPER_CONTACT = _("Contact: the council's coordination may call them by phone")
+
+
 class OfflineMemberForm(forms.Form):
     first_name = forms.CharField(
         label=_("Name"), max_length=150, validators=[validate_not_formula]
@@ -65,10 +72,15 @@ class OfflineMemberForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     consent_voluntary = forms.MultipleChoiceField(
-        label=_("Voluntary purposes the person accepted on paper"),
+        label=_("What else the person accepted on the paper form"),
         choices=[(purpose, purpose.label) for purpose in Purpose.voluntary()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "Mark only what the person ticked on paper. Notices by text message "
+            "(SMS) go to the phone written above, once the person shows the number "
+            "is theirs (by signing in with a code sent to it)."
+        ),
     )
     paper_consent = forms.BooleanField(
         label=_(
@@ -79,6 +91,31 @@ class OfflineMemberForm(forms.Form):
             "required": _("Without the signed consent form nobody can be registered.")
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the words of the paper form a leader reads out.
+        words = {Purpose.NOTICES: PAPER_NOTICES, Purpose.COUNCIL_CONTACT: PAPER_CONTACT}
+        self.fields["consent_voluntary"].choices = [
+            (purpose, words.get(purpose, purpose.label))
+            for purpose in Purpose.voluntary()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            Purpose.NOTICES in data.get("consent_voluntary", ())
+            and not data.get("phone")
+            and not data.get("email")
+        ):
+            self.add_error(
+                "phone",
+                _(
+                    "The person accepted notices: write the phone number where "
+                    "they get text messages (or their e-mail)."
+                ),
+            )
+        return data
 
 
 class MembersImportForm(forms.Form):

@@ -89,3 +89,17 @@ def register(section):
 
 def sections():
     return list(_sections.values())
+
+
+# Sections of "Mis datos" that other apps write: key -> render(request), which
+# returns the section's HTML (e.g. ``notifications``: the channel of notices
+# and the phone's verification).
+_panels: dict[str, Callable] = {}
+
+
+def register_panel(key, render):
+    _panels[key] = render
+
+
+def panels(request):
+    return [render(request) for render in _panels.values()]

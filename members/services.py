@@ -38,6 +38,7 @@ from .security import (
     recovery_codes_issue,
     two_factor_disable,
 )
+from .signals import sign_in_code_used
 
 
 class NoNoticeInForce(Exception):
@@ -320,6 +321,12 @@ def sign_in_code_create(*, user, created_by, purpose=CodePurpose.SIGN_IN):
     """A new one-time code of ``purpose`` for ``user`` (earlier unused ones of
     that purpose stop working). Returns the code in clear: the only time it
     exists outside a hash."""
+    return sign_in_code_issue(user=user, created_by=created_by, purpose=purpose)[0]
+
+
+def sign_in_code_issue(*, user, created_by, purpose=CodePurpose.SIGN_IN):
+    """``sign_in_code_create``, returning (code in clear, its ``SignInCode``)
+    for whoever sends it on (``councils``: by SMS)."""
 
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     days = (
@@ -332,14 +339,14 @@ def sign_in_code_create(*, user, created_by, purpose=CodePurpose.SIGN_IN):
         SignInCode.objects.filter(
             user=user, purpose=purpose, used_at__isnull=True
         ).update(expires_at=now)
-        SignInCode.objects.create(
+        row = SignInCode.objects.create(
             user=user,
             purpose=purpose,
             code_hash=make_password(code),
             created_by=created_by,
             expires_at=now + timedelta(days=days),
         )
-    return code
+    return code, row
 
 
 def normalise_code(code):
@@ -377,6 +384,9 @@ def sign_in_code_redeem(*, username, code):
     if candidate is None:
         return None
     one_time_code_use(candidate)
+    # Who sent the code on may learn something from its use (``notifications``:
+    # a code sent only by SMS proves the phone), in this transaction.
+    sign_in_code_used.send(sender=SignInCode, user=user, code=candidate)
     return user
 
 

@@ -2,9 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .security import sees_others_data
+
+# A one-time sign-in code was used to sign in: ``user`` and ``code`` (the
+# ``SignInCode``), sent inside the transaction that spends it.
+sign_in_code_used = Signal()
 
 
 @receiver(user_logged_in)

@@ -204,6 +204,7 @@ def my_data(request):
             "sections": sections,
             "notice_to_accept": services.notice_to_accept(user),
             "notice_form": NoticeAcceptForm(),
+            "panels": registry.panels(request),
         },
     )
 

@@ -71,6 +71,10 @@ class Notice(models.Model):
     body = models.TextField(_("body"), blank=True)
     # "<name>:<id>" of a registered attachment maker (notifications.attachments).
     attachment = models.CharField(_("attachment"), max_length=100, blank=True)
+    # A code the text carries (a verification or sign-in code): once the
+    # notice ends (sent, skipped, failed, cancelled) its text is replaced by
+    # ``REDACTED``, so the code is never readable in the database after.
+    secret = models.BooleanField(_("carries a secret"), default=False)
     segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
     send_after = models.DateTimeField(_("not before"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -93,6 +97,15 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} → {self.user_id} ({self.status})"
+
+    def get_text_display(self):
+        """The text as people may read it (the admin's inspect view uses
+        it): never a live code."""
+        return str(REDACTED) if self.secret else self.text
+
+
+# What a secret notice says once it ended, and what is shown of it before.
+REDACTED = _("Code sent (not kept).")
 
 
 class Preference(models.TextChoices):
@@ -125,6 +138,9 @@ class ChannelPreference(models.Model):
     phone_verified_at = models.DateTimeField(
         _("phone verified at"), null=True, blank=True
     )
+    # The number (as +52…) that was verified: a phone changed since, by the
+    # person, a leader or an import, is not verified (``phone_verified``).
+    verified_phone = models.CharField(_("verified phone"), max_length=20, blank=True)
     telegram_chat = models.CharField(_("Telegram chat"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -134,3 +150,36 @@ class ChannelPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.channel or 'auto'}"
+
+    def verifies(self, phone):
+        """``phone`` (as +52…) is the number verified, and still is."""
+        return bool(phone and self.phone_verified_at and self.verified_phone == phone)
+
+
+class PhoneCode(models.Model):
+    """A six-digit code sent to a person's phone to verify it. Only its hash
+    is kept; it works for ``CODE_MINUTES`` and ``CODE_TRIES`` tries, for the
+    number it was sent to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="phone_codes",
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("phone verification code")
+        verbose_name_plural = _("phone verification codes")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

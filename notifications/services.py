@@ -31,7 +31,7 @@ from members.models import ConsentRecord, Purpose
 from outbox.services import enqueue, is_unfinished
 
 from . import channels, zones
-from .models import ChannelPreference, Notice, Preference, Status
+from .models import REDACTED, ChannelPreference, Notice, Preference, Status
 from .sms import for_sms, segments
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ OPEN = (Status.PENDING, Status.HELD)
 # DELIVERY_BATCH notices each.
 WRITE_BATCH = 900
 DELIVERY_BATCH = 200
+ENDED = (Status.SENT, Status.SKIPPED, Status.FAILED, Status.CANCELLED)
 
 
 def now():
@@ -72,6 +73,7 @@ def notify(
     urgent=False,
     channel="",
     address="",
+    secret=False,
 ):
     """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
     the ``Notice``. Call it inside the transaction of the change it tells of.
@@ -81,7 +83,8 @@ def notify(
     the council's leaders may see it went. ``subject``/``body``: the long
     form for e-mail, with ``attachment`` (``notifications.attachments``).
     ``urgent``: not held by quiet hours nor the daily cap. ``channel`` and
-    ``address``: send there and only there (a code to a phone being verified)."""
+    ``address``: send there and only there (a code to a phone being verified).
+    ``secret``: the text carries a code; it is redacted once the notice ends."""
     link = absolute(link)
     full = text if not link or link in text else f"{text} {link}"
     with transaction.atomic():
@@ -103,6 +106,7 @@ def notify(
                     urgent=urgent,
                     fixed_channel=channel,
                     address=address,
+                    secret=secret,
                 )
         except IntegrityError:  # told already, or being told
             notice = Notice.objects.get(kind=kind, user=user, key=key)
@@ -285,8 +289,9 @@ def route(user, notice=None):
         return channel, notice.address
     preference = ChannelPreference.objects.filter(user=user).first()
     choice = preference.channel if preference else Preference.AUTOMATIC
-    verified = bool(preference and preference.phone_verified_at)
-    phone = channels.phone_e164(user.phone) if verified else ""
+    phone = channels.phone_e164(user.phone)
+    if not (preference and preference.verifies(phone)):
+        phone = ""  # typed by someone, never proven hers: not used
     if choice == Preference.NONE:
         return None, "la persona eligió no recibir avisos"
     if choice == Preference.AUTOMATIC:
@@ -334,6 +339,23 @@ def next_morning(local, *, next_day=False):
     return datetime.combine(day, time(end), tzinfo=local.tzinfo)
 
 
+def redacted(notice):
+    """The fields that replace a secret notice's text once it ended."""
+    return {"text": str(REDACTED), "body": ""} if notice.secret else {}
+
+
+def redact_ended(notices=None):
+    """Replace the text of every secret notice that ended (by whatever path:
+    a cancellation, a claim marked failed) and still carries it. Returns the
+    number redacted."""
+    rows = Notice.objects.all() if notices is None else notices
+    return (
+        rows.filter(secret=True, status__in=ENDED)
+        .exclude(text=str(REDACTED), body="")
+        .update(text=str(REDACTED), body="")
+    )
+
+
 def _hold(notice, until, reason):
     Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
         status=Status.HELD, send_after=until, last_error=reason
@@ -343,7 +365,7 @@ def _hold(notice, until, reason):
 
 def _close(notice, status, reason):
     Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
-        status=status, last_error=reason[:300]
+        status=status, last_error=reason[:300], **redacted(notice)
     )
     logger.info("Notice %s %s: %s", notice.pk, status, reason)
     return status
@@ -413,7 +435,7 @@ def deliver(notice_id):
         )
         raise channels.ProviderError(reason) from error
     Notice.objects.filter(pk=notice.pk).update(
-        status=Status.SENT, sent_at=now(), last_error=""
+        status=Status.SENT, sent_at=now(), last_error="", **redacted(notice)
     )
     return Status.SENT
 
@@ -440,6 +462,7 @@ def send_due(limit=500):
     )
     if failed:
         logger.warning("%s notices claimed and never confirmed: marked failed", failed)
+    redact_ended()
     return len(ids), failed
 
 

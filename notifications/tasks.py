@@ -3,7 +3,7 @@ from celery import shared_task
 from outbox import reconcile
 from outbox.tasks import RETRY
 
-from . import services
+from . import phone, services
 
 
 @shared_task(**RETRY)
@@ -20,9 +20,10 @@ def deliver_batch(notice_ids):
 
 @shared_task(acks_late=True)
 def send_due_notices():
-    """Every five minutes from beat: the held notices whose hour has come."""
+    """Every five minutes from beat: the held notices whose hour has come
+    (and phone codes a day past their end are forgotten)."""
     sent, failed = services.send_due()
-    return {"sent": sent, "failed": failed}
+    return {"sent": sent, "failed": failed, "codes_pruned": phone.codes_prune()}
 
 
 def unsent_notices():

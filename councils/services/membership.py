@@ -18,7 +18,8 @@ from members.security import (
     may_give_activation_code,
     sees_others_data,
 )
-from members.services import consents_record, sign_in_code_create
+from members.services import consents_record, sign_in_code_create, sign_in_code_issue
+from notifications.phone import PhoneError, sign_in_code_send
 from outbox.services import enqueue
 
 from ..models import (
@@ -229,6 +230,34 @@ def member_register_offline(
     _activate(membership, actor)
     code = sign_in_code_create(user=user, created_by=actor)
     return user, code
+
+
+@transaction.atomic
+def sign_in_code_send_by_sms(*, council, actor, person):
+    """A new one-time sign-in code for ``person``, an active member of
+    ``council`` who has not chosen a password yet, sent by SMS to her phone
+    and shown to nobody (the one shown before stops working): signing in with
+    it proves the number is hers. Returns the notice."""
+    require_lead(actor, council)
+    if not active_members(council).filter(pk=person.pk).exists():
+        raise CouncilError(
+            _("%(name)s is not an active member of this council.") % {"name": person}
+        )
+    if person.has_usable_password():
+        raise CouncilError(
+            _(
+                "%(name)s already chose a password: a sign-in code is only for "
+                "the first time."
+            )
+            % {"name": person}
+        )
+    code, row = sign_in_code_issue(user=person, created_by=actor)
+    try:
+        return sign_in_code_send(
+            user=person, code_row=row, code=code, scope=f"council:{council.pk}"
+        )
+    except PhoneError as error:
+        raise CouncilError(error.message) from error
 
 
 def two_factor_code_give(*, council, actor, username):

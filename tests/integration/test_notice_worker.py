@@ -20,6 +20,7 @@ from councils.factories import assign, join, make_council, make_person
 from councils.models import Membership, MembershipStatus
 from councils.services.membership import membership_decide
 from members.models import ConsentRecord, PrivacyNotice, Purpose
+from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, Notice, Status
 
 from .conftest import wait_for
@@ -69,7 +70,11 @@ def test_a_decision_reaches_the_phone_once_after_a_refusal(live_worker, provider
     leader = make_person("coordinadora", first_name="Ana")
     assign(leader, "coordinador-de-consejo", council=council)
     person = make_person("lupe", first_name="Lupe", phone="33 1234 5678")
-    ChannelPreference.objects.create(user=person, phone_verified_at=timezone.now())
+    ChannelPreference.objects.create(
+        user=person,
+        phone_verified_at=timezone.now(),
+        verified_phone=phone_e164(person.phone),
+    )
     notice_version, _ = PrivacyNotice.objects.get_or_create(
         version="prueba", defaults={"title": "Aviso", "summary": "-", "body": "-"}
     )

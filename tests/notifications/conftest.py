@@ -13,6 +13,7 @@ import pytest
 from members.factories import make_person
 from members.models import ConsentRecord, PrivacyNotice, Purpose
 from notifications import services
+from notifications.channels import phone_e164
 from notifications.models import ChannelPreference
 
 
@@ -101,6 +102,10 @@ def consent(user, granted=True):
 def phone_person(username="lupe", **fields):
     """A member with a verified phone, no e-mail, who agreed to notices."""
     person = make_person(username, first_name="Lupe", phone="33 1234 5678", **fields)
-    ChannelPreference.objects.create(user=person, phone_verified_at=datetime.now(UTC))
+    ChannelPreference.objects.create(
+        user=person,
+        phone_verified_at=datetime.now(UTC),
+        verified_phone=phone_e164(person.phone),
+    )
     consent(person)
     return person

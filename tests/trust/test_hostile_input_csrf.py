@@ -15,10 +15,12 @@ join ``ACTIONS`` or, if it only reads, ``READ_ONLY``.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,6 +53,8 @@ from councils.models import (
 from councils.names import SESSION_KEY
 from courses.models import Enrollment, LessonCompletion, QuizAttempt
 from members.models import CodePurpose, ConsentRecord, PrivacyNotice, SignInCode, User
+from notifications.channels import phone_e164
+from notifications.models import ChannelPreference, PhoneCode
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -58,7 +62,22 @@ from tests.trust.hostile import NEW_PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("cococi_site", "members", "courses", "councils", "home")
+
+@pytest.fixture(autouse=True)
+def phone_channel_on(settings):
+    """Codes by SMS can be sent (to the log): the rows that send one change
+    something."""
+    settings.NOTIFY_CONSOLE = True
+
+
+PROJECT_APPS = (
+    "cococi_site",
+    "members",
+    "notifications",
+    "courses",
+    "councils",
+    "home",
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +220,22 @@ def council_page_data(w):
     )
 
 
+def phone_code(client, w):
+    """A code of the member's phone whose digits the row knows."""
+    w.phone_code = PhoneCode.objects.create(
+        user=w.member,
+        phone=phone_e164(w.member.phone),
+        channel="sms",
+        code_hash=make_password("246810"),
+        expires_at=timezone.now() + timedelta(minutes=10),
+    )
+
+
+def offline_phone(client, w):
+    """The person registered without internet, with a phone to send to."""
+    User.objects.filter(pk=w.offline.pk).update(phone="3311223344")
+
+
 def upload(name, content, content_type):
     return SimpleUploadedFile(name, content, content_type)
 
@@ -312,6 +347,31 @@ ACTIONS = {
         data=lambda w: {"password": PASSWORD},
         state=lambda w: field(User, w.member.pk, "is_active"),
     ),
+    # Notices: her channel and her phone's verification
+    "notifications:preferences": Action(
+        lambda w: reverse("notifications:preferences"),
+        "member",
+        data=lambda w: {"channel": "ninguno"},
+        state=lambda w: list(
+            ChannelPreference.objects.filter(user=w.member).values_list(
+                "channel", flat=True
+            )
+        ),
+    ),
+    "notifications:phone_code_send": Action(
+        lambda w: reverse("notifications:phone_code_send"),
+        "member",
+        state=lambda w: PhoneCode.objects.filter(user=w.member).count(),
+    ),
+    "notifications:phone_verify": Action(
+        lambda w: reverse("notifications:phone_verify"),
+        "member",
+        data=lambda w: {"code_id": w.phone_code.pk, "code": "246810"},
+        state=lambda w: list(
+            PhoneCode.objects.filter(user=w.member).values_list("tries", flat=True)
+        ),
+        prepare=phone_code,
+    ),
     "members:password_reset": Action(
         lambda w: members("password_reset"),
         None,
@@ -419,6 +479,16 @@ ACTIONS = {
         state=lambda w: SignInCode.objects.filter(
             purpose=CodePurpose.TWO_FACTOR
         ).count(),
+    ),
+    "councils_admin:sign_in_code_sms": Action(
+        lambda w: admin(
+            "sign_in_code_sms",
+            w.council_a.pk,
+            w.offline.memberships.get(council=w.council_a).pk,
+        ),
+        "leader-A",
+        state=lambda w: SignInCode.objects.filter(user=w.offline).count(),
+        prepare=offline_phone,
     ),
     "councils_admin:digest_toggle": Action(
         lambda w: admin("digest_toggle", w.council_a.pk),

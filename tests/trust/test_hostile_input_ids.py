@@ -12,9 +12,11 @@ ids inside the forms, and the ids that are not ids at all.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.html import escape
 
 from councils.models import LeadershipRole, Municipality, State
 from members.models import AccessLog
+from notifications.models import ChannelPreference, PhoneCode
 from tests.councils.helpers import spanish
 from tests.courses.conftest import page_form_data
 from tests.trust import hostile
@@ -74,6 +77,18 @@ def endorsement(w, **fields):
         "note": "Elegida por la asamblea.",
         **fields,
     }
+
+
+def someone_else_s_code(w):
+    """A verification code of the member of B, whose digits the member of A
+    is given (as if she had seen the message)."""
+    return PhoneCode.objects.create(
+        user=w.member_b,
+        phone="+525512345678",
+        channel="sms",
+        code_hash=make_password("135790"),
+        expires_at=timezone.now() + timedelta(minutes=10),
+    )
 
 
 def founders(w, **fields):
@@ -182,6 +197,49 @@ FORGED = {
         "leader-A",
         lambda w: f"/admin/mi-consejo/{w.council_a.pk}/integrantes/{HUGE}/baja/",
         status=(404,),
+    ),
+    # A sign-in code by SMS: only to a member of one's own council
+    "sms-code/member-of-B": Forged(
+        "leader-A",
+        lambda w: admin(
+            "sign_in_code_sms",
+            w.council_a.pk,
+            w.member_b.memberships.get(council=w.council_b).pk,
+        ),
+        status=(404,),
+    ),
+    "sms-code/missing": Forged(
+        "leader-A",
+        lambda w: admin("sign_in_code_sms", w.council_a.pk, MISSING),
+        status=(404,),
+    ),
+    "sms-code/huge": Forged(
+        "leader-A",
+        lambda w: f"/admin/mi-consejo/{w.council_a.pk}/integrantes/{HUGE}/codigo-sms/",
+        status=(404,),
+    ),
+    # A phone's verification code: only one's own
+    "phone-code/another-s": Forged(
+        "member",
+        lambda w: reverse("notifications:phone_verify"),
+        lambda w: {"code_id": someone_else_s_code(w).pk, "code": "135790"},
+        msgid="That code is not valid here: ask for a new one.",
+    ),
+    "phone-code/missing": Forged(
+        "member",
+        lambda w: reverse("notifications:phone_verify"),
+        lambda w: {"code_id": MISSING, "code": "135790"},
+        msgid="That code is not valid here: ask for a new one.",
+    ),
+    "phone-code/huge": Forged(
+        "member",
+        lambda w: reverse("notifications:phone_verify"),
+        lambda w: {"code_id": HUGE, "code": "135790"},
+    ),
+    "phone-code/not-a-number": Forged(
+        "member",
+        lambda w: reverse("notifications:phone_verify"),
+        lambda w: {"code_id": "uno", "code": "135790"},
     ),
     # Attendance
     "attendance/member-of-B": Forged(
@@ -518,6 +576,8 @@ def test_a_forged_id_is_refused_and_changes_nothing(hostile_world, name):
     forged = FORGED[name]
     before = hostile.snapshot()
     logged = AccessLog.objects.count()
+    verified = ChannelPreference.objects.filter(phone_verified_at__isnull=False)
+    verified_before = verified.count()
     client = client_for(hostile_world, forged.who)
 
     send = getattr(client, forged.method)
@@ -530,6 +590,7 @@ def test_a_forged_id_is_refused_and_changes_nothing(hostile_world, name):
         assert fragment(forged.msgid) in response.content.decode()
     assert hostile.snapshot() == before
     assert AccessLog.objects.count() == logged
+    assert verified.count() == verified_before
 
 
 def test_every_form_field_that_takes_an_id_is_forged():

@@ -133,6 +133,8 @@ MATRIX = {
     "role-endorse-A+why":         (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "digest-toggle-A":            (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "two-factor-code-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "sign-in-code-sms-A":         (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
+    "sign-in-code-sms-A+why":     (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "two-factor-code-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     # Writing why, for a state: what a state's coordination and the nation may
     "names-reason-state-A":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
@@ -417,6 +419,13 @@ TARGETS = {
         method="post",
         state=lambda w: status_of(Membership, w.membership_a.pk),
     ),
+    # The member of A has a phone and no password yet: a new one-time code,
+    # sent by SMS to her phone.
+    "sign-in-code-sms-A": Target(
+        lambda w: admin("sign_in_code_sms", w.council_a.pk, w.membership_a.pk),
+        method="post",
+        state=lambda w: SignInCode.objects.filter(user=w.member).count(),
+    ),
     "meeting-add-A": Target(
         lambda w: admin("meeting_add", w.council_a.pk),
         method="post",
@@ -680,6 +689,7 @@ TARGETS |= {
         "mentorship-pair-A",
         "role-endorse-A",
         "two-factor-code-A",
+        "sign-in-code-sms-A",
         "cadres-council-A",
         "cadres-csv-council-A",
         "acta-A-file",
@@ -690,6 +700,13 @@ TARGETS |= {
     "acta-A2-file+why": why(TARGETS["acta-A2-file"], lambda w: "estado:14"),
     "acta-moved-file+why": why(TARGETS["acta-moved-file"], lambda w: "estado:09"),
 }
+
+
+@pytest.fixture(autouse=True)
+def phone_channel_on(settings):
+    """Codes by SMS can be sent (to the log): the rows that send one change
+    something."""
+    settings.NOTIFY_CONSOLE = True
 
 
 def cells():
