@@ -166,17 +166,6 @@ def route(user, notice=None):
     return channel, recipient
 
 
-def prefers_email(user):
-    """E-mail is ``user``'s channel: chosen, or by default with an address."""
-    if not user.email:
-        return False
-    preference = ChannelPreference.objects.filter(user=user).first()
-    return preference is None or preference.channel in (
-        Preference.AUTOMATIC,
-        Preference.EMAIL,
-    )
-
-
 def quiet(local):
     if not settings.NOTIFY_QUIET_HOURS:
         return False

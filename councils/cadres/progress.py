@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.cache import axes_ordered
+from outbox.services import enqueue
 
 from ..models import MemberProgress, Membership, ReadyEvent
 from .readiness import pathway, readiness_for
@@ -30,6 +31,10 @@ from .readiness import pathway, readiness_for
 # Members recomputed per transaction: bounds memory and lock time, and stays
 # under SQLite's limit on query parameters.
 CHUNK = 5000
+
+# Newly ready members told per task (``councils.cadres.tasks.notify_ready``).
+READY_BATCH = 200
+READY_TASK = "councils.cadres.tasks.notify_ready"
 
 # The figures of a row, in the order ``_figures`` gives them.
 COMPARED = [
@@ -185,4 +190,9 @@ def _ready_events_record(rows):
     )
     events = [event for event in events if (event.user_id, event.role_id) not in known]
     ReadyEvent.objects.bulk_create(events, ignore_conflicts=True)
+    # Told by a worker after the commit, in batches: the member and her
+    # council's leaders (``councils.cadres.services.ready_notify``).
+    pairs = [[event.user_id, event.role_id] for event in events]
+    for start in range(0, len(pairs), READY_BATCH):
+        enqueue(READY_TASK, pairs[start : start + READY_BATCH])
     return len(events)
