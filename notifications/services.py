@@ -123,7 +123,11 @@ def send_later(notice_id):
 
 
 def _deliver_in_process(notice_id):
-    result = current_app.tasks[DELIVER].apply(args=[notice_id], throw=False)
+    try:
+        result = current_app.tasks[DELIVER].apply(args=[notice_id], throw=False)
+    except Exception as error:  # an eager retry that ran out raises Retry
+        logger.warning("Notice %s not sent for now: %r", notice_id, error)
+        return
     if result.failed():
         logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
 
