@@ -23,6 +23,8 @@ urlpatterns = [
     path("cuenta/avisos/", include("notifications.urls")),
     path("cuenta/", include("members.urls")),
     path("mi-formacion/acompanamiento/", include("councils.cadres.mentor_urls")),
+    # POST: be told, or no longer, of an axis's new courses.
+    path("mi-formacion/ejes/", include("courses.follow_urls")),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
     # A member's private calendar feed, under its secret address.

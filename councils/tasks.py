@@ -1,133 +1,151 @@
-"""Council e-mails and the daily resync of rights from role assignments (the
-cadre pathway's tasks are in ``councils.cadres.tasks``)."""
+"""Council notices (decisions on requests) and the daily resync of rights
+from role assignments (the cadre pathway's tasks are in
+``councils.cadres.tasks``)."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import notify, prefers_email
-from outbox import services as outbox
+from notifications.services import notify
+from notifications.texts import long_form, with_stop
 from outbox.tasks import RETRY
 
-from .models import ConstitutionRequest, Membership, MembershipStatus, RoleAssignment
+from .models import (
+    ConstitutionRequest,
+    Membership,
+    MembershipStatus,
+    RequestStatus,
+    RoleAssignment,
+)
 from .provisioning import user_groups_sync
 from .services.reminders import plan_reminders
 
 
-def _send(template, context, recipients):
-    recipients = [address for address in recipients if address]
-    if not recipients:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"councils/email/{template}_subject.txt", context)
-        body = render_to_string(f"councils/email/{template}.txt", context)
-    return send_mail(
-        " ".join(subject.split()), body, None, recipients, fail_silently=False
-    )
-
-
-def _send_decision_once(queryset, pk, template, name, recipients):
-    """E-mail the decision held by the row ``pk`` of ``queryset`` at most once
-    (``outbox.services.send_once``, keyed by the row): a task run again after
-    it (a retry, a worker killed before acknowledging the task, the database
-    gone right after the send), or at the same time, sends nothing. A send that
-    fails is released, so the retry sends it. The row's
-    ``decision_notified_at`` records when it went."""
-    row = queryset.filter(pk=pk).first()
-    if row is None or row.decision_notified_at is not None:
-        return 0
-    key = f"{queryset.model._meta.label_lower}:decision:{pk}"
-    try:
-        sent = outbox.send_once(
-            key,
-            lambda: _send(
-                template,
-                {name: row, "site_url": settings.WAGTAILADMIN_BASE_URL},
-                recipients(row),
-            ),
+def _decision_tell(queryset, pk, tell):
+    """Tell the decision held by the row ``pk`` of ``queryset`` once: under
+    the row's lock, ``tell(row)`` writes the notices (``notify``, once per
+    kind, person and key whatever runs it) and ``decision_notified_at``
+    records when they were written, in the same transaction. A task run again
+    (a retry, a worker killed before acknowledging it) or at the same time
+    finds it set and writes nothing. Whether and when each notice went (sent,
+    held until morning, skipped without consent) is on the notice itself."""
+    with transaction.atomic():
+        row = (
+            queryset.select_for_update(of=("self",))
+            .filter(pk=pk, decision_notified_at__isnull=True)
+            .first()
         )
-    except outbox.NotSent:
-        sent = 0
-    when = outbox.sent_at(key)
-    if when:
-        queryset.filter(pk=pk, decision_notified_at__isnull=True).update(
-            decision_notified_at=when
-        )
-    return sent
+        if row is None:
+            return 0
+        told = tell(row)
+        if told is None:
+            return 0  # nothing decided yet
+        queryset.filter(pk=pk).update(decision_notified_at=timezone.now())
+    return told
 
 
-def _membership_notice(membership):
-    """The decision as a short notice (an SMS fits in one or two segments),
-    through ``notifications`` (once per membership, whatever runs it)."""
+def _membership_tell(membership):
+    """The decision as a short notice for phones (one or two SMS segments)
+    and, for e-mail, the long form of the e-mail template."""
+    if membership.status == MembershipStatus.PENDING:
+        return None
     site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         values = {"council": membership.council.title, "link": f"{site}/mi-formacion/"}
-        if membership.status == MembershipStatus.ACTIVE:
-            text = _("%(council)s accepted your request. %(link)s") % values
-        else:
+        if membership.status == MembershipStatus.REJECTED:
             text = _("%(council)s could not accept your request. %(link)s") % values
-        text += " " + _("To stop notices: %(link)s") % {
-            "link": f"{site}/cuenta/mis-datos/"
-        }
+        else:
+            text = _("%(council)s accepted your request. %(link)s") % values
+    subject, body = long_form(
+        "councils/email/membership_decision",
+        {"membership": membership, "site_url": settings.WAGTAILADMIN_BASE_URL},
+    )
     notify(
         "membership_decision",
         membership.user,
         f"membership:{membership.pk}",
-        text,
+        with_stop(text),
         f"{site}/mi-formacion/",
+        scope=f"council:{membership.council_id}",
+        subject=subject,
+        body=body,
     )
+    return 1
 
 
 @shared_task(**RETRY)
 def notify_membership_decision(membership_id):
-    """Tell a person that their council decided: by e-mail (this template) when
-    e-mail is their channel, as it is by default for whoever has one; otherwise
-    by a notice on their channel (SMS…), which checks consent and quiet hours."""
-    membership = (
-        Membership.objects.select_related("user", "council")
-        .filter(pk=membership_id, decision_notified_at__isnull=True)
-        .first()
-    )
-    by_email = membership is not None and prefers_email(membership.user)
-    if membership is not None and not by_email:
-        if membership.status in (MembershipStatus.ACTIVE, MembershipStatus.REJECTED):
-            _membership_notice(membership)
-    return _send_decision_once(
+    """Tell a person that their council decided, on the channel they chose
+    (e-mail by default for whoever has an address), under their consent to
+    notices, checked when it is sent."""
+    return _decision_tell(
         Membership.objects.select_related("user", "council"),
         membership_id,
-        "membership_decision",
-        "membership",
-        lambda membership: [membership.user.email] if by_email else [],
+        _membership_tell,
     )
 
 
-def _constitution_recipients(request):
+def _constitution_people(request):
     # Founders who confirmed only: the others' accounts were named without
     # their consent (and their links are gone once the request is decided).
-    recipients = {request.requester.email if request.requester else ""}
-    recipients |= {
-        founder.user.email
-        for founder in request.founders.confirmed().select_related("user")
+    people = {request.requester} if request.requester else set()
+    people |= {
+        founder.user for founder in request.founders.confirmed().select_related("user")
     }
-    return sorted(recipients)
+    return sorted(people, key=lambda person: person.pk)
+
+
+def _constitution_tell(request):
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        return None
+    site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    link = f"{site}/mi-formacion/"
+    with translation.override(settings.LANGUAGE_CODE):
+        if request.status == RequestStatus.APPROVED:
+            text = _("%(name)s is now a registered council") % {
+                "name": request.proposed_name
+            }
+            text = f"{text}. {link}"
+        else:
+            reason = " ".join(request.decision_reason.split())
+            if len(reason) > 120:
+                reason = reason[:119] + "…"
+            text = _(
+                "The state coordination could not approve %(name)s: %(reason)s %(link)s"
+            ) % {"name": request.proposed_name, "reason": reason, "link": link}
+    subject, body = long_form(
+        "councils/email/constitution_decision",
+        {"request": request, "site_url": settings.WAGTAILADMIN_BASE_URL},
+    )
+    people = _constitution_people(request)
+    for person in people:
+        notify(
+            "constitution_decision",
+            person,
+            f"constitution:{request.pk}",
+            with_stop(text),
+            link,
+            scope=f"council:{request.council_id}" if request.council_id else "",
+            subject=subject,
+            body=body,
+        )
+    return len(people)
 
 
 @shared_task(**RETRY)
 def notify_constitution_decision(request_id):
-    """Tell the requester and the founders with e-mail how their request ended."""
-    return _send_decision_once(
+    """Tell the requester and the founders who confirmed how their request
+    ended, each on their own channel."""
+    return _decision_tell(
         ConstitutionRequest.objects.select_related("requester", "council", "state"),
         request_id,
-        "constitution_decision",
-        "request",
-        _constitution_recipients,
+        _constitution_tell,
     )
 
 

@@ -58,6 +58,17 @@ def export_certificates(user):
     ]
 
 
+def export_axis_follows(user):
+    return [
+        {"eje": row.axis.name, "desde": row.created_at.isoformat()}
+        for row in user.axis_follows.select_related("axis").order_by("axis__number")
+    ]
+
+
+def erase_axis_follows(user):
+    user.axis_follows.all().delete()
+
+
 def erase_certificates(user):
     certificates_revoke_for(user)
 
@@ -115,5 +126,14 @@ def connect():
                 "emitida": _("Issued on"),
                 "valida": _("Valid"),
             },
+        )
+    )
+    register(
+        PersonalDataSection(
+            "ejes_seguidos",
+            _("Axes I follow (new courses)"),
+            export_axis_follows,
+            erase_axis_follows,
+            fields={"eje": _("Axis"), "desde": _("Since")},
         )
     )

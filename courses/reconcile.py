@@ -1,6 +1,6 @@
 """What courses promise and the reconciliation (``outbox.reconcile``) repairs:
-a constancia for every completed course, with its PDF and, for whoever has an
-e-mail address, its e-mail; a current booklet for every published course."""
+a constancia for every completed course, with its PDF and its notice; a
+current booklet for every published course."""
 
 from datetime import timedelta
 
@@ -17,7 +17,7 @@ GRACE = timedelta(minutes=5)
 
 
 def certificates_missing():
-    """Completed courses without their constancia, its PDF or its e-mail."""
+    """Completed courses without their constancia, its PDF or its notice."""
     cutoff = timezone.now() - GRACE
     without_certificate = (
         Enrollment.objects.filter(
@@ -36,12 +36,10 @@ def certificates_missing():
         issued_at__lte=cutoff, user__anonymised_at__isnull=True
     )
     without_pdf = unfinished.filter(file="").values_list("user_id", "course_id")
-    # Not e-mailed, and no sending of it ever claimed (a claimed one is
-    # recorded as e-mailed by the repair, never sent again).
-    not_emailed = (
-        unfinished.filter(emailed_at__isnull=True)
-        .exclude(user__email="")
-        .values_list("user_id", "course_id")
+    # No notice written yet (``emailed_at``): whatever its channel. Its
+    # delivery, once written, is the notices' own reconciliation.
+    not_emailed = unfinished.filter(emailed_at__isnull=True).values_list(
+        "user_id", "course_id"
     )
     seen = set()
     for rows in (without_certificate, without_pdf, not_emailed):

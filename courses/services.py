@@ -1,7 +1,6 @@
 """Workflows that write across models, each in one transaction."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -12,7 +11,8 @@ from django.utils.translation import ngettext
 
 from cococi_site.files import save_atomically
 from cococi_site.pages import restricted_ids
-from outbox import services as outbox
+from notifications.services import absolute, notify
+from notifications.texts import long_form, with_stop
 from outbox.services import enqueue
 
 from .booklets import (
@@ -22,6 +22,7 @@ from .booklets import (
     render_booklet_html,
 )
 from .models import (
+    AxisFollow,
     Certificate,
     CompletionSource,
     CourseBooklet,
@@ -356,46 +357,64 @@ def certificate_issue(*, user_id, course_id):
         )
         Certificate.objects.filter(pk=certificate.pk, file="").update(file=name)
         certificate.refresh_from_db()
-    if user.email and certificate.emailed_at is None:
-        # Sent at most once however often this runs (outbox.services.send_once):
-        # a retry after the database vanished right after the send sends nothing.
-        key = f"constancia:{certificate.pk}"
-        try:
-            outbox.send_once(key, lambda: certificate_email(certificate))
-        except outbox.NotSent:
-            pass  # sent before, or being sent by another run right now
-        sent = outbox.sent_at(key)
-        if sent:
-            Certificate.objects.filter(
-                pk=certificate.pk, emailed_at__isnull=True
-            ).update(emailed_at=sent)
-            certificate.refresh_from_db()
+    if certificate.emailed_at is None:
+        certificate_tell(certificate)
+        certificate.refresh_from_db()
     return certificate
 
 
-def certificate_email(certificate):
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "certificate": certificate,
-            "verify_url": certificate_verify_url(certificate),
-        }
-        message = EmailMessage(
-            subject=render_to_string(
-                "courses/email/certificate_subject.txt", context
-            ).strip(),
-            body=render_to_string("courses/email/certificate.txt", context),
-            to=[certificate.user.email],
+def certificate_tell(certificate):
+    """Tell the person their constancia is ready, once: the notice (the PDF
+    attached to its e-mail form) is written under the row's lock, and
+    ``emailed_at`` records when, in the same transaction. Whether it went, and
+    by which channel, is on the notice."""
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("user", "course")
+            .filter(pk=certificate.pk, emailed_at__isnull=True)
+            .first()
         )
-    certificate.file.open("rb")
-    try:
-        message.attach(
-            f"constancia-{certificate.course.slug}.pdf",
-            certificate.file.read(),
-            "application/pdf",
+        if locked is None:
+            return False
+        verify_url = certificate_verify_url(locked)
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Your constancia of «%(course)s» is ready. Check it: %(link)s") % {
+                "course": locked.course_title,
+                "link": verify_url,
+            }
+        subject, body = long_form(
+            "courses/email/certificate",
+            {"certificate": locked, "verify_url": verify_url},
         )
-    finally:
-        certificate.file.close()
-    message.send()
+        notify(
+            "constancia",
+            locked.user,
+            f"constancia:{locked.pk}",
+            with_stop(text),
+            verify_url,
+            subject=subject,
+            body=body,
+            attachment=f"constancia:{locked.pk}",
+        )
+        Certificate.objects.filter(pk=locked.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def certificate_attachment(certificate_id):
+    """The constancia's PDF for its e-mail (``notifications.attachments``):
+    (filename, content, mimetype), or None when it has no file (revoked)."""
+    certificate = (
+        Certificate.objects.select_related("course")
+        .filter(pk=certificate_id, revoked_at__isnull=True)
+        .exclude(file="")
+        .first()
+    )
+    if certificate is None:
+        return None
+    with certificate.file.open("rb") as handle:
+        content = handle.read()
+    return f"constancia-{certificate.course.slug}.pdf", content, "application/pdf"
 
 
 def certificate_verify_url(certificate):
@@ -423,3 +442,76 @@ def certificates_revoke_for(user):
         certificate.person_name = ""
         certificate.revoked_at = timezone.now()
         certificate.save(update_fields=["file", "person_name", "revoked_at"])
+
+
+# Following an axis: told of its new courses (opt-in)
+
+
+def axis_follow_set(*, user, axis, follow):
+    """Start or stop telling ``user`` of new courses of ``axis``; asking twice
+    changes nothing. Returns whether she follows it now."""
+    if follow:
+        AxisFollow.objects.get_or_create(user=user, axis=axis)
+    else:
+        AxisFollow.objects.filter(user=user, axis=axis).delete()
+    return follow
+
+
+def course_first_published(page):
+    """A course published for the first time (not again after an edit, nor
+    after being unpublished): its axis's followers are told, by a worker,
+    after the commit."""
+    if (
+        isinstance(page, CoursePage)
+        and page.first_published_at is not None
+        and page.first_published_at == page.last_published_at
+    ):
+        enqueue("courses.tasks.announce_course", page.pk)
+
+
+# Followers told per transaction by ``course_announce``.
+ANNOUNCE_BATCH = 500
+
+
+def course_announce(course_id):
+    """Tell the followers of a new course's axis, once each (the notice's key
+    is the course). Planned in bounded queries: the course, then its
+    followers read in batches; a course that is not live and public by now
+    (unpublished, restricted) is announced to nobody. Returns how many
+    notices were written or found."""
+    course = (
+        CoursePage.objects.live()
+        .public()
+        .select_related("primary_axis")
+        .filter(pk=course_id)
+        .first()
+    )
+    if course is None or course.primary_axis is None:
+        return 0
+    link = absolute(course.url or "")
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("New course in %(axis)s: «%(course)s». %(link)s") % {
+            "axis": course.primary_axis.name,
+            "course": course.title,
+            "link": link,
+        }
+    text = with_stop(text)
+    followers = (
+        AxisFollow.objects.filter(
+            axis=course.primary_axis,
+            user__is_active=True,
+            user__anonymised_at__isnull=True,
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    told, last = 0, 0
+    while True:
+        batch = list(followers.filter(pk__gt=last)[:ANNOUNCE_BATCH])
+        if not batch:
+            return told
+        with transaction.atomic():
+            for follow in batch:
+                notify("new_course", follow.user, f"course:{course.pk}", text, link)
+        told += len(batch)
+        last = batch[-1].pk

@@ -13,8 +13,10 @@ from .models import Axis, LessonPage
 
 
 def course_published(sender, instance, **kwargs):
-    """Published: the booklet of the course it is or is in."""
+    """Published: the booklet of the course it is or is in; the first time,
+    the followers of its axis are told."""
     services.course_changed(instance)
+    services.course_first_published(instance)
 
 
 def course_withdrawn(sender, instance, **kwargs):

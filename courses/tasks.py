@@ -29,3 +29,9 @@ def issue_certificate(user_id, course_id):
     """Issue (PDF, e-mail) the constancia of a course the person has completed."""
     certificate = services.certificate_issue(user_id=user_id, course_id=course_id)
     return certificate.code if certificate else None
+
+
+@shared_task(**RETRY)
+def announce_course(course_id):
+    """A course was first published: tell the followers of its axis."""
+    return services.course_announce(course_id)

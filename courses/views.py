@@ -7,12 +7,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cococi_site.pages import page_route
 
 from . import services
-from .models import Certificate, CoursePage, LessonPage
+from .models import Axis, Certificate, CoursePage, LessonPage
 
 
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
@@ -157,3 +160,30 @@ def certificate_download(request, code):
         filename=f"constancia-{certificate.course.slug}.pdf",
         content_type="application/pdf",
     )
+
+
+@require_POST
+@login_required
+def axis_follow(request, slug):
+    """POST: start (``seguir=1``) or stop telling the member of new courses of
+    an axis; back to the page the form was on (``next``, this site only)."""
+    axis = get_object_or_404(Axis, slug=slug)
+    follow = request.POST.get("seguir") == "1"
+    services.axis_follow_set(user=request.user, axis=axis, follow=follow)
+    if follow:
+        messages.success(
+            request,
+            _("We will tell you of new courses of %(axis)s.") % {"axis": axis.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("We will no longer tell you of new courses of %(axis)s.")
+            % {"axis": axis.name},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("my_formation")
+    return redirect(target)

@@ -19,7 +19,7 @@ from councils.models import (
     RoleAssignment,
 )
 from courses.cache import axes_ordered
-from courses.models import Certificate, CoursePage, Enrollment
+from courses.models import AxisFollow, Certificate, CoursePage, Enrollment
 from courses.models.pages import attach_learner_progress
 from members.forms import NoticeAcceptForm
 from members.services import notice_to_accept
@@ -106,6 +106,9 @@ def my_formation(request):
     for enrollment in completed:
         enrollment.certificate = certificates.get(enrollment.course_id)
     axes = axis_progress(enrollments)
+    followed = set(AxisFollow.objects.filter(user=user).values_list("axis", flat=True))
+    for row in axes:
+        row["followed"] = row["axis"].pk in followed
     # Current and past ones: the page shows the first, the route counts both.
     memberships = list(
         Membership.objects.filter(

@@ -308,6 +308,12 @@ def password_reset_send(*, user_id, language):
     with translation.override(language):
         subject = "".join(render_to_string(PASSWORD_RESET_SUBJECT, context).split("\n"))
         body = render_to_string(PASSWORD_RESET_BODY, context)
+    # Not a notice (notifications.notify), on purpose: the link is a
+    # credential. A Notice row would keep it in the database (and in the
+    # person's data export) after it was used, and quiet hours or the daily
+    # cap could hold it while the person waits at the screen. It goes at once,
+    # to the address the person typed, and is stored nowhere. (members also
+    # comes before notifications in the map and may not import it.)
     send_mail(subject, body, None, [user.email])
     return True
 

@@ -268,7 +268,11 @@ def send_later(notice_id):
 
 
 def _deliver_in_process(notice_id, task=DELIVER):
-    result = current_app.tasks[task].apply(args=[notice_id], throw=False)
+    try:
+        result = current_app.tasks[task].apply(args=[notice_id], throw=False)
+    except Exception as error:  # an eager retry that ran out raises Retry
+        logger.warning("Notice %s not sent for now: %r", notice_id, error)
+        return
     if result.failed():
         logger.warning("Notice %s not sent for now: %s", notice_id, result.result)
 
@@ -310,17 +314,6 @@ def route(user, notice=None):
     if not channel.available():
         return None, f"canal {choice} no configurado"
     return channel, recipient
-
-
-def prefers_email(user):
-    """E-mail is ``user``'s channel: chosen, or by default with an address."""
-    if not user.email:
-        return False
-    preference = ChannelPreference.objects.filter(user=user).first()
-    return preference is None or preference.channel in (
-        Preference.AUTOMATIC,
-        Preference.EMAIL,
-    )
 
 
 def quiet(local):

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.cache import axes_ordered
+from outbox.services import enqueue
 
 from ..models import MemberProgress, Membership, ReadyEvent
 from .readiness import pathway, readiness_for
@@ -30,6 +31,10 @@ from .readiness import pathway, readiness_for
 # Members recomputed per transaction: bounds memory and lock time, and stays
 # under SQLite's limit on query parameters.
 CHUNK = 5000
+
+# Newly ready members told per task (``councils.cadres.tasks.notify_ready``).
+READY_BATCH = 200
+READY_TASK = "councils.cadres.tasks.notify_ready"
 
 # The figures of a row, in the order ``_figures`` gives them.
 COMPARED = [
@@ -58,12 +63,15 @@ def progress_mark_all_stale():
     MemberProgress.objects.filter(stale=False).update(stale=True)
 
 
-def progress_refresh(members=None, councils=None, *, everything=False, today=None):
+def progress_refresh(
+    members=None, councils=None, *, everything=False, today=None, tell=True
+):
     """Recompute the stale rows (every row with ``everything``) of the members
     of a scope: ``members`` a subquery of user ids and ``councils`` a queryset
     of its councils (a member who left is still counted there until the row is
     recomputed); both None for the nation. Returns how many members were newly
-    found ready for their next role."""
+    found ready for their next role; ``tell=False`` records them without
+    telling anyone (a data set loaded in bulk, as the benchmark's)."""
     rows = MemberProgress.objects.all()
     if members is not None:
         rows = rows.filter(Q(user_id__in=members) | Q(council__in=councils))
@@ -81,11 +89,11 @@ def progress_refresh(members=None, councils=None, *, everything=False, today=Non
         # A range, not a list: thousands of ids cost more to send (eight
         # times) than the rows they select.
         within = rows.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
-        found += _refresh(within, roles, axes, today)
+        found += _refresh(within, roles, axes, today, tell)
     return found
 
 
-def progress_refresh_all(today=None):
+def progress_refresh_all(today=None, *, tell=True):
     """Nightly: rows for members who have none (written in bulk elsewhere),
     then every row recomputed (months of membership grow with the calendar).
     Returns how many became ready."""
@@ -97,11 +105,11 @@ def progress_refresh_all(today=None):
     ids = list(missing)
     for start in range(0, len(ids), CHUNK):
         progress_mark_stale(ids[start : start + CHUNK])
-    return progress_refresh(everything=True, today=today)
+    return progress_refresh(everything=True, today=today, tell=tell)
 
 
 @transaction.atomic
-def _refresh(rows, roles, axes, today):
+def _refresh(rows, roles, axes, today, tell=True):
     """Recompute ``rows``, locked meanwhile: a row marked stale while this runs
     either waits for the lock (and stays stale after it) or was not locked here
     (and is left alone, still stale). Only rows whose figures changed are
@@ -135,7 +143,7 @@ def _refresh(rows, roles, axes, today):
         )
     if cleared:
         MemberProgress.objects.filter(pk__in=cleared).update(stale=False)
-    return _ready_events_record(changed)
+    return _ready_events_record(changed, tell)
 
 
 def _figures(state):
@@ -165,7 +173,7 @@ def _figures(state):
     )
 
 
-def _ready_events_record(rows):
+def _ready_events_record(rows, tell=True):
     """One event per member and role, the first time they are seen ready."""
     events = [
         ReadyEvent(
@@ -185,4 +193,9 @@ def _ready_events_record(rows):
     )
     events = [event for event in events if (event.user_id, event.role_id) not in known]
     ReadyEvent.objects.bulk_create(events, ignore_conflicts=True)
+    # Told by a worker after the commit, in batches: the member and her
+    # council's leaders (``councils.cadres.services.ready_notify``).
+    pairs = [[event.user_id, event.role_id] for event in events] if tell else []
+    for start in range(0, len(pairs), READY_BATCH):
+        enqueue(READY_TASK, pairs[start : start + READY_BATCH])
     return len(events)

@@ -5,14 +5,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courses.models import Enrollment
+from notifications.services import notify
+from notifications.texts import long_form, with_stop
 
 from ..models import (
     CouncilPage,
@@ -193,6 +194,88 @@ def ready_members_detect():
     return progress_refresh_all()
 
 
+def _ready_texts(event, site):
+    values = {
+        "role": event.role.name,
+        "council": event.council.title,
+        "person": event.user.get_full_name() or event.user.username,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        member = (
+            _(
+                "You are ready for the role of %(role)s in %(council)s. Talk with "
+                "your council's leaders."
+            )
+            % values
+        )
+        leader = _("%(person)s is ready for the role of %(role)s in %(council)s.") % (
+            values
+        )
+    return with_stop(member), with_stop(leader)
+
+
+def ready_notify(pairs):
+    """Tell each member of ``pairs`` ([user id, role id] of ``ReadyEvent``s)
+    that she is ready for the role, and her council's leaders that she is:
+    once each (the notice's key), in a bounded number of queries to plan
+    (events, then the councils' leaders), whatever the number of members.
+    Returns how many notices were written or found."""
+    wanted = {tuple(pair) for pair in pairs}
+    if not wanted:
+        return 0
+    events = [
+        event
+        for event in ReadyEvent.objects.filter(
+            user_id__in={user_id for user_id, _role in wanted},
+            council__isnull=False,
+            user__is_active=True,
+        ).select_related("user", "role", "council")
+        if (event.user_id, event.role_id) in wanted
+    ]
+    leaders = {}
+    for assignment in (
+        RoleAssignment.objects.active()
+        .leading()
+        .filter(
+            council_id__in={event.council_id for event in events},
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        people = leaders.setdefault(assignment.council_id, {})
+        people[assignment.user_id] = assignment.user
+    site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    told = 0
+    for event in events:
+        member_text, leader_text = _ready_texts(event, site)
+        scope = f"council:{event.council_id}"
+        key = f"ready:{event.user_id}:{event.role_id}"
+        with transaction.atomic():
+            notify(
+                "ready_for_role",
+                event.user,
+                key,
+                member_text,
+                f"{site}/mi-formacion/",
+                scope=scope,
+            )
+            told += 1
+            for leader in leaders.get(event.council_id, {}).values():
+                if leader.pk == event.user_id:
+                    continue
+                notify(
+                    "ready_for_role",
+                    leader,
+                    f"{key}:leader",
+                    leader_text,
+                    f"{site}/admin/formacion-de-cuadros/",
+                    scope=scope,
+                )
+                told += 1
+    return told
+
+
 def week_start(today=None):
     today = today or timezone.localdate()
     return today - timedelta(days=today.weekday())
@@ -242,9 +325,48 @@ def digest_for(user, councils, since, now):
     }
 
 
+def digest_short(councils, digest):
+    """The digest for phones, one SMS where the names allow: "Semana en
+    <consejo>: 3 nuevas integrantes, 2 cursos terminados, 1 lista para un
+    rol. <Mi consejo>"."""
+    site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    if len(councils) == 1:
+        link = f"{site}/admin/mi-consejo/{councils[0].pk}/"
+    else:
+        link = f"{site}/admin/mi-consejo/"
+    new, done, ready = (
+        len(digest["new_members"]),
+        len(digest["completions"]),
+        len(digest["ready"]),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = ", ".join(
+            [
+                ngettext("%(count)s new member", "%(count)s new members", new)
+                % {"count": new},
+                ngettext(
+                    "%(count)s course completed", "%(count)s courses completed", done
+                )
+                % {"count": done},
+                ngettext(
+                    "%(count)s ready for a role", "%(count)s ready for a role", ready
+                )
+                % {"count": ready},
+            ]
+        )
+        text = _("Week in %(councils)s: %(figures)s.") % {
+            "councils": ", ".join(council.title for council in councils),
+            "figures": figures,
+        }
+    return f"{text} {link}", link
+
+
 def digests_send(now=None):
-    """Send this week's digest to every council leader with an e-mail who has
-    not opted out; a leader already served this week is skipped."""
+    """Write this week's digest for every council leader who has not opted
+    out, as a notice on their channel (the long form for e-mail, the short one
+    for phones); a leader already served this week is skipped
+    (``DigestDelivery``, one per person and week, written with the notice).
+    Returns how many digests were written."""
     now = now or timezone.now()
     week = week_start(timezone.localdate(now))
     since = now - timedelta(days=7)
@@ -252,7 +374,6 @@ def digests_send(now=None):
         RoleAssignment.objects.active()
         .leading()
         .filter(role__scope_level=ScopeLevel.COUNCIL, user__is_active=True)
-        .exclude(user__email="")
         .exclude(user__in=DigestOptOut.objects.values("user_id"))
         .exclude(user__in=DigestDelivery.objects.filter(week=week).values("user_id"))
         .values_list("user_id", "council_id")
@@ -274,20 +395,26 @@ def digests_send(now=None):
             "listos": len(digest["ready"]),
             "inactivos": len(digest["inactive"]),
         }
+        subject, body = long_form(
+            "councils/email/digest",
+            {**digest, "person": user, "site_url": settings.WAGTAILADMIN_BASE_URL},
+        )
+        text, link = digest_short(councils, digest)
         try:
             with transaction.atomic():
                 DigestDelivery.objects.create(user=user, week=week, summary=summary)
-                with translation.override(settings.LANGUAGE_CODE):
-                    context = {
-                        **digest,
-                        "person": user,
-                        "site_url": settings.WAGTAILADMIN_BASE_URL,
-                    }
-                    subject = render_to_string(
-                        "councils/email/digest_subject.txt", context
-                    )
-                    body = render_to_string("councils/email/digest.txt", context)
-                send_mail(" ".join(subject.split()), body, None, [user.email])
+                notify(
+                    "weekly_digest",
+                    user,
+                    f"digest:{week.isoformat()}",
+                    text,
+                    link,
+                    # A digest over several councils names people of each:
+                    # it belongs to no single council's view.
+                    scope=f"council:{councils[0].pk}" if len(councils) == 1 else "",
+                    subject=subject,
+                    body=body,
+                )
         except IntegrityError:
             continue  # another run served this person this week
         sent += 1

@@ -6,7 +6,7 @@ from celery import shared_task
 from outbox.tasks import RETRY
 
 from .progress import progress_refresh
-from .services import digests_send, ready_members_detect
+from .services import digests_send, ready_members_detect, ready_notify
 
 
 @shared_task(name="councils.tasks.refresh_member_progress", **RETRY)
@@ -29,3 +29,10 @@ def send_weekly_digests():
     ready for their next role, members inactive for 30 days)."""
     ready_members_detect()
     return digests_send()
+
+
+@shared_task(**RETRY)
+def notify_ready(pairs):
+    """Tell members newly ready for a role, and their councils' leaders
+    (``pairs``: [user id, role id], a batch recorded by a progress refresh)."""
+    return ready_notify(pairs)

@@ -90,7 +90,7 @@ class ConstitutionRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    # As ``Membership.decision_notified_at``: the decision is e-mailed once.
+    # As ``Membership.decision_notified_at``: the decision is told once.
     decision_notified_at = models.DateTimeField(
         _("decision e-mailed at"), null=True, blank=True
     )

@@ -70,8 +70,10 @@ class Membership(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    # Written with the e-mail, under the row's lock: a task run again (a retry,
-    # a worker killed before acknowledging it) finds it and sends nothing.
+    # When the decision's notice was written (``councils.tasks``), under the
+    # row's lock and in its transaction: a task run again (a retry, a worker
+    # killed before acknowledging it) finds it and writes nothing. Whether the
+    # notice went, and by which channel, is on the ``Notice``.
     decision_notified_at = models.DateTimeField(
         _("decision e-mailed at"), null=True, blank=True
     )

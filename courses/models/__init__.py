@@ -1,4 +1,5 @@
 from .axes import Axis, AxisQuerySet, contrast_with_white
+from .follows import AxisFollow
 from .materials import MaterialIndexPage, MaterialPage, MaterialTag
 from .pages import CourseBooklet, CourseIndexPage, CoursePage, CourseTag, LessonPage
 from .progress import (
@@ -11,6 +12,7 @@ from .progress import (
 
 __all__ = [
     "Axis",
+    "AxisFollow",
     "Certificate",
     "CompletionSource",
     "Enrollment",

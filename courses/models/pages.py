@@ -104,6 +104,10 @@ class CourseIndexPage(SitePageMixin, Page):
         courses_page = filters.paginate(courses)
         if request.user.is_authenticated:
             attach_learner_progress(request.user, courses_page.object_list)
+            if filters.axis:
+                context["axis_followed"] = filters.axis.follows.filter(
+                    user=request.user
+                ).exists()
         context.update(
             filters=filters,
             courses_page=courses_page,

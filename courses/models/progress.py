@@ -221,7 +221,9 @@ class Certificate(models.Model):
     file = models.FileField(
         _("PDF"), upload_to="constancias/", storage=private_storage, blank=True
     )
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # When the person's notice of it was written (``certificate_tell``), on
+    # whatever channel they chose; the notice says whether and when it went.
+    emailed_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()

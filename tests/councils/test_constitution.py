@@ -46,6 +46,7 @@ from members.models import AccessLog
 from tests.councils.helpers import signed_in
 from tests.councils.helpers import spanish as spanish_text
 from tests.courses.conftest import contentstate, page_form_data, stream_form_data
+from tests.notifications.conftest import consent
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +77,12 @@ def guadalajara(db):
 
 @pytest.fixture
 def requester(db):
-    return make_person(
+    """Alma, with e-mail; she agreed to notices (the decision is one)."""
+    person = make_person(
         "promotora", first_name="Alma", last_name="Reyes", email="alma@example.org"
     )
+    consent(person)
+    return person
 
 
 @pytest.fixture

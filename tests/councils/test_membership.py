@@ -17,6 +17,7 @@ from councils.models import Membership, MembershipStatus
 from members.models import ConsentRecord, SignInCode, User
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
+from tests.notifications.conftest import consent
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +69,16 @@ def leader_b(council_b):
 
 @pytest.fixture
 def member(db):
-    return make_person(
+    """Lucía, with e-mail; she agreed to notices (a decision is one)."""
+    person = make_person(
         "lucia",
         password=PASSWORD,
         first_name="Lucía",
         last_name="Méndez",
         email="lucia@example.org",
     )
+    consent(person)
+    return person
 
 
 def join_url(council):

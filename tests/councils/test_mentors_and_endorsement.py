@@ -39,9 +39,11 @@ from councils.models import (
     RoleRequirement,
 )
 from courses.models import Enrollment
+from notifications.models import Notice, Status
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
 from tests.courses.learning_fixtures import make_course
+from tests.notifications.conftest import consent
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,7 @@ def leader(council):
         "ana.lider", first_name="Ana", last_name="Lideresa", email="ana@example.org"
     )
     assign(person, "coordinador-de-consejo", council=council)
+    consent(person)  # to notices: the weekly digest is one
     return person
 
 
@@ -854,7 +857,19 @@ def week(council, leader, juana, ready_rosa, second_leader):
 def second_leader(council):
     person = make_person("sara.lider", first_name="Sara", email="sara@example.org")
     assign(person, "secretario-de-actas", council=council)
+    consent(person)
     return person
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """digests_send, with the notices' delivery that follows its commit."""
+
+    def run(**options):
+        with django_capture_on_commit_callbacks(execute=True):
+            return digests_send(**options)
+
+    return run
 
 
 def digest_sections(body):
@@ -873,9 +888,9 @@ def digest_sections(body):
 
 
 def test_each_leader_with_e_mail_gets_the_weekly_digest_once(
-    mailoutbox, council, leader, second_leader, week
+    mailoutbox, council, leader, second_leader, week, send
 ):
-    assert digests_send() == 2
+    assert send() == 2
 
     assert sorted(message.to[0] for message in mailoutbox) == [
         "ana@example.org",
@@ -901,13 +916,13 @@ def test_each_leader_with_e_mail_gets_the_weekly_digest_once(
     }
 
     # The same week again: nobody hears twice.
-    assert digests_send() == 0
+    assert send() == 0
     assert len(mailoutbox) == 2
     assert DigestDelivery.objects.count() == 2
 
 
 def test_a_member_accepted_on_last_digest_s_morning_is_not_new_again(
-    mailoutbox, council, leader, juana
+    mailoutbox, council, leader, juana, send
 ):
     now = timezone.now()
     accepted = now - timedelta(days=7, hours=1)  # before last week's digest
@@ -919,7 +934,7 @@ def test_a_member_accepted_on_last_digest_s_morning_is_not_new_again(
         decided_at=now - timedelta(days=6, hours=23)
     )
 
-    digests_send(now=now)
+    send(now=now)
 
     (message,) = mailoutbox
     sections = digest_sections(message.body)
@@ -927,7 +942,7 @@ def test_a_member_accepted_on_last_digest_s_morning_is_not_new_again(
 
 
 def test_a_leader_who_opted_out_gets_nothing(
-    mailoutbox, council, leader, leader_client, second_leader, week
+    mailoutbox, council, leader, leader_client, second_leader, week, send
 ):
     response = leader_client.post(
         admin_url("digest_toggle", council.pk), {"recibir": "0"}
@@ -938,7 +953,7 @@ def test_a_leader_who_opted_out_gets_nothing(
         response
     )
     assert DigestOptOut.objects.filter(user=leader).exists()
-    assert digests_send() == 1
+    assert send() == 1
     assert [message.to for message in mailoutbox] == [["sara@example.org"]]
     assert not DigestDelivery.objects.filter(user=leader).exists()
 
@@ -946,18 +961,35 @@ def test_a_leader_who_opted_out_gets_nothing(
     # served twice to the other leader).
     leader_client.post(admin_url("digest_toggle", council.pk), {"recibir": "1"})
     assert not DigestOptOut.objects.filter(user=leader).exists()
-    assert digests_send() == 1
+    assert send() == 1
     assert mailoutbox[-1].to == ["ana@example.org"]
 
 
-def test_a_leader_without_e_mail_or_a_plain_member_gets_nothing(
-    mailoutbox, council, leader, second_leader, week
+def test_a_leader_without_e_mail_or_phone_and_a_plain_member_get_nothing(
+    mailoutbox, council, leader, second_leader, week, send
 ):
+    """A leader with no channel: her digest is written (once this week) and
+    skipped, never sent; a plain member has no digest at all."""
     type(leader).objects.filter(pk=leader.pk).update(email="")
 
-    assert digests_send() == 1
+    assert send() == 2
     assert [message.to for message in mailoutbox] == [["sara@example.org"]]
-    assert not DigestDelivery.objects.filter(user=leader).exists()
+    notice = Notice.objects.get(user=leader, kind="weekly_digest")
+    assert notice.status == Status.SKIPPED
+    assert not Notice.objects.filter(kind="weekly_digest").exclude(
+        user__in=[leader, second_leader]
+    )
+
+
+def test_a_leader_without_consent_to_notices_gets_no_digest(
+    mailoutbox, council, leader, second_leader, week, send
+):
+    consent(second_leader, granted=False)
+
+    assert send() == 2
+    assert [message.to for message in mailoutbox] == [["ana@example.org"]]
+    notice = Notice.objects.get(user=second_leader, kind="weekly_digest")
+    assert notice.status == Status.SKIPPED
 
 
 def test_digest_toggle_is_for_leaders_of_the_council(council, juana):

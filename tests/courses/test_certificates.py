@@ -1,6 +1,8 @@
-"""Completing a course issues one constancia (PDF, e-mail where there is an
-address), verifiable by anyone at /constancias/<code>/ and downloadable by its
-owner. Celery runs eagerly in the unit suite; the task is enqueued on commit."""
+"""Completing a course issues one constancia (PDF, and a notice on the
+person's channel: the e-mail with the PDF attached, or a text with the
+verification link), verifiable by anyone at /constancias/<code>/ and
+downloadable by its owner. Celery runs eagerly in the unit suite; the task is
+enqueued on commit."""
 
 import pytest
 from django.core import mail
@@ -9,14 +11,25 @@ from django.utils.formats import date_format
 
 from courses import services
 from courses.models import Certificate, Enrollment, LessonCompletion
+from notifications.models import Notice, Status
 from tests.courses import learning_fixtures
 from tests.courses.learning_fixtures import lessons_of, signed_in, text_of
+from tests.notifications import conftest as notices
+from tests.notifications.conftest import consent, phone_person
 
 pytestmark = pytest.mark.django_db
 
 course = learning_fixtures.course
-member = learning_fixtures.member
 certificate_media = learning_fixtures.certificate_media
+receiver, sms, clock = notices.receiver, notices.sms, notices.clock
+
+
+@pytest.fixture
+def member(make_user):
+    """Lucía, with e-mail, who agreed to notices."""
+    person = learning_fixtures.member.__wrapped__(make_user)
+    consent(person)
+    return person
 
 
 @pytest.fixture
@@ -128,17 +141,61 @@ def test_the_constancia_is_e_mailed_with_the_pdf_attached(member, course, issued
     assert certificate.emailed_at is not None
 
 
-def test_a_member_without_e_mail_gets_the_constancia_and_no_message(
-    course, make_user, complete_course
+def test_a_member_with_a_phone_gets_a_text_with_the_verification_link(
+    course, complete_course, sms, clock
 ):
-    member = make_user("sin-correo", first_name="Pedro", phone="5512345678")
+    member = phone_person("pedro", last_name="Ruiz")
 
     complete_course(member, course)
 
     certificate = Certificate.objects.get(user=member)
     assert pdf_bytes(certificate).startswith(b"%PDF")
-    assert certificate.emailed_at is None
+    (text,) = sms.accepted
+    assert f"http://testserver/constancias/{certificate.code}/" in text
+    assert "Asambleas que deciden" in text
     assert mail.outbox == []
+    certificate.refresh_from_db()
+    assert certificate.emailed_at is not None
+    notice = Notice.objects.get(user=member)
+    assert notice.kind == "constancia" and notice.status == Status.SENT
+
+
+def test_the_task_run_twice_texts_once(course, complete_course, sms, clock):
+    from courses.tasks import issue_certificate
+
+    member = phone_person("pedro")
+    complete_course(member, course)
+
+    issue_certificate.delay(member.pk, course.pk).get()
+
+    assert len(sms.accepted) == 1
+
+
+def test_a_member_without_a_channel_gets_the_constancia_and_no_message(
+    course, make_user, complete_course
+):
+    member = make_user("sin-correo", first_name="Pedro", phone="5512345678")
+    consent(member)
+
+    complete_course(member, course)
+
+    certificate = Certificate.objects.get(user=member)
+    assert pdf_bytes(certificate).startswith(b"%PDF")
+    assert mail.outbox == []
+    # Told once (the notice written); nobody to send it to: skipped, never
+    # tried again by the reconciliation.
+    assert certificate.emailed_at is not None
+    assert Notice.objects.get(user=member).status == Status.SKIPPED
+
+
+def test_without_consent_to_notices_nothing_is_sent(course, make_user, complete_course):
+    member = make_user("sin-permiso", first_name="Eva", email="eva@example.org")
+
+    complete_course(member, course)
+
+    assert Certificate.objects.get(user=member).file
+    assert mail.outbox == []
+    assert Notice.objects.get(user=member).status == Status.SKIPPED
 
 
 def test_issuing_again_never_makes_a_second_constancia_or_e_mail(

@@ -228,12 +228,13 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 # councils, offices, the four facts of the route that the page has not read,
 # the mentor link, whether the member accepted the notice in force, and the
 # requests to constitute a council that name them as a founder (one query,
-# whether there are none or several), and the member's calendar address; on a
-# lesson, the page, the enrolment and completions.
-MY_FORMATION_QUERIES = 15
+# whether there are none or several), the member's calendar address and the
+# axes she follows (one query); on a lesson, the page, the enrolment and
+# completions; on the catalogue filtered by an axis, whether she follows it.
+MY_FORMATION_QUERIES = 16
 LESSON_PAGE_QUERIES = 4
 COURSE_PAGE_QUERIES = 10
-CATALOGUE_QUERIES = 9
+CATALOGUE_QUERIES = 10
 
 LESSONS_PER_COURSE = 8
 

@@ -9,7 +9,9 @@ from django.test import Client
 from courses import services
 from courses.models import Certificate, Enrollment, LessonCompletion
 from members.models import User
+from notifications.models import Notice, Status
 from tests.courses.learning_fixtures import make_course, make_lesson
+from tests.notifications.conftest import consent
 
 from .conftest import ensure_catalogue, wait_for
 
@@ -30,6 +32,7 @@ def completed_but_last(live_worker):
         last_name="Méndez",
         email="lucia@example.org",
     )
+    consent(user)
     with transaction.atomic():
         services.lesson_complete(user=user, lesson=lessons[0], course=course)
     return user, course, lessons[-1]
@@ -65,6 +68,14 @@ def test_the_last_lesson_makes_a_real_worker_issue_the_constancia(
         assert handle.read(5) == b"%PDF-"
     assert "issue_certificate" in live_worker["log"].read_text()
     assert mail.outbox == []  # sent by the worker process, not by this one
+    # Its notice (the e-mail with the PDF) sent by the worker, once.
+    notice = wait_for(
+        lambda: Notice.objects.filter(
+            user=user, kind="constancia", status=Status.SENT
+        ).first(),
+        timeout=60,
+    )
+    assert notice.channel == "email" and notice.attempts == 1
 
     response = Client().get(f"/constancias/{certificate.code}/")
     assert response.status_code == 200

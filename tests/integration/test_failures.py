@@ -57,9 +57,11 @@ from cococi_site.celery import app as celery_app
 from courses import services
 from courses.models import Certificate, CourseBooklet, Enrollment, LessonCompletion
 from members.models import User
+from notifications.models import Notice, Status
 from outbox import services as outbox
 from outbox.models import PendingTask
 from tests.courses.learning_fixtures import lesson_body, make_course, make_lesson
+from tests.notifications.conftest import consent
 
 from .conftest import ROOT, ensure_catalogue, wait_for, worker_database_url
 from .failure_parts import (
@@ -233,13 +235,17 @@ def _drop_broker_connections():
 
 
 def member(username="lucia"):
-    return User.objects.create_user(
+    """A member with e-mail who agreed to notices (her constancia's e-mail is
+    one)."""
+    user = User.objects.create_user(
         username,
         password=PASSWORD,
         first_name="Lucía",
         last_name="Méndez",
         email=f"{username}@example.org",
     )
+    consent(user)
+    return user
 
 
 def member_with_one_lesson_left(title="Asambleas que deciden"):
@@ -718,10 +724,12 @@ def complete_all(people, course, lesson, redis_url):
 
 
 def all_issued(people, course):
+    """Every constancia made, with its PDF, and its notice sent."""
     done = Certificate.objects.filter(
         user__in=people, course=course, emailed_at__isnull=False
     ).exclude(file="")
-    return done.count() == len(people)
+    sent = Notice.objects.filter(user__in=people, kind="constancia", status=Status.SENT)
+    return done.count() == len(people) and sent.count() == len(people)
 
 
 def sweep_until(done, redis_url, timeout, message):
@@ -878,7 +886,10 @@ def test_a_mail_server_refusing_for_two_minutes_delays_e_mails_but_loses_none(
         with publishing_to(private_redis.url):
             outbox.resend_pending()
         time.sleep(1)
-    assert not Certificate.objects.filter(emailed_at__isnull=False).exists()
+    # The constancias and their notices are written; no notice went out (its
+    # delivery retries while the mail server refuses).
+    assert Certificate.objects.filter(emailed_at__isnull=False).count() == 10
+    assert not Notice.objects.filter(status=Status.SENT).exists()
     summary = outbox.summary()
     assert summary["unfinished_tasks"] == 10
     assert summary["failed_tasks"] == 0

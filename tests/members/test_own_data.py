@@ -598,6 +598,8 @@ def test_register_study_pass_verify_export_and_delete(
             "password2": PASSWORD,
             "email": "rosa@example.org",
             "consent_necessary": "on",
+            # The constancia's e-mail is a notice: sent under this consent.
+            "consent_voluntary": ["avisos"],
         },
     )
     user = User.objects.get(username="rosa")

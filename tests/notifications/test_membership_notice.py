@@ -1,6 +1,6 @@
 """The first consumer: a council's decision on a request to join reaches a
 member without e-mail by SMS, once; a member with e-mail gets the e-mail as
-before."""
+before, now as the long form of the same notice."""
 
 import pytest
 from django.core import mail
@@ -78,7 +78,10 @@ def test_a_member_with_e_mail_gets_the_e_mail_as_before_and_no_text(
 
     (message,) = mail.outbox
     assert message.to == ["pedro@example.org"]
-    assert sms.requests == [] and not Notice.objects.exists()
+    assert message.subject == "Bienvenida, bienvenido a Consejo Santa Cecilia"
+    assert sms.requests == []
+    notice = Notice.objects.get(user=person)
+    assert notice.channel == "email" and notice.status == Status.SENT
 
 
 def test_a_member_who_chose_sms_gets_a_text_and_no_e_mail(

@@ -19,6 +19,7 @@ from outbox import reconcile
 from outbox.models import PendingTask, ReconciliationRun
 from outbox.services import task_key
 from tests.courses.learning_fixtures import make_course, make_lesson
+from tests.notifications.conftest import consent
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,7 @@ def test_a_completed_course_without_its_constancia_gets_it_once(
     course, django_capture_on_commit_callbacks
 ):
     person = make_person("lucia", first_name="Lucía", email="lucia@example.org")
+    consent(person)
     completed(person, course)
 
     counts, sent = run(django_capture_on_commit_callbacks)
@@ -76,10 +78,11 @@ def test_a_completed_course_without_its_constancia_gets_it_once(
     assert ReconciliationRun.objects.count() == 2
 
 
-def test_a_constancia_without_its_pdf_or_e_mail_is_completed(
+def test_a_constancia_without_its_pdf_or_notice_is_completed(
     course, django_capture_on_commit_callbacks
 ):
     person = make_person("lucia", first_name="Lucía", email="lucia@example.org")
+    consent(person)
     completed(person, course)
     Certificate.objects.create(
         user=person,

@@ -51,7 +51,7 @@ from councils.models import (
     State,
 )
 from councils.names import SESSION_KEY
-from courses.models import Enrollment, LessonCompletion, QuizAttempt
+from courses.models import AxisFollow, Enrollment, LessonCompletion, QuizAttempt
 from members.models import CodePurpose, ConsentRecord, PrivacyNotice, SignInCode, User
 from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, PhoneCode
@@ -550,6 +550,12 @@ ACTIONS = {
         state=lambda w: list(
             CalendarFeed.objects.filter(user=w.member).values_list("token", flat=True)
         ),
+    ),
+    "axis_follows:toggle": Action(
+        lambda w: reverse("axis_follows:toggle", args=[w.course_b.primary_axis.slug]),
+        "member",
+        data=lambda w: {"seguir": "1"},
+        state=lambda w: AxisFollow.objects.filter(user=w.member).count(),
     ),
     "ConstitutionGuidePage.request": Action(
         lambda w: "/consejos/como-constituir-un-consejo/solicitud/",

@@ -21,6 +21,7 @@ from members.models import AccessLog, PrivacyNotice, User
 from tests.councils.helpers import signed_in, spanish
 from tests.courses.conftest import page_form_data, stream_form_data
 from tests.courses.learning_fixtures import make_lesson, quiz_data, quiz_ids
+from tests.notifications.conftest import consent
 from tests.trust import people
 from tests.trust.hostile import (
     PAYLOAD,
@@ -529,6 +530,7 @@ def test_the_constancia_shows_the_name_as_text(
     """A member with the payload for a name completes a course: the public
     verification page, the PDF's HTML and the e-mail carry it as text."""
     world = hostile_world
+    consent(world.member)  # the constancia's e-mail is a notice
     client = client_for(world, "member")
     rename(client, people.MEMBER_EMAIL)
     with django_capture_on_commit_callbacks(execute=True):
