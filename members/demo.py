@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .factories import make_person
-from .models import ConsentMethod
+from .models import ConsentMethod, Purpose
 
 DEMO_PASSWORD = "cococi-demo"
 
@@ -60,6 +60,8 @@ def load_demo_users(stdout=None):
             username,
             password=DEMO_PASSWORD,
             consent=ConsentMethod.ONLINE,
+            # So that `make demo` shows the notices they are sent (in the log).
+            agree=(Purpose.NOTICES,),
             first_name=first,
             last_name=last,
             email=email,

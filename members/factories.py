@@ -10,12 +10,12 @@ from .models import PrivacyNotice, Purpose
 from .services import consents_record
 
 
-def make_person(username, *, password=None, consent=None, **fields):
+def make_person(username, *, password=None, consent=None, agree=(), **fields):
     """A saved account; without ``password`` it cannot sign in with one.
 
     ``consent`` (a ``ConsentMethod``) records, for the current privacy notice
-    if there is one, the necessary purpose granted and every voluntary one
-    declined, as a registration that ticks nothing optional does.
+    if there is one, the necessary purpose granted and the voluntary ones
+    granted if named in ``agree``, declined otherwise.
     """
     User = get_user_model()
     user = User(username=username, **fields)
@@ -31,7 +31,8 @@ def make_person(username, *, password=None, consent=None, **fields):
                 user=user,
                 notice=notice,
                 decisions={
-                    purpose: purpose == Purpose.NECESSARY for purpose in Purpose
+                    purpose: purpose == Purpose.NECESSARY or purpose in agree
+                    for purpose in Purpose
                 },
                 method=consent,
             )

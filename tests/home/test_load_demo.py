@@ -92,3 +92,28 @@ def test_demo_superuser_reaches_the_spanish_admin(client):
     html = response.content.decode()
     assert 'lang="es' in html
     assert "Panel de control - COCOCI Formación" in html
+
+
+def test_the_demo_shows_the_texts_a_member_without_e_mail_gets(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    """``make demo`` has no SMS provider: the console channel writes each text
+    to the log, and the demo's phone-only member agreed to notices and has her
+    phone verified, so her texts are there."""
+    from notifications.models import Notice, Status
+    from notifications.services import notify
+
+    settings.NOTIFY_CONSOLE = True
+    settings.NOTIFY_QUIET_HOURS = None
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    integrante = User.objects.get(username="integrante")
+
+    with caplog.at_level("INFO", logger="notifications.console"):
+        with django_capture_on_commit_callbacks(execute=True):
+            notice = notify("prueba", integrante, "demo:1", "Hola, Juan.")
+
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT
+    assert "Aviso por sms a +525523456789: Hola, Juan." in caplog.text
+    assert not Notice.objects.filter(user=integrante, status=Status.SKIPPED).exists()

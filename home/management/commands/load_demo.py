@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import transaction
 from councils.demo import load_demo_councils
 from courses.demo import load_demo_courses, load_demo_materials, load_demo_progress
 from members.demo import load_demo_users
+from notifications.demo import load_demo_phones
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
 
@@ -25,13 +27,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
-        if settings.SETTINGS_MODULE.endswith(".production") and not force:
+        # Overridden settings (tests) hide SETTINGS_MODULE: read the environment.
+        module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
+            "DJANGO_SETTINGS_MODULE", ""
+        )
+        if module.endswith(".production") and not force:
             raise CommandError(
                 "La demostración crea cuentas con contraseña conocida: no se carga en "
                 "producción (usa --force solo en un servidor de pruebas)."
             )
         with transaction.atomic():
             users = load_demo_users()
+            load_demo_phones()
             courses = load_demo_courses(DEMO_DATA / "courses.json")
             materials = load_demo_materials(DEMO_DATA / "materials.json")
             load_demo_progress("integrante")
