@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import kinds
 
 
 class Channel(models.TextChoices):
@@ -97,10 +100,18 @@ class Notice(models.Model):
                 fields=["kind", "user", "key"], name="notice_once_per_person"
             )
         ]
-        indexes = [models.Index(fields=["status", "send_after"])]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            # A meeting moved or deleted finds its reminders by key.
+            models.Index(fields=["kind", "key"], name="notice_kind_key"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.key} → {self.user_id} ({self.status})"
+
+    @admin.display(description=_("kind"))
+    def kind_label(self):
+        return kinds.label(self.kind)
 
     def get_text_display(self):
         """The text as people may read it (the admin's inspect view uses

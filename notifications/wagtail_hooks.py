@@ -56,7 +56,15 @@ class NoticeViewSet(ModelViewSet):
     inspect_view_enabled = True
     # Required by ModelViewSet; the edit form is never reachable (no "change").
     form_fields = ["status"]
-    list_display = ["kind", "key", "user", "channel", "status", "created_at", "sent_at"]
+    list_display = [
+        "kind_label",
+        "key",
+        "user",
+        "channel",
+        "status",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", "kind"]
     inspect_view_fields = [
         "kind",

@@ -76,7 +76,7 @@ def test_the_leader_sees_counts_and_each_notice_in_spanish(council, leader, memb
     notice(
         member,
         council,
-        "certificate_issued",
+        "constancia",
         status=Status.SKIPPED,
         last_error="sin consentimiento para avisos",
     )
@@ -84,7 +84,7 @@ def test_the_leader_sees_counts_and_each_notice_in_spanish(council, leader, memb
     notice(
         member,
         council,
-        "digest",
+        "weekly_digest",
         status=Status.SENT,
         created_at=timezone.now() - timedelta(days=31),
     )

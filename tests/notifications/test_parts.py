@@ -102,7 +102,9 @@ def test_superusers_see_the_notices_and_nobody_edits_them(client, clock):
 
     admin = make_person("admin", is_superuser=True, is_staff=True)
     person = make_person("lupe")
-    notice = notify("prueba", person, "prueba:1", "Tu consejo aceptó tu solicitud.")
+    notice = notify(
+        "membership_decision", person, "prueba:1", "Tu consejo aceptó tu solicitud."
+    )
     Notice.objects.filter(pk=notice.pk).update(
         status="skipped", last_error="sin consentimiento para avisos"
     )
@@ -112,6 +114,7 @@ def test_superusers_see_the_notices_and_nobody_edits_them(client, clock):
     inspect = client.get(f"/admin/notices/inspect/{notice.pk}/")
 
     assert listing.status_code == 200 and "prueba:1" in listing.content.decode()
+    assert "Decisión sobre la membresía" in listing.content.decode()
     assert "sin consentimiento para avisos" in inspect.content.decode()
     assert client.get(f"/admin/notices/edit/{notice.pk}/").status_code in (302, 403)
     assert client.get("/admin/notices/new/").status_code in (302, 403)
