@@ -49,6 +49,15 @@ class UncertainDelivery(Exception):  # noqa: N818 (not an error of ours)
     OSError: never retried, since sending again could send it twice."""
 
 
+class Undeliverable(Exception):  # noqa: N818 (not an error of ours)
+    """The provider refused this message for good (HTTP 4xx: a number it does
+    not serve, a bad request), or the channel's URL cannot be used: sending
+    again would be refused again. Not an OSError: never retried."""
+
+
+# HTTP answers that mean "not now" rather than "never".
+TRANSIENT_4XX = ("408", "425", "429")
+
 # Apprise's words (in its debug log) for a request that never reached the
 # provider: safe to send again.
 NOT_REACHED = (
@@ -159,7 +168,7 @@ class PhoneChannel:
         url = self.url(recipient)
         sender = apprise.Apprise()
         if not sender.add(url):
-            raise ProviderError(
+            raise Undeliverable(
                 _("The %(channel)s URL is not valid.") % {"channel": self.name}
             )
         host = provider_host(url)
@@ -172,10 +181,14 @@ class PhoneChannel:
                     _("%(host)s did not answer in time: it may have arrived.")
                     % {"host": host}
                 )
-            raise ProviderError(
-                _("%(host)s did not accept the message (%(outcome)s).")
-                % {"host": host, "outcome": outcome}
-            )
+            reason = _("%(host)s did not accept the message (%(outcome)s).") % {
+                "host": host,
+                "outcome": outcome,
+            }
+            status = outcome.removeprefix("HTTP ")
+            if status.startswith("4") and status not in TRANSIENT_4XX:
+                raise Undeliverable(reason)
+            raise ProviderError(reason)
         logger.info("Notice %s sent by %s through %s", notice.pk, self.name, host)
 
 

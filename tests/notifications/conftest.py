@@ -21,6 +21,7 @@ class Receiver:
     def __init__(self):
         self.requests = []  # (status, message)
         self.refuse = 0
+        self.refusal = 500  # the status of a refusal
         self.delay = 0  # seconds before answering (after recording)
         self.paths = []
         self.lock = threading.Lock()
@@ -40,7 +41,7 @@ def receiver():
             message = json.loads(body or b"{}").get("message", "")
             state.paths.append(self.path)
             with state.lock:
-                status = 500 if state.refuse else 200
+                status = state.refusal if state.refuse else 200
                 state.refuse = max(0, state.refuse - 1)
                 state.requests.append((status, message))
             time.sleep(state.delay)

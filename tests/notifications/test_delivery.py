@@ -80,6 +80,43 @@ def test_a_provider_that_answers_too_late_is_not_sent_again(sms, settings, clock
     assert "no respondió a tiempo" in notice.last_error
 
 
+@pytest.mark.parametrize("status", [400, 404, 422])
+def test_a_provider_that_refuses_for_good_is_not_retried(sms, clock, status):
+    """A 4xx says the message will never be taken (a number the provider does
+    not serve): recorded as failed, no retry, no storm."""
+    sms.refuse, sms.refusal = 5, status
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    assert deliver.apply(args=[notice.pk]).get() == Status.FAILED
+    send_due_notices.apply().get()
+
+    assert len(sms.requests) == 1
+    notice.refresh_from_db()
+    assert notice.status == Status.FAILED
+    assert f"no aceptó el mensaje (HTTP {status})" in notice.last_error
+
+
+def test_too_many_requests_is_retried(sms, clock):
+    sms.refuse, sms.refusal = 1, 429
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    with pytest.raises(ProviderError):
+        services.deliver(notice.pk)
+    assert services.deliver(notice.pk) == Status.SENT
+    assert [status for status, _ in sms.requests] == [429, 200]
+
+
+def test_a_channel_url_apprise_refuses_fails_the_notice_without_retrying(
+    settings, clock
+):
+    settings.NOTIFY_SMS_URL = "nadie://secreto@proveedor/{phone}"
+    notice = notify("prueba", phone_person(), "prueba:1", "Hola.")
+
+    assert services.deliver(notice.pk) == Status.FAILED
+    notice.refresh_from_db()
+    assert "no es válida" in notice.last_error and "secreto" not in notice.last_error
+
+
 def test_a_provider_that_cannot_be_reached_is_retried(sms, settings, clock, caplog):
     """Nothing left: the retry (the task's RETRY policy retries an OSError)
     may send it."""
