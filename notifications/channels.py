@@ -124,13 +124,31 @@ def register_console():
 
 
 def phone_e164(phone):
-    """A Mexican number as written by a member → ``+52…``."""
+    """A Mexican number as written by a member → ``+52…`` (ten digits after
+    the country code; the old 044/045 mobile and 01 long-distance prefixes
+    dropped). A number written with another ``+`` country code is kept as
+    written: ``sendable`` decides whether texts go to it."""
     digits = re.sub(r"[^0-9+]", "", phone or "")
     if not digits:
         return ""
     if digits.startswith("+"):
-        return digits
+        return "+" + digits[1:].replace("+", "")
+    digits = digits.replace("+", "")
+    if len(digits) == 13 and digits[:3] in ("044", "045"):
+        digits = digits[3:]
+    elif len(digits) == 12 and digits.startswith("01"):
+        digits = digits[2:]
+    elif len(digits) == 12 and digits.startswith("52"):
+        digits = digits[2:]
     return f"+52{digits}"
+
+
+def sendable(phone):
+    """Texts and codes go to ``phone`` (+…): a number of the countries the
+    operator serves (``NOTIFY_PHONE_PATTERN``, Mexican mobiles and landlines
+    by default), so that nobody can make the site text premium or foreign
+    numbers at the movement's cost."""
+    return bool(re.fullmatch(settings.NOTIFY_PHONE_PATTERN, phone or ""))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 code sent to it, typed back on "Mis datos". Only the code's hash is kept;
 the notice that carried it is redacted once it ends (``Notice.secret``)."""
 
-import re
 import secrets
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from django.utils.translation import ngettext
 from members.models import Purpose
 
 from . import services
-from .channels import CHANNELS, phone_e164
+from .channels import CHANNELS, phone_e164, sendable
 from .models import Channel, ChannelPreference, Notice, PhoneCode, Status
 
 CODE_MINUTES = 10
@@ -24,7 +23,6 @@ CODE_TRIES = 5
 CODES_PER_HOUR = 3
 # The channels a code goes by; the person's choice of them, else SMS.
 CODE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
-E164 = re.compile(r"^\+[1-9][0-9]{9,14}$")
 SIGN_IN_CODE_KIND = "sign_in_code"
 
 
@@ -82,7 +80,7 @@ def code_send(*, user):
     # One request at a time per person: a double tap cannot pass the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     phone = phone_e164(user.phone)
-    if not E164.match(phone):
+    if not sendable(phone):
         raise PhoneError(
             _(
                 "Your phone number is missing or not valid: correct it in "
@@ -93,6 +91,18 @@ def code_send(*, user):
     recent = PhoneCode.objects.filter(
         user=user, created_at__gt=moment - timedelta(hours=1)
     ).count()
+    # Per number too: several accounts naming one number cannot flood it.
+    to_number = PhoneCode.objects.filter(
+        phone=phone, created_at__gt=moment - timedelta(hours=1)
+    ).count()
+    if to_number >= CODES_PER_HOUR and recent < CODES_PER_HOUR:
+        raise PhoneError(
+            _(
+                "That number got %(count)s codes in the last hour: wait a while "
+                "and ask again."
+            )
+            % {"count": to_number}
+        )
     if recent >= CODES_PER_HOUR:
         raise PhoneError(
             _(
@@ -229,7 +239,7 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
     to her phone, and nowhere else. Raises PhoneError without a number, or
     after ``CODES_PER_HOUR`` such messages to her in the last hour."""
     phone = phone_e164(user.phone)
-    if not E164.match(phone):
+    if not sendable(phone):
         raise PhoneError(
             _("%(name)s has no valid phone number: add it first.") % {"name": user}
         )

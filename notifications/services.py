@@ -311,6 +311,8 @@ def route(user, notice=None):
         recipient = phone
     if not recipient:
         return None, f"sin destinatario verificado para {choice}"
+    if choice != Preference.TELEGRAM and not channels.sendable(recipient):
+        return None, "número fuera de los países a los que se envían avisos"
     if not channel.available():
         return None, f"canal {choice} no configurado"
     return channel, recipient

@@ -195,6 +195,54 @@ def test_three_codes_an_hour_then_a_spanish_message(
     )
 
 
+def test_three_codes_an_hour_to_one_number_whoever_asks(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    """Several accounts naming the same number cannot flood it."""
+    for name in ("uno", "dos", "tres"):
+        send_code(
+            signed_in(person_with_phone(name)), django_capture_on_commit_callbacks
+        )
+
+    response = send_code(
+        signed_in(person_with_phone("cuatro")), django_capture_on_commit_callbacks
+    )
+
+    assert len(sms.accepted) == 3
+    assert told(response) == [
+        "Ese número recibió 3 códigos en la última hora: espera un rato y "
+        "vuelve a pedirlo."
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, e164",
+    [
+        ("33 1234 5678", "+523312345678"),
+        ("(33) 1234-5678", "+523312345678"),
+        ("52 33 1234 5678", "+523312345678"),
+        ("+52 33 1234 5678", "+523312345678"),
+        ("044 33 1234 5678", "+523312345678"),
+        ("01 33 1234 5678", "+523312345678"),
+    ],
+)
+def test_a_mexican_number_however_written(written, e164):
+    assert phone_e164(written) == e164
+
+
+@pytest.mark.parametrize("phone", ["+1 555 123 4567", "+882 1234 5678", "+52 33 1234"])
+def test_no_code_to_a_number_outside_mexico(
+    phone, sms, clock, django_capture_on_commit_callbacks
+):
+    """Nobody can make the site text premium or foreign numbers."""
+    response = send_code(
+        signed_in(person_with_phone(phone=phone)), django_capture_on_commit_callbacks
+    )
+
+    assert "no es válido" in told(response)[0]
+    assert sms.requests == [] and not PhoneCode.objects.exists()
+
+
 @pytest.mark.parametrize("phone", ["", "12-34"])
 def test_no_code_without_a_valid_number(
     phone, sms, clock, django_capture_on_commit_callbacks
