@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from notifications import zones
+from notifications import audience, zones
 
 
 class CouncilsConfig(AppConfig):
@@ -19,8 +19,12 @@ class CouncilsConfig(AppConfig):
         from .cadres import tasks  # noqa: F401
         from .cadres.services import mentorships_held
         from .models.scopes import leader_scope
+        from .services import reminders
 
         personal_data.connect()
+        # A meeting's notices go only to who is still a member when they go.
+        for kind in (reminders.REMINDER, reminders.CHANGE):
+            audience.register(kind, reminders.no_longer_a_member)
         # Quiet hours of notices: a member's time is her council's state's.
         zones.register(timezones.user_zone)
         # Leaders and coordinators see their scope's members: a second factor.

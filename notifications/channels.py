@@ -248,14 +248,16 @@ CHANNELS = {channel.name: channel for channel in (EMAIL, SMS, WHATSAPP, TELEGRAM
 
 
 def provider_host(url):
-    """The host of a provider URL, with no user, password or token."""
+    """The provider's name for a URL (Apprise's service name: "Twilio",
+    "JSON"…), never its host: some providers' URLs carry a key or the
+    recipient's number where a host would be."""
     try:
         plugin = apprise.Apprise.instantiate(url)
     except Exception:  # Apprise raises several kinds on a URL it cannot read
         plugin = None
     if plugin is None:
         return "?"
-    return getattr(plugin, "host", None) or plugin.service_name
+    return str(plugin.service_name or plugin.protocol or "?")
 
 
 def status():

@@ -73,6 +73,9 @@ class Notice(models.Model):
         _("fixed channel"), max_length=10, choices=Channel.choices, blank=True
     )
     address = models.CharField(_("address"), max_length=254, blank=True)
+    # Pointless after this moment (a meeting's start, a code's expiry): not
+    # sent later than that, whatever held it.
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     # The long form for e-mail: subject and body (the text is the short form).
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("body"), blank=True)
@@ -104,6 +107,12 @@ class Notice(models.Model):
             models.Index(fields=["status", "send_after"]),
             # A meeting moved or deleted finds its reminders by key.
             models.Index(fields=["kind", "key"], name="notice_kind_key"),
+            # The codes still to redact, found without reading every notice.
+            models.Index(
+                fields=["status"],
+                condition=models.Q(secret=True),
+                name="notice_secret_status",
+            ),
         ]
 
     def __str__(self):

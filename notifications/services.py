@@ -28,9 +28,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from members.models import ConsentRecord, Purpose
+from outbox.models import PendingTask
 from outbox.services import enqueue, is_unfinished
 
-from . import channels, zones
+from . import audience, channels, zones
 from .models import REDACTED, ChannelPreference, Notice, Preference, Status
 from .sms import for_sms, segments
 
@@ -74,6 +75,7 @@ def notify(
     channel="",
     address="",
     secret=False,
+    valid_until=None,
 ):
     """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
     the ``Notice``. Call it inside the transaction of the change it tells of.
@@ -84,7 +86,9 @@ def notify(
     form for e-mail, with ``attachment`` (``notifications.attachments``).
     ``urgent``: not held by quiet hours nor the daily cap. ``channel`` and
     ``address``: send there and only there (a code to a phone being verified).
-    ``secret``: the text carries a code; it is redacted once the notice ends."""
+    ``secret``: the text carries a code; it is redacted once the notice ends.
+    ``valid_until``: not sent after this moment (a meeting's start, a code's
+    expiry), whatever held it."""
     link = absolute(link)
     full = text if not link or link in text else f"{text} {link}"
     with transaction.atomic():
@@ -107,6 +111,7 @@ def notify(
                     fixed_channel=channel,
                     address=address,
                     secret=secret,
+                    valid_until=valid_until,
                 )
         except IntegrityError:  # told already, or being told
             notice = Notice.objects.get(kind=kind, user=user, key=key)
@@ -136,6 +141,7 @@ def notify_many(
     urgent=False,
     channel="",
     address="",
+    valid_until=None,
 ):
     """``notify`` for many people at once, in a number of queries that does
     not grow with them: ``users_or_ids`` is a list of users or ids (written
@@ -162,6 +168,7 @@ def notify_many(
         urgent=urgent,
         fixed_channel=channel,
         address=address,
+        valid_until=valid_until,
     )
     if isinstance(users_or_ids, QuerySet):
         sources = [users_or_ids]
@@ -386,11 +393,16 @@ def deliver(notice_id):
     moment = now()
     if notice.send_after and notice.send_after > moment:
         return notice.status
+    if notice.valid_until and notice.valid_until <= moment:
+        return _close(notice, Status.CANCELLED, "caducó antes de poder enviarse")
     user = notice.user
     if not user.is_active or user.anonymised_at:
         return _close(notice, Status.SKIPPED, "cuenta inactiva")
     if notice.purpose != Purpose.NECESSARY and not consented(user, notice.purpose):
         return _close(notice, Status.SKIPPED, "sin consentimiento para avisos")
+    unwanted = audience.unwanted(notice)
+    if unwanted:
+        return _close(notice, Status.CANCELLED, unwanted)
     channel, recipient = route(user, notice)
     if channel is None:
         return _close(notice, Status.SKIPPED, recipient)
@@ -442,19 +454,26 @@ def deliver(notice_id):
     return Status.SENT
 
 
-def send_due(limit=500):
-    """Send the held notices whose time has come; mark claims that never heard
-    back as failed. Returns (sent, failed)."""
+def send_due(limit=20_000):
+    """Hand the held notices whose time has come to the workers, in batches
+    (``DELIVERY_BATCH`` a task: the morning after quiet hours may find tens of
+    thousands); mark claims that never heard back as failed. Returns
+    (handed over, failed)."""
     moment = now()
     ids = list(
         Notice.objects.filter(status=Status.HELD, send_after__lte=moment)
         .order_by("send_after", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    for notice_id in ids:
-        if not is_unfinished(DELIVER, [notice_id]):
-            with transaction.atomic():
-                send_later(notice_id)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
+        with transaction.atomic():
+            # Pending again: the next run does not hand them over twice; a
+            # batch task lost on its way is found by the reconciliation.
+            Notice.objects.filter(pk__in=batch, status=Status.HELD).update(
+                status=Status.PENDING
+            )
+            send_batch_later(batch)
     lease = timedelta(seconds=settings.NOTIFY_SENDING_LEASE_SECONDS)
     failed = Notice.objects.filter(
         status=Status.SENDING, claimed_at__lte=moment - lease
@@ -469,8 +488,15 @@ def send_due(limit=500):
 
 
 def unsent(older_than=timedelta(minutes=5)):
-    """Ids of notices still pending a while after they were written (their task
-    was lost or given up): the reconciliation sends them again."""
-    return Notice.objects.filter(
-        status=Status.PENDING, created_at__lte=now() - older_than
-    ).values_list("pk", flat=True)
+    """Ids of notices still pending a while after they were written or handed
+    over, with no task on its way (it was lost or given up): the
+    reconciliation sends them again. The ids inside unfinished batch tasks
+    are on their way."""
+    moment = now() - older_than
+    queued = set()
+    for args in PendingTask.objects.filter(
+        task=DELIVER_BATCH, failed_at__isnull=True
+    ).values_list("args", flat=True):
+        queued.update(args[0] if args else ())
+    pending = Notice.objects.filter(status=Status.PENDING, created_at__lte=moment)
+    return [pk for pk in pending.values_list("pk", flat=True) if pk not in queued]

@@ -28,7 +28,7 @@ def send_due_notices():
 
 def unsent_notices():
     """Reconciliation check: notices pending with no task on its way."""
-    for notice_id in services.unsent().iterator():
+    for notice_id in services.unsent():
         yield deliver, [notice_id]
 
 

@@ -191,6 +191,7 @@ def plan_reminders(moment=None):
                     text,
                     council_link(meeting.council),
                     scope=f"council:{meeting.council_id}",
+                    valid_until=meeting.starts_at,
                 )
             )
     return written
@@ -217,7 +218,13 @@ def tell_change(meeting, *, old_starts_at):
     told = Q(pk__in=reminders.values("user_id"))
     if min(old_starts_at, meeting.starts_at) - moment <= CLOSE:
         told |= Q(pk__in=members_of(meeting.council_id))
-    people = get_user_model().objects.filter(told).values("pk")
+    # Only who is still a member: someone who left is told nothing more.
+    people = (
+        get_user_model()
+        .objects.filter(told)
+        .filter(pk__in=members_of(meeting.council_id))
+        .values("pk")
+    )
     with translation.override(settings.LANGUAGE_CODE):
         text = change_text(meeting, moment)
         link = council_link(meeting.council)
@@ -229,8 +236,22 @@ def tell_change(meeting, *, old_starts_at):
             text,
             link,
             scope=f"council:{meeting.council_id}",
+            valid_until=max(old_starts_at, meeting.starts_at),
         )
     )
+
+
+def no_longer_a_member(notice):
+    """A meeting's notice goes only to a person still an active member of
+    the council it concerns (``notifications.audience``): who left, or was
+    removed, since it was written is told nothing more of its meetings."""
+    council_id = notice.scope.removeprefix("council:")
+    if (
+        council_id.isdigit()
+        and members_of(int(council_id)).filter(user_id=notice.user_id).exists()
+    ):
+        return None
+    return "ya no forma parte del consejo"
 
 
 def forget_deleted(meeting_id):

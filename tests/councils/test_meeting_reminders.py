@@ -428,3 +428,65 @@ def test_a_meeting_deleted_after_its_reminders_were_queued_sends_nothing(
 
     assert sms.requests == []
     assert set(Notice.objects.values_list("status", flat=True)) == {Status.CANCELLED}
+
+
+# Still for its person when it goes
+
+
+def test_who_left_the_council_overnight_is_not_reminded_in_the_morning(
+    sms, clock, council, members, circle, django_capture_on_commit_callbacks
+):
+    clock.moment = at(0, 23)
+    plan(django_capture_on_commit_callbacks)
+    leaving = members[0]
+    Membership.objects.filter(user=leaving, council=council).update(
+        status=MembershipStatus.LEFT
+    )
+
+    morning(clock, django_capture_on_commit_callbacks)
+
+    assert len(sms.accepted) == 2
+    gone = reminders(circle).get(user=leaving)
+    assert gone.status == Status.CANCELLED
+    assert gone.last_error == "ya no forma parte del consejo"
+
+
+def test_who_left_is_not_told_of_a_cancellation(
+    sms, noon, council, members, circle, leader, django_capture_on_commit_callbacks
+):
+    plan(django_capture_on_commit_callbacks)
+    sms.requests.clear()
+    Membership.objects.filter(user=members[0], council=council).update(
+        status=MembershipStatus.LEFT
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(leader).post(
+            admin_url("meeting_cancel", council.pk, circle.pk), {"reason": ""}
+        )
+
+    assert len(sms.accepted) == 2
+    assert not changes().filter(user=members[0]).exists()
+
+
+def test_a_reminder_held_past_the_meeting_is_never_sent(
+    settings, sms, noon, council, members, circle, django_capture_on_commit_callbacks
+):
+    """The daily cap held it until the next morning, after the circle: it
+    would tell of a meeting already over."""
+    settings.NOTIFY_DAILY_CAP = 0
+    plan(django_capture_on_commit_callbacks)
+    assert set(reminders(circle).values_list("status", flat=True)) == {Status.HELD}
+
+    settings.NOTIFY_DAILY_CAP = 5
+    morning(
+        clock=noon,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+        days=2,
+    )
+
+    assert sms.requests == []
+    assert set(reminders(circle).values_list("last_error", flat=True)) == {
+        "caducó antes de poder enviarse"
+    }
+    assert set(reminders(circle).values_list("status", flat=True)) == {Status.CANCELLED}

@@ -1,5 +1,6 @@
 """A notice goes out once, at a decent hour, to someone who agreed to it."""
 
+from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -53,7 +54,7 @@ def test_a_provider_that_refuses_is_retried_and_accepts_once(sms, clock, caplog)
 
     # In-process, the task's retry (the outbox's RETRY policy) runs at once.
     deliver.apply(args=[notice.pk], throw=False)
-    assert "retry" in caplog.text and "ProviderError('127.0.0.1" in caplog.text
+    assert "retry" in caplog.text and "ProviderError('JSON" in caplog.text
     assert "HTTP 500" in caplog.text
     deliver.apply(args=[notice.pk]).get()
 
@@ -323,3 +324,51 @@ def test_a_good_channel_url_passes_the_check(settings):
     settings.NOTIFY_TELEGRAM_URL = "tgram://123456789:abcdefg_hijklmnop/{chat}"
 
     call_command("check")
+
+
+def test_the_morning_hands_every_held_notice_over_in_batches(
+    settings, sms, clock, django_capture_on_commit_callbacks
+):
+    """After the quiet hours tens of thousands may wait: one run hands them
+    all over, a batch per task, and the next run finds none to hand again."""
+    settings.NOTIFY_QUIET_HOURS = (21, 8)
+    clock.at(2026, 5, 20, 4, 0)  # 22:00 in Mexico City
+    people = [phone_person(f"p{number}") for number in range(7)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_many("prueba", people, "prueba:1", "Hola.")
+    assert Notice.objects.filter(status=Status.HELD).count() == 7
+
+    clock.at(2026, 5, 20, 14, 5)  # 08:05
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.send_due() == (7, 0)
+    assert len(callbacks) == 1  # one batch
+
+    assert len(sms.accepted) == 7
+    assert services.send_due() == (0, 0)
+
+
+def test_notices_inside_a_batch_on_its_way_are_not_sent_again(clock):
+    """The reconciliation re-sends pending notices whose task was lost, not
+    those in a batch task still on its way."""
+    people = [phone_person(f"p{number}") for number in range(3)]
+    first, second, third = services.notify_many("prueba", people, "prueba:1", "Hola.")
+    PendingTask.objects.all().delete()
+    PendingTask.objects.create(task=services.DELIVER_BATCH, args=[[first, second]])
+    clock.moment += timedelta(minutes=10)
+
+    assert services.unsent() == [third]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "msg91://plantilla@CLAVESECRETA/{phone}",
+        "bulksms://usuario:clave@{phone}",
+    ],
+)
+def test_a_failure_names_the_provider_never_its_key_nor_the_number(url):
+    from notifications.channels import provider_host
+
+    named = provider_host(url.replace("{phone}", "+523312345678"))
+    assert "CLAVESECRETA" not in named and "3312345678" not in named
+    assert named and named != "?"
