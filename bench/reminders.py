@@ -27,6 +27,7 @@ from councils.models import CouncilPage, Meeting, MeetingKind
 from councils.services.reminders import CHANGE, REMINDER, plan_reminders
 from members.models import ConsentRecord, PrivacyNotice, Purpose
 from notifications import services as notices
+from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, Notice, Preference, Status
 from outbox.models import PendingTask
 
@@ -143,9 +144,20 @@ def prepare_sample(ids):
     )
     users = list(Notice.objects.filter(pk__in=ids).values_list("user_id", flat=True))
     now = timezone.now()
+    User = ChannelPreference._meta.get_field("user").related_model
+    phoneless = list(
+        User.objects.filter(pk__in=users, phone="").values_list("pk", flat=True)
+    )
+    User.objects.filter(pk__in=phoneless).update(phone="3312345678")
+    phones = dict(User.objects.filter(pk__in=users).values_list("pk", "phone"))
     ChannelPreference.objects.filter(user_id__in=users).delete()
     ChannelPreference.objects.bulk_create(
-        ChannelPreference(user_id=user, channel=Preference.SMS, phone_verified_at=now)
+        ChannelPreference(
+            user_id=user,
+            channel=Preference.SMS,
+            phone_verified_at=now,
+            verified_phone=phone_e164(phones[user]),
+        )
         for user in users
     )
     ConsentRecord.objects.bulk_create(
@@ -154,11 +166,6 @@ def prepare_sample(ids):
         )
         for user in users
     )
-    User = ChannelPreference._meta.get_field("user").related_model
-    phoneless = list(
-        User.objects.filter(pk__in=users, phone="").values_list("pk", flat=True)
-    )
-    User.objects.filter(pk__in=phoneless).update(phone="3312345678")
     return users, privacy, phoneless
 
 

@@ -27,15 +27,25 @@ from .provisioning import user_groups_sync
 from .services.reminders import plan_reminders
 
 
-def _decision_tell(queryset, pk, tell):
+def _decision_tell(queryset, pk, tell, person_first=False):
     """Tell the decision held by the row ``pk`` of ``queryset`` once: under
     the row's lock, ``tell(row)`` writes the notices (``notify``, once per
     kind, person and key whatever runs it) and ``decision_notified_at``
     records when they were written, in the same transaction. A task run again
     (a retry, a worker killed before acknowledging it) or at the same time
     finds it set and writes nothing. Whether and when each notice went (sent,
-    held until morning, skipped without consent) is on the notice itself."""
+    held until morning, skipped without consent) is on the notice itself.
+
+    ``person_first``: the row's person is locked before the row, the order
+    in which a membership decision takes them (``membership_decide``): the
+    other order deadlocks with a leader accepting the same person elsewhere
+    (the notice's insert waits on the person's row, the leader on this one)."""
     with transaction.atomic():
+        if person_first:
+            user_id = queryset.filter(pk=pk).values_list("user_id", flat=True)
+            get_user_model().objects.select_for_update().filter(
+                pk__in=list(user_id)
+            ).first()
         row = (
             queryset.select_for_update(of=("self",))
             .filter(pk=pk, decision_notified_at__isnull=True)
@@ -88,6 +98,7 @@ def notify_membership_decision(membership_id):
         Membership.objects.select_related("user", "council"),
         membership_id,
         _membership_tell,
+        person_first=True,
     )
 
 

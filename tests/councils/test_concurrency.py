@@ -35,6 +35,7 @@ from councils.models import (
 )
 from councils.tasks import notify_membership_decision
 from tests.councils.helpers import admin_url, messages_of, spanish
+from tests.notifications.conftest import consent
 
 
 def at_the_same_moment(test):
@@ -243,6 +244,7 @@ def test_two_requests_of_one_name_approved_at_once_make_one_council():
 @at_the_same_moment
 def test_a_decision_e_mailed_by_two_workers_at_once_is_sent_once():
     person = make_person("pedro", first_name="Pedro", email="pedro@example.org")
+    consent(person)  # to notices: the decision goes under it
     membership = join(person, make_council("Consejo Santa Cecilia", publish=False))
 
     sent = together(

@@ -109,7 +109,9 @@ def provider():
 def phone_person():
     """Lupe: a verified phone, SMS by default (no e-mail), consent to notices."""
     person = make_person("lupe", first_name="Lupe", phone="33 1234 5678")
-    ChannelPreference.objects.create(user=person, phone_verified_at=timezone.now())
+    ChannelPreference.objects.create(
+        user=person, phone_verified_at=timezone.now(), verified_phone="+523312345678"
+    )
     version, _ = PrivacyNotice.objects.get_or_create(
         version="prueba", defaults={"title": "Aviso", "summary": "-", "body": "-"}
     )
