@@ -17,13 +17,21 @@ which sends it once, at a decent hour, to someone who agreed to be told.
 """
 
 import logging
+import time as time_module
 from datetime import datetime, time, timedelta
 from functools import partial
 
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connections, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -448,10 +456,27 @@ def deliver(notice_id):
             status=Status.PENDING, last_error=reason
         )
         raise channels.ProviderError(reason) from error
-    Notice.objects.filter(pk=notice.pk).update(
-        status=Status.SENT, sent_at=now(), last_error="", **redacted(notice)
-    )
+    _record_sent(notice)
     return Status.SENT
+
+
+def _record_sent(notice, tries=4):
+    """Write "sent" for a notice the provider took. A database that blinks
+    right then (a restart, a dropped connection) is given a few seconds: the
+    notice was sent, and saying so spares it the "may have arrived" of a
+    claim never confirmed. Still down after that: the error goes up, the
+    task's retry finds the claim and sends nothing."""
+    for attempt in range(tries):
+        try:
+            Notice.objects.filter(pk=notice.pk).update(
+                status=Status.SENT, sent_at=now(), last_error="", **redacted(notice)
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == tries - 1 or connection.in_atomic_block:
+                raise
+            connection.close()  # the next query opens a new one
+            time_module.sleep(0.5 * (attempt + 1))
 
 
 def send_due(limit=20_000):
