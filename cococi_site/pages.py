@@ -63,13 +63,43 @@ def restricted_ids(pages):
 # Unicode categories a one-line name never holds: the C0 and C1 controls (tab,
 # CR, LF, ESC, NEL…) and DEL, and the line and paragraph separators.
 LINE_BREAKING = {"Cc", "Zl", "Zp"}
+# Invisible format characters that reorder or hide text where the name is
+# shown: the bidirectional embeddings, overrides and isolates (a name that
+# reads backwards), and the zero-width spaces, joiners and byte-order mark (two
+# names that look the same and are not).
+HIDDEN = {
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+}
+
+
+def breaks_the_line(value):
+    """Whether ``value`` holds a control, line-breaking or hidden character."""
+    return bool(value) and any(
+        char in HIDDEN or unicodedata.category(char) in LINE_BREAKING for char in value
+    )
 
 
 def validate_one_line(value):
     """A name is one line of text: a title, a council's name, a meeting's
     place. Typed or pasted control characters would break the line wherever
     the name is written (a calendar, an SMS, a CSV, an e-mail's subject)."""
-    if value and any(unicodedata.category(char) in LINE_BREAKING for char in value):
+    if breaks_the_line(value):
+        raise ValidationError(
+            _("This cannot contain line breaks or control characters."),
+            code="control_characters",
+        )
+
+
+def validate_person_name(value):
+    """A person's first or last name: one line, as :func:`validate_one_line`,
+    with a message that speaks of the name."""
+    if breaks_the_line(value):
         raise ValidationError(
             _("The name cannot contain line breaks or control characters."),
             code="control_characters",

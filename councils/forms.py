@@ -9,7 +9,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from cococi_site.pages import validate_one_line
+from cococi_site.pages import validate_one_line, validate_person_name
 from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
@@ -59,13 +59,15 @@ PAPER_CONTACT = _("Contact: the council's coordination may call them by phone")
 
 class OfflineMemberForm(forms.Form):
     first_name = forms.CharField(
-        label=_("Name"), max_length=150, validators=[validate_not_formula]
+        label=_("Name"),
+        max_length=150,
+        validators=[validate_not_formula, validate_person_name],
     )
     last_name = forms.CharField(
         label=_("Last names"),
         max_length=150,
         required=False,
-        validators=[validate_not_formula],
+        validators=[validate_not_formula, validate_person_name],
     )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
@@ -140,6 +142,7 @@ class MeetingCancelForm(forms.Form):
         label=_("Reason (optional)"),
         max_length=200,
         required=False,
+        validators=[validate_one_line],
         help_text=_("Short: it goes in the notice the members receive."),
     )
 
@@ -315,7 +318,7 @@ class FounderForm(forms.Form):
         label=_("Full name"),
         max_length=150,
         required=False,
-        validators=[validate_not_formula],
+        validators=[validate_not_formula, validate_person_name],
     )
     phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]

@@ -1,7 +1,13 @@
 """ "Avisos enviados" in "Mi consejo": what the site told a council's people
 about the council's business (``Notice.scope == "council:<id>"``), for its
 leaders. Nothing else: not the notices of other councils, nor a person's own
-affairs (her codes, her other councils), which carry another scope or none.
+affairs (her codes, her other councils), which carry another scope or none. A
+sign-in code a leader sent is listed, never its text; a phone's verification
+code never is, whatever its scope.
+
+Why a notice was not sent is told coarsely: the exact reason (no consent, no
+verified number, the channel she chose) is a person's privacy choice, not the
+leaders' business. A provider's refusal is shown as it came.
 
 From above the council (a state's or the nation's coordination) the page lists
 people, so it asks for a reason first, as every page of a council's people
@@ -15,6 +21,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from notifications.kinds import label
@@ -34,7 +41,23 @@ GROUPS = {
     "failed": (Status.FAILED,),
     "skipped": (Status.SKIPPED, Status.CANCELLED),
 }
-WITH_REASON = (Status.FAILED, Status.SKIPPED, Status.CANCELLED)
+# A person's own codes, never shown to her council's leaders.
+PRIVATE_KINDS = ("phone_verification",)
+
+
+def coarse_reason(notice):
+    """What the leaders may read of why ``notice`` did not go out."""
+    if notice.status == Status.FAILED:
+        return notice.last_error
+    if notice.status == Status.CANCELLED:
+        return pgettext("notice reason", "Cancelled")
+    if notice.status == Status.SKIPPED:
+        # deliver() writes "canal <name> no configurado" for a channel the
+        # site has not set up; every other skip is about the person.
+        if "no configurado" in notice.last_error:
+            return _("Not sent: the channel is not available")
+        return _("Not sent: according to the person's preferences")
+    return ""
 
 
 def council_scope(council):
@@ -57,7 +80,9 @@ def council_or_404(request, council_id):
 def council_notices(request, council_id):
     council = council_or_404(request, council_id)
     since = timezone.now() - timedelta(days=DAYS)
-    notices = Notice.objects.filter(scope=council_scope(council), created_at__gte=since)
+    notices = Notice.objects.filter(
+        scope=council_scope(council), created_at__gte=since
+    ).exclude(kind__in=PRIVATE_KINDS)
     counts = notices.aggregate(
         **{
             name: Count("pk", filter=Q(status__in=statuses))
@@ -86,7 +111,7 @@ def council_notices(request, council_id):
             "person": notice.user.get_full_name() or notice.user.username,
             "channel": notice.get_channel_display() if notice.channel else "—",
             "status": notice.get_status_display(),
-            "reason": notice.last_error if notice.status in WITH_REASON else "",
+            "reason": coarse_reason(notice),
             "when": notice.sent_at or notice.created_at,
         }
         for notice in page.object_list

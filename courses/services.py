@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from cococi_site.files import save_atomically
 from cococi_site.pages import restricted_ids
-from notifications.services import absolute, notify
+from notifications.services import absolute, notify, notify_many
 from notifications.texts import long_form, with_stop
 from outbox.services import enqueue
 
@@ -469,16 +469,14 @@ def course_first_published(page):
         enqueue("courses.tasks.announce_course", page.pk)
 
 
-# Followers told per transaction by ``course_announce``.
-ANNOUNCE_BATCH = 500
-
-
 def course_announce(course_id):
     """Tell the followers of a new course's axis, once each (the notice's key
-    is the course). Planned in bounded queries: the course, then its
-    followers read in batches; a course that is not live and public by now
-    (unpublished, restricted) is announced to nobody. Returns how many
-    notices were written or found."""
+    is the course). In a number of queries that does not grow with the
+    followers: the course, then one statement writes a notice for each
+    follower not yet told (``notify_many``), handed to the workers in
+    batches. A course that is not live and public by now (unpublished,
+    restricted) is announced to nobody. Returns how many notices were
+    written (none when run again)."""
     course = (
         CoursePage.objects.live()
         .public()
@@ -496,22 +494,12 @@ def course_announce(course_id):
             "link": link,
         }
     text = with_stop(text)
-    followers = (
-        AxisFollow.objects.filter(
-            axis=course.primary_axis,
-            user__is_active=True,
-            user__anonymised_at__isnull=True,
+    followers = AxisFollow.objects.filter(
+        axis=course.primary_axis,
+        user__is_active=True,
+        user__anonymised_at__isnull=True,
+    ).values("user_id")
+    with transaction.atomic():
+        return len(
+            notify_many("new_course", followers, f"course:{course.pk}", text, link)
         )
-        .select_related("user")
-        .order_by("pk")
-    )
-    told, last = 0, 0
-    while True:
-        batch = list(followers.filter(pk__gt=last)[:ANNOUNCE_BATCH])
-        if not batch:
-            return told
-        with transaction.atomic():
-            for follow in batch:
-                notify("new_course", follow.user, f"course:{course.pk}", text, link)
-        told += len(batch)
-        last = batch[-1].pk

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.pages import validate_person_name
 from cococi_site.spreadsheets import validate_not_formula
 
 from .models import Purpose, User
@@ -15,13 +16,15 @@ class RegistrationForm(UserCreationForm):
     """
 
     first_name = forms.CharField(
-        label=_("Name(s)"), max_length=150, validators=[validate_not_formula]
+        label=_("Name(s)"),
+        max_length=150,
+        validators=[validate_not_formula, validate_person_name],
     )
     last_name = forms.CharField(
         label=_("Surname(s)"),
         max_length=150,
         required=False,
-        validators=[validate_not_formula],
+        validators=[validate_not_formula, validate_person_name],
     )
     phone = forms.CharField(
         label=_("Phone (optional)"),

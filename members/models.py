@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
+from cococi_site.pages import validate_person_name
 from cococi_site.spreadsheets import validate_not_formula
 
 phone_validator = RegexValidator(
@@ -42,10 +43,16 @@ class User(AbstractUser):
     # letters, digits and @.+-_ only it can call no function; exports write it
     # as text anyway.
     first_name = models.CharField(
-        _("first name"), max_length=150, blank=True, validators=[validate_not_formula]
+        _("first name"),
+        max_length=150,
+        blank=True,
+        validators=[validate_not_formula, validate_person_name],
     )
     last_name = models.CharField(
-        _("last name"), max_length=150, blank=True, validators=[validate_not_formula]
+        _("last name"),
+        max_length=150,
+        blank=True,
+        validators=[validate_not_formula, validate_person_name],
     )
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(

@@ -15,6 +15,7 @@ def export_notices(user):
             "canal": row.channel,
             "estado": row.status,
             "texto": row.get_text_display(),
+            "direccion": row.address,
         }
         for row in Notice.objects.filter(user=user).order_by("created_at", "pk")
     ]
@@ -31,6 +32,26 @@ def export_preference(user):
             "chat_telegram": row.telegram_chat,
         }
         for row in ChannelPreference.objects.filter(user=user)
+    ]
+
+
+def when(moment):
+    return moment.isoformat() if moment else None
+
+
+def export_phone_codes(user):
+    """The codes sent to verify her phone: to which number, by which channel,
+    when, until when, whether used. Never the code (only its hash is kept,
+    and the hash is no data about her)."""
+    return [
+        {
+            "telefono": row.phone,
+            "canal": row.channel,
+            "creado_el": when(row.created_at),
+            "vence_el": when(row.expires_at),
+            "usado_el": when(row.used_at),
+        }
+        for row in PhoneCode.objects.filter(user=user).order_by("created_at", "pk")
     ]
 
 
@@ -54,6 +75,7 @@ def connect():
                 "fecha": _("Date"),
                 "canal": _("Channel"),
                 "estado": _("Status"),
+                "direccion": _("Sent to"),
             },
             choices={"canal": Channel, "estado": Status},
         )
@@ -70,5 +92,20 @@ def connect():
                 "chat_telegram": _("Telegram chat"),
             },
             choices={"canal": Preference},
+        )
+    )
+    register(
+        PersonalDataSection(
+            "codigos_de_telefono",
+            _("Phone verification codes"),
+            export_phone_codes,
+            fields={
+                "telefono": _("Phone"),
+                "canal": _("Channel"),
+                "creado_el": _("Code sent on"),
+                "vence_el": _("Valid until"),
+                "usado_el": _("Used on"),
+            },
+            choices={"canal": Channel},
         )
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cococi_site.pages import breaks_the_line
 from cococi_site.spreadsheets import starts_as_formula
 from members.models import (
     Purpose,
@@ -90,6 +91,8 @@ def members_import_parse(data):
             problems.append(_("the name is missing"))
         if len(row["first_name"]) > 150 or len(row["last_name"]) > 150:
             problems.append(_("the name is too long"))
+        if breaks_the_line(row["first_name"]) or breaks_the_line(row["last_name"]):
+            problems.append(_("the name has line breaks or control characters"))
         # No name or e-mail begins as a spreadsheet formula does.
         if any(
             starts_as_formula(row[name])

@@ -18,8 +18,19 @@ from tests.courses.conftest import course_form_data, page_form_data, stream_form
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = "The name cannot contain line breaks or control characters."
-MARKS = ["\n", "\r\n", "\t", "\x0b", "\x1b", "\x7f", "\x85", "\u2028"]
+MESSAGE = "This cannot contain line breaks or control characters."
+MARKS = [
+    "\n",
+    "\r\n",
+    "\t",
+    "\x0b",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\u200b",
+]
 
 
 def spanish_message():

@@ -1,7 +1,8 @@
 """ "Avisos enviados" in "Mi consejo": a council's leaders see what the site
 told its people about the council (counts of the last 30 days and the list),
-with the reason of what failed or was skipped, at the council's own hour;
-never another council's notices, nor a person's own (her codes)."""
+with the provider's reason of what failed and only a coarse one of what was
+skipped (a person's privacy choices are hers), at the council's own hour;
+never another council's notices, nor a person's own (her phone's codes)."""
 
 from datetime import timedelta
 
@@ -103,7 +104,8 @@ def test_the_leader_sees_counts_and_each_notice_in_spanish(council, leader, memb
         assert str(KINDS[kind]) in page
     assert "Decisión sobre la membresía" in page
     assert "Guadalupe Yocupicio" in page
-    assert "sin consentimiento para avisos" in page
+    assert "sin consentimiento para avisos" not in page
+    assert "No enviado: según las preferencias de la persona" in page
     assert "pudo llegar; no se reenvía" in page
     assert "Enviado" in page and "Fallido" in page and "En espera" in page
     assert "Resumen semanal" not in page
@@ -190,3 +192,71 @@ def test_the_page_is_bounded_and_paginated(council, leader, member):
     assert "Enviados 60" in page and "Página 1 de 2" in page
     second = text_of(client.get(url + "?p=2"))
     assert second.count("Decisión sobre la membresía") == 10
+
+
+@pytest.mark.parametrize(
+    ("status", "last_error", "shown"),
+    [
+        (
+            Status.SKIPPED,
+            "sin consentimiento para avisos",
+            "No enviado: según las preferencias de la persona",
+        ),
+        (
+            Status.SKIPPED,
+            "sin destinatario verificado para sms",
+            "No enviado: según las preferencias de la persona",
+        ),
+        (
+            Status.SKIPPED,
+            "la persona eligió no recibir avisos",
+            "No enviado: según las preferencias de la persona",
+        ),
+        (
+            Status.SKIPPED,
+            "canal telegram no configurado",
+            "No enviado: el canal no está disponible",
+        ),
+        (Status.CANCELLED, "la reunión se canceló", "Cancelado"),
+        (Status.FAILED, "HTTP 400: número inválido", "HTTP 400: número inválido"),
+    ],
+)
+def test_why_a_notice_did_not_go_out_tells_no_one_s_privacy_choices(
+    council, leader, member, status, last_error, shown
+):
+    notice(member, council, status=status, last_error=last_error)
+
+    page = text_of(signed_in(leader).get(admin_url("council_notices", council.pk)))
+
+    assert shown in page
+    if status != Status.FAILED:
+        assert last_error not in page
+        assert "telegram" not in page.lower() and "consentimiento" not in page
+
+
+def test_a_sign_in_code_a_leader_sent_is_listed_without_its_text(
+    council, leader, member
+):
+    notice(
+        member,
+        council,
+        "sign_in_code",
+        text="Tu código para entrar: 7KQ4-MX2P",
+        channel="sms",
+        status=Status.SENT,
+        sent_at=timezone.now(),
+    )
+    notice(
+        member,
+        council,
+        "phone_verification",
+        text="Tu código: 482913",
+        status=Status.SENT,
+    )
+
+    page = text_of(signed_in(leader).get(admin_url("council_notices", council.pk)))
+
+    assert str(KINDS["sign_in_code"]) in page and "7KQ4" not in page
+    assert str(KINDS["phone_verification"]) not in page and "482913" not in page
+    assert "Avisos (1)" in page and "Enviados 1" in page
+    assert "Un código para entrar que envió una persona de la coordinación" in page

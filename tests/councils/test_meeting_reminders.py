@@ -338,7 +338,7 @@ def test_a_cancelled_meeting_is_told_and_its_reminders_are_not_sent(
 
     morning(clock, django_capture_on_commit_callbacks)
     cancelled = (
-        "Se cancela: círculo de estudio de Consejo Santa Cecilia, hoy 18:00. "
+        "Cancelada: círculo de estudio de Consejo Santa Cecilia, hoy 18:00. "
         "Lluvias fuertes."
     )
     assert len(sms.accepted) == 3

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from councils.factories import assign, make_council, make_person
 from councils.models import ConstitutionRequest, Meeting
+from members.models import User
 from tests.councils.helpers import admin_url, signed_in, spanish, text_of
 from tests.councils.test_constitution import (
     FORM_URL,
@@ -16,7 +17,7 @@ from tests.councils.test_constitution import (
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = "The name cannot contain line breaks or control characters."
+MESSAGE = "This cannot contain line breaks or control characters."
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +75,115 @@ def test_a_meeting_refuses_a_title_or_place_that_breaks_the_line(field):
     assert response.status_code == 200
     assert spanish(MESSAGE) in text_of(response)
     assert Meeting.objects.count() == 1
+
+
+# People's names: one line, and nothing hidden that reorders or doubles them.
+
+NAME_MESSAGE = "The name cannot contain line breaks or control characters."
+HIDDEN = ["\n", "\x1b", "\u202e", "\u2066", "\u200b", "\u200d", "\u2060", "\ufeff"]
+HIDDEN_IDS = ["LF", "ESC", "RLO", "LRI", "ZWSP", "ZWJ", "WJ", "BOM"]
+
+
+@pytest.mark.parametrize("mark", HIDDEN, ids=HIDDEN_IDS)
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_registration_refuses_a_name_with_a_hidden_character(client, field, mark):
+    from tests.members.test_registration import URL, form_data
+
+    response = client.post(URL, form_data(**{field: f"Lucía{mark}Admin"}))
+
+    assert response.status_code == 200
+    assert spanish(NAME_MESSAGE) in text_of(response)
+    assert not User.objects.filter(username="lucia").exists()
+
+
+@pytest.mark.parametrize("mark", HIDDEN, ids=HIDDEN_IDS)
+def test_my_data_refuses_a_name_with_a_hidden_character(mark):
+    person = make_person("lupe", first_name="Guadalupe", last_name="Yocupicio")
+
+    response = signed_in(person).post(
+        "/cuenta/mis-datos/editar/",
+        {"first_name": "Guadalupe", "last_name": f"Yocu{mark}picio", "phone": ""},
+    )
+
+    assert response.status_code == 200
+    assert spanish(NAME_MESSAGE) in text_of(response)
+    person.refresh_from_db()
+    assert person.last_name == "Yocupicio"
+
+
+@pytest.mark.parametrize("mark", HIDDEN, ids=HIDDEN_IDS)
+def test_a_leader_cannot_register_offline_a_name_with_a_hidden_character(mark):
+    council = make_council("Consejo Santa Cecilia")
+    leader = make_person("ana.lider")
+    assign(leader, "coordinador-de-consejo", council=council)
+    users = User.objects.count()
+
+    response = signed_in(leader).post(
+        admin_url("member_register", council.pk),
+        {"first_name": f"María{mark}José", "last_name": "López", "paper_consent": "on"},
+    )
+
+    assert response.status_code == 200
+    assert spanish(NAME_MESSAGE) in text_of(response)
+    assert User.objects.count() == users
+
+
+@pytest.mark.parametrize("mark", ["\x1b", "\u202e", "\u200b", "\ufeff"])
+def test_a_roster_row_with_a_hidden_character_is_refused_with_its_line(mark):
+    from tests.councils.test_membership import csv_upload, preview
+
+    council = make_council("Consejo Santa Cecilia")
+    leader = make_person("ana.lider")
+    assign(leader, "coordinador-de-consejo", council=council)
+    client = signed_in(leader)
+    users = User.objects.count()
+    text = (
+        "nombre,apellidos,telefono,correo,avisos,contacto\n"
+        "Juana,Pérez Sol,3311111111,,sí,no\n"
+        f"Pedro,Ramírez{mark}Admin,,,no,no\n"
+    )
+
+    response = preview(client, council, csv_upload(text))
+    client.post(admin_url("members_import", council.pk), {"step": "confirm"})
+
+    errors = dict(response.context["errors"])
+    assert set(errors) == {3}
+    assert (
+        spanish("the name has line breaks or control characters").lower()
+        in errors[3].lower()
+    )
+    assert User.objects.count() == users
+
+
+def test_a_name_on_one_line_with_accents_and_marks_is_kept():
+    person = make_person("lupe", first_name="Guadalupe")
+
+    response = signed_in(person).post(
+        "/cuenta/mis-datos/editar/",
+        {"first_name": "María José", "last_name": "Núñez-O'Hara Ü", "phone": ""},
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == ("María José", "Núñez-O'Hara Ü")
+
+
+@pytest.mark.parametrize("mark", ["\x1b", "\n", "\u202e", "\u200b"])
+def test_a_meeting_s_cancel_reason_is_one_line(mark):
+    council = make_council("Consejo Santa Cecilia")
+    leader = make_person("ana.lider")
+    assign(leader, "coordinador-de-consejo", council=council)
+    meeting = Meeting.objects.create(
+        council=council,
+        kind="asamblea_ordinaria",
+        starts_at=timezone.now() + timezone.timedelta(days=7),
+        duration_minutes=90,
+    )
+    url = admin_url("meeting_cancel", council.pk, meeting.pk)
+
+    response = signed_in(leader).post(url, {"reason": f"Lluvias{mark}[2J fuertes"})
+
+    assert response.status_code == 400
+    assert spanish(MESSAGE) in text_of(response)
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None and meeting.cancel_reason == ""

@@ -121,6 +121,62 @@ def test_superusers_see_the_notices_and_nobody_edits_them(client, clock):
 
 
 @pytest.mark.django_db
+def test_the_notices_export_has_a_row_per_notice_and_no_text_nor_address(client, clock):
+    import csv
+    import io
+
+    from notifications.models import Notice
+
+    admin = make_person("admin", is_superuser=True, is_staff=True)
+    people = [make_person(f"p{n}", first_name=f"Persona{n}") for n in range(3)]
+    for person in people:
+        Notice.objects.create(
+            kind="phone_verification",
+            user=person,
+            key=f"phone_code:{person.pk}",
+            text="Tu código es 482913",
+            channel="sms",
+            status="failed",
+            last_error="HTTP 400: número inválido",
+            address="+523312345678",
+            created_at=clock(),
+        )
+    client.force_login(admin)
+
+    response = client.get("/admin/notices/?export=csv")
+
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert [row for row in rows if not any(row)] == []
+    header, *lines = rows
+    assert header == [
+        "Aviso",
+        "Sobre",
+        "Persona",
+        "Canal",
+        "Situación",
+        "Creado el",
+        "Enviada el",
+        "Último error",
+    ]
+    assert sorted(lines) == [
+        [
+            "Código para verificar el teléfono",
+            f"phone_code:{person.pk}",
+            person.first_name,
+            "SMS",
+            "fallido",
+            "2026-05-19 18:00:00+00:00",
+            "",
+            "HTTP 400: número inválido",
+        ]
+        for person in people
+    ]
+    assert "482913" not in content and "3312345678" not in content
+
+
+@pytest.mark.django_db
 def test_others_do_not_see_the_notices(client):
     from django.contrib.auth.models import Permission
 

@@ -353,6 +353,15 @@ def test_choosing_sms_without_a_verified_phone_saves_it_and_says_so(clock):
     assert "Elegiste SMS: primero hay que verificar el teléfono" in page
 
 
+def test_the_automatic_channel_reads_as_one_sentence(clock):
+    person = person_with_phone(email="rosa@example.org")
+
+    page = text_of(signed_in(person).get(MY_DATA))
+
+    assert "Tu canal: automático (correo o, si no hay, SMS)" in page
+    assert "automático:" not in page
+
+
 def test_choosing_sms_with_a_verified_phone_just_saves(clock):
     person = phone_person("lupe")
 
@@ -454,6 +463,36 @@ def test_her_export_names_her_channel_and_verified_phone(clock):
 
     (row,) = data["canal_de_avisos"]
     assert row["canal"] == "sms" and row["telefono_verificado"] == PHONE
+
+
+def test_her_export_lists_the_codes_sent_to_her_phone_never_the_code(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    person = person_with_phone()
+    client = signed_in(person)
+    send_code(client, django_capture_on_commit_callbacks)
+    (code,) = re.findall(r"\b(\d{6})\b", sms.accepted[-1])
+    row = PhoneCode.objects.get(user=person)
+
+    data = client.post("/cuenta/mis-datos/exportar/").json()
+
+    (exported,) = data["codigos_de_telefono"]
+    assert exported == {
+        "telefono": PHONE,
+        "canal": "sms",
+        "creado_el": row.created_at.isoformat(),
+        "vence_el": row.expires_at.isoformat(),
+        "usado_el": None,
+    }
+    raw = client.post("/cuenta/mis-datos/exportar/").content.decode()
+    assert row.code_hash not in raw and code not in raw
+    # Each notice says where it was sent: the code's to her number.
+    (notice,) = data["avisos_recibidos"]
+    assert notice["direccion"] == PHONE
+    # Her page shows them too, in Spanish.
+    page = text_of(client.get(MY_DATA))
+    assert "Códigos para verificar el teléfono" in page
+    assert "Código enviado el" in page and "Válido hasta" in page
 
 
 def test_codes_are_forgotten_a_day_after_they_end_and_with_the_account(

@@ -260,22 +260,34 @@ def test_a_follower_without_consent_is_not_told(
     assert Notice.objects.get(user=pedro).status == Status.SKIPPED
 
 
-def test_announcing_a_course_reads_its_followers_in_bounded_queries(
-    django_assert_max_num_queries,
-):
-    """The planner reads the course and its followers (in batches); what grows
-    with the followers is the notices written, one each, never a read."""
+def test_announcing_a_course_takes_as_many_queries_for_30_followers_as_for_1():
+    """The planner reads the course, then one statement writes a notice for
+    every follower not yet told and their delivery is handed over in
+    batches: nothing grows with the followers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from courses.services import course_announce
 
-    course = make_course("Asambleas que deciden", axis_number=1)
-    people = [make_person(f"p{n}", email=f"p{n}@example.org") for n in range(30)]
+    few = make_course("Asambleas que deciden", axis_number=1)
+    many = make_course("Contraloría desde la colonia", axis_number=2)
+    people = [make_person(f"p{n}", email=f"p{n}@example.org") for n in range(31)]
     AxisFollow.objects.bulk_create(
-        AxisFollow(user=person, axis=course.primary_axis) for person in people
+        [AxisFollow(user=people[0], axis=few.primary_axis)]
+        + [AxisFollow(user=person, axis=many.primary_axis) for person in people[1:]]
     )
+    course_announce(make_course("Calentamiento", axis_number=3).pk)  # warm caches
 
-    # Reads: the course (its restrictions, its site) and one batch of
-    # followers. Per notice: its insert between two savepoints and their
-    # releases; the delivery runs after the commit (eager mode) or through
-    # the outbox.
-    with django_assert_max_num_queries(8 + 5 * len(people)):
-        assert course_announce(course.pk) == 30
+    with CaptureQueriesContext(connection) as one:
+        assert course_announce(few.pk) == 1
+    with CaptureQueriesContext(connection) as thirty:
+        assert course_announce(many.pk) == 30
+
+    assert len(thirty) == len(one) <= 8
+    assert Notice.objects.filter(kind="new_course").count() == 31
+    assert set(
+        Notice.objects.filter(key=f"course:{many.pk}").values_list("user", flat=True)
+    ) == {person.pk for person in people[1:]}
+    # Run again (a retried task): nobody is told twice.
+    assert course_announce(many.pk) == 0
+    assert Notice.objects.filter(kind="new_course").count() == 31

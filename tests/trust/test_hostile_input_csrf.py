@@ -628,6 +628,10 @@ READ_ONLY = {
         "meeting", w.council_a.pk, w.meeting_a.pk
     ),
     "councils_admin:cadre_dashboard": lambda w: admin("cadre_dashboard"),
+    # The notices' listing (its own view: it reads each person in one query)
+    # and its CSV export.
+    "notices:index": lambda w: "/admin/notices/?export=csv",
+    "notices:index_results": lambda w: "/admin/notices/results/",
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
     # Calendars: a council's public meetings, one meeting, a member's own feed
