@@ -30,9 +30,9 @@ from django.utils import timezone
 from members.models import ConsentRecord, Purpose
 from outbox.services import enqueue, is_unfinished
 
-from . import channels, zones
+from . import channels, stop, zones
 from .models import REDACTED, ChannelPreference, Notice, Preference, Status
-from .sms import for_sms, segments
+from .sms import segments
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,14 @@ def absolute(link):
     if link.startswith("/"):
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
     return link
+
+
+def sms_segments(text, link, purpose):
+    """The segments of the text as an SMS, with the stop line a notice under
+    consent to notices gets when it is sent (``stop``: a key of fixed
+    length)."""
+    footer = stop.line(stop.PLACEHOLDER) if purpose == Purpose.NOTICES else ""
+    return segments(channels.phone_text(text, link, footer, sms=True))
 
 
 def notify(
@@ -86,7 +94,6 @@ def notify(
     ``address``: send there and only there (a code to a phone being verified).
     ``secret``: the text carries a code; it is redacted once the notice ends."""
     link = absolute(link)
-    full = text if not link or link in text else f"{text} {link}"
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -96,7 +103,7 @@ def notify(
                     key=key,
                     text=text[:500],
                     link=link[:300],
-                    segments=segments(for_sms(full)),
+                    segments=sms_segments(text[:500], link[:300], purpose),
                     created_at=now(),
                     purpose=purpose,
                     scope=scope,
@@ -146,13 +153,12 @@ def notify_many(
     (``notifications.tasks.deliver_batch``). Returns their ids. Call it
     inside the transaction of the change it tells of."""
     link = absolute(link)
-    full = text if not link or link in text else f"{text} {link}"
     template = Notice(
         kind=kind,
         key=key,
         text=text[:500],
         link=link[:300],
-        segments=segments(for_sms(full)),
+        segments=sms_segments(text[:500], link[:300], purpose),
         created_at=now(),
         purpose=purpose,
         scope=scope,
@@ -282,8 +288,12 @@ def consented(user, purpose=Purpose.NOTICES):
     return bool(record and record.granted)
 
 
-def route(user, notice=None):
-    """(channel, recipient) for ``user``, or (None, reason)."""
+UNREAD = object()
+
+
+def route(user, notice=None, preference=UNREAD):
+    """(channel, recipient) for ``user``, or (None, reason). ``preference``:
+    her row, when the caller read it already."""
     if notice is not None and notice.fixed_channel:
         channel = channels.CHANNELS.get(notice.fixed_channel)
         if channel is None or not notice.address:
@@ -291,7 +301,8 @@ def route(user, notice=None):
         if not channel.available():
             return None, f"canal {notice.fixed_channel} no configurado"
         return channel, notice.address
-    preference = ChannelPreference.objects.filter(user=user).first()
+    if preference is UNREAD:
+        preference = ChannelPreference.objects.filter(user=user).first()
     choice = preference.channel if preference else Preference.AUTOMATIC
     phone = channels.phone_e164(user.phone)
     if not (preference and preference.verifies(phone)):
@@ -391,7 +402,8 @@ def deliver(notice_id):
         return _close(notice, Status.SKIPPED, "cuenta inactiva")
     if notice.purpose != Purpose.NECESSARY and not consented(user, notice.purpose):
         return _close(notice, Status.SKIPPED, "sin consentimiento para avisos")
-    channel, recipient = route(user, notice)
+    preference = ChannelPreference.objects.filter(user=user).first()
+    channel, recipient = route(user, notice, preference)
     if channel is None:
         return _close(notice, Status.SKIPPED, recipient)
     local = moment.astimezone(zones.zone_of(user))
@@ -401,6 +413,10 @@ def deliver(notice_id):
         return _hold(
             notice, next_morning(local, next_day=True), "límite diario de avisos"
         )
+    # Made before the claim: a claim is only ever followed by the sending.
+    stop_key = (
+        stop.key_for(user, preference) if notice.purpose == Purpose.NOTICES else ""
+    )
     claimed = Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
         status=Status.SENDING,
         channel=channel.stored_name(),
@@ -410,7 +426,7 @@ def deliver(notice_id):
     if not claimed:
         return None  # another run took it
     try:
-        channel.send(notice, recipient)
+        channel.send(notice, recipient, stop_key=stop_key)
     except channels.UncertainDelivery as error:
         # It may have arrived: shown as failed, never sent again.
         Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(
