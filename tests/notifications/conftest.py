@@ -114,8 +114,6 @@ def phone_person(username="lupe", **fields):
 
 def stop_line(user):
     """The line each text under consent to notices ends with: her stop link."""
-    from notifications.models import ChannelPreference
-
     key = ChannelPreference.objects.get(user=user).stop_key
     assert key and len(key) == 8
     return f"Baja: http://testserver/baja/{key}"
