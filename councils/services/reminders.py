@@ -65,10 +65,6 @@ def sending_moment(moment, tz):
     return local
 
 
-def site():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def council_link(council):
     return notices.absolute(council.get_url() or "/")
 
