@@ -29,6 +29,8 @@ urlpatterns = [
     path("constancias/", include("courses.urls")),
     # A member's private calendar feed, under its secret address.
     path("calendario/", include("councils.calendar_urls")),
+    # The stop link every notice carries: stop notices without signing in.
+    path("baja/", include("notifications.stop_urls")),
     path("consejos/solicitudes/", include("councils.public_urls")),
     path("api/v2/", api_router.urls),
     # Four of Wagtail's reports, two steps of its page chooser, its tag

@@ -1,9 +1,12 @@
 """Councils' meetings as iCalendar (RFC 5545): a council's public feed, a
 member's private feed and a single meeting, for Google Calendar and phones.
 
-Only public meetings are ever written (``Meeting.is_public``, the ones the
-council's page announces), with what the page says of them plus their agenda:
-never their attendance, agreements, acta or facilitator, nor any member's name.
+A council's public feed and a meeting's file hold only public meetings
+(``Meeting.is_public``, the ones the council's page announces); a member's
+private feed also holds her councils' other meetings (study circles,
+assemblies), which she, as a member, is reminded of anyway. Each is written
+with what the page says of a meeting plus its agenda: never its attendance,
+agreements, acta or facilitator, nor any member's name.
 Times are written in UTC, which every calendar shows in its own time zone."""
 
 import unicodedata
@@ -40,16 +43,21 @@ def calendar_host():
     return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "cococi"
 
 
-def public_meetings():
-    """Public meetings worth a place in a calendar: those still to come, and
-    those of the last ``PAST_DAYS`` days."""
+def recent_meetings():
+    """Meetings worth a place in a calendar: those still to come, and those of
+    the last ``PAST_DAYS`` days (cancelled ones too: STATUS:CANCELLED)."""
     since = timezone.now() - timedelta(days=PAST_DAYS)
-    return Meeting.objects.filter(is_public=True, starts_at__gte=since)
+    return Meeting.objects.filter(starts_at__gte=since)
+
+
+def public_meetings():
+    """The public ones of ``recent_meetings``."""
+    return recent_meetings().filter(is_public=True)
 
 
 def council_meetings(council):
     """The meetings of ``council``'s public feed (one query)."""
-    return member_meetings([council])
+    return _with_councils(public_meetings(), [council])
 
 
 def member_councils(user):
@@ -73,15 +81,18 @@ def member_councils(user):
 
 
 def member_meetings(councils):
-    """The public meetings of ``councils``, each with its council object (one
+    """Every meeting, public or not, of ``councils`` (those a member is an
+    active member of: ``member_councils``), each with its council object (one
     query, whatever their number)."""
+    return _with_councils(recent_meetings(), councils)
+
+
+def _with_councils(meetings, councils):
     by_id = {council.pk: council for council in councils}
     if not by_id:
         return []
     meetings = list(
-        public_meetings()
-        .filter(council_id__in=by_id)
-        .order_by("starts_at")[:MAX_EVENTS]
+        meetings.filter(council_id__in=by_id).order_by("starts_at")[:MAX_EVENTS]
     )
     for meeting in meetings:
         meeting.council = by_id[meeting.council_id]

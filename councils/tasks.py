@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from notifications.texts import long_form, with_stop
+from notifications.texts import long_form
 from outbox.tasks import RETRY
 
 from .models import (
@@ -80,7 +80,7 @@ def _membership_tell(membership):
         "membership_decision",
         membership.user,
         f"membership:{membership.pk}",
-        with_stop(text),
+        text,
         f"{site}/mi-formacion/",
         scope=f"council:{membership.council_id}",
         subject=subject,
@@ -140,7 +140,7 @@ def _constitution_tell(request):
             "constitution_decision",
             person,
             f"constitution:{request.pk}",
-            with_stop(text),
+            text,
             link,
             scope=f"council:{request.council_id}" if request.council_id else "",
             subject=subject,

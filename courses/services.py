@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from cococi_site.files import save_atomically
 from cococi_site.pages import restricted_ids
 from notifications.services import absolute, notify, notify_many
-from notifications.texts import long_form, with_stop
+from notifications.texts import long_form
 from outbox.services import enqueue
 
 from .booklets import (
@@ -391,7 +391,7 @@ def certificate_tell(certificate):
             "constancia",
             locked.user,
             f"constancia:{locked.pk}",
-            with_stop(text),
+            text,
             verify_url,
             subject=subject,
             body=body,
@@ -493,7 +493,6 @@ def course_announce(course_id):
             "course": course.title,
             "link": link,
         }
-    text = with_stop(text)
     followers = AxisFollow.objects.filter(
         axis=course.primary_axis,
         user__is_active=True,

@@ -153,6 +153,8 @@ class PrivacyNotice(models.Model):
 class ConsentMethod(models.TextChoices):
     ONLINE = "en_linea", _("Online")
     PAPER = "papel", _("Paper form captured by a leader")
+    # Notices stopped by the link every notice carries, without signing in.
+    STOP_LINK = "enlace", _("Stop link in a notice")
 
 
 class ConsentRecordQuerySet(models.QuerySet):

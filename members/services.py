@@ -112,6 +112,22 @@ def consents_update(*, user, granted_voluntary):
     return decisions
 
 
+@transaction.atomic
+def consent_withdraw(*, user, purpose, method=ConsentMethod.ONLINE):
+    """Record that ``user`` no longer consents to the voluntary ``purpose``,
+    under the notice in force (or, with none, the one she consented under).
+    Nothing is added when she does not consent now; the account's row is
+    locked first, so a double click records one withdrawal. Returns whether
+    one was recorded."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    record = ConsentRecord.objects.current_for(user).get(purpose)
+    if record is None or not record.granted:
+        return False
+    notice = PrivacyNotice.objects.current() or record.notice
+    consents_record(user=user, notice=notice, decisions={purpose: False}, method=method)
+    return True
+
+
 class NoticeChanged(Exception):
     """The notice in force is not the version the person read."""
 

@@ -11,6 +11,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 from ipware.ip import get_client_ip
 
@@ -79,3 +80,22 @@ def address_locked(request):
     of failures for all accounts together (the lockout page says which)."""
     AxesProxyHandler.update_request(request)
     return SignInAttemptsHandler().address_locked(request)
+
+
+def guessing_locked(request, name):
+    """Whether ``request``'s address may not try another secret key of the
+    kind ``name`` (e.g. a stop link's): it failed ``AXES_FAILURE_LIMIT`` times
+    within the cool-off, or its address reached the ceiling for everything
+    together. The same counts as sign-ins (django-axes), ``name`` standing for
+    the username: one that no account can have (it holds a space)."""
+    AxesProxyHandler.update_request(request)
+    field = get_user_model().USERNAME_FIELD
+    return SignInAttemptsHandler().is_locked(request, {field: name})
+
+
+def guess_failed(request, name):
+    """Count a wrong key of the kind ``name`` from ``request``'s address. The
+    caller answers the request itself (not the sign-in lockout page)."""
+    field = get_user_model().USERNAME_FIELD
+    user_login_failed.send(sender=__name__, credentials={field: name}, request=request)
+    request.axes_locked_out = False

@@ -26,9 +26,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
-from . import attachments
+from . import attachments, stop
 from .models import Channel
-from .sms import for_sms
+from .sms import for_sms, segments
 
 logger = logging.getLogger(__name__)
 console_logger = logging.getLogger("notifications.console")
@@ -151,6 +151,20 @@ def sendable(phone):
     return bool(re.fullmatch(settings.NOTIFY_PHONE_PATTERN, phone or ""))
 
 
+def phone_text(text, link="", footer="", *, sms=False):
+    """What a phone receives: ``text``, its ``link`` (unless the text holds
+    it) and the ``footer`` (how to stop notices). By SMS, folded to GSM-7 and
+    without the link where it would cost one more segment: the text says what,
+    when and where, and the stop line must be there."""
+    parts = [text, link if link and link not in text else "", footer]
+    full = " ".join(part for part in parts if part)
+    if not sms:
+        return full
+    full = for_sms(full)
+    short = for_sms(" ".join(part for part in (text, footer) if part))
+    return short if segments(short) < segments(full) else full
+
+
 @dataclass(frozen=True)
 class PhoneChannel:
     name: str
@@ -176,13 +190,13 @@ class PhoneChannel:
             return self.template().replace(f"{{{self.placeholder}}}", recipient)
         return f"{CONSOLE_SCHEMA}://{self.name}/{recipient}"
 
-    def text(self, notice):
-        text = notice.text
-        if notice.link and notice.link not in text:
-            text = f"{text} {notice.link}"
-        return for_sms(text) if self.name == Channel.SMS else text
+    def text(self, notice, stop_key=""):
+        footer = stop.line(stop_key) if stop_key else ""
+        return phone_text(
+            notice.text, notice.link, footer, sms=self.name == Channel.SMS
+        )
 
-    def send(self, notice, recipient):
+    def send(self, notice, recipient, stop_key=""):
         url = self.url(recipient)
         sender = apprise.Apprise()
         if not sender.add(url):
@@ -191,7 +205,7 @@ class PhoneChannel:
             )
         host = provider_host(url)
         with _Capture() as capture:
-            accepted = sender.notify(body=self.text(notice), title="")
+            accepted = sender.notify(body=self.text(notice, stop_key), title="")
         if not accepted:
             outcome = capture.outcome()
             if outcome is None:
@@ -223,10 +237,12 @@ class EmailChannel:
     def stored_name(self):
         return self.name
 
-    def send(self, notice, recipient):
+    def send(self, notice, recipient, stop_key=""):
         body = notice.body or notice.text
         if notice.link and notice.link not in body:
             body = f"{body}\n\n{notice.link}"
+        if stop_key:
+            body = f"{body.rstrip()}\n\n{stop.line(stop_key, short=False)}\n"
         message = EmailMessage(
             notice.subject or _("A notice from COCOCI Formación"), body, to=[recipient]
         )

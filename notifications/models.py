@@ -166,6 +166,17 @@ class ChannelPreference(models.Model):
     # person, a leader or an import, is not verified (``phone_verified``).
     verified_phone = models.CharField(_("verified phone"), max_length=20, blank=True)
     telegram_chat = models.CharField(_("Telegram chat"), max_length=64, blank=True)
+    # The key of her stop link (/baja/<key>), written the first time a notice
+    # under consent to notices is sent to her (``notifications.stop``). Short,
+    # since every text carries it; random, never derived from anything.
+    stop_key = models.CharField(
+        _("stop key"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

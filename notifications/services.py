@@ -39,9 +39,9 @@ from members.models import ConsentRecord, Purpose
 from outbox.models import PendingTask
 from outbox.services import enqueue, is_unfinished
 
-from . import audience, channels, zones
+from . import audience, channels, stop, zones
 from .models import REDACTED, ChannelPreference, Notice, Preference, Status
-from .sms import for_sms, segments
+from .sms import segments
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,14 @@ def absolute(link):
     if link.startswith("/"):
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
     return link
+
+
+def sms_segments(text, link, purpose):
+    """The segments of the text as an SMS, with the stop line a notice under
+    consent to notices gets when it is sent (``stop``: a key of fixed
+    length)."""
+    footer = stop.line(stop.PLACEHOLDER) if purpose == Purpose.NOTICES else ""
+    return segments(channels.phone_text(text, link, footer, sms=True))
 
 
 def notify(
@@ -98,7 +106,6 @@ def notify(
     ``valid_until``: not sent after this moment (a meeting's start, a code's
     expiry), whatever held it."""
     link = absolute(link)
-    full = text if not link or link in text else f"{text} {link}"
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -108,7 +115,7 @@ def notify(
                     key=key,
                     text=text[:500],
                     link=link[:300],
-                    segments=segments(for_sms(full)),
+                    segments=sms_segments(text[:500], link[:300], purpose),
                     created_at=now(),
                     purpose=purpose,
                     scope=scope,
@@ -160,13 +167,12 @@ def notify_many(
     (``notifications.tasks.deliver_batch``). Returns their ids. Call it
     inside the transaction of the change it tells of."""
     link = absolute(link)
-    full = text if not link or link in text else f"{text} {link}"
     template = Notice(
         kind=kind,
         key=key,
         text=text[:500],
         link=link[:300],
-        segments=segments(for_sms(full)),
+        segments=sms_segments(text[:500], link[:300], purpose),
         created_at=now(),
         purpose=purpose,
         scope=scope,
@@ -297,8 +303,12 @@ def consented(user, purpose=Purpose.NOTICES):
     return bool(record and record.granted)
 
 
-def route(user, notice=None):
-    """(channel, recipient) for ``user``, or (None, reason)."""
+UNREAD = object()
+
+
+def route(user, notice=None, preference=UNREAD):
+    """(channel, recipient) for ``user``, or (None, reason). ``preference``:
+    her row, when the caller read it already."""
     if notice is not None and notice.fixed_channel:
         channel = channels.CHANNELS.get(notice.fixed_channel)
         if channel is None or not notice.address:
@@ -306,7 +316,8 @@ def route(user, notice=None):
         if not channel.available():
             return None, f"canal {notice.fixed_channel} no configurado"
         return channel, notice.address
-    preference = ChannelPreference.objects.filter(user=user).first()
+    if preference is UNREAD:
+        preference = ChannelPreference.objects.filter(user=user).first()
     choice = preference.channel if preference else Preference.AUTOMATIC
     phone = channels.phone_e164(user.phone)
     if not (preference and preference.verifies(phone)):
@@ -411,7 +422,8 @@ def deliver(notice_id):
     unwanted = audience.unwanted(notice)
     if unwanted:
         return _close(notice, Status.CANCELLED, unwanted)
-    channel, recipient = route(user, notice)
+    preference = ChannelPreference.objects.filter(user=user).first()
+    channel, recipient = route(user, notice, preference)
     if channel is None:
         return _close(notice, Status.SKIPPED, recipient)
     local = moment.astimezone(zones.zone_of(user))
@@ -421,6 +433,10 @@ def deliver(notice_id):
         return _hold(
             notice, next_morning(local, next_day=True), "límite diario de avisos"
         )
+    # Made before the claim: a claim is only ever followed by the sending.
+    stop_key = (
+        stop.key_for(user, preference) if notice.purpose == Purpose.NOTICES else ""
+    )
     claimed = Notice.objects.filter(pk=notice.pk, status__in=OPEN).update(
         status=Status.SENDING,
         channel=channel.stored_name(),
@@ -430,7 +446,7 @@ def deliver(notice_id):
     if not claimed:
         return None  # another run took it
     try:
-        channel.send(notice, recipient)
+        channel.send(notice, recipient, stop_key=stop_key)
     except channels.UncertainDelivery as error:
         # It may have arrived: shown as failed, never sent again.
         Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(

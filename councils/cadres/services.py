@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from courses.models import Enrollment
 from notifications.services import notify
-from notifications.texts import long_form, with_stop
+from notifications.texts import long_form
 
 from ..models import (
     CouncilPage,
@@ -211,7 +211,7 @@ def _ready_texts(event, site):
         leader = _("%(person)s is ready for the role of %(role)s in %(council)s.") % (
             values
         )
-    return with_stop(member), with_stop(leader)
+    return member, leader
 
 
 def ready_notify(pairs):

@@ -8,6 +8,7 @@ meetings to remind (one query), then for each meeting its notices written
 for the active members of its council in one statement and handed to the
 workers in batches (``notify_many``)."""
 
+import re
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
@@ -64,10 +65,6 @@ def sending_moment(moment, tz):
     return local
 
 
-def site():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def council_link(council):
     return notices.absolute(council.get_url() or "/")
 
@@ -93,10 +90,17 @@ def day_label(local, today):
     return formats.date_format(local, "l j/m").capitalize()
 
 
-def with_stop(text):
-    """``text`` and how to stop notices."""
-    stop = _("To stop notices: %(link)s") % {"link": f"{site()}/cuenta/mis-datos/"}
-    return f"{text} {stop}"
+# The words every council's name begins with: its members know them, and
+# a text message has 160 characters (``short_name``).
+GENERIC_PREFIX = re.compile(r"^consejo\s+comunitario\s+(?=\S)", re.IGNORECASE)
+
+
+def short_name(council):
+    """The council's name as its members' texts give it: without the words
+    "Consejo Comunitario" that begin most names ("Colonia Santa Cecilia"),
+    so that a reminder with its place and the stop link fits one SMS."""
+    title = " ".join(council.title.split())
+    return GENERIC_PREFIX.sub("", title) or title
 
 
 def reminder_text(meeting, moment):
@@ -107,12 +111,12 @@ def reminder_text(meeting, moment):
         "day": day_label(local, today),
         "time": f"{local:%H:%M}",
         "what": what(meeting),
-        "council": " ".join(meeting.council.title.split()),
+        "council": short_name(meeting.council),
         "where": where(meeting),
-        "link": council_link(meeting.council),
     }
-    text = _("%(day)s %(time)s: %(what)s of %(council)s %(where)s. %(link)s")
-    return with_stop(text % values)
+    # The council's page goes as the notice's link: by SMS only where it
+    # fits (``notifications.channels.phone_text``).
+    return _("%(day)s %(time)s: %(what)s of %(council)s %(where)s.") % values
 
 
 def change_text(meeting, moment):
@@ -123,19 +127,17 @@ def change_text(meeting, moment):
         "day": day[:1].lower() + day[1:],
         "time": f"{local:%H:%M}",
         "what": what(meeting),
-        "council": " ".join(meeting.council.title.split()),
+        "council": short_name(meeting.council),
         "where": where(meeting),
-        "link": council_link(meeting.council),
         "reason": " ".join(meeting.cancel_reason.split()).rstrip("."),
     }
     if meeting.is_cancelled:
         text = _("Cancelled: %(what)s of %(council)s, %(day)s %(time)s.") % values
         if values["reason"]:
             text += f" {values['reason']}."
-        return with_stop(f"{text} {values['link']}")
-    return with_stop(
-        _("Change: %(what)s of %(council)s, now %(day)s %(time)s %(where)s. %(link)s")
-        % values
+        return text
+    return (
+        _("Change: %(what)s of %(council)s, now %(day)s %(time)s %(where)s.") % values
     )
 
 

@@ -285,21 +285,54 @@ def private_url(feed):
     return f"/calendario/{feed.token}.ics"
 
 
-def test_a_member_s_feed_has_her_council_s_public_meetings(client, member, meetings):
+def test_a_member_s_feed_has_all_her_council_s_meetings(client, member, meetings):
+    """Her council's private meetings too (she is reminded of them), never
+    another council's, nor anyone's name or what was agreed."""
+    secret_elsewhere = make_meeting(
+        meetings["other_council"], "Círculo interno de Oblatos", starts_at=soon()
+    )
     feed = calendar_feed_renew(user=member)
 
     response = client.get(private_url(feed))
     calendar = parsed(response)
 
-    assert set(events_of(calendar)) == {
+    events = events_of(calendar)
+    assert set(events) == {
         uid(meetings["assembly"]),
         uid(meetings["circle"]),
+        uid(meetings["private"]),
     }
+    assert uid(secret_elsewhere) not in events
+    assert str(events[uid(meetings["private"])]["SUMMARY"]).startswith(
+        "Reunión interna"
+    )
     assert str(calendar["X-WR-CALNAME"]) == spanish("My councils · COCOCI")
     assert response["Cache-Control"] == "private, no-store"
     content = response.content.decode()
-    for absent in ("Reunión interna", "Oblatos", "Tlaquepaque", "Ana", "Rosa"):
+    for absent in ("Oblatos", "Tlaquepaque", "Ana", "Rosa", "Acuerdo secreto"):
         assert absent not in content
+
+
+def test_a_cancelled_private_meeting_stays_in_her_feed_as_cancelled(
+    client, member, council, meetings
+):
+    private = meetings["private"]
+    Meeting.objects.filter(pk=private.pk).update(
+        cancelled_at=timezone.now(), revision=1
+    )
+    feed = calendar_feed_renew(user=member)
+
+    event = events_of(parsed(client.get(private_url(feed))))[uid(private)]
+
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == 1
+
+
+def test_the_public_feeds_still_hold_no_private_meeting(client, council, meetings):
+    assert uid(meetings["private"]) not in events_of(
+        parsed(client.get(feed_url(council)))
+    )
+    assert client.get(event_url(council, meetings["private"])).status_code == 404
 
 
 def test_the_address_is_random_and_long(member):
@@ -415,7 +448,8 @@ def test_the_private_feed_costs_the_same_queries_for_two_or_twenty_meetings(
     client.get(private_url(feed))
     with django_assert_num_queries(PRIVATE_FEED_QUERIES):
         calendar = parsed(client.get(private_url(feed)))
-    assert len(calendar.walk("VEVENT")) == 20
+    # 18 new, the fixture's two public meetings and its private one.
+    assert len(calendar.walk("VEVENT")) == 21
 
 
 def test_the_secret_address_is_not_logged(client, member, caplog):

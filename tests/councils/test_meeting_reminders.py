@@ -17,16 +17,23 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from councils.calendars import calendar_host
+from councils.demo import COUNCILS
 from councils.factories import assign, join, make_council, make_meeting
-from councils.models import Meeting, MeetingKind, Membership, MembershipStatus
+from councils.models import (
+    Meeting,
+    MeetingKind,
+    Membership,
+    MembershipStatus,
+    Modality,
+)
 from councils.services.calendars import calendar_feed_renew
 from councils.services.meetings import meeting_save
 from councils.services.reminders import CHANGE, REMINDER, plan_reminders
 from councils.tasks import plan_meeting_reminders
 from members.factories import make_person
-from notifications.models import Notice, Status
+from notifications.models import ChannelPreference, Notice, Status
 from notifications.services import send_due
-from notifications.sms import for_sms
+from notifications.sms import for_sms, segments
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
 from tests.notifications.conftest import (  # noqa: F401 (fixtures)
@@ -34,6 +41,7 @@ from tests.notifications.conftest import (  # noqa: F401 (fixtures)
     phone_person,
     receiver,
     sms,
+    stop_line,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +147,65 @@ def event_of(response, meeting):
 # The reminder
 
 
+def test_the_demo_s_reminder_is_one_text_message(
+    sms, noon, settings, django_capture_on_commit_callbacks
+):
+    """The demo's council (a long name, a long place) on the demo's address:
+    what, when, where and the stop link in one segment. Before the stop link
+    the same reminder, with the council's page and "Para no recibir avisos:
+    <site>/cuenta/mis-datos/", took two (254 characters)."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    _slug, title, _state, _code, _sector, _axes, place, *_rest = COUNCILS[0]
+    council = make_council(title, meeting_place=place)
+    member = phone_person("integrante")
+    join(member, council)
+    make_meeting(council, kind=MeetingKind.CIRCLE, starts_at=at(1, 10))
+
+    assert plan(django_capture_on_commit_callbacks) == 1
+
+    (text,) = sms.accepted
+    key = ChannelPreference.objects.get(user=member).stop_key
+    assert text == for_sms(
+        "Mañana 10:00: círculo de estudio de Colonia Santa Cecilia en Salón de "
+        "usos múltiples de la colonia, calle Lerdo 120. "
+        f"Baja: http://127.0.0.1:8000/baja/{key}"
+    )
+    assert segments(text) == 1 and len(text) <= 160
+    assert reminders().get().segments == 1
+    old = (
+        "Mañana 10:00: círculo de estudio de Consejo Comunitario Colonia Santa "
+        "Cecilia en Salón de usos múltiples de la colonia, calle Lerdo 120. "
+        f"http://127.0.0.1:8000{council.url} "
+        "Para no recibir avisos: http://127.0.0.1:8000/cuenta/mis-datos/"
+    )
+    assert segments(for_sms(old)) == 2
+
+
+def test_a_short_reminder_keeps_the_council_s_page(
+    sms, noon, django_capture_on_commit_callbacks
+):
+    oblatos = make_council("Consejo Oblatos", municipality_code="120")
+    join(phone_person("socia"), oblatos)
+    make_meeting(
+        oblatos,
+        kind=MeetingKind.CIRCLE,
+        starts_at=at(1, 18),
+        place="",
+        modality=Modality.ONLINE,
+    )
+
+    plan(django_capture_on_commit_callbacks)
+
+    (text,) = sms.accepted
+    assert text.startswith(
+        for_sms(
+            "Mañana 18:00: círculo de estudio de Consejo Oblatos en línea. "
+            f"http://testserver{oblatos.url} Baja: "
+        )
+    )
+    assert segments(text) == 1
+
+
 def test_members_are_reminded_the_day_before_once_however_often_it_runs(
     sms, noon, council, members, circle, django_capture_on_commit_callbacks
 ):
@@ -150,12 +217,12 @@ def test_members_are_reminded_the_day_before_once_however_often_it_runs(
     with django_capture_on_commit_callbacks(execute=True):
         plan_meeting_reminders.apply().get()  # the beat's task: nothing more
 
-    link = f"http://testserver{council.url}"
-    text = (
-        f"Mañana 18:00: círculo de estudio de Consejo Santa Cecilia en Casa "
-        f"ejidal. {link} Para no recibir avisos: http://testserver/cuenta/mis-datos/"
+    # With its place and the stop link, the council's page would take a
+    # second segment: it goes by e-mail, not by SMS.
+    text = "Mañana 18:00: círculo de estudio de Consejo Santa Cecilia en Casa ejidal."
+    assert sorted(sms.accepted) == sorted(
+        for_sms(f"{text} {stop_line(member)}") for member in members
     )
-    assert sms.accepted == [for_sms(text)] * 3
     notices = reminders(circle)
     assert set(notices.values_list("user", flat=True)) == {m.pk for m in members}
     assert {(n.text, n.scope, n.status) for n in notices} == {
@@ -253,8 +320,8 @@ def test_a_moved_meeting_is_reminded_again_and_its_members_told(
         "Cambio: asamblea ordinaria de Consejo Santa Cecilia, ahora mañana 19:30 "
         "en Casa ejidal."
     )
-    assert sms.accepted[3:] == [sms.accepted[3]] * 3
-    assert sms.accepted[3].startswith(for_sms(change))
+    assert len(sms.accepted) == 6
+    assert all(text.startswith(for_sms(change)) for text in sms.accepted[3:])
     assert set(changes().values_list("key", flat=True)) == {
         f"meeting:{assembly.pk}:rev:1"
     }

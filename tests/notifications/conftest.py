@@ -110,3 +110,10 @@ def phone_person(username="lupe", **fields):
     )
     consent(person)
     return person
+
+
+def stop_line(user):
+    """The line each text under consent to notices ends with: her stop link."""
+    key = ChannelPreference.objects.get(user=user).stop_key
+    assert key and len(key) == 8
+    return f"Baja: http://testserver/baja/{key}"

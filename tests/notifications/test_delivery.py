@@ -15,7 +15,7 @@ from notifications.services import notify
 from notifications.tasks import deliver, send_due_notices
 from outbox.models import PendingTask
 
-from .conftest import consent, phone_person
+from .conftest import consent, phone_person, stop_line
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def test_a_notice_reaches_the_sms_provider_once(
 
     notice.refresh_from_db()
     assert notice.status == Status.SENT and notice.channel == Channel.SMS
-    assert sms.accepted == ["Hola, Lupe. http://testserver/mi-formacion/"]
+    assert sms.accepted == [
+        f"Hola, Lupe. http://testserver/mi-formacion/ {stop_line(person)}"
+    ]
     assert [unquote(path) for path in sms.paths] == ["/sms/+523312345678"]
     assert notice.attempts == 1 and notice.sent_at == clock.moment
 
@@ -59,7 +61,7 @@ def test_a_provider_that_refuses_is_retried_and_accepts_once(sms, clock, caplog)
     deliver.apply(args=[notice.pk]).get()
 
     assert [status for status, _ in sms.requests] == [500, 200]
-    assert sms.accepted == ["Hola."]
+    assert sms.accepted == [f"Hola. {stop_line(person)}"]
     notice.refresh_from_db()
     assert notice.status == Status.SENT and notice.attempts == 2
 
@@ -179,7 +181,8 @@ def test_quiet_hours_hold_a_text_until_eight(
     with django_capture_on_commit_callbacks(execute=True):
         send_due_notices.apply().get()
     notice.refresh_from_db()
-    assert notice.status == Status.SENT and sms.accepted == ["Hola."]
+    assert notice.status == Status.SENT
+    assert sms.accepted == [f"Hola. {stop_line(notice.user)}"]
 
 
 def test_quiet_hours_follow_the_state_of_the_members_council(sms, clock):

@@ -12,7 +12,7 @@ from councils.tasks import notify_membership_decision
 from notifications.models import ChannelPreference, Notice, Status
 from notifications.sms import segments
 
-from .conftest import phone_person
+from .conftest import phone_person, stop_line
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_an_acceptance_reaches_a_member_without_e_mail_by_sms_once(
     (text,) = sms.accepted
     assert text.startswith("Consejo Santa Cecilia acepto tu solicitud.")
     assert "http://testserver/mi-formacion/" in text
-    assert text.endswith("Para no recibir avisos: http://testserver/cuenta/mis-datos/")
+    assert text.endswith(stop_line(person))
     notice = Notice.objects.get(user=person)
     assert notice.kind == "membership_decision"
     assert notice.key == f"membership:{membership.pk}"

@@ -13,7 +13,7 @@ from notifications.services import notify_many
 from notifications.tasks import deliver_batch
 from outbox.models import PendingTask
 
-from .conftest import phone_person
+from .conftest import phone_person, stop_line
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def test_many_people_are_told_once_each_in_batches(
     with django_capture_on_commit_callbacks(execute=True):
         written = notify_many("aviso", group, "aviso:1", "Hola.", "/mi-formacion/")
     assert len(written) == 7
-    assert sms.accepted == ["Hola. http://testserver/mi-formacion/"] * 7
+    assert sorted(sms.accepted) == sorted(
+        f"Hola. http://testserver/mi-formacion/ {stop_line(person)}" for person in group
+    )
     assert set(Notice.objects.values_list("status", flat=True)) == {Status.SENT}
 
     # Asked again, with ids this time: nothing written, nothing sent.

@@ -17,10 +17,11 @@ from councils.tasks import notify_constitution_decision
 from courses.models import AxisFollow, CoursePage
 from courses.services import axis_follow_set
 from notifications.models import Notice, Status
+from notifications.sms import segments
 from tests.councils.test_mentors_and_endorsement import make_ready_for_promoter
 from tests.courses.learning_fixtures import make_course
 
-from .conftest import consent, phone_person
+from .conftest import consent, phone_person, stop_line
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +136,14 @@ def test_a_leader_with_a_phone_gets_the_digest_in_one_text_once(
     (text,) = sms.accepted
     assert text == (
         "Semana en Consejo Santa Cecilia: 1 nueva integrante, 0 cursos terminados, "
-        f"0 listas para un rol. http://testserver/admin/mi-consejo/{council.pk}/"
+        f"0 listas para un rol. http://testserver/admin/mi-consejo/{council.pk}/ "
+        f"{stop_line(lider)}"
     )
     notice = Notice.objects.get(user=lider, kind="weekly_digest")
-    assert notice.segments == 1 and notice.scope == f"council:{council.pk}"
+    # The link to "Mi consejo" is the digest's point: kept, with the stop
+    # line, in two segments.
+    assert notice.segments == segments(text) == 2
+    assert notice.scope == f"council:{council.pk}"
     assert mail.outbox == []
 
 

@@ -53,10 +53,13 @@ from councils.models import (
 from councils.names import SESSION_KEY
 from courses.models import AxisFollow, Enrollment, LessonCompletion, QuizAttempt
 from members.models import CodePurpose, ConsentRecord, PrivacyNotice, SignInCode, User
+from notifications import stop
 from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, PhoneCode
+from notifications.services import consented
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
+from tests.notifications.conftest import consent
 from tests.trust import hostile
 from tests.trust.hostile import NEW_PASSWORD, client_for
 
@@ -231,6 +234,13 @@ def phone_code(client, w):
     )
 
 
+def stop_link(client, w):
+    """The member agreed to notices and has a stop link: the row's URL."""
+    if not consented(w.member):
+        consent(w.member)
+    return reverse("stop_notices", args=[stop.key_for(w.member)])
+
+
 def offline_phone(client, w):
     """The person registered without internet, with a phone to send to."""
     User.objects.filter(pk=w.offline.pk).update(phone="3311223344")
@@ -371,6 +381,13 @@ ACTIONS = {
             PhoneCode.objects.filter(user=w.member).values_list("tries", flat=True)
         ),
         prepare=phone_code,
+    ),
+    # The stop link of a notice: no sign-in, the key in the address.
+    "stop_notices": Action(
+        lambda w: "/baja/-/",
+        None,
+        state=lambda w: consented(w.member),
+        prepare=stop_link,
     ),
     "members:password_reset": Action(
         lambda w: members("password_reset"),
