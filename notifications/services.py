@@ -75,9 +75,8 @@ def sms_segments(text, link, purpose):
     return segments(channels.phone_text(text, link, footer, sms=True))
 
 
-def notify(
+def notice_fields(
     kind,
-    user,
     key,
     text,
     link="",
@@ -93,8 +92,7 @@ def notify(
     secret=False,
     valid_until=None,
 ):
-    """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
-    the ``Notice``. Call it inside the transaction of the change it tells of.
+    """The fields of a new notice, from what ``notify`` is told.
 
     ``purpose``: the consent it is sent under (``Purpose.NECESSARY`` for the
     answer to something the person asked). ``scope``: ``"council:<id>"`` when
@@ -105,29 +103,36 @@ def notify(
     ``secret``: the text carries a code; it is redacted once the notice ends.
     ``valid_until``: not sent after this moment (a meeting's start, a code's
     expiry), whatever held it."""
-    link = absolute(link)
+    text, link = text[:500], absolute(link)[:300]
+    return {
+        "kind": kind,
+        "key": key,
+        "text": text,
+        "link": link,
+        "segments": sms_segments(text, link, purpose),
+        "created_at": now(),
+        "purpose": purpose,
+        "scope": scope,
+        "subject": " ".join(subject.split())[:200],
+        "body": body,
+        "attachment": attachment,
+        "urgent": urgent,
+        "fixed_channel": channel,
+        "address": address,
+        "secret": secret,
+        "valid_until": valid_until,
+    }
+
+
+def notify(kind, user, key, text, link="", **options):
+    """Tell ``user`` ``text`` (with ``link``) once for ``(kind, key)``; returns
+    the ``Notice``. Call it inside the transaction of the change it tells of.
+    ``options``: those of ``notice_fields``."""
+    fields = notice_fields(kind, key, text, link, **options)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                notice = Notice.objects.create(
-                    kind=kind,
-                    user=user,
-                    key=key,
-                    text=text[:500],
-                    link=link[:300],
-                    segments=sms_segments(text[:500], link[:300], purpose),
-                    created_at=now(),
-                    purpose=purpose,
-                    scope=scope,
-                    subject=" ".join(subject.split())[:200],
-                    body=body,
-                    attachment=attachment,
-                    urgent=urgent,
-                    fixed_channel=channel,
-                    address=address,
-                    secret=secret,
-                    valid_until=valid_until,
-                )
+                notice = Notice.objects.create(user=user, **fields)
         except IntegrityError:  # told already, or being told
             notice = Notice.objects.get(kind=kind, user=user, key=key)
             # Still pending with no task on its way (a caller retried after its
@@ -141,23 +146,7 @@ def notify(
     return notice
 
 
-def notify_many(
-    kind,
-    users_or_ids,
-    key,
-    text,
-    link="",
-    *,
-    purpose=Purpose.NOTICES,
-    scope="",
-    subject="",
-    body="",
-    attachment="",
-    urgent=False,
-    channel="",
-    address="",
-    valid_until=None,
-):
+def notify_many(kind, users_or_ids, key, text, link="", **options):
     """``notify`` for many people at once, in a number of queries that does
     not grow with them: ``users_or_ids`` is a list of users or ids (written
     ``WRITE_BATCH`` at a time), or a queryset of one column of user ids
@@ -166,24 +155,7 @@ def notify_many(
     notices written are handed to the workers ``DELIVERY_BATCH`` at a time
     (``notifications.tasks.deliver_batch``). Returns their ids. Call it
     inside the transaction of the change it tells of."""
-    link = absolute(link)
-    template = Notice(
-        kind=kind,
-        key=key,
-        text=text[:500],
-        link=link[:300],
-        segments=sms_segments(text[:500], link[:300], purpose),
-        created_at=now(),
-        purpose=purpose,
-        scope=scope,
-        subject=" ".join(subject.split())[:200],
-        body=body,
-        attachment=attachment,
-        urgent=urgent,
-        fixed_channel=channel,
-        address=address,
-        valid_until=valid_until,
-    )
+    template = Notice(**notice_fields(kind, key, text, link, **options))
     if isinstance(users_or_ids, QuerySet):
         sources = [users_or_ids]
     else:
