@@ -19,12 +19,15 @@ class CouncilsConfig(AppConfig):
         from .cadres import tasks  # noqa: F401
         from .cadres.services import mentorships_held
         from .models.scopes import leader_scope
+        from .services import audience as council_audience
         from .services import reminders
 
         personal_data.connect()
-        # A meeting's notices go only to who is still a member when they go.
+        # A council's notices go only to who still belongs when they go.
         for kind in (reminders.REMINDER, reminders.CHANGE):
-            audience.register(kind, reminders.no_longer_a_member)
+            audience.register(kind, council_audience.still_member)
+        audience.register("ready_for_role", council_audience.ready_for_role)
+        audience.register("weekly_digest", council_audience.still_leading)
         # Quiet hours of notices: a member's time is her council's state's.
         zones.register(timezones.user_zone)
         # Leaders and coordinators see their scope's members: a second factor.

@@ -25,7 +25,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from notifications.kinds import label
-from notifications.models import Notice, Status
+from notifications.models import Channel, Notice, Status
 
 from .admin_views import leaders_only, log_people, people_of, render_admin
 from .models import CouncilPage
@@ -52,12 +52,19 @@ def coarse_reason(notice):
     if notice.status == Status.CANCELLED:
         return pgettext("notice reason", "Cancelled")
     if notice.status == Status.SKIPPED:
-        # deliver() writes "canal <name> no configurado" for a channel the
-        # site has not set up; every other skip is about the person.
-        if "no configurado" in notice.last_error:
-            return _("Not sent: the channel is not available")
-        return _("Not sent: according to the person's preferences")
+        # Whatever the reason (her consent, her channel, a channel the site
+        # has not set up): which one would tell her choices.
+        return pgettext("notice reason", "Not sent")
     return ""
+
+
+def coarse_channel(notice):
+    """E-mail or phone: which of SMS, WhatsApp or Telegram she chose is hers."""
+    if not notice.channel:
+        return "—"
+    if notice.channel == Channel.EMAIL:
+        return Channel.EMAIL.label
+    return pgettext("notice channel", "phone")
 
 
 def council_scope(council):
@@ -109,7 +116,7 @@ def council_notices(request, council_id):
         {
             "kind": label(notice.kind),
             "person": notice.user.get_full_name() or notice.user.username,
-            "channel": notice.get_channel_display() if notice.channel else "—",
+            "channel": coarse_channel(notice),
             "status": notice.get_status_display(),
             "reason": coarse_reason(notice),
             "when": notice.sent_at or notice.created_at,

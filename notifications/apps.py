@@ -15,6 +15,7 @@ class NotificationsConfig(AppConfig):
         from . import channels, checks, personal_data, phone, tasks, views
 
         channels.register_console()
+        channels.quiet_apprise()
         register_panel("avisos", views.panel)
         sign_in_code_used.connect(
             phone.proven_by_sign_in_code, dispatch_uid="notifications_phone_proven"

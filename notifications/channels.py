@@ -17,6 +17,7 @@ Without a URL, a phone channel is off; with ``NOTIFY_CONSOLE`` (the demo) the
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -69,40 +70,57 @@ NOT_REACHED = (
 )
 
 
-class _Capture(logging.Handler):
-    """Apprise's log records of one send, kept here instead of the log: they
-    name phone numbers and may quote the provider's URL."""
+_sending = threading.local()
 
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages = []
+
+class _Router(logging.Handler):
+    """Apprise's log records go to the send that made them (``_Capture``,
+    per thread), never to the log: they name phone numbers, quote the
+    message and may quote the provider's URL."""
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        records = getattr(_sending, "records", None)
+        if records is not None:
+            records.append((record.levelno, record.getMessage()))
+
+
+def quiet_apprise():
+    """Route Apprise's logger to ``_Router`` (once, from ``ready``)."""
+    apprise_logger = logging.getLogger("apprise")
+    if not any(isinstance(handler, _Router) for handler in apprise_logger.handlers):
+        apprise_logger.addHandler(_Router(logging.DEBUG))
+    apprise_logger.setLevel(logging.DEBUG)
+    apprise_logger.propagate = False
+
+
+class _Capture:
+    """The records Apprise writes during one send in this thread."""
 
     def __enter__(self):
-        self.apprise_logger = logging.getLogger("apprise")
-        self.saved = (self.apprise_logger.level, self.apprise_logger.propagate)
-        self.apprise_logger.setLevel(logging.DEBUG)
-        self.apprise_logger.propagate = False
-        self.apprise_logger.addHandler(self)
+        quiet_apprise()
+        self.records = _sending.records = []
         return self
 
     def __exit__(self, *exc):
-        self.apprise_logger.removeHandler(self)
-        self.apprise_logger.setLevel(self.saved[0])
-        self.apprise_logger.propagate = self.saved[1]
+        _sending.records = None
 
     def outcome(self):
-        """Why a send failed: ``"HTTP <status>"``, ``"not reached"``, or None
-        when the request left and no answer came back."""
-        text = "\n".join(self.messages)
-        status = re.search(r"error=(\d{3})", text)
-        if status:
-            return f"HTTP {status.group(1)}"
-        if any(words in text for words in NOT_REACHED):
+        """Why a send failed: ``"HTTP <status>"`` (a plugin's warning that the
+        provider answered so), ``"not reached"`` (the request never left), or
+        None (it left and no answer came back). Read from Apprise's own lines
+        only, never from the payload it logs, which holds the message."""
+        for level, message in self.records:
+            status = re.search(r"error=(\d{3})\.?$", message)
+            if level >= logging.WARNING and status:
+                return f"HTTP {status.group(1)}"
+        failures = [
+            message
+            for _level, message in self.records
+            if message.startswith("Socket Exception:")
+        ]
+        if any(words in message for message in failures for words in NOT_REACHED):
             return "not reached"
-        if "Socket Exception" in text:
+        if failures:
             return None
         return "refused"
 
@@ -132,7 +150,12 @@ def phone_e164(phone):
     if not digits:
         return ""
     if digits.startswith("+"):
-        return "+" + digits[1:].replace("+", "")
+        digits = "+" + digits[1:].replace("+", "")
+        # The "1" Mexican mobiles carried after +52 until 2019 (still in
+        # WhatsApp exports) is no longer dialled.
+        if digits.startswith("+521") and len(digits) == 14:
+            digits = "+52" + digits[4:]
+        return digits
     digits = digits.replace("+", "")
     if len(digits) == 13 and digits[:3] in ("044", "045"):
         digits = digits[3:]
@@ -145,9 +168,9 @@ def phone_e164(phone):
 
 def sendable(phone):
     """Texts and codes go to ``phone`` (+…): a number of the countries the
-    operator serves (``NOTIFY_PHONE_PATTERN``, Mexican mobiles and landlines
-    by default), so that nobody can make the site text premium or foreign
-    numbers at the movement's cost."""
+    operator serves (``NOTIFY_PHONE_PATTERN``: Mexican numbers by default, not
+    the 800 and 900 service numbers), so that nobody can make the site text
+    premium or foreign numbers at the movement's cost."""
     return bool(re.fullmatch(settings.NOTIFY_PHONE_PATTERN, phone or ""))
 
 

@@ -92,9 +92,7 @@ def code_send(*, user):
         user=user, created_at__gt=moment - timedelta(hours=1)
     ).count()
     # Per number too: several accounts naming one number cannot flood it.
-    to_number = PhoneCode.objects.filter(
-        phone=phone, created_at__gt=moment - timedelta(hours=1)
-    ).count()
+    to_number = codes_to_number(phone, moment)
     if to_number >= CODES_PER_HOUR and recent < CODES_PER_HOUR:
         raise PhoneError(
             _(
@@ -230,6 +228,17 @@ def proven_by_sign_in_code(*, user, code, **kwargs):
         mark_verified(user, notice.address)
 
 
+def codes_to_number(phone, moment):
+    """Codes of either kind (a phone's verification, a sign-in code a leader
+    sent) that went to ``phone`` in the hour before ``moment``, whoever they
+    were for: one number is not flooded through several accounts."""
+    return Notice.objects.filter(
+        kind__in=("phone_verification", SIGN_IN_CODE_KIND),
+        address=phone,
+        created_at__gt=moment - timedelta(hours=1),
+    ).count()
+
+
 def sign_in_code_key(code):
     return f"sign_in_code:{code.pk}"
 
@@ -248,10 +257,11 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
             _("Codes by %(channel)s cannot be sent right now: try again later.")
             % {"channel": Channel.SMS.label}
         )
+    moment = services.now()
     recent = Notice.objects.filter(
         kind=SIGN_IN_CODE_KIND,
         user=user,
-        created_at__gt=services.now() - timedelta(hours=1),
+        created_at__gt=moment - timedelta(hours=1),
     ).count()
     if recent >= CODES_PER_HOUR:
         raise PhoneError(
@@ -260,6 +270,15 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
                 "wait a while before sending another."
             )
             % {"count": recent, "name": user}
+        )
+    to_number = codes_to_number(phone, moment)
+    if to_number >= CODES_PER_HOUR:
+        raise PhoneError(
+            _(
+                "That number got %(count)s codes in the last hour: wait a while "
+                "and ask again."
+            )
+            % {"count": to_number}
         )
     return services.notify(
         SIGN_IN_CODE_KIND,

@@ -5,6 +5,7 @@ notices. No sign-in: the key in the link is the proof. Wrong keys are counted
 per address like failed sign-ins (``members.throttling``), so they cannot be
 guessed one after another."""
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -45,9 +46,14 @@ def stop_notices(request, key):
     user = preference.user
     stopped = False
     if request.method == "POST":
-        consent_withdraw(
-            user=user, purpose=Purpose.NOTICES, method=ConsentMethod.STOP_LINK
-        )
+        with transaction.atomic():
+            consent_withdraw(
+                user=user, purpose=Purpose.NOTICES, method=ConsentMethod.STOP_LINK
+            )
+            # Used: the link stops working, so whoever saw it (a forwarded
+            # text, a shared phone) cannot stop her notices again once she
+            # turns them back on; her next notice carries a new one.
+            ChannelPreference.objects.filter(pk=preference.pk).update(stop_key=None)
         stopped = True
     context = {
         "stopped": stopped,

@@ -487,7 +487,9 @@ NOTIFY_TELEGRAM_URL = os.environ.get("NOTIFY_TELEGRAM_URL", "")
 # A phone channel with no URL writes its messages to the log instead (the demo).
 NOTIFY_CONSOLE = env_bool("NOTIFY_CONSOLE", False)
 # The numbers texts and codes may go to (as +…): Mexican ones by default.
-NOTIFY_PHONE_PATTERN = os.environ.get("NOTIFY_PHONE_PATTERN", r"\+52[0-9]{10}")
+NOTIFY_PHONE_PATTERN = os.environ.get(
+    "NOTIFY_PHONE_PATTERN", r"\+52(?!800|900)[0-9]{10}"
+)
 # No SMS, WhatsApp or Telegram from 21:00 to 08:00 in the person's own time
 # ("21-8"; "off" only for tests that run at any hour with a real worker).
 _quiet = os.environ.get("NOTIFY_QUIET_HOURS", "21-8")

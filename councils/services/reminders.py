@@ -243,19 +243,6 @@ def tell_change(meeting, *, old_starts_at):
     )
 
 
-def no_longer_a_member(notice):
-    """A meeting's notice goes only to a person still an active member of
-    the council it concerns (``notifications.audience``): who left, or was
-    removed, since it was written is told nothing more of its meetings."""
-    council_id = notice.scope.removeprefix("council:")
-    if (
-        council_id.isdigit()
-        and members_of(int(council_id)).filter(user_id=notice.user_id).exists()
-    ):
-        return None
-    return "ya no forma parte del consejo"
-
-
 def forget_deleted(meeting_id):
     """A meeting deleted: its notices not yet sent are cancelled (in the
     transaction of the delete, so no worker sends them)."""

@@ -105,7 +105,9 @@ def test_the_leader_sees_counts_and_each_notice_in_spanish(council, leader, memb
     assert "Decisión sobre la membresía" in page
     assert "Guadalupe Yocupicio" in page
     assert "sin consentimiento para avisos" not in page
-    assert "No enviado: según las preferencias de la persona" in page
+    assert "No enviado" in page
+    # E-mail or phone: which phone channel she chose is hers.
+    assert "teléfono" in page and "SMS" not in page
     assert "pudo llegar; no se reenvía" in page
     assert "Enviado" in page and "Fallido" in page and "En espera" in page
     assert "Resumen semanal" not in page
@@ -200,22 +202,22 @@ def test_the_page_is_bounded_and_paginated(council, leader, member):
         (
             Status.SKIPPED,
             "sin consentimiento para avisos",
-            "No enviado: según las preferencias de la persona",
+            "No enviado",
         ),
         (
             Status.SKIPPED,
             "sin destinatario verificado para sms",
-            "No enviado: según las preferencias de la persona",
+            "No enviado",
         ),
         (
             Status.SKIPPED,
             "la persona eligió no recibir avisos",
-            "No enviado: según las preferencias de la persona",
+            "No enviado",
         ),
         (
             Status.SKIPPED,
             "canal telegram no configurado",
-            "No enviado: el canal no está disponible",
+            "No enviado",
         ),
         (Status.CANCELLED, "la reunión se canceló", "Cancelado"),
         (Status.FAILED, "HTTP 400: número inválido", "HTTP 400: número inválido"),

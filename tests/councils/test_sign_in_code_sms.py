@@ -265,3 +265,28 @@ def test_at_most_three_an_hour_to_the_same_person(
     )
     assert len(sms.accepted) == 3
     assert SignInCode.objects.filter(user=person).count() == codes
+
+
+def test_at_most_three_an_hour_to_one_number_whoever_they_are_for(
+    council_a, leader_a, sms, clock, django_capture_on_commit_callbacks
+):
+    """Four people registered with one number written four ways: the
+    number gets three codes an hour, not twelve."""
+    client = signed_in(leader_a)
+    written = ["3398765432", "+52 3398765432", "33 9876 5432", "+523398765432"]
+    for number, phone in enumerate(written):
+        register(client, council_a, first_name=f"Persona{number}", phone=phone)
+    people = User.objects.filter(first_name__startswith="Persona").order_by("pk")
+    assert len(people) == 4
+
+    answers = [
+        send_by_sms(client, council_a, person, django_capture_on_commit_callbacks)
+        for person in people
+    ]
+
+    assert len(sms.accepted) == 3
+    assert {unquote(path) for path in sms.paths} == {"/sms/+523398765432"}
+    assert any(
+        "Ese número recibió 3 códigos en la última hora" in message
+        for message in messages_of(answers[-1])
+    )

@@ -375,3 +375,65 @@ def test_a_failure_names_the_provider_never_its_key_nor_the_number(url):
     named = provider_host(url.replace("{phone}", "+523312345678"))
     assert "CLAVESECRETA" not in named and "3312345678" not in named
     assert named and named != "?"
+
+
+def test_what_a_text_says_never_decides_whether_it_is_retried(sms, settings, clock):
+    """Apprise logs the message it sends: words in it ("Connection refused",
+    "error=404.") are not the provider's answer."""
+    settings.NOTIFY_SMS_URL = f"json://127.0.0.1:{sms.port}/sms/{{phone}}?rto=0.3"
+    sms.delay = 1
+    late = notify("prueba", phone_person(), "prueba:1", "Salon Connection refused.")
+
+    assert services.deliver(late.pk) == Status.FAILED  # may have arrived
+
+    sms.delay, sms.refuse = 0, 1
+    refused = notify("prueba", phone_person("rosa"), "prueba:2", "Aula error=404.")
+    with pytest.raises(ProviderError):  # the provider's 500: retried
+        services.deliver(refused.pk)
+    refused.refresh_from_db()
+    assert refused.status == Status.PENDING and "HTTP 500" in refused.last_error
+
+
+def test_sends_in_two_threads_keep_their_own_outcome_and_the_log_clean(
+    sms, settings, clock
+):
+    """Apprise's lines (the number, the message) reach no handler of the
+    site's log, from either of two sends at once."""
+    import logging
+    import threading
+
+    from notifications.channels import SMS
+
+    settings.NOTIFY_SMS_URL = f"json://127.0.0.1:{sms.port}/sms/{{phone}}?rto=0.5"
+    sms.delay = 0.3
+    notices = [
+        notify("prueba", phone_person(f"p{number}"), "prueba:1", "Hola.")
+        for number in range(2)
+    ]
+    errors, seen = [], []
+
+    class Seen(logging.Handler):
+        def emit(self, record):
+            seen.append(record)
+
+    def send(notice):
+        try:
+            SMS.send(notice, "+523312345678")
+        except Exception as error:  # noqa: BLE001 (collected for the assert)
+            errors.append(error)
+
+    root = logging.getLogger()
+    handler = Seen(logging.DEBUG)
+    root.addHandler(handler)
+    try:
+        threads = [threading.Thread(target=send, args=[n]) for n in notices]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        root.removeHandler(handler)
+
+    assert errors == [] and len(sms.accepted) == 2
+    assert not [record for record in seen if record.name.startswith("apprise")]
+    assert logging.getLogger("apprise").propagate is False

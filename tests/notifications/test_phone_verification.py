@@ -224,13 +224,17 @@ def test_three_codes_an_hour_to_one_number_whoever_asks(
         ("+52 33 1234 5678", "+523312345678"),
         ("044 33 1234 5678", "+523312345678"),
         ("01 33 1234 5678", "+523312345678"),
+        ("+521 33 1234 5678", "+523312345678"),
     ],
 )
 def test_a_mexican_number_however_written(written, e164):
     assert phone_e164(written) == e164
 
 
-@pytest.mark.parametrize("phone", ["+1 555 123 4567", "+882 1234 5678", "+52 33 1234"])
+@pytest.mark.parametrize(
+    "phone",
+    ["+1 555 123 4567", "+882 1234 5678", "+52 33 1234", "+52 900 123 4567"],
+)
 def test_no_code_to_a_number_outside_mexico(
     phone, sms, clock, django_capture_on_commit_callbacks
 ):

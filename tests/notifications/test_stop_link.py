@@ -84,12 +84,13 @@ def test_the_button_stops_her_notices_without_signing_in(
     lupe, sms, django_capture_on_commit_callbacks
 ):
     browser = Client(enforce_csrf_checks=True)
-    page = browser.get(stop_url(lupe))
+    url = stop_url(lupe)
+    page = browser.get(url)
     token = re.search(
         rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content
     ).group(1)
 
-    response = browser.post(stop_url(lupe), {"csrfmiddlewaretoken": token.decode()})
+    response = browser.post(url, {"csrfmiddlewaretoken": token.decode()})
 
     assert response.status_code == 200
     page = text_of(response)
@@ -107,9 +108,14 @@ def test_the_button_stops_her_notices_without_signing_in(
     assert notice.status == Status.SKIPPED
     assert len(sms.accepted) == 1
 
-    # Pressed again (a double click): one withdrawal recorded.
-    browser.post(stop_url(lupe), {"csrfmiddlewaretoken": token.decode()})
+    # Used, the link stops working: pressed again (a double click, or whoever
+    # saw her text, once she turned notices back on) it finds nobody.
+    again = browser.post(url, {"csrfmiddlewaretoken": token.decode()})
+    assert again.status_code == 404
     assert ConsentRecord.objects.filter(user=lupe, granted=False).count() == 1
+    consent(lupe)
+    told(lupe, "prueba:3", django_capture_on_commit_callbacks)
+    assert url not in sms.accepted[-1] and "/baja/" in sms.accepted[-1]
 
 
 def test_the_button_needs_its_csrf_token(lupe):

@@ -81,6 +81,36 @@ def test_a_member_ready_for_a_role_and_her_leaders_are_told_once(
     assert notices.get(user=leader).key == f"ready:{rosa.pk}:{role_id}:leader"
 
 
+def test_a_leader_who_stopped_leading_before_it_went_is_not_told(
+    settings, council, leader, sms, clock, django_capture_on_commit_callbacks
+):
+    """Held by the daily cap until the next morning, the notice that names a
+    member ready for a role finds that its leader no longer leads the
+    council: cancelled, the member's name never sent to her. The member's own
+    notice still goes."""
+    from councils.models import RoleAssignment
+    from notifications.services import send_due
+
+    rosa = phone_person("rosa")
+    join(rosa, council)
+    make_ready_for_promoter(rosa, council)
+    settings.NOTIFY_DAILY_CAP = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        ready_members_detect()
+    RoleAssignment.objects.filter(user=leader).delete()
+
+    settings.NOTIFY_DAILY_CAP = 5
+    clock.moment += timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due()
+
+    assert mail.outbox == []
+    told_leader = Notice.objects.get(user=leader, kind="ready_for_role")
+    assert told_leader.status == Status.CANCELLED
+    assert told_leader.last_error == "ya no coordina el consejo"
+    assert len(sms.accepted) == 1  # Rosa's own
+
+
 def test_without_consent_the_ready_member_is_not_texted(
     council, sms, clock, django_capture_on_commit_callbacks
 ):
