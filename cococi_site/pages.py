@@ -60,29 +60,27 @@ def restricted_ids(pages):
     }
 
 
-# Unicode categories a one-line name never holds: the C0 and C1 controls (tab,
-# CR, LF, ESC, NEL…) and DEL, and the line and paragraph separators.
-LINE_BREAKING = {"Cc", "Zl", "Zp"}
-# Invisible format characters that reorder or hide text where the name is
-# shown: the bidirectional embeddings, overrides and isolates (a name that
-# reads backwards), and the zero-width spaces, joiners and byte-order mark (two
-# names that look the same and are not).
-HIDDEN = {
-    *map(chr, range(0x202A, 0x202F)),
-    *map(chr, range(0x2066, 0x206A)),
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u2060",
-    "\ufeff",
-}
+# Unicode categories no typed text holds: the C0 and C1 controls (tab, CR,
+# LF, ESC, NEL…) and DEL; the format characters, invisible, that reorder or
+# hide text where it is shown (bidirectional marks, embeddings, overrides and
+# isolates, a name that reads backwards; zero-width spaces and joiners, the
+# byte-order mark, the soft hyphen, invisible operators, tag characters: two
+# names that look the same and are not); surrogates, private-use and
+# unassigned code points (nothing a phone or a reader shows alike); and the
+# line and paragraph separators.
+REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Letters and marks that show nothing at all: the Hangul fillers and the
+# combining grapheme joiner (a name made of blanks).
+HIDDEN = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u034f"}
+
+
+def _is_refused(char):
+    return char in HIDDEN or unicodedata.category(char) in REFUSED_CATEGORIES
 
 
 def breaks_the_line(value):
     """Whether ``value`` holds a control, line-breaking or hidden character."""
-    return bool(value) and any(
-        char in HIDDEN or unicodedata.category(char) in LINE_BREAKING for char in value
-    )
+    return bool(value) and any(_is_refused(char) for char in value)
 
 
 def validate_one_line(value):
@@ -92,6 +90,17 @@ def validate_one_line(value):
     if breaks_the_line(value):
         raise ValidationError(
             _("This cannot contain line breaks or control characters."),
+            code="control_characters",
+        )
+
+
+def validate_plain_text(value):
+    """A text of several lines (a note, a reason): its line breaks (LF, or a
+    browser's CRLF) are kept, and every other character
+    :func:`validate_one_line` refuses is refused."""
+    if value and breaks_the_line(value.replace("\r\n", "").replace("\n", "")):
+        raise ValidationError(
+            _("This cannot contain control or invisible characters."),
             code="control_characters",
         )
 

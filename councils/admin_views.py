@@ -235,7 +235,12 @@ def membership_decide(request, council_id, membership_id):
     council = council_in_scope(request, council_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose whether to accept or reject the request."))
+        if "note" in form.errors:  # the note, refused: it is written to the person
+            messages.error(request, form.errors["note"][0])
+        else:
+            messages.error(
+                request, _("Choose whether to accept or reject the request.")
+            )
     else:
         try:
             membership = membership_services.membership_decide(

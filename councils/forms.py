@@ -9,7 +9,11 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from cococi_site.pages import validate_one_line, validate_person_name
+from cococi_site.pages import (
+    validate_one_line,
+    validate_person_name,
+    validate_plain_text,
+)
 from cococi_site.spreadsheets import validate_not_formula
 from courses.models import LessonPage
 from members.models import Purpose, phone_validator
@@ -47,7 +51,12 @@ class DecisionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("aceptar", _("Accept")), ("rechazar", _("Reject"))]
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        validators=[validate_plain_text],
+    )
 
 
 PAPER_NOTICES = _(
@@ -412,6 +421,7 @@ class ConstitutionDecisionForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        validators=[validate_plain_text],
         help_text=_("Required to reject; the requester will read it."),
     )
 

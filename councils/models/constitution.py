@@ -7,7 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site import files
-from cococi_site.pages import validate_one_line
+from cococi_site.pages import (
+    validate_one_line,
+    validate_person_name,
+    validate_plain_text,
+)
 
 from .scopes import leader_scope
 
@@ -80,7 +84,9 @@ class ConstitutionRequest(models.Model):
         choices=RequestStatus.choices,
         default=RequestStatus.PENDING,
     )
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(
+        _("reason"), blank=True, validators=[validate_plain_text]
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -145,7 +151,9 @@ class ConstitutionFounder(models.Model):
         on_delete=models.CASCADE,
         related_name="founders",
     )
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(
+        _("full name"), max_length=150, validators=[validate_person_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -139,7 +139,10 @@ class Meeting(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(
-        _("reason for cancelling"), max_length=200, blank=True
+        _("reason for cancelling"),
+        max_length=200,
+        blank=True,
+        validators=[validate_one_line],
     )
     # The version of what members were told: grows when the time or the place
     # changes, or the meeting is cancelled (calendars' SEQUENCE, the key of the

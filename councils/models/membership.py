@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cococi_site.pages import validate_plain_text
+
 from ..cadres.models import ReadByReadinessQuerySet
 from .scopes import leader_scope
 
@@ -69,7 +71,9 @@ class Membership(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
     # When the decision's notice was written (``councils.tasks``), under the
     # row's lock and in its transaction: a task run again (a retry, a worker
     # killed before acknowledging it) finds it and writes nothing. Whether the

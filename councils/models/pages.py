@@ -213,11 +213,14 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
         blank=True,
         related_name="councils",
     )
-    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    meeting_place = models.CharField(
+        _("meeting place"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     meeting_schedule = models.CharField(
         _("meeting schedule"),
         max_length=200,
         blank=True,
+        validators=[validate_one_line],
         help_text=_("For example: every other Saturday at 10:00."),
     )
     body = StreamField(CouncilStreamBlock(), verbose_name=_("description"), blank=True)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from cococi_site.pages import validate_one_line
+
 from ..cadres.models import ReadByReadinessQuerySet
 
 
@@ -24,7 +26,9 @@ class LeadershipRole(ClusterableModel):
     council, a state or nationally; ``grants_editing`` gives its holders the
     leaders' rights over that scope (its pages, files and member records)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_one_line]
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     scope_level = models.CharField(
         _("scope"), max_length=10, choices=ScopeLevel.choices

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from cococi_site.pages import validate_one_line
+
 colour_validator = RegexValidator(
     regex=r"^#[0-9a-fA-F]{6}$",
     message=_("Enter the colour in hexadecimal form, for example #1f5f3a."),
@@ -22,7 +24,9 @@ class Axis(index.Indexed, models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, validators=[MinValueValidator(1)]
     )
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = models.CharField(
+        _("name"), max_length=150, unique=True, validators=[validate_one_line]
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     colour = models.CharField(

@@ -101,3 +101,103 @@ def test_the_admin_refuses_to_save_or_publish_a_title_with_a_line_break(db):
     council = CouncilPage.objects.get(pk=council.pk)
     assert council.title == council.draft_title == "Consejo Santa Cecilia"
     assert council.revisions.count() == revisions
+
+
+# Not only controls: every invisible or unassigned character is refused.
+INVISIBLE = {
+    "LRM": "\u200e",
+    "RLM": "\u200f",
+    "ALM": "\u061c",
+    "SHY": "\u00ad",
+    "FUNCTION": "\u2061",
+    "PLUS": "\u2064",
+    "CGJ": "\u034f",
+    "MVS": "\u180e",
+    "HANGUL-FILLER": "\u3164",
+    "CHOSEONG-FILLER": "\u115f",
+    "JUNGSEONG-FILLER": "\u1160",
+    "HALFWIDTH-FILLER": "\uffa0",
+    "TAG-A": "\U000e0041",
+    "U+206A": "\u206a",
+    "U+206F": "\u206f",
+    "PRIVATE-USE": "\ue000",
+    "UNASSIGNED": "\u0378",
+}
+
+
+@pytest.mark.parametrize("mark", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_page_title_with_an_invisible_character_is_refused(mark):
+    page = CoursePage(title=f"Contraloría{mark}social", slug="contraloria")
+
+    with pytest.raises(ValidationError) as refused:
+        page.clean()
+
+    assert refused.value.message_dict["title"] == [spanish_message()]
+
+
+@pytest.mark.parametrize(
+    "title", ["María José Núñez", "O'Connor-Pérez: taller", "Huertos 🌻 y ñandúes"]
+)
+def test_a_title_with_accents_and_emoji_is_kept(title):
+    try:
+        CoursePage(title=title, slug="taller").clean()
+    except ValidationError as other:
+        assert "title" not in getattr(other, "error_dict", {})
+
+
+@pytest.mark.parametrize("mark", ["\n", "\u200f", "\u3164"])
+def test_the_admin_refuses_an_axis_name_that_is_not_one_line(client, editor, mark):
+    axis = Axis.objects.get(number=4)
+    client.login(username=editor.username, password=PASSWORD)
+
+    response = client.post(
+        f"/admin/snippets/courses/axis/edit/{axis.pk}/",
+        {
+            "number": 4,
+            "name": f"Economía{mark}solidaria",
+            "slug": axis.slug,
+            "description": axis.description,
+            "colour": axis.colour,
+        },
+    )
+
+    assert response.status_code == 200
+    assert spanish_message() in response.content.decode()
+    assert Axis.objects.get(pk=axis.pk).name == axis.name
+
+
+@pytest.mark.parametrize("field", ["meeting_place", "meeting_schedule"])
+def test_the_admin_refuses_a_meeting_place_or_schedule_not_on_one_line(field):
+    council = make_council("Consejo Santa Cecilia")
+    leader = make_person("ana.lider", password=PASSWORD)
+    assign(leader, "coordinador-de-consejo", council=council)
+    client = Client()
+    client.login(username="ana.lider", password=PASSWORD)
+    data = page_form_data(
+        council.title,
+        council.slug,
+        municipality=str(council.municipality_id),
+        sector="",
+        status=council.status,
+        founded_on="",
+        meeting_place="Casa ejidal",
+        meeting_schedule="Sábados 10:00",
+        contact_email="",
+        contact_phone="",
+        **stream_form_data("body", []),
+    )
+    url = f"/admin/pages/{council.pk}/edit/"
+    assert client.post(url, data).status_code == 302  # on one line: saved
+    revisions = council.revisions.count()
+    data[field] = "Casa ejidal\u202e\r\nEND:VCALENDAR"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert spanish_message() in response.content.decode()
+    assert council.revisions.count() == revisions
+    draft = CouncilPage.objects.get(pk=council.pk).get_latest_revision_as_object()
+    assert (draft.meeting_place, draft.meeting_schedule) == (
+        "Casa ejidal",
+        "Sábados 10:00",
+    )

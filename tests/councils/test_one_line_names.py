@@ -187,3 +187,193 @@ def test_a_meeting_s_cancel_reason_is_one_line(mark):
     assert spanish(MESSAGE) in text_of(response)
     meeting.refresh_from_db()
     assert meeting.cancelled_at is None and meeting.cancel_reason == ""
+
+
+# Every invisible or unassigned character is refused, not only the few above:
+# marks that reorder text, the soft hyphen, invisible operators, blank-looking
+# fillers, tag characters, private-use and unassigned code points.
+
+INVISIBLE = {
+    "LRM": "\u200e",
+    "RLM": "\u200f",
+    "ALM": "\u061c",
+    "SHY": "\u00ad",
+    "FUNCTION": "\u2061",
+    "TIMES": "\u2062",
+    "SEPARATOR": "\u2063",
+    "PLUS": "\u2064",
+    "CGJ": "\u034f",
+    "MVS": "\u180e",
+    "HANGUL-FILLER": "\u3164",
+    "CHOSEONG-FILLER": "\u115f",
+    "JUNGSEONG-FILLER": "\u1160",
+    "HALFWIDTH-FILLER": "\uffa0",
+    "TAG-BEGIN": "\U000e0001",
+    "TAG-A": "\U000e0041",
+    "TAG-CANCEL": "\U000e007f",
+    **{f"U+{code:04X}": chr(code) for code in range(0x206A, 0x2070)},
+    "PRIVATE-USE": "\ue000",
+    "UNASSIGNED": "\u0378",
+}
+KEPT_NAMES = [
+    ("María José", "Núñez"),
+    ("Sean", "O'Connor-Pérez"),
+    ("Zoë Ágata", "Güemes Ñúñez"),
+    ("Lupita 🌻", "Flores"),
+]
+
+
+@pytest.mark.parametrize("mark", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_registration_refuses_a_first_name_with_an_invisible_character(client, mark):
+    from tests.members.test_registration import URL, form_data
+
+    response = client.post(URL, form_data(first_name=f"Lu{mark}cía"))
+
+    assert response.status_code == 200
+    assert spanish(NAME_MESSAGE) in text_of(response)
+    assert not User.objects.filter(username="lucia").exists()
+
+
+@pytest.mark.parametrize("mark", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_my_data_refuses_a_first_name_with_an_invisible_character(mark):
+    person = make_person("lupe", first_name="Guadalupe", last_name="Yocupicio")
+
+    response = signed_in(person).post(
+        "/cuenta/mis-datos/editar/",
+        {"first_name": f"Guada{mark}lupe", "last_name": "Yocupicio", "phone": ""},
+    )
+
+    assert response.status_code == 200
+    assert spanish(NAME_MESSAGE) in text_of(response)
+    person.refresh_from_db()
+    assert person.first_name == "Guadalupe"
+
+
+@pytest.mark.parametrize("first, last", KEPT_NAMES)
+def test_registration_and_my_data_keep_spanish_names(client, first, last):
+    from tests.members.test_registration import URL, form_data
+
+    response = client.post(URL, form_data(first_name=first, last_name=last))
+    assert response.status_code == 302
+    person = User.objects.get(username="lucia")
+    assert (person.first_name, person.last_name) == (first, last)
+
+    response = client.post(
+        "/cuenta/mis-datos/editar/",
+        {"first_name": last, "last_name": first, "phone": ""},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == (last, first)
+
+
+def _refused_on(instance, field, exclude=()):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        instance.clean_fields(exclude=exclude)
+    return refused.value.message_dict.get(field)
+
+
+@pytest.mark.parametrize("mark", ["\n", "\u200f", "\u3164", "\U000e0041"])
+def test_names_kept_on_the_models_are_one_line(mark):
+    from councils.models import ConstitutionFounder, LeadershipRole
+
+    council = make_council("Consejo Santa Cecilia")
+    bad = f"Lluvias{mark}fuertes"
+    meeting = Meeting(
+        council=council,
+        kind="asamblea_ordinaria",
+        starts_at=timezone.now(),
+        duration_minutes=90,
+        cancel_reason=bad,
+    )
+    role = LeadershipRole(name=bad, slug="tesorera", scope_level="consejo")
+    council.meeting_place, council.meeting_schedule = bad, bad
+    founder = ConstitutionFounder(full_name=bad)
+
+    assert _refused_on(meeting, "cancel_reason") == [spanish(MESSAGE)]
+    assert _refused_on(role, "name") == [spanish(MESSAGE)]
+    assert _refused_on(council, "meeting_place") == [spanish(MESSAGE)]
+    assert _refused_on(council, "meeting_schedule") == [spanish(MESSAGE)]
+    assert _refused_on(founder, "full_name", exclude=["request"]) == [
+        spanish(NAME_MESSAGE)
+    ]
+
+
+# Notes and reasons have lines: their line breaks are kept, nothing else
+# invisible is.
+
+PLAIN_MESSAGE = "This cannot contain control or invisible characters."
+
+
+def test_plain_text_keeps_line_breaks_and_refuses_the_rest():
+    from django.core.exceptions import ValidationError
+
+    from cococi_site.pages import validate_plain_text
+
+    validate_plain_text("Faltan firmas.\r\nVuelve a enviarla.\nGracias ñandú 🌻")
+    for mark in ["\r", "\t", "\x1b", "\u2028", "\u200f", "\u3164", "\ud800"]:
+        with pytest.raises(ValidationError):
+            validate_plain_text(f"Faltan{mark}firmas")
+
+
+@pytest.mark.parametrize("mark", ["\x1b", "\u202e", "\u00ad", "\ufeff"])
+def test_a_membership_note_refuses_an_invisible_character_and_keeps_lines(mark):
+    from councils.factories import join
+    from councils.models import Membership, MembershipStatus
+
+    council = make_council("Consejo Santa Cecilia")
+    leader = make_person("ana.lider")
+    assign(leader, "coordinador-de-consejo", council=council)
+    membership = join(make_person("lucia"), council, status="pendiente")
+    client = signed_in(leader)
+    url = admin_url("membership_decide", council.pk, membership.pk)
+
+    response = client.post(
+        url, {"action": "rechazar", "note": f"No vives{mark} aquí."}, follow=True
+    )
+    assert spanish(PLAIN_MESSAGE) in text_of(response)
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.PENDING
+
+    client.post(url, {"action": "rechazar", "note": "No vives aquí.\r\nSuerte."})
+    membership = Membership.objects.get(pk=membership.pk)
+    assert membership.status == MembershipStatus.REJECTED
+    assert membership.note == "No vives aquí.\r\nSuerte."
+
+
+@pytest.mark.parametrize("mark", ["\x1b", "\u202e", "\u2063"])
+def test_a_constitution_decision_s_reason_refuses_an_invisible_character(mark):
+    from tests.councils.test_constitution import detail_url, municipality
+
+    requester = make_person("promotora", first_name="Alma")
+    coordinator = make_person("coord.jalisco", first_name="Juana")
+    assign(coordinator, "coordinador-estatal", state="14")
+    municipality("14", "039", "Guadalajara")
+    founders = founder_rows(
+        make_person("coordinadora", first_name="Carmen"),
+        make_person("secretario", first_name="Tomás"),
+        requester,
+    )
+    data = request_form_data(founders)
+    assert signed_in(requester).post(FORM_URL, data).status_code == 302
+    pending = ConstitutionRequest.objects.get()
+    client = signed_in(coordinator)
+    reason = "Faltan firmas.\r\nVuelve a enviarla."
+
+    response = client.post(
+        detail_url(pending), {"action": "rechazar", "reason": f"Faltan{mark} firmas."}
+    )
+    assert response.status_code == 200
+    assert spanish(PLAIN_MESSAGE) in text_of(response)
+    pending.refresh_from_db()
+    assert pending.status == "pendiente"
+
+    response = client.post(
+        detail_url(pending), {"action": "rechazar", "reason": reason}
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "rechazada"
+    assert pending.decision_reason.splitlines() == reason.splitlines()
