@@ -172,7 +172,7 @@ def test_a_worker_killed_after_the_provider_took_the_sms_never_sends_it_again(
     # the claim never confirmed is marked failed, for the leaders to see.
     settings.NOTIFY_SENDING_LEASE_SECONDS = 0
     with publishing_to(private_redis.url):
-        outcome = send_due_notices.apply().get()
+        outcome = send_due_notices.apply().result
         assert (outcome["sent"], outcome["failed"]) == (0, 1)
     notice.refresh_from_db()
     assert notice.status == Status.FAILED
