@@ -14,7 +14,6 @@ people, so it asks for a reason first, as every page of a council's people
 does (``councils.names``)."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -30,7 +29,7 @@ from notifications.models import Channel, Notice, Status
 from .admin_views import leaders_only, log_people, people_of, render_admin
 from .models import CouncilPage
 from .services.permissions import can_lead
-from .timezones import zone_of_state
+from .timezones import council_zone
 
 DAYS = 30
 PER_PAGE = 50
@@ -135,6 +134,6 @@ def council_notices(request, council_id):
             "rows": rows,
             "notices_page": page,
             "query": request.GET,
-            "zone": ZoneInfo(zone_of_state(getattr(council.state, "code", ""))),
+            "zone": council_zone(council),
         },
     )

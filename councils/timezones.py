@@ -1,6 +1,8 @@
 """A member's time zone, from the state of her council, for the quiet hours of
 notices (registered with ``notifications.zones`` in ``CouncilsConfig.ready``)."""
 
+from zoneinfo import ZoneInfo
+
 from .models import Membership
 
 # INEGI state code → IANA zone, where it is not Mexico City's. Chihuahua's
@@ -19,6 +21,12 @@ DEFAULT_ZONE = "America/Mexico_City"
 
 def zone_of_state(code):
     return STATE_ZONES.get(code, DEFAULT_ZONE)
+
+
+def council_zone(council):
+    """The ``ZoneInfo`` of ``council``'s state (Mexico City's without one)."""
+    state = getattr(council, "state", None)
+    return ZoneInfo(zone_of_state(state.code) if state else DEFAULT_ZONE)
 
 
 def user_zone(user):

@@ -226,7 +226,7 @@ class PhoneChannel:
             raise Undeliverable(
                 _("The %(channel)s URL is not valid.") % {"channel": self.name}
             )
-        host = provider_host(url)
+        host = provider_name(sender[0])
         with _Capture() as capture:
             accepted = sender.notify(body=self.text(notice, stop_key), title="")
         if not accepted:
@@ -286,17 +286,20 @@ TELEGRAM = PhoneChannel(Channel.TELEGRAM, "NOTIFY_TELEGRAM_URL", "chat")
 CHANNELS = {channel.name: channel for channel in (EMAIL, SMS, WHATSAPP, TELEGRAM)}
 
 
+def provider_name(plugin):
+    """Apprise's service name of a provider ("Twilio", "JSON"…), never its
+    host: some providers' URLs carry a key or the recipient's number where a
+    host would be."""
+    return str(plugin.service_name or plugin.protocol or "?")
+
+
 def provider_host(url):
-    """The provider's name for a URL (Apprise's service name: "Twilio",
-    "JSON"…), never its host: some providers' URLs carry a key or the
-    recipient's number where a host would be."""
+    """``provider_name`` of a provider URL, or "?" for one Apprise cannot read."""
     try:
         plugin = apprise.Apprise.instantiate(url)
     except Exception:  # Apprise raises several kinds on a URL it cannot read
         plugin = None
-    if plugin is None:
-        return "?"
-    return str(plugin.service_name or plugin.protocol or "?")
+    return "?" if plugin is None else provider_name(plugin)
 
 
 def status():

@@ -23,6 +23,7 @@ CODE_TRIES = 5
 CODES_PER_HOUR = 3
 # The channels a code goes by; the person's choice of them, else SMS.
 CODE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+PHONE_CODE_KIND = "phone_verification"
 SIGN_IN_CODE_KIND = "sign_in_code"
 
 
@@ -91,16 +92,9 @@ def code_send(*, user):
     recent = PhoneCode.objects.filter(
         user=user, created_at__gt=moment - timedelta(hours=1)
     ).count()
-    # Per number too: several accounts naming one number cannot flood it.
-    to_number = codes_to_number(phone, moment)
-    if to_number >= CODES_PER_HOUR and recent < CODES_PER_HOUR:
-        raise PhoneError(
-            _(
-                "That number got %(count)s codes in the last hour: wait a while "
-                "and ask again."
-            )
-            % {"count": to_number}
-        )
+    if recent < CODES_PER_HOUR:
+        # Per number too: several accounts naming one number cannot flood it.
+        number_not_flooded(phone, moment)
     if recent >= CODES_PER_HOUR:
         raise PhoneError(
             _(
@@ -110,11 +104,7 @@ def code_send(*, user):
             % {"count": recent}
         )
     channel = code_channel(user)
-    if not CHANNELS[channel].available():
-        raise PhoneError(
-            _("Codes by %(channel)s cannot be sent right now: try again later.")
-            % {"channel": Channel(channel).label}
-        )
+    channel_on(channel)
     PhoneCode.objects.filter(
         user=user, used_at__isnull=True, expires_at__gt=moment
     ).update(expires_at=moment)
@@ -128,7 +118,7 @@ def code_send(*, user):
         expires_at=moment + timedelta(minutes=CODE_MINUTES),
     )
     services.notify(
-        "phone_verification",
+        PHONE_CODE_KIND,
         user,
         f"phone_code:{row.pk}",
         _(
@@ -228,15 +218,33 @@ def proven_by_sign_in_code(*, user, code, **kwargs):
         mark_verified(user, notice.address)
 
 
-def codes_to_number(phone, moment):
-    """Codes of either kind (a phone's verification, a sign-in code a leader
-    sent) that went to ``phone`` in the hour before ``moment``, whoever they
-    were for: one number is not flooded through several accounts."""
-    return Notice.objects.filter(
-        kind__in=("phone_verification", SIGN_IN_CODE_KIND),
+def number_not_flooded(phone, moment):
+    """Raise PhoneError after ``CODES_PER_HOUR`` codes of either kind (a
+    phone's verification, a sign-in code a leader sent) to ``phone`` in the
+    hour before ``moment``, whoever they were for: one number is not flooded
+    through several accounts."""
+    count = Notice.objects.filter(
+        kind__in=(PHONE_CODE_KIND, SIGN_IN_CODE_KIND),
         address=phone,
         created_at__gt=moment - timedelta(hours=1),
     ).count()
+    if count >= CODES_PER_HOUR:
+        raise PhoneError(
+            _(
+                "That number got %(count)s codes in the last hour: wait a while "
+                "and ask again."
+            )
+            % {"count": count}
+        )
+
+
+def channel_on(channel):
+    """Raise PhoneError when codes cannot go by ``channel`` now."""
+    if not CHANNELS[channel].available():
+        raise PhoneError(
+            _("Codes by %(channel)s cannot be sent right now: try again later.")
+            % {"channel": Channel(channel).label}
+        )
 
 
 def sign_in_code_key(code):
@@ -252,11 +260,7 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
         raise PhoneError(
             _("%(name)s has no valid phone number: add it first.") % {"name": user}
         )
-    if not CHANNELS[Channel.SMS].available():
-        raise PhoneError(
-            _("Codes by %(channel)s cannot be sent right now: try again later.")
-            % {"channel": Channel.SMS.label}
-        )
+    channel_on(Channel.SMS)
     moment = services.now()
     recent = Notice.objects.filter(
         kind=SIGN_IN_CODE_KIND,
@@ -271,15 +275,7 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
             )
             % {"count": recent, "name": user}
         )
-    to_number = codes_to_number(phone, moment)
-    if to_number >= CODES_PER_HOUR:
-        raise PhoneError(
-            _(
-                "That number got %(count)s codes in the last hour: wait a while "
-                "and ask again."
-            )
-            % {"count": to_number}
-        )
+    number_not_flooded(phone, moment)
     return services.notify(
         SIGN_IN_CODE_KIND,
         user,

@@ -419,19 +419,12 @@ def deliver(notice_id):
         return None  # another run took it
     try:
         channel.send(notice, recipient, stop_key=stop_key)
-    except channels.UncertainDelivery as error:
-        # It may have arrived: shown as failed, never sent again.
+    except (channels.UncertainDelivery, channels.Undeliverable) as error:
+        # It may have arrived, or it never will: failed, never sent again.
         Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(
             status=Status.FAILED, last_error=str(error)[:300], **redacted(notice)
         )
-        logger.warning("Notice %s: no answer from the provider", notice.pk)
-        return Status.FAILED
-    except channels.Undeliverable as error:
-        # Refused for good: retrying would be refused again.
-        Notice.objects.filter(pk=notice.pk, status=Status.SENDING).update(
-            status=Status.FAILED, last_error=str(error)[:300], **redacted(notice)
-        )
-        logger.warning("Notice %s refused for good: %s", notice.pk, error)
+        logger.warning("Notice %s failed, not retried: %s", notice.pk, error)
         return Status.FAILED
     except Exception as error:
         # Refused: not sent. The claim is released for the retry.

@@ -10,7 +10,6 @@ workers in batches (``notify_many``)."""
 
 import re
 from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +21,7 @@ from notifications import services as notices
 from notifications.models import Notice
 
 from ..models import Meeting, Membership, Modality
-from ..timezones import DEFAULT_ZONE, zone_of_state
+from ..timezones import council_zone
 
 REMINDER = "meeting_reminder"
 CHANGE = "meeting_change"
@@ -51,11 +50,6 @@ def meeting_notices(meeting_id, kind):
     return Notice.objects.filter(kind=kind, key__startswith=f"meeting:{meeting_id}:")
 
 
-def zone(council):
-    state = getattr(council, "state", None)
-    return ZoneInfo(zone_of_state(state.code) if state else DEFAULT_ZONE)
-
-
 def sending_moment(moment, tz):
     """When a notice planned at ``moment`` reaches a phone (in ``tz``): at
     once, or at the end of the quiet hours."""
@@ -69,17 +63,20 @@ def council_link(council):
     return notices.absolute(council.get_url() or "/")
 
 
-def what(meeting):
-    label = str(meeting.get_kind_display())
+def lower_first(label):
+    label = str(label)
     return label[:1].lower() + label[1:]
+
+
+def what(meeting):
+    return lower_first(meeting.get_kind_display())
 
 
 def where(meeting):
     place = meeting.place.strip() or meeting.council.meeting_place.strip()
     if place and meeting.modality != Modality.ONLINE or meeting.place.strip():
         return _("at %(place)s") % {"place": " ".join(place.split())}
-    label = str(meeting.get_modality_display())
-    return label[:1].lower() + label[1:]
+    return lower_first(meeting.get_modality_display())
 
 
 def day_label(local, today):
@@ -103,39 +100,35 @@ def short_name(council):
     return GENERIC_PREFIX.sub("", title) or title
 
 
-def reminder_text(meeting, moment):
-    tz = zone(meeting.council)
+def text_values(meeting, moment):
+    """What a meeting's texts say of it, at the hour they reach the members
+    (planned at ``moment``, held by the quiet hours)."""
+    tz = council_zone(meeting.council)
     local = meeting.starts_at.astimezone(tz)
-    today = sending_moment(moment, tz).date()
-    values = {
-        "day": day_label(local, today),
+    return {
+        "day": day_label(local, sending_moment(moment, tz).date()),
         "time": f"{local:%H:%M}",
         "what": what(meeting),
         "council": short_name(meeting.council),
         "where": where(meeting),
     }
+
+
+def reminder_text(meeting, moment):
     # The council's page goes as the notice's link: by SMS only where it
     # fits (``notifications.channels.phone_text``).
-    return _("%(day)s %(time)s: %(what)s of %(council)s %(where)s.") % values
+    return _("%(day)s %(time)s: %(what)s of %(council)s %(where)s.") % text_values(
+        meeting, moment
+    )
 
 
 def change_text(meeting, moment):
-    tz = zone(meeting.council)
-    local = meeting.starts_at.astimezone(tz)
-    day = day_label(local, sending_moment(moment, tz).date())
-    values = {
-        "day": day[:1].lower() + day[1:],
-        "time": f"{local:%H:%M}",
-        "what": what(meeting),
-        "council": short_name(meeting.council),
-        "where": where(meeting),
-        "reason": " ".join(meeting.cancel_reason.split()).rstrip("."),
-    }
+    values = text_values(meeting, moment)
+    values["day"] = lower_first(values["day"])
     if meeting.is_cancelled:
         text = _("Cancelled: %(what)s of %(council)s, %(day)s %(time)s.") % values
-        if values["reason"]:
-            text += f" {values['reason']}."
-        return text
+        reason = " ".join(meeting.cancel_reason.split()).rstrip(".")
+        return f"{text} {reason}." if reason else text
     return (
         _("Change: %(what)s of %(council)s, now %(day)s %(time)s %(where)s.") % values
     )
@@ -157,7 +150,7 @@ def to_remind(moment):
     )
     chosen = []
     for meeting in meetings:
-        tz = zone(meeting.council)
+        tz = council_zone(meeting.council)
         arrives = sending_moment(moment, tz)
         local = meeting.starts_at.astimezone(tz)
         if local - arrives < TOO_LATE:
