@@ -108,6 +108,11 @@ def code_send(*, user):
     PhoneCode.objects.filter(
         user=user, used_at__isnull=True, expires_at__gt=moment
     ).update(expires_at=moment)
+    # Nor does a text still waiting to carry one of them.
+    services.cancel_open(
+        Notice.objects.filter(kind=PHONE_CODE_KIND, user=user),
+        "reemplazado por un código nuevo",
+    )
     code = f"{secrets.randbelow(10**6):06d}"
     row = PhoneCode.objects.create(
         user=user,
@@ -131,6 +136,8 @@ def code_send(*, user):
         channel=channel,
         address=phone,
         secret=True,
+        # A code that could not go while it worked never goes.
+        valid_until=row.expires_at,
     )
     return row
 
@@ -295,4 +302,5 @@ def sign_in_code_send(*, user, code_row, code, scope=""):
         address=phone,
         secret=True,
         scope=scope,
+        valid_until=code_row.expires_at,
     )

@@ -243,9 +243,11 @@ def cancel_open(notices, reason):
     """Cancel ``notices`` (a queryset) not yet handed to a provider; returns
     how many. In the transaction of what makes them pointless: a worker that
     reads one after the commit sends nothing."""
-    return notices.filter(status__in=OPEN).update(
+    cancelled = notices.filter(status__in=OPEN).update(
         status=Status.CANCELLED, last_error=reason[:300]
     )
+    redact_ended(notices)
+    return cancelled
 
 
 def send_later(notice_id):

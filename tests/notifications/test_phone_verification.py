@@ -531,3 +531,29 @@ def test_no_code_while_the_channel_is_off(
         "Por ahora no se pueden enviar códigos por SMS: inténtalo más tarde."
     ]
     assert not PhoneCode.objects.exists() and not Notice.objects.exists()
+
+
+def test_a_code_that_could_not_go_while_it_worked_never_goes(
+    sms, clock, django_capture_on_commit_callbacks
+):
+    """The provider refused her first codes: when it takes messages again,
+    a code replaced by a newer one, or past its ten minutes, is not sent."""
+    person = person_with_phone()
+    client = signed_in(person)
+    sms.refuse = 1000  # down
+    send_code(client, django_capture_on_commit_callbacks)
+    first = Notice.objects.get(kind="phone_verification")
+    send_code(client, django_capture_on_commit_callbacks)
+    second = Notice.objects.exclude(pk=first.pk).get(kind="phone_verification")
+
+    first.refresh_from_db()
+    assert first.status == Status.CANCELLED
+    assert not re.search(r"\d{6}", first.text)  # no code kept
+    assert services.deliver(first.pk) == Status.CANCELLED
+
+    sms.refuse = 0  # back
+    clock.moment += timedelta(minutes=11)
+    assert services.deliver(second.pk) == Status.CANCELLED
+    second.refresh_from_db()
+    assert second.last_error == "caducó antes de poder enviarse"
+    assert sms.accepted == [] and not re.search(r"\d{6}", second.text)
