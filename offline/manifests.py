@@ -12,12 +12,13 @@ import hashlib
 from wagtail.images import get_image_model
 
 from cococi_site import content
+from cococi_site.files import collection_is_private
 from courses.models import LessonPage
 from courses.renditions import COVER_PHONE, IMAGE_PHONE, lesson_image_ids
 
 # What a saved page takes beyond its text: the layout, header and footer
 # (measured on the demo's lessons as served, see docs/benchmarks.md).
-PAGE_OVERHEAD_BYTES = 6500
+PAGE_OVERHEAD_BYTES = 8600
 
 
 def _version(*parts):
@@ -86,8 +87,18 @@ def _image_entries(course, lessons):
             image_id__in={image_id for image_id, _spec in wanted},
             filter_spec__in={spec for _image_id, spec in wanted},
         )
+        .select_related("image__collection")
     )
-    made = {(r.image_id, r.filter_spec): r for r in renditions}
+    # An image of a private collection is not every reader's (a lesson's
+    # blocks refuse one; an older page may still hold it): never listed.
+    private = {}
+    made = {}
+    for rendition in renditions:
+        collection = rendition.image.collection
+        if collection.pk not in private:
+            private[collection.pk] = collection_is_private(collection)
+        if not private[collection.pk]:
+            made[(rendition.image_id, rendition.filter_spec)] = rendition
     entries = []
     for key in sorted(wanted):
         rendition = made.get(key)

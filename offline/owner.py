@@ -4,7 +4,7 @@ What a person saves on a phone for offline study, and what she does there
 without signal, is kept in the browser under this key. The service worker and
 the page keep one owner's data at a time: when another person signs in on the
 same browser, the previous owner's saved pages and queue are deleted before
-the new owner sees a page (see ``offline/templates/offline/sw.js``). The key
+the new owner sees a page (see ``templates/offline/sw.js``). The key
 is derived from the account and the secret key: it tells nothing of the
 person, and a queue sent under another person's key is refused.
 """

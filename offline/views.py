@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cococi_site import content
 from cococi_site.pages import page_route
@@ -25,7 +25,7 @@ THEME_COLOUR = "#1f5f3a"
 MAX_BODY_BYTES = 256 * 1024
 
 
-@require_GET
+@require_safe
 @cache_control(no_cache=True)
 def service_worker(request):
     """The service worker, rendered so that it names this release's files: a
@@ -39,7 +39,7 @@ def service_worker(request):
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60 * 24)
 def web_manifest(request):
     icons = [
@@ -80,7 +80,7 @@ def web_manifest(request):
     )
 
 
-@require_GET
+@require_safe
 def offline_page(request):
     """What the phone shows for a page it has not saved, with no signal. The
     same for everybody (it is kept by the service worker for whoever uses the
@@ -90,7 +90,7 @@ def offline_page(request):
 
 @page_route(CoursePage, "sin-conexion/", name="offline_manifest")
 def course_offline_manifest(request, course):
-    if request.method != "GET":
+    if request.method not in ("GET", "HEAD"):
         return JsonResponse({"message": _("Only GET.")}, status=405)
     if not request.user.is_authenticated:
         return JsonResponse(

@@ -170,6 +170,10 @@ class QuizAttempt(models.Model):
     score = models.PositiveSmallIntegerField(_("score (%)"))
     passed = models.BooleanField(_("passed"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # When the server got it: the same as ``created_at`` online; later for an
+    # attempt answered offline. The attempt policy (a wait between attempts)
+    # runs from here, so answers dated in the past never skip a wait.
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
     source = models.CharField(
         _("source"),
         max_length=12,
@@ -184,7 +188,7 @@ class QuizAttempt(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
-        indexes = [models.Index(fields=["user", "lesson", "-created_at"])]
+        indexes = [models.Index(fields=["user", "lesson", "-received_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "client_key"],

@@ -6,7 +6,8 @@
   "use strict";
   const worker = navigator.serviceWorker;
   if (!worker || !window.caches) return;
-  worker.register("/sw.js").catch(() => {});
+  // After the page has loaded, so that installing it never delays the page.
+  addEventListener("load", () => worker.register("/sw.js").catch(() => {}));
 
   const PERSONAL = "cococi-u-";
   const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
@@ -20,21 +21,35 @@
     note.replaceChildren(...lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })));
     note.hidden = false;
   };
-  const json = async (cache, key) => {
-    const hit = await cache.match(key);
+  // Read without opening: opening a cache that does not exist creates it.
+  const json = async (cacheName, key) => {
+    const hit = await caches.match(key, { cacheName });
     return hit ? hit.json() : null;
   };
 
+  async function storedOwner() {
+    const stored = await caches.match("/__dueno", { cacheName: "cococi-meta" });
+    return stored ? stored.text() : "";
+  }
+
+  // This phone's data is now `who`'s: another person's pages and queue are
+  // deleted (the worker does the same when it fetches a page of `who`'s).
+  async function claim(who) {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PERSONAL) && !name.startsWith(PERSONAL + who + "-")) await caches.delete(name);
+    }
+    await (await caches.open("cococi-meta")).put("/__dueno", new Response(who));
+  }
+
   async function ownerNow() {
-    const stored = await (await caches.open("cococi-meta")).match("/__dueno");
-    return meta("cococi-dueno") || (stored ? stored.text() : "");
+    return meta("cococi-dueno") || storedOwner();
   }
 
   async function savedCourses(who) {
     const list = [];
     for (const name of await caches.keys()) {
       if (!who || !name.startsWith(PERSONAL + who + "-c")) continue;
-      const info = await json(await caches.open(name), "/__curso");
+      const info = await json(name, "/__curso");
       if (info) list.push(Object.assign(info, { name }));
     }
     return list.sort((a, b) => a.title.localeCompare(b.title, "es"));
@@ -50,13 +65,15 @@
     if (!answer.ok) throw new Error("manifest");
     const plan = await answer.json();
     const cache = await caches.open(name);
-    const before = (await json(cache, "/__curso")) || { versions: {}, sizes: {} };
+    const before = (await json(name, "/__curso")) || { versions: {}, sizes: {} };
     const sizes = {};
     const versions = {};
     let done = 0;
     for (const entry of plan.entries) {
       if (before.versions[entry.url] !== entry.version || !(await cache.match(entry.url))) {
         const response = await fetch(entry.url, { credentials: "same-origin" });
+        // An image that is gone is left out; a page that cannot be had is a failure.
+        if (response.status === 404 && entry.url.startsWith("/media/")) continue;
         if (!response.ok) throw new Error("entry");
         sizes[entry.url] = (await response.clone().blob()).size;
         await cache.put(entry.url, response);
@@ -85,7 +102,7 @@
       status.textContent = info ? fill(T.saved, kb(info.bytes)) : "";
       button.textContent = info ? T.update : T.save;
     };
-    show(await json(await caches.open(name), "/__curso"));
+    show(await json(name, "/__curso"));
     box.hidden = false;
     button.addEventListener("click", async () => {
       const existed = await caches.has(name);
@@ -131,9 +148,10 @@
   }
 
   async function queued(who) {
-    const cache = await caches.open(PERSONAL + who + "-cola");
+    const name = PERSONAL + who + "-cola";
     const items = [];
-    for (const key of await cache.keys()) items.push(await json(cache, key));
+    if (!(await caches.has(name))) return items;
+    for (const key of await (await caches.open(name)).keys()) items.push(await json(name, key));
     return items;
   }
 
@@ -154,10 +172,9 @@
   }
 
   async function showResult() {
-    const cache = await caches.open("cococi-meta");
-    const result = await json(cache, "/__resultado");
+    const result = await json("cococi-meta", "/__resultado");
     if (!result) return;
-    await cache.delete("/__resultado");
+    await (await caches.open("cococi-meta")).delete("/__resultado");
     if (result.results) say(T.sent, ...result.results.map((item) => item.message));
     else say(result.message || T.reload);
   }
@@ -165,13 +182,8 @@
   async function start() {
     const who = await ownerNow();
     const signedIn = meta("cococi-dueno");
-    if (signedIn) {
-      const controller = worker.controller || (await worker.ready).active;
-      const stored = await (await caches.open("cococi-meta")).match("/__dueno");
-      if (!stored || (await stored.text()) !== signedIn) {
-        controller.postMessage({ owner: signedIn });
-      }
-    }
+    const controller = worker.controller;
+    if (signedIn && signedIn !== (await storedOwner())) await claim(signedIn);
     for (const box of document.querySelectorAll("[data-save-course]")) if (signedIn) saveBox(box, signedIn);
     for (const list of document.querySelectorAll("[data-saved-list]")) {
       list.closest("[data-offline]").hidden = false;
@@ -181,25 +193,32 @@
     if (state) {
       history.replaceState(null, "", location.pathname + location.hash);
     }
+    const pending = document.querySelector("[data-pending-queue]");
+    if (pending && !signedIn && who) pending.hidden = (await queued(who)).length === 0;
     const waiting = who ? await showQueue(who) : 0;
     if (state === "lleno") say(T.full);
     await showResult();
     if (!signedIn || !navigator.onLine) return;
-    // Back online: saved courses changed since they were saved are brought up to date.
-    for (const info of await savedCourses(signedIn)) {
-      if (info.generation !== meta("cococi-generacion")) {
-        store(info.manifest, info.name).then((fresh) => fresh || say(fill(T.gone, info.title))).catch(() => {});
-      }
+    // Back online, once the page itself has loaded, one request after another
+    // (the connection is often weak): first what was done offline is sent…
+    if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done));
+    if (waiting && controller) {
+      const flushed = new Promise((done) => worker.addEventListener("message", (event) => event.data && event.data.flushed && done()));
+      controller.postMessage({ flush: true, token: meta("cococi-csrf") });
+      await flushed;
+      const result = await json("cococi-meta", "/__resultado");
+      // Something recorded: the page is shown again with it (and the outcome).
+      if (result && result.results && result.results.some((item) => item.status === "recorded")) return location.reload();
+      await showResult();
     }
-    if (waiting) {
-      worker.addEventListener("message", async (event) => {
-        if (!event.data || !event.data.flushed) return;
-        // Something recorded: the page is shown again with it (and the outcome).
-        const result = await json(await caches.open("cococi-meta"), "/__resultado");
-        if (result && result.results && result.results.some((item) => item.status === "recorded")) location.reload();
-        else await showResult();
-      });
-      (worker.controller || (await worker.ready).active).postMessage({ owner: signedIn, flush: true, token: meta("cococi-csrf") });
+    // …then saved courses changed since they were saved are brought up to date.
+    for (const info of await savedCourses(signedIn)) {
+      if (info.generation === meta("cococi-generacion")) continue;
+      try {
+        if (!(await store(info.manifest, info.name))) say(fill(T.gone, info.title));
+      } catch (error) {
+        /* kept as it was, tried again on the next page */
+      }
     }
   }
 

@@ -42,12 +42,20 @@ async function forget(keep) {
   else await caches.delete(META);
 }
 
+// The saved pages of everyone (a session ended, a sign-out that could not go
+// through): her queue stays, for when she signs in again.
+async function forgetPages() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PERSONAL) && !name.endsWith("-cola")) await caches.delete(name);
+  }
+}
+
 async function saved(request) {
   const who = await owner();
   if (!who) return undefined;
   for (const name of await caches.keys()) {
     if (!name.startsWith(PERSONAL + who + "-c")) continue;
-    const found = await (await caches.open(name)).match(request, { ignoreSearch: true });
+    const found = await (await caches.open(name)).match(request, { ignoreSearch: true, ignoreVary: true });
     if (found) return found;
   }
   return undefined;
@@ -62,6 +70,8 @@ async function page(request) {
   }
   const who = response.headers.get("X-Cococi-Dueno");
   if (who && who !== (await owner())) await forget(who);
+  // Nobody is signed in any more: nothing personal is shown offline.
+  if (!who && response.ok) await forgetPages();
   // A saved page seen online is kept as it is now, if it is its owner's.
   if (who && response.ok && !response.redirected) {
     for (const name of await caches.keys()) {
@@ -80,6 +90,15 @@ async function file(request) {
   try {
     return await fetch(request);
   } catch (error) {
+    // Offline, a page saved under an earlier release asks for its stylesheet
+    // by that release's name: today's is the same file, newer.
+    const unhashed = (url) => new URL(url).pathname.replace(/\.[0-9a-f]{12}(\.\w+)$/, "$1");
+    if (request.url.includes("/static/")) {
+      const cache = await caches.open(STATIC);
+      for (const key of await cache.keys()) {
+        if (unhashed(key.url) === unhashed(request.url)) return cache.match(key);
+      }
+    }
     // Offline, an image asked at another width: the one saved at phone size.
     const phone = request.url.replace(/\.width-\d+\./, ".width-720.").replace(/\.fill-\d+x\d+\./, ".fill-720x400.");
     return (phone !== request.url && (await saved(new Request(phone)))) || Response.error();
@@ -108,6 +127,27 @@ async function sendOrKeep(request) {
     }
     const anchor = url.pathname.endsWith("autoevaluacion/") ? "#autoevaluacion" : "";
     return Response.redirect(lesson + "?sin-conexion=" + note + anchor, 303);
+  }
+}
+
+// One sending at a time: a page's waits for a background sync's, and finds
+// the queue it emptied.
+let sending = Promise.resolve();
+function flushOnce(token) {
+  sending = sending.then(() => flush(token)).catch(() => {});
+  return sending;
+}
+
+// Signing out forgets this person's pages and queue (Clear-Site-Data too).
+// Without signal she stays signed in, but her saved pages are forgotten now.
+async function signOut(request) {
+  try {
+    const response = await fetch(request);
+    await forget("");
+    return response;
+  } catch (error) {
+    await forgetPages();
+    return (await caches.match(OFFLINE)) || Response.error();
   }
 }
 
@@ -152,7 +192,10 @@ async function flush(token) {
       } catch (error) { /* kept as it was */ }
     }
   }
-  await meta.put("/__resultado", new Response(JSON.stringify({ results: answer.results })));
+  // Added to what an earlier sending told and the page has not shown yet.
+  const earlier = await meta.match("/__resultado");
+  const before = earlier ? (await earlier.json()).results || [] : [];
+  await meta.put("/__resultado", new Response(JSON.stringify({ results: before.concat(answer.results) })));
 }
 
 self.addEventListener("fetch", (event) => {
@@ -160,12 +203,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== location.origin || url.pathname.startsWith("/admin/")) return;
   if (request.method === "POST") {
-    if (url.pathname === SIGN_OUT) {
-      // Signing out forgets this person's pages and queue (Clear-Site-Data too).
-      event.respondWith(fetch(request).then(async (response) => { await forget(""); return response; }));
-    } else if (ACTION.test(url.pathname)) {
-      event.respondWith(sendOrKeep(request));
-    }
+    if (url.pathname === SIGN_OUT) event.respondWith(signOut(request));
+    else if (ACTION.test(url.pathname)) event.respondWith(sendOrKeep(request));
+    else if (request.mode === "navigate") event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
     return;
   }
   if (request.method !== "GET") return;
@@ -175,15 +215,10 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  event.waitUntil((async () => {
-    if (data.owner && data.owner !== (await owner())) await forget(data.owner);
-    if (data.flush) {
-      await flush(data.token);
-      if (event.source) event.source.postMessage({ flushed: true });
-    }
-  })());
+  if (!data.flush) return;
+  event.waitUntil(flushOnce(data.token).then(() => event.source && event.source.postMessage({ flushed: true })));
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "cola") event.waitUntil(flush(""));
+  if (event.tag === "cola") event.waitUntil(flushOnce(""));
 });
