@@ -122,7 +122,8 @@ def sync_view(request):
         )
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: brackets nested deeper than the reader recurses.
         payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
         return JsonResponse(
