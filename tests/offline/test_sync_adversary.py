@@ -38,11 +38,6 @@ def test_a_queue_nested_too_deep_to_read_is_refused_with_a_message_not_a_500(
     assert response.json()["message"] == "Esta actividad no es válida."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open (adversarial review of #23): offline attempts are dated back, so the "
-    "wait between attempts is measured between their dates, not kept at all.",
-)
 def test_every_answer_combination_sent_at_once_does_not_get_round_the_wait(
     course, member, member_client
 ):
