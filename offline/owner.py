@@ -30,6 +30,10 @@ class OwnerHeaderMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        # A page kept for whoever uses the phone (``shared_on_the_phone``)
+        # names nobody.
+        if getattr(response, "shared_on_the_phone", False):
+            return response
         if user is not None and user.is_authenticated:
             response[HEADER] = owner_key(user)
         return response
