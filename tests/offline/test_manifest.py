@@ -101,6 +101,21 @@ def test_drafts_unpublished_and_restricted_lessons_are_left_out(member_client, c
         assert not [url for url in listed if url.endswith(f"/{lesson.slug}/")]
 
 
+def test_a_course_closed_to_her_gives_her_no_list_of_its_lessons(member_client, course):
+    from django.contrib.auth.models import Group
+
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Mesa estratégica")])
+
+    response = member_client.get(manifest_url(course))
+
+    assert response.status_code != 200
+    for lesson in lessons_of(course):
+        assert lesson.url.encode() not in response.content
+
+
 def test_an_unpublished_course_has_no_manifest(member_client, course):
     course.unpublish()
 

@@ -603,9 +603,13 @@ def test_a_body_that_is_not_a_queue_is_a_400(member_client, member, body):
     assert nothing_recorded(member)
 
 
-def test_a_huge_body_is_a_400_and_nothing_is_recorded(member_client, member, course):
+@pytest.mark.parametrize("size", [300_000, 3_000_000])
+def test_a_huge_body_is_a_400_and_nothing_is_recorded(
+    member_client, member, course, size
+):
+    """Beyond what a phone's queue can be, and beyond what Django reads."""
     items = [done(lessons_of(course)[0])]
-    items[0]["fields"] = {"relleno": "x" * 300_000}
+    items[0]["fields"] = {"relleno": "x" * size}
 
     response = send(member_client, member, items)
 
