@@ -224,14 +224,36 @@ def test_the_attempt_limit_in_force_applies_to_a_quiz_answered_offline(
 # When it was done
 
 
-def test_a_time_in_the_future_is_recorded_as_now(member_client, member, course):
+@pytest.mark.parametrize("at", ["IN_30_DAYS", "9999-12-31T23:59:59-01:00"])
+def test_a_time_in_the_future_is_recorded_as_now(member_client, member, course, at):
     lesson = lessons_of(course)[0]
     before = timezone.now()
+    item = done(lesson, at=days_ago(-30))
+    if at != "IN_30_DAYS":
+        item["at"] = at
 
-    results(send(member_client, member, [done(lesson, at=days_ago(-30))]))
+    (outcome,) = results(send(member_client, member, [item]))
 
+    assert outcome["status"] == "recorded"
     completed_at = LessonCompletion.objects.get(user=member).completed_at
     assert before <= completed_at <= timezone.now()
+
+
+def test_a_time_at_the_start_of_the_calendar_is_recorded_as_the_enrolment(
+    member_client, member, course
+):
+    lesson = lessons_of(course)[0]
+    enrolled_long_ago(member, course, enrolled_days=3, published_days=20)
+    item = done(lesson)
+    item["at"] = "0001-01-01T00:00:00+01:00"
+
+    (outcome,) = results(send(member_client, member, [item]))
+
+    assert outcome["status"] == "recorded"
+    assert (
+        LessonCompletion.objects.get(user=member).completed_at
+        == Enrollment.objects.get(user=member).enrolled_at
+    )
 
 
 def test_a_time_before_the_enrolment_is_recorded_as_the_enrolment(
@@ -556,6 +578,24 @@ def csrf_client(user):
     return client
 
 
+def test_a_session_that_ended_while_offline_is_told_to_sign_in_again(member, course):
+    """The phone still has the page's CSRF token, the server no longer has
+    her session: the queue is refused as a whole, in words for her, and kept."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    client = csrf_client(member)
+    token = client.cookies["csrftoken"].value
+    Session.objects.all().delete()
+    cache.clear()  # sessions are cached_db
+
+    response = send(client, member, [done(lessons_of(course)[0])], csrf=token)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "session"
+    assert nothing_recorded(member)
+
+
 def test_the_queue_is_accepted_with_the_page_s_csrf_token(member, course):
     client = csrf_client(member)
     token = client.cookies["csrftoken"].value
@@ -650,6 +690,7 @@ def test_a_bad_key_is_refused(member_client, member, course, key):
         "ayer",
         "2026-13-45T10:00:00",
         "2026-02-30T10:00:00Z",
+        "2026-12-01T10:00:00+25:00",
         "2026-12-01T10:00:00+00:00" + " " * 30,
         "9" * 100,
         1733500000,
