@@ -151,6 +151,21 @@ def text_of(response):
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+# The only code of any page (issue #23): deferred, it adds offline study;
+# every page works without it.
+SITE_SCRIPT = '<script src="/static/js/site.js" defer>'
+
+
+def code_scripts(html):
+    """The page's script elements that are code: all but data blocks
+    (``json_script``), which run nothing."""
+    return [
+        tag
+        for tag in re.findall(r"<script\b[^>]*>", html)
+        if 'type="application/json"' not in tag
+    ]
+
+
 def signed_in(user):
     client = Client()
     client.force_login(user)
