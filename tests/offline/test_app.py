@@ -224,6 +224,21 @@ def test_signed_in_pages_name_her_key_in_the_page_and_the_header(member, course)
         assert meta == response[OWNER_HEADER] == owner_key(member)
 
 
+def test_what_shared_caches_may_keep_names_nobody(member, course, media_root):
+    """The app's manifest, the worker and public images are answered alike to
+    everybody and may be kept by a shared cache: her key is on her pages only."""
+    from courses.factories import ImageFactory
+
+    image = ImageFactory()
+    rendition = image.get_rendition("width-360|format-webp")
+    client = signed_in(member)
+
+    for url in ("/manifest.webmanifest", "/sw.js", rendition.url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert OWNER_HEADER not in response, url
+
+
 def test_two_people_have_two_keys(member, make_user, course):
     other = make_user("marta")
 
