@@ -3,7 +3,7 @@ pages and their images at phone size, each with a version, so that a saved
 copy is fetched again only when what it shows changed.
 
 Images are listed only once their renditions exist: they are made by a task
-when a lesson is published (``courses.tasks.make_lesson_renditions``), never
+when a lesson is published (``courses.tasks.make_page_renditions``), never
 on this request.
 """
 

@@ -30,6 +30,15 @@ class OwnerHeaderMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        # Only pages: the service worker reads the key of what it is shown
+        # (navigations). Files, the app's manifest and the worker itself are
+        # the same for everybody and may be kept by shared caches; the page
+        # kept on the phone for whoever uses it next (``shared_on_the_phone``)
+        # names nobody either.
+        if getattr(response, "shared_on_the_phone", False) or not response.get(
+            "Content-Type", ""
+        ).startswith("text/html"):
+            return response
         if user is not None and user.is_authenticated:
             response[HEADER] = owner_key(user)
         return response

@@ -153,6 +153,16 @@ def _quiz(user, lesson, course, when, key, fields):
         return "already", _score_message(earlier, lesson)
     if not isinstance(fields, dict):
         raise services.LearningError(_("This activity is not valid."))
+    asked = {f"q-{question.id}" for question in lesson.quiz}
+    if any(name.startswith("q-") and name not in asked for name in fields):
+        # Answers to questions the quiz no longer has: it was changed since
+        # she answered it offline (not "answer every question").
+        raise services.LearningError(
+            _(
+                "These answers are not this quiz's (it may have changed "
+                "meanwhile): reload the page and answer again."
+            )
+        )
     answers = {}
     for question in lesson.quiz:
         values = fields.get(f"q-{question.id}", [])

@@ -85,7 +85,11 @@ def offline_page(request):
     """What the phone shows for a page it has not saved, with no signal. The
     same for everybody (it is kept by the service worker for whoever uses the
     phone): the list of saved courses is filled in on the phone."""
-    return render(request, "offline/offline_page.html", {"texts": texts()})
+    response = render(request, "offline/offline_page.html", {"texts": texts()})
+    # Precached by the service worker of whoever was signed in then: it must
+    # not carry her key to the next person (see ``OwnerHeaderMiddleware``).
+    response.shared_on_the_phone = True
+    return response
 
 
 @page_route(CoursePage, "sin-conexion/", name="offline_manifest")

@@ -70,8 +70,10 @@ async function page(request) {
   }
   const who = response.headers.get("X-Cococi-Dueno");
   if (who && who !== (await owner())) await forget(who);
-  // Nobody is signed in any more: nothing personal is shown offline.
-  if (!who && response.ok) await forgetPages();
+  // A page to nobody signed in (not a file, nor the offline page, which name
+  // nobody to anyone): nothing personal is shown offline any more.
+  const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
+  if (!who && response.ok && html && new URL(request.url).pathname !== OFFLINE) await forgetPages();
   // A saved page seen online is kept as it is now, if it is its owner's.
   if (who && response.ok && !response.redirected) {
     for (const name of await caches.keys()) {
