@@ -171,6 +171,12 @@
     return items.length;
   }
 
+  // Something was recorded after this page was made: its figures are behind.
+  async function behind() {
+    const result = await json("cococi-meta", "/__resultado");
+    return Boolean(result && result.results && result.at > performance.timeOrigin && result.results.some((item) => item.status === "recorded"));
+  }
+
   async function showResult() {
     const result = await json("cococi-meta", "/__resultado");
     if (!result) return;
@@ -195,20 +201,23 @@
     }
     const pending = document.querySelector("[data-pending-queue]");
     if (pending && !signedIn && who) pending.hidden = (await queued(who)).length === 0;
-    const waiting = who ? await showQueue(who) : 0;
+    if (who) await showQueue(who);
     if (state === "lleno") say(T.full);
+    // Shown again with it (and the outcome), when what was done offline was
+    // recorded, by a background sync, while this page was on its way.
+    if (await behind()) return location.reload();
     await showResult();
     if (!signedIn || !navigator.onLine) return;
     // Back online, once the page itself has loaded, one request after another
     // (the connection is often weak): first what was done offline is sent…
     if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done));
-    if (waiting && controller) {
+    // Asked even with nothing waiting here: a background sync may be sending
+    // this very moment, and its outcome is then shown.
+    if (controller) {
       const flushed = new Promise((done) => worker.addEventListener("message", (event) => event.data && event.data.flushed && done()));
       controller.postMessage({ flush: true, token: meta("cococi-csrf") });
       await flushed;
-      const result = await json("cococi-meta", "/__resultado");
-      // Something recorded: the page is shown again with it (and the outcome).
-      if (result && result.results && result.results.some((item) => item.status === "recorded")) return location.reload();
+      if (await behind()) return location.reload();
       await showResult();
     }
     // …then saved courses changed since they were saved are brought up to date.

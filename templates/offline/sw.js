@@ -184,20 +184,19 @@ async function flush(token) {
     await meta.put("/__resultado", new Response(JSON.stringify({ problem: answer.error || "csrf", message: answer.message || "" })));
     return;
   }
-  for (const result of answer.results) {
-    await queue.delete("/__cola/" + result.key);
-    // Its saved page shows what was recorded.
-    const lesson = result.lesson && (await saved(new Request(result.lesson)));
-    if (lesson) {
-      try {
-        await page(new Request(result.lesson, { credentials: "same-origin" }));
-      } catch (error) { /* kept as it was */ }
-    }
-  }
-  // Added to what an earlier sending told and the page has not shown yet.
+  // What happened is kept for the page (added to what an earlier sending
+  // told and no page has shown yet) before the queue is emptied.
   const earlier = await meta.match("/__resultado");
   const before = earlier ? (await earlier.json()).results || [] : [];
-  await meta.put("/__resultado", new Response(JSON.stringify({ results: before.concat(answer.results) })));
+  await meta.put("/__resultado", new Response(JSON.stringify({ results: before.concat(answer.results), at: Date.now() })));
+  for (const result of answer.results) await queue.delete("/__cola/" + result.key);
+  // The saved pages of the lessons concerned show what was recorded.
+  for (const result of answer.results) {
+    if (!result.lesson || !(await saved(new Request(result.lesson)))) continue;
+    try {
+      await page(new Request(result.lesson, { credentials: "same-origin" }));
+    } catch (error) { /* kept as it was */ }
+  }
 }
 
 self.addEventListener("fetch", (event) => {

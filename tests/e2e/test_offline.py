@@ -170,7 +170,8 @@ def test_signing_out_leaves_nothing_saved_on_the_phone(context, page, course, me
         page.goto(first.url)
     except PlaywrightError:
         pass
-    assert first.title not in page.content()
+    page.wait_for_load_state()
+    expect(page.get_by_text(first.title)).to_have_count(0)
     context.set_offline(False)
 
 

@@ -60,11 +60,6 @@ def test_an_anonymous_visitor_is_refused_with_a_json_403(client, course):
     assert "message" in response.json()
 
 
-@pytest.mark.xfail(
-    reason="locale/es_MX django.po: 'Sign in to save courses on your phone.' is "
-    "a fuzzy entry (msgstr of another text), so it is shown in English",
-    strict=True,
-)
 def test_an_anonymous_visitor_is_told_in_spanish_to_sign_in(client, course):
     message = client.get(manifest_url(course)).json()["message"]
 

@@ -97,6 +97,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Written to {output}."))
 
 
+def sizes_table(first, files):
+    """A table of ``files`` ((name, bytes) pairs): raw and compressed sizes."""
+    return report.table(
+        [first, "Raw", "gzip -9"],
+        [
+            [name, kb(len(data)), kb(len(gzip.compress(data, 9)))]
+            for name, data in files
+        ],
+    )
+
+
 def render(scripts, precache, courses):
     total_gzip = sum(len(gzip.compress(data, 9)) for _name, data in scripts)
     machine = report.machine()
@@ -117,25 +128,13 @@ def render(scripts, precache, courses):
         f"JavaScript of the public site: **{kb(total_gzip)} compressed** (gzip -9; "
         "budget 8 KiB, checked by `tests/offline/test_budget.py`).",
         "",
-        report.table(
-            ["Script", "Raw", "gzip -9"],
-            [
-                [name, kb(len(data)), kb(len(gzip.compress(data, 9)))]
-                for name, data in scripts
-            ],
-        ),
+        sizes_table("Script", scripts),
         "",
         "What the service worker keeps when it is installed (once per release, "
         "for every visitor; the stylesheet and script usually come from the "
         "browser's cache, fetched by the page a moment before):",
         "",
-        report.table(
-            ["File", "Raw", "gzip -9"],
-            [
-                [name, kb(len(data)), kb(len(gzip.compress(data, 9)))]
-                for name, data in precache
-            ],
-        ),
+        sizes_table("File", precache),
         "",
         "Each demo course saved for offline study (*Guardar para estudiar sin "
         "conexión*):",
