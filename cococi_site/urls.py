@@ -9,12 +9,17 @@ from wagtail.urls import serve_pattern
 from home import admin_scope, files, routing
 from home import views as home_views
 from home.my_formation import my_formation
+from offline import views as offline_views
 
 from .api import api_router
 from .views import not_found
 
 urlpatterns = [
     path("salud/", home_views.health, name="health"),
+    # The installable web app: its service worker covers the whole site.
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.web_manifest, name="web_manifest"),
+    path("", include("offline.urls")),
     # The language switch is in every page's footer. Without a CSRF token in
     # it, public pages hold no token and can be served from the page cache; the
     # worst a forged request can do is change someone's language.
@@ -25,6 +30,12 @@ urlpatterns = [
     path("mi-formacion/acompanamiento/", include("councils.cadres.mentor_urls")),
     # POST: be told, or no longer, of an axis's new courses.
     path("mi-formacion/ejes/", include("courses.follow_urls")),
+    # POST: what was done offline, sent by the phone when back online.
+    path(
+        "mi-formacion/sin-conexion/enviar/",
+        offline_views.sync_view,
+        name="offline_sync",
+    ),
     path("mi-formacion/", my_formation, name="my_formation"),
     path("constancias/", include("courses.urls")),
     # A member's private calendar feed, under its secret address.

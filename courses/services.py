@@ -33,6 +33,12 @@ from .models import (
     QuizAttempt,
 )
 from .quiz import quiz_grade
+from .renditions import (
+    COVER_FILTERS,
+    IMAGE_FILTERS,
+    lesson_image_ids,
+    renditions_make,
+)
 
 
 def course_booklet_build(*, course_id):
@@ -158,12 +164,19 @@ def course_progress(*, user, course):
 
 @transaction.atomic
 def lesson_complete(
-    *, user, lesson, course, source=CompletionSource.ONLINE, recorded_by=None
+    *,
+    user,
+    lesson,
+    course,
+    source=CompletionSource.ONLINE,
+    recorded_by=None,
+    completed_at=None,
 ):
     """Record that ``user`` completed ``lesson``; twice is still one completion.
 
     Completing the last lesson completes the course, and the constancia is
-    issued by a task once the transaction has committed.
+    issued by a task once the transaction has committed. ``completed_at``
+    (default: now) is when it was done, for what was done offline.
     """
     Enrollment.objects.get_or_create(user=user, course=course)
     # Lock the enrolment so that concurrent completions by the same person are
@@ -173,7 +186,12 @@ def lesson_complete(
     completion, created = LessonCompletion.objects.get_or_create(
         user=user,
         lesson=lesson,
-        defaults={"course": course, "source": source, "recorded_by": recorded_by},
+        defaults={
+            "course": course,
+            "source": source,
+            "recorded_by": recorded_by,
+            "completed_at": completed_at or timezone.now(),
+        },
     )
     course_completion_check(user=user, course=course, enrollment=enrollment)
     return completion, created
@@ -241,6 +259,8 @@ def course_changed(page, *, withdrawn=False):
         course_tasks_enqueue(page)
     elif isinstance(page, LessonPage):
         course_tasks_enqueue(page.get_parent(), withdrawn=withdrawn)
+    if not withdrawn and isinstance(page, CoursePage | LessonPage):
+        enqueue("courses.tasks.make_page_renditions", page.pk)
 
 
 def lesson_moved(*, lesson_id, course_before, course_after):
@@ -253,6 +273,21 @@ def lesson_moved(*, lesson_id, course_before, course_after):
         )
     course_tasks_enqueue(course_before, withdrawn=True)
     course_tasks_enqueue(course_after)
+
+
+def page_renditions_make(*, page_id):
+    """The image sizes a published course (its cover) or lesson (its body's
+    images) is shown at, made now rather than on a reader's request."""
+    page = CoursePage.objects.filter(pk=page_id).first() or (
+        LessonPage.objects.filter(pk=page_id).first()
+    )
+    if isinstance(page, CoursePage):
+        if not page.cover_image_id:
+            return 0
+        return renditions_make(image_ids=[page.cover_image_id], filters=COVER_FILTERS)
+    if isinstance(page, LessonPage):
+        return renditions_make(image_ids=lesson_image_ids(page), filters=IMAGE_FILTERS)
+    return 0
 
 
 def course_tasks_enqueue(page, *, withdrawn=False):
@@ -287,10 +322,21 @@ def quiz_answers_check(lesson, answers):
 
 
 @transaction.atomic
-def quiz_submit(*, user, lesson, course, answers):
+def quiz_submit(
+    *,
+    user,
+    lesson,
+    course,
+    answers,
+    source=CompletionSource.ONLINE,
+    created_at=None,
+    client_key="",
+):
     """Grade and store an attempt, if the quiz's attempt policy allows one now
     and every question has an answer of its own; passing completes the lesson.
-    Refused (``LearningError``), nothing is stored."""
+    Refused (``LearningError``), nothing is stored. An attempt answered
+    offline comes with when it was answered (``created_at``) and the key the
+    phone gave it (``client_key``): see ``offline.sync``."""
     if not lesson.quiz:
         raise LearningError(_("This lesson has no quiz."))
     # One attempt of a person at a time (a double click, two tabs): both
@@ -312,9 +358,18 @@ def quiz_submit(*, user, lesson, course, answers):
         },
         score=score,
         passed=passed,
+        source=source,
+        created_at=created_at or timezone.now(),
+        client_key=client_key,
     )
     if passed:
-        lesson_complete(user=user, lesson=lesson, course=course)
+        lesson_complete(
+            user=user,
+            lesson=lesson,
+            course=course,
+            source=source,
+            completed_at=created_at,
+        )
     return attempt, results
 
 

@@ -35,3 +35,9 @@ def issue_certificate(user_id, course_id):
 def announce_course(course_id):
     """A course was first published: tell the followers of its axis."""
     return services.course_announce(course_id)
+
+
+@shared_task(**RETRY)
+def make_page_renditions(page_id):
+    """A course or lesson was published: its images' sizes, off the request path."""
+    return services.page_renditions_make(page_id=page_id)

@@ -138,6 +138,20 @@ class SignOutView(auth_views.LogoutView):
             return redirect("/")
         return render(request, "members/logout_confirm.html")
 
+    def post(self, request, *args, **kwargs):
+        return forget_on_this_device(super().post(request, *args, **kwargs))
+
+
+# On a phone several people share, nothing of the person leaving stays for
+# the next: the pages she saved to study offline, what she did offline, and
+# the browser's copies of her pages (the cookies go with the session).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def forget_on_this_device(response):
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Needs the current password; every other session of the account ends
@@ -264,7 +278,7 @@ def account_delete(request):
         messages.success(
             request, _("Your account was deleted. Nothing that identifies you remains.")
         )
-        return redirect("/")
+        return forget_on_this_device(redirect("/"))
     return render(request, "members/account_delete.html", {"form": form})
 
 

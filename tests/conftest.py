@@ -1,3 +1,4 @@
+import re
 import time
 import warnings
 
@@ -136,3 +137,26 @@ def editor(make_user):
 @pytest.fixture
 def superuser(make_user):
     return make_user("admin", is_superuser=True, is_staff=True)
+
+
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+
+
+def scripts_run_by(html):
+    """The scripts a page runs: the ``src`` of each, or "inline" for one
+    written in the page (the site has none: its CSP forbids them). Data blocks
+    (``type="application/json"``) run nothing and are left out."""
+    found = []
+    for attributes in SCRIPT_TAG.findall(html):
+        if 'type="application/json"' in attributes:
+            continue
+        source = re.search(r'\bsrc="([^"]+)"', attributes)
+        found.append(source.group(1) if source else "inline")
+    return found
+
+
+def assert_only_the_site_script(html):
+    """The page runs nothing but the site's own deferred script (offline
+    study), and works without it."""
+    assert scripts_run_by(html) == ["/static/js/site.js"]
+    assert '<script src="/static/js/site.js" defer>' in html

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "members",
     "notifications",
     "courses",
+    # Installable web app, courses saved on the phone, offline progress.
+    "offline",
     "councils",
     "home",
     # Only management commands (bench_data, bench_cadres): see bench/README.md.
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in person name whose phone data they are.
+    "offline.owner.OwnerHeaderMiddleware",
     # Pages answered to a signed-in person: private, never stored.
     "cococi_site.middleware.PersonalPagesMiddleware",
     # request.user.is_verified(): signed in with a second factor this session.
@@ -197,6 +201,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                # Signed-in pages: whose phone data this is (offline study).
+                "offline.owner.owner_context",
             ],
         },
     },

@@ -506,7 +506,7 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         return (
             QuizAttempt.objects.filter(user=user, lesson=self)
             .annotate(attempts_count=Window(Count("pk")))
-            .order_by("-created_at", "-pk")
+            .order_by("-received_at", "-pk")
             .first()
         )
 
@@ -519,7 +519,7 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             left = max(self.max_attempts - sent, 0)
         retry_at = None
         if self.attempt_wait_minutes and last_attempt:
-            retry_at = last_attempt.created_at + timedelta(
+            retry_at = last_attempt.received_at + timedelta(
                 minutes=self.attempt_wait_minutes
             )
             if retry_at <= timezone.now():

@@ -83,6 +83,8 @@ class CompletionSource(models.TextChoices):
     ONLINE = "en_linea", _("Online")
     CIRCLE = "circulo", _("Study circle")
     IMPORT = "importacion", _("Import")
+    # Done on a phone without signal and sent when it came back (``offline``).
+    OFFLINE = "sin_conexion", _("Offline")
 
 
 class LessonCompletionQuerySet(LearningRowsQuerySet):
@@ -168,12 +170,32 @@ class QuizAttempt(models.Model):
     score = models.PositiveSmallIntegerField(_("score (%)"))
     passed = models.BooleanField(_("passed"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # When the server got it: the same as ``created_at`` online; later for an
+    # attempt answered offline. The attempt policy (a wait between attempts)
+    # runs from here, so answers dated in the past never skip a wait.
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=CompletionSource.choices,
+        default=CompletionSource.ONLINE,
+    )
+    # An attempt answered offline carries the key the phone gave it, so that
+    # the same attempt sent twice (a lost answer, a retry) is stored once.
+    client_key = models.CharField(_("key on the phone"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
-        indexes = [models.Index(fields=["user", "lesson", "-created_at"])]
+        indexes = [models.Index(fields=["user", "lesson", "-received_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="unique_quiz_attempt_per_phone_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user_id} {self.lesson_id} {self.score}%"

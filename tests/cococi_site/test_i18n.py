@@ -16,7 +16,16 @@ from tests.courses.test_page_types import add_lesson_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "es_MX" / "LC_MESSAGES" / "django.po"
-APPS = ["cococi_site", "outbox", "members", "courses", "councils", "home"]
+APPS = [
+    "cococi_site",
+    "outbox",
+    "members",
+    "notifications",
+    "courses",
+    "offline",
+    "councils",
+    "home",
+]
 
 TEMPLATE_STRING = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
 BLOCK_STRING = re.compile(r"{%\s*blocktranslate[^%]*%}(.+?){%\s*endblocktranslate\s*%}")

@@ -9,7 +9,7 @@ import pytest
 import cococi_site
 
 PACKAGE = Path(cococi_site.__file__).parent
-APPS = {"courses", "members", "notifications", "home", "councils", "outbox"}
+APPS = {"courses", "members", "notifications", "offline", "home", "councils", "outbox"}
 BASE_LAYER = [
     "content",
     "page_cache",

@@ -280,7 +280,7 @@ def test_a_wait_between_attempts_says_when_to_try_again(member):
     refused = submit(client, lesson, answers(lesson, [0, 0]))
 
     first = QuizAttempt.objects.get(user=member)
-    retry_at = timezone.localtime(first.created_at + timedelta(minutes=30))
+    retry_at = timezone.localtime(first.received_at + timedelta(minutes=30))
     when = date_format(retry_at, "DATETIME_FORMAT")
     message = f"Podrás intentarlo de nuevo a partir del {when}."
     assert message in messages_of(refused)
@@ -289,7 +289,7 @@ def test_a_wait_between_attempts_says_when_to_try_again(member):
     assert not Enrollment.objects.filter(completed_at__isnull=False).exists()
 
     # Half an hour later, the next attempt is taken.
-    QuizAttempt.objects.update(created_at=first.created_at - timedelta(minutes=31))
+    QuizAttempt.objects.update(received_at=first.received_at - timedelta(minutes=31))
     response = submit(client, lesson, answers(lesson, [0, 0]))
 
     assert "Aprobaste con 100%" in response.content.decode()

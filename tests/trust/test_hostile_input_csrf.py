@@ -57,6 +57,7 @@ from notifications import stop
 from notifications.channels import phone_e164
 from notifications.models import ChannelPreference, PhoneCode
 from notifications.services import consented
+from offline.owner import owner_key
 from tests.conftest import PASSWORD
 from tests.courses.conftest import page_form_data
 from tests.notifications.conftest import consent
@@ -77,6 +78,7 @@ PROJECT_APPS = (
     "cococi_site",
     "members",
     "notifications",
+    "offline",
     "courses",
     "councils",
     "home",
@@ -98,6 +100,13 @@ class Action:
     shown: Callable[[Any], str] | None = None
     cookie: str | None = None
     prepare: Callable[[Any, Any], str | None] | None = None
+    # The body is JSON (what a phone's service worker sends), not a form.
+    json: bool = False
+
+    def post(self, client, url, world):
+        if self.json:
+            return client.post(url, self.data(world), content_type="application/json")
+        return client.post(url, self.data(world))
 
 
 def admin(name, *args):
@@ -546,6 +555,24 @@ ACTIONS = {
         "member",
         state=lambda w: LessonCompletion.objects.filter(user=w.member).count(),
     ),
+    # What a member did offline, sent by her phone's service worker.
+    "offline_sync": Action(
+        lambda w: reverse("offline_sync"),
+        "member",
+        data=lambda w: {
+            "owner": owner_key(w.member),
+            "items": [
+                {
+                    "key": "trust-offline-0001",
+                    "url": w.lesson.url + "completar/",
+                    "fields": {},
+                    "at": timezone.now().isoformat(),
+                }
+            ],
+        },
+        state=lambda w: LessonCompletion.objects.filter(user=w.member).count(),
+        json=True,
+    ),
     "LessonPage.submit_quiz": Action(
         lambda w: w.quiz_lesson.url + "autoevaluacion/",
         "member",
@@ -651,6 +678,12 @@ READ_ONLY = {
     "notices:index_results": lambda w: "/admin/notices/results/",
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    # Offline study: what a phone saves of a course, the worker, the app's
+    # manifest and the page shown offline.
+    "CoursePage.offline_manifest": lambda w: w.course_b.url + "sin-conexion/",
+    "service_worker": lambda w: reverse("service_worker"),
+    "web_manifest": lambda w: reverse("web_manifest"),
+    "offline:page": lambda w: reverse("offline:page"),
     # Calendars: a council's public meetings, one meeting, a member's own feed
     "CouncilPage.calendar": lambda w: w.council_a.url + "calendario.ics/",
     "wagtail_serve_ics": lambda w: w.council_a.url + "calendario.ics",
@@ -845,7 +878,7 @@ def test_a_post_without_the_csrf_token_is_refused(hostile_world, name):
     url = prepared_url(hostile_world, action, client)
     before = action.state(hostile_world) if action.state else None
 
-    response = client.post(url, action.data(hostile_world))
+    response = action.post(client, url, hostile_world)
 
     assert response.status_code == 403
     if action.state:
@@ -870,7 +903,7 @@ def test_the_genuine_post_does_change_it(
     before = action.state(hostile_world) if action.state else None
 
     with django_capture_on_commit_callbacks(execute=name in AFTER_COMMIT):
-        response = client.post(url, action.data(hostile_world))
+        response = action.post(client, url, hostile_world)
 
     assert response.status_code < 400, response.content.decode()[:2000]
     effect = response_effect(hostile_world, action, response)

@@ -1,0 +1,225 @@
+{% load static %}/* COCOCI Formación's service worker, release {{ release }}.
+   Pages are fetched from the network; without it, a page saved for offline
+   study is shown, or the offline page. What a member does offline (a lesson
+   marked as studied, a quiz answered) is kept and sent when back online.
+   Saved pages and the queue belong to one person, the owner the server names
+   (X-Cococi-Dueno): another person signing in deletes them first. */
+"use strict";
+const STATIC = "cococi-estatico-{{ release }}";
+const OFFLINE = "{% url 'offline:page' %}";
+const PRECACHE = [OFFLINE, "{% static 'css/site.css' %}", "{% static 'js/site.js' %}", "{% static 'img/favicon.svg' %}"];
+const PERSONAL = "cococi-u-";
+const META = "cococi-meta";
+const SYNC = "{% url 'offline_sync' %}";
+const SIGN_OUT = "{% url 'members:logout' %}";
+const ACTION = /\/(completar|autoevaluacion)\/$/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("cococi-estatico-") && name !== STATIC) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+async function owner() {
+  const found = await (await caches.open(META)).match("/__dueno");
+  return found ? found.text() : "";
+}
+
+// Every personal cache but the ones of `keep`: another person's pages.
+async function forget(keep) {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PERSONAL) && !(keep && name.startsWith(PERSONAL + keep + "-"))) await caches.delete(name);
+  }
+  const meta = await caches.open(META);
+  if (keep) await meta.put("/__dueno", new Response(keep));
+  else await caches.delete(META);
+}
+
+// The saved pages of everyone (a session ended, a sign-out that could not go
+// through): her queue stays, for when she signs in again.
+async function forgetPages() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PERSONAL) && !name.endsWith("-cola")) await caches.delete(name);
+  }
+}
+
+async function saved(request) {
+  const who = await owner();
+  if (!who) return undefined;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PERSONAL + who + "-c")) continue;
+    const found = await (await caches.open(name)).match(request, { ignoreSearch: true, ignoreVary: true });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function page(request) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    return (await saved(request)) || (await caches.match(OFFLINE)) || Response.error();
+  }
+  const who = response.headers.get("X-Cococi-Dueno");
+  if (who && who !== (await owner())) await forget(who);
+  // A page to nobody signed in (not a file, nor the offline page, which name
+  // nobody to anyone): nothing personal is shown offline any more.
+  const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
+  if (!who && response.ok && html && new URL(request.url).pathname !== OFFLINE) await forgetPages();
+  // A saved page seen online is kept as it is now, if it is its owner's.
+  if (who && response.ok && !response.redirected) {
+    for (const name of await caches.keys()) {
+      if (!name.startsWith(PERSONAL + who + "-c")) continue;
+      const cache = await caches.open(name);
+      const url = new URL(request.url);
+      if (await cache.match(url.pathname)) await cache.put(url.pathname, response.clone());
+    }
+  }
+  return response;
+}
+
+async function file(request) {
+  const hit = (await caches.match(request, { cacheName: STATIC })) || (await saved(request));
+  if (hit) return hit;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    // Offline, a page saved under an earlier release asks for its stylesheet
+    // by that release's name: today's is the same file, newer.
+    const unhashed = (url) => new URL(url).pathname.replace(/\.[0-9a-f]{12}(\.\w+)$/, "$1");
+    if (request.url.includes("/static/")) {
+      const cache = await caches.open(STATIC);
+      for (const key of await cache.keys()) {
+        if (unhashed(key.url) === unhashed(request.url)) return cache.match(key);
+      }
+    }
+    // Offline, an image asked at another width: the one saved at phone size.
+    const phone = request.url.replace(/\.width-\d+\./, ".width-720.").replace(/\.fill-\d+x\d+\./, ".fill-720x400.");
+    return (phone !== request.url && (await saved(new Request(phone)))) || Response.error();
+  }
+}
+
+async function sendOrKeep(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const url = new URL(copy.url);
+    const form = await copy.formData();
+    const fields = {};
+    for (const [name, value] of form) {
+      if (name !== "csrfmiddlewaretoken") (fields[name] = fields[name] || []).push(String(value));
+    }
+    const item = { key: crypto.randomUUID(), url: url.pathname, fields, at: new Date().toISOString(), token: form.get("csrfmiddlewaretoken") || "" };
+    const lesson = url.pathname.replace(ACTION, "/");
+    let note = "guardado";
+    try {
+      await (await caches.open(PERSONAL + (await owner()) + "-cola")).put("/__cola/" + item.key, new Response(JSON.stringify(item)));
+      if (self.registration.sync) self.registration.sync.register("cola").catch(() => {});
+    } catch (full) {
+      note = "lleno";
+    }
+    const anchor = url.pathname.endsWith("autoevaluacion/") ? "#autoevaluacion" : "";
+    return Response.redirect(lesson + "?sin-conexion=" + note + anchor, 303);
+  }
+}
+
+// One sending at a time: a page's waits for a background sync's, and finds
+// the queue it emptied.
+let sending = Promise.resolve();
+function flushOnce(token) {
+  sending = sending.then(() => flush(token)).catch(() => {});
+  return sending;
+}
+
+// Signing out forgets this person's pages and queue (Clear-Site-Data too).
+// Without signal she stays signed in, but her saved pages are forgotten now.
+async function signOut(request) {
+  try {
+    const response = await fetch(request);
+    await forget("");
+    return response;
+  } catch (error) {
+    await forgetPages();
+    return (await caches.match(OFFLINE)) || Response.error();
+  }
+}
+
+async function flush(token) {
+  const who = await owner();
+  if (!who) return;
+  const queue = await caches.open(PERSONAL + who + "-cola");
+  const keys = await queue.keys();
+  if (!keys.length) return;
+  const items = [];
+  for (const key of keys) items.push(await (await queue.match(key)).json());
+  items.sort((a, b) => (a.at < b.at ? -1 : 1));
+  let response;
+  try {
+    response = await fetch(SYNC, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token || items[items.length - 1].token },
+      body: JSON.stringify({ owner: who, items: items.map(({ key, url, fields, at }) => ({ key, url, fields, at })) }),
+    });
+  } catch (error) {
+    return; // still offline: kept for the next time
+  }
+  let answer = {};
+  try {
+    answer = await response.json();
+  } catch (error) {
+    answer = {};
+  }
+  const meta = await caches.open(META);
+  if (!response.ok || !Array.isArray(answer.results)) {
+    await meta.put("/__resultado", new Response(JSON.stringify({ problem: answer.error || "csrf", message: answer.message || "" })));
+    return;
+  }
+  // What happened is kept for the page (added to what an earlier sending
+  // told and no page has shown yet) before the queue is emptied.
+  const earlier = await meta.match("/__resultado");
+  const before = earlier ? (await earlier.json()).results || [] : [];
+  await meta.put("/__resultado", new Response(JSON.stringify({ results: before.concat(answer.results), at: Date.now() })));
+  for (const result of answer.results) await queue.delete("/__cola/" + result.key);
+  // The saved pages of the lessons concerned show what was recorded.
+  for (const result of answer.results) {
+    if (!result.lesson || !(await saved(new Request(result.lesson)))) continue;
+    try {
+      await page(new Request(result.lesson, { credentials: "same-origin" }));
+    } catch (error) { /* kept as it was */ }
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== location.origin || url.pathname.startsWith("/admin/")) return;
+  if (request.method === "POST") {
+    if (url.pathname === SIGN_OUT) event.respondWith(signOut(request));
+    else if (ACTION.test(url.pathname)) event.respondWith(sendOrKeep(request));
+    else if (request.mode === "navigate") event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") event.respondWith(page(request));
+  else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/media/")) event.respondWith(file(request));
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (!data.flush) return;
+  event.waitUntil(flushOnce(data.token).then(() => event.source && event.source.postMessage({ flushed: true })));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "cola") event.waitUntil(flushOnce(""));
+});
