@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from courses import services
-from courses.models import CompletionSource, LessonPage, QuizAttempt
+from courses.models import CompletionSource, Enrollment, LessonPage, QuizAttempt
 
 MAX_ITEMS = 50
 KEY = re.compile(r"[A-Za-z0-9-]{8,40}")
@@ -148,6 +148,9 @@ def _complete(user, lesson, course, when):
 
 
 def _quiz(user, lesson, course, when, key, fields):
+    # One sending of hers at a time (two workers during an update): the second
+    # finds what the first stored.
+    Enrollment.objects.select_for_update().get(user=user, course=course)
     earlier = QuizAttempt.objects.filter(user=user, client_key=key).first()
     if earlier is not None:
         return "already", _score_message(earlier, lesson)

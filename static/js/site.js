@@ -38,7 +38,9 @@
     for (const name of await caches.keys()) {
       if (name.startsWith(PERSONAL) && !name.startsWith(PERSONAL + who + "-")) await caches.delete(name);
     }
-    await (await caches.open("cococi-meta")).put("/__dueno", new Response(who));
+    const meta = await caches.open("cococi-meta");
+    await meta.delete("/__resultado");
+    await meta.put("/__dueno", new Response(who));
   }
 
   async function ownerNow() {
@@ -151,7 +153,11 @@
     const name = PERSONAL + who + "-cola";
     const items = [];
     if (!(await caches.has(name))) return items;
-    for (const key of await (await caches.open(name)).keys()) items.push(await json(name, key));
+    for (const key of await (await caches.open(name)).keys()) {
+      // Sent and removed meanwhile by the worker: not waiting any more.
+      const item = await json(name, key);
+      if (item) items.push(item);
+    }
     return items;
   }
 
@@ -171,24 +177,30 @@
     return items.length;
   }
 
-  // Something was recorded after this page was made: its figures are behind.
-  async function behind() {
+  // Something was recorded after this page was made: it is shown again, once
+  // (a phone's clock set back must not make it reload again and again).
+  async function reloadIfBehind() {
     const result = await json("cococi-meta", "/__resultado");
-    return Boolean(result && result.results && result.at > performance.timeOrigin && result.results.some((item) => item.status === "recorded"));
+    const recorded = result && result.results && result.results.some((item) => item.status === "recorded");
+    if (!recorded || result.reloaded || !(result.at > performance.timeOrigin)) return false;
+    result.reloaded = true;
+    await (await caches.open("cococi-meta")).put("/__resultado", new Response(JSON.stringify(result)));
+    location.reload();
+    return true;
   }
 
   async function showResult() {
-    const result = await json("cococi-meta", "/__resultado");
+    const result = note && (await json("cococi-meta", "/__resultado"));
     if (!result) return;
     await (await caches.open("cococi-meta")).delete("/__resultado");
-    if (result.results) say(T.sent, ...result.results.map((item) => item.message));
-    else say(result.message || T.reload);
+    const lines = result.results ? [T.sent, ...result.results.map((item) => item.message)] : [];
+    if (result.problem) lines.push(result.message || T.reload);
+    say(...lines);
   }
 
   async function start() {
     const who = await ownerNow();
     const signedIn = meta("cococi-dueno");
-    const controller = worker.controller;
     if (signedIn && signedIn !== (await storedOwner())) await claim(signedIn);
     for (const box of document.querySelectorAll("[data-save-course]")) if (signedIn) saveBox(box, signedIn);
     for (const list of document.querySelectorAll("[data-saved-list]")) {
@@ -205,19 +217,25 @@
     if (state === "lleno") say(T.full);
     // Shown again with it (and the outcome), when what was done offline was
     // recorded, by a background sync, while this page was on its way.
-    if (await behind()) return location.reload();
+    if (await reloadIfBehind()) return;
     await showResult();
     if (!signedIn || !navigator.onLine) return;
     // Back online, once the page itself has loaded, one request after another
     // (the connection is often weak): first what was done offline is sent…
     if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done));
-    // Asked even with nothing waiting here: a background sync may be sending
-    // this very moment, and its outcome is then shown.
-    if (controller) {
-      const flushed = new Promise((done) => worker.addEventListener("message", (event) => event.data && event.data.flushed && done()));
-      controller.postMessage({ flush: true, token: meta("cococi-csrf") });
+    // Asked even with nothing waiting here (a background sync may be sending
+    // this very moment, and its outcome is then shown), of the worker in charge
+    // now (a new release may have taken over while the page loaded), and not
+    // waited for forever.
+    const current = worker.controller;
+    if (current) {
+      const flushed = new Promise((done) => {
+        worker.addEventListener("message", (event) => event.data && event.data.flushed && done());
+        setTimeout(done, 30000);
+      });
+      current.postMessage({ flush: true, token: meta("cococi-csrf") });
       await flushed;
-      if (await behind()) return location.reload();
+      if (await reloadIfBehind()) return;
       await showResult();
     }
     // …then saved courses changed since they were saved are brought up to date.

@@ -38,6 +38,8 @@ async function forget(keep) {
     if (name.startsWith(PERSONAL) && !(keep && name.startsWith(PERSONAL + keep + "-"))) await caches.delete(name);
   }
   const meta = await caches.open(META);
+  // What a sending told the previous person is not the next one's to see.
+  await meta.delete("/__resultado");
   if (keep) await meta.put("/__dueno", new Response(keep));
   else await caches.delete(META);
 }
@@ -61,29 +63,38 @@ async function saved(request) {
   return undefined;
 }
 
-async function page(request) {
+async function page(request, event) {
   let response;
   try {
     response = await fetch(request);
   } catch (error) {
     return (await saved(request)) || (await caches.match(OFFLINE)) || Response.error();
   }
+  // The page is shown at once; what the worker learns from it is done beside
+  // (a full phone, a failed write, never cost her the page).
+  const copy = response.ok && !response.redirected ? response.clone() : null;
+  const learn = remember(request, response, copy).catch(() => {});
+  if (event) event.waitUntil(learn);
+  else await learn;
+  return response;
+}
+
+async function remember(request, response, copy) {
+  const url = new URL(request.url);
   const who = response.headers.get("X-Cococi-Dueno");
   if (who && who !== (await owner())) await forget(who);
   // A page to nobody signed in (not a file, nor the offline page, which name
   // nobody to anyone): nothing personal is shown offline any more.
   const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
-  if (!who && response.ok && html && new URL(request.url).pathname !== OFFLINE) await forgetPages();
-  // A saved page seen online is kept as it is now, if it is its owner's.
-  if (who && response.ok && !response.redirected) {
-    for (const name of await caches.keys()) {
-      if (!name.startsWith(PERSONAL + who + "-c")) continue;
-      const cache = await caches.open(name);
-      const url = new URL(request.url);
-      if (await cache.match(url.pathname)) await cache.put(url.pathname, response.clone());
-    }
+  if (!who && response.ok && html && url.pathname !== OFFLINE) await forgetPages();
+  // A saved page seen online is kept as it is now, if it is its owner's (not
+  // a quiz's result, ``?intento=``: the saved lesson is the lesson).
+  if (!who || !copy || url.search) return;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PERSONAL + who + "-c")) continue;
+    const cache = await caches.open(name);
+    if (await cache.match(url.pathname)) await cache.put(url.pathname, copy.clone());
   }
-  return response;
 }
 
 async function file(request) {
@@ -114,15 +125,22 @@ async function sendOrKeep(request) {
   } catch (error) {
     const url = new URL(copy.url);
     const form = await copy.formData();
+    const who = await owner();
+    // Kept only when sent by a page of this site (another site's forged form
+    // is not: the server's CSRF check refuses it online) and by the person
+    // whose phone data this is (a tab left open by someone else is not).
+    if (!request.referrer.startsWith(location.origin + "/") || !who || form.get("dueno") !== who) {
+      return (await caches.match(OFFLINE)) || Response.error();
+    }
     const fields = {};
     for (const [name, value] of form) {
-      if (name !== "csrfmiddlewaretoken") (fields[name] = fields[name] || []).push(String(value));
+      if (name !== "csrfmiddlewaretoken" && name !== "dueno") (fields[name] = fields[name] || []).push(String(value));
     }
     const item = { key: crypto.randomUUID(), url: url.pathname, fields, at: new Date().toISOString(), token: form.get("csrfmiddlewaretoken") || "" };
     const lesson = url.pathname.replace(ACTION, "/");
     let note = "guardado";
     try {
-      await (await caches.open(PERSONAL + (await owner()) + "-cola")).put("/__cola/" + item.key, new Response(JSON.stringify(item)));
+      await (await caches.open(PERSONAL + who + "-cola")).put("/__cola/" + item.key, new Response(JSON.stringify(item)));
       if (self.registration.sync) self.registration.sync.register("cola").catch(() => {});
     } catch (full) {
       note = "lleno";
@@ -134,10 +152,13 @@ async function sendOrKeep(request) {
 
 // One sending at a time: a page's waits for a background sync's, and finds
 // the queue it emptied.
+// A background sync is told when the server could not be reached, so that
+// the browser tries again later (``strict``).
 let sending = Promise.resolve();
-function flushOnce(token) {
-  sending = sending.then(() => flush(token)).catch(() => {});
-  return sending;
+function flushOnce(token, strict) {
+  const run = sending.then(() => flush(token, strict));
+  sending = run.catch(() => {});
+  return strict ? run : sending;
 }
 
 // Signing out forgets this person's pages and queue (Clear-Site-Data too).
@@ -145,7 +166,7 @@ function flushOnce(token) {
 async function signOut(request) {
   try {
     const response = await fetch(request);
-    await forget("");
+    if (response.ok || response.type === "opaqueredirect") await forget("");
     return response;
   } catch (error) {
     await forgetPages();
@@ -153,15 +174,20 @@ async function signOut(request) {
   }
 }
 
-async function flush(token) {
+async function flush(token, strict) {
   const who = await owner();
   if (!who) return;
   const queue = await caches.open(PERSONAL + who + "-cola");
   const keys = await queue.keys();
   if (!keys.length) return;
-  const items = [];
-  for (const key of keys) items.push(await (await queue.match(key)).json());
-  items.sort((a, b) => (a.at < b.at ? -1 : 1));
+  let items = [];
+  for (const key of keys) {
+    const found = await queue.match(key);
+    if (found) items.push(await found.json());
+  }
+  // The oldest first, as many as the server takes at once; the rest next time.
+  items = items.sort((a, b) => (a.at < b.at ? -1 : 1)).slice(0, 50);
+  if (!items.length) return;
   let response;
   try {
     response = await fetch(SYNC, {
@@ -171,30 +197,34 @@ async function flush(token) {
       body: JSON.stringify({ owner: who, items: items.map(({ key, url, fields, at }) => ({ key, url, fields, at })) }),
     });
   } catch (error) {
+    if (strict) throw error;
     return; // still offline: kept for the next time
   }
+  if (strict && response.status >= 500) throw new Error("server");
   let answer = {};
   try {
     answer = await response.json();
   } catch (error) {
     answer = {};
   }
+  // What happened is kept for the page, added to what an earlier sending told
+  // and no page has shown yet, before the queue is emptied.
   const meta = await caches.open(META);
+  const earlier = await meta.match("/__resultado");
+  const before = earlier ? await earlier.json() : {};
   if (!response.ok || !Array.isArray(answer.results)) {
-    await meta.put("/__resultado", new Response(JSON.stringify({ problem: answer.error || "csrf", message: answer.message || "" })));
+    const problem = { problem: answer.error || "csrf", message: answer.message || "" };
+    await meta.put("/__resultado", new Response(JSON.stringify(Object.assign(before, problem))));
     return;
   }
-  // What happened is kept for the page (added to what an earlier sending
-  // told and no page has shown yet) before the queue is emptied.
-  const earlier = await meta.match("/__resultado");
-  const before = earlier ? (await earlier.json()).results || [] : [];
-  await meta.put("/__resultado", new Response(JSON.stringify({ results: before.concat(answer.results), at: Date.now() })));
+  const results = (before.results || []).concat(answer.results);
+  await meta.put("/__resultado", new Response(JSON.stringify({ results, at: Date.now() })));
   for (const result of answer.results) await queue.delete("/__cola/" + result.key);
   // The saved pages of the lessons concerned show what was recorded.
   for (const result of answer.results) {
     if (!result.lesson || !(await saved(new Request(result.lesson)))) continue;
     try {
-      await page(new Request(result.lesson, { credentials: "same-origin" }));
+      await page(new Request(result.lesson, { credentials: "same-origin" }), null);
     } catch (error) { /* kept as it was */ }
   }
 }
@@ -210,7 +240,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") return;
-  if (request.mode === "navigate") event.respondWith(page(request));
+  if (request.mode === "navigate") event.respondWith(page(request, event));
   else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/media/")) event.respondWith(file(request));
 });
 
@@ -221,5 +251,5 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "cola") event.waitUntil(flushOnce(""));
+  if (event.tag === "cola") event.waitUntil(flushOnce("", true));
 });

@@ -192,3 +192,29 @@ def test_a_lesson_republished_is_refreshed_on_the_phone_at_the_next_visit_online
     page.goto(first.url)
     expect(page.locator("main")).to_contain_text("la asamblea decide y el consejo")
     context.set_offline(False)
+
+
+@pytest.mark.parametrize("screen", ["telefono"])
+def test_a_form_of_another_site_is_not_kept_for_her_offline(
+    context, page, course, members, live_server
+):
+    """Another site's page, submitting a forged "mark as studied" to this one
+    while the phone has no signal, is not kept to be sent later with her
+    token: online, the server's CSRF check would have refused it."""
+    lucia, _marta = members
+    first = course.lessons()[0]
+    sign_in(page, "lucia", PASSWORD)
+    save_course(page, course)
+    # A page of no site of ours, its form aimed at her lesson.
+    page.goto("about:blank")
+    target = f"{live_server.url}{first.url}completar/"
+    page.set_content(f'<form method="post" action="{target}"></form>')
+    context.set_offline(True)
+    page.evaluate("document.forms[0].submit()")
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Sin conexión")
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/mi-formacion/")
+    page.wait_for_load_state("networkidle")
+    assert not LessonCompletion.objects.filter(user=lucia).exists()
+    expect(page.locator("[data-offline-note]")).to_be_hidden()
