@@ -88,3 +88,14 @@ def quiz_grade(lesson, answers):
     # answers, so "score >= pass mark" is exact (2 of 3 is 66%, below 67%).
     score = 100 * correct_count // total if total else 0
     return score, results
+
+
+def attempt_outcome(attempt, lesson):
+    """What a person is told of a graded attempt, online or sent from her phone."""
+    if attempt.passed:
+        return _("You passed with %(score)s%%. Lesson completed!") % {
+            "score": attempt.score
+        }
+    return _(
+        "You got %(score)s%%; you need %(mark)s%%. Review the lesson and try again."
+    ) % {"score": attempt.score, "mark": lesson.pass_mark}

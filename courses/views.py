@@ -16,6 +16,7 @@ from cococi_site.pages import page_route
 
 from . import services
 from .models import Axis, Certificate, CoursePage, LessonPage
+from .quiz import attempt_outcome
 
 
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
@@ -115,16 +116,8 @@ def quiz_submit(request, lesson):
     except services.LearningError as error:
         messages.error(request, error.message)
         return redirect(lesson.get_url(request))
-    if attempt.passed:
-        message = _("You passed with %(score)s%%. Lesson completed!")
-        messages.success(request, message % {"score": attempt.score})
-    else:
-        message = _(
-            "You got %(score)s%%; you need %(mark)s%%. Review the lesson and try again."
-        )
-        messages.error(
-            request, message % {"score": attempt.score, "mark": lesson.pass_mark}
-        )
+    tell = messages.success if attempt.passed else messages.error
+    tell(request, attempt_outcome(attempt, lesson))
     return redirect(f"{lesson.get_url(request)}?intento={attempt.pk}#autoevaluacion")
 
 

@@ -12,6 +12,8 @@ person, and a queue sent under another person's key is refused.
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cococi_site import content
+
 HEADER = "X-Cococi-Dueno"
 
 
@@ -50,8 +52,6 @@ def owner_context(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from cococi_site import content
-
     return {
         "offline_owner": owner_key(user),
         "offline_generation": content.generation() or "",

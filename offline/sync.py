@@ -22,6 +22,7 @@ from wagtail.models import Site
 
 from courses import services
 from courses.models import CompletionSource, Enrollment, LessonPage, QuizAttempt
+from courses.quiz import attempt_outcome
 
 MAX_ITEMS = 50
 KEY = re.compile(r"[A-Za-z0-9-]{8,40}")
@@ -81,7 +82,7 @@ def _item_sync(user, request, item):
         earlier = QuizAttempt.objects.filter(user=user, client_key=key).first()
         if earlier is None:
             raise
-        return Outcome(key, "already", _score_message(earlier, lesson), lesson_url)
+        return Outcome(key, "already", attempt_outcome(earlier, lesson), lesson_url)
     status, message = outcome
     return Outcome(key, status, message, lesson_url)
 
@@ -153,7 +154,7 @@ def _quiz(user, lesson, course, when, key, fields):
     Enrollment.objects.select_for_update().get(user=user, course=course)
     earlier = QuizAttempt.objects.filter(user=user, client_key=key).first()
     if earlier is not None:
-        return "already", _score_message(earlier, lesson)
+        return "already", attempt_outcome(earlier, lesson)
     if not isinstance(fields, dict):
         raise services.LearningError(_("This activity is not valid."))
     asked = {f"q-{question.id}" for question in lesson.quiz}
@@ -184,14 +185,4 @@ def _quiz(user, lesson, course, when, key, fields):
         created_at=when,
         client_key=key,
     )
-    return "recorded", _score_message(attempt, lesson)
-
-
-def _score_message(attempt, lesson):
-    if attempt.passed:
-        return _("You passed with %(score)s%%. Lesson completed!") % {
-            "score": attempt.score
-        }
-    return _(
-        "You got %(score)s%%; you need %(mark)s%%. Review the lesson and try again."
-    ) % {"score": attempt.score, "mark": lesson.pass_mark}
+    return "recorded", attempt_outcome(attempt, lesson)
