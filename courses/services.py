@@ -39,6 +39,7 @@ from .renditions import (
     lesson_image_ids,
     renditions_make,
 )
+from .verification import qr_svg
 
 
 def course_booklet_build(*, course_id):
@@ -479,12 +480,15 @@ def certificate_verify_url(certificate):
 
 
 def render_certificate_html(certificate):
+    verify_url = certificate_verify_url(certificate)
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "courses/certificate.html",
             {
                 "certificate": certificate,
-                "verify_url": certificate_verify_url(certificate),
+                "verify_url": verify_url,
+                # Printed: the paper says what it opens (the address beside it).
+                "qr": qr_svg(verify_url, scale=3),
             },
         )
 

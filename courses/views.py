@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from cococi_site.pages import page_route
 
 from . import services
+from .forms import CertificateCodeForm
 from .models import Axis, Certificate, CoursePage, LessonPage
 from .quiz import attempt_outcome
+from .verification import qr_svg
 
 
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
@@ -121,15 +123,37 @@ def quiz_submit(request, lesson):
     return redirect(f"{lesson.get_url(request)}?intento={attempt.pk}#autoevaluacion")
 
 
+def certificate_lookup(request):
+    """``/constancias/``: type the code printed on a constancia (a GET form, no
+    script) and land on its verification page."""
+    form = CertificateCodeForm(request.GET if "codigo" in request.GET else None)
+    if form.is_valid():
+        return redirect("courses:certificate_verify", form.certificate.code)
+    return render(request, "courses/certificate_lookup.html", {"form": form})
+
+
 def certificate_verify(request, code):
-    """Public verification: shows what the constancia itself shows, nothing more."""
-    certificate = Certificate.objects.filter(code=code[:32]).first()
+    """Public verification: shows what the constancia itself shows, nothing more.
+    A code typed another way (lower case, no dashes) goes to its own address."""
+    certificate = Certificate.objects.matching(code).first()
     if certificate is None:
+        form = CertificateCodeForm(initial={"codigo": code[:64]})
         return render(
-            request, "courses/certificate_verify.html", {"code": code[:32]}, status=404
+            request,
+            "courses/certificate_verify.html",
+            {"code": code[:64], "form": form},
+            status=404,
         )
+    if certificate.code != code:
+        return redirect("courses:certificate_verify", certificate.code)
+    verify_url = services.certificate_verify_url(certificate)
     return render(
-        request, "courses/certificate_verify.html", {"certificate": certificate}
+        request,
+        "courses/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "qr": qr_svg(verify_url, label=_("QR code of this page")),
+        },
     )
 
 

@@ -676,7 +676,7 @@ def test_a_meeting_without_a_title_is_named_by_its_local_day(council):
 
     meeting = Meeting.objects.get(pk=make_meeting(council, starts_at=evening).pk)
 
-    assert str(meeting) == "Círculo de estudio 2026-12-08"
+    assert str(meeting) == "Círculo de estudio del 8 de diciembre de 2026"
 
 
 def test_correcting_the_attendance_keeps_who_has_left_since(

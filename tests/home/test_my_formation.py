@@ -7,6 +7,7 @@ they build (rolled back at the end of the module) is not seen by the others.
 """
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.db import transaction
@@ -98,6 +99,22 @@ def test_a_completed_course_offers_its_constancia(
     assert f'href="/constancias/{certificate.code}/"' in completed
     download = member_client.get(f"/constancias/{certificate.code}/pdf/")
     assert download.status_code == 200
+
+
+def test_dates_are_written_in_words_in_the_sites_time_zone(
+    member_client, member, course
+):
+    """Late on 6 December in Mexico City is already the 7th in UTC."""
+    Enrollment.objects.create(
+        user=member,
+        course=course,
+        completed_at=datetime(2026, 12, 7, 5, 30, tzinfo=UTC),
+    )
+
+    text = text_of(member_client.get(URL))
+
+    assert "6 de diciembre de 2026" in text
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", text), "a numeric date is shown"
 
 
 def test_a_constancia_still_being_prepared_says_so(member_client, member, course):

@@ -651,6 +651,7 @@ READ_ONLY = {
     "members:password_reset_complete": lambda w: members("password_reset_complete"),
     "mentors:mentees": lambda w: reverse("mentors:mentees"),
     "my_formation": lambda w: reverse("my_formation"),
+    "courses:certificate_lookup": lambda w: reverse("courses:certificate_lookup"),
     "courses:certificate_verify": lambda w: reverse(
         "courses:certificate_verify", args=[w.certificate.code]
     ),

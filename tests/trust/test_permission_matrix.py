@@ -71,6 +71,7 @@ MATRIX = {
     "my-data-export":             (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "my-formation":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "certificate-verify":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "certificate-lookup":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "certificate-pdf":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
     # Mentors: a mentee's route and notes, for their mentor only
     "mentees":                    (IN, EM, EM, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM),
@@ -284,6 +285,16 @@ TARGETS = {
     "certificate-verify": Target(
         lambda w: reverse("courses:certificate_verify", args=[w.certificate.code]),
         marker=lambda w: MEMBER_NAME,
+    ),
+    # The code typed as read from paper: what the verification page shows.
+    "certificate-lookup": Target(
+        lambda w: (
+            reverse("courses:certificate_lookup")
+            + "?codigo="
+            + w.certificate.code.lower()
+        ),
+        marker=lambda w: MEMBER_NAME,
+        follow=True,
     ),
     "certificate-pdf": Target(
         lambda w: reverse("courses:certificate_download", args=[w.certificate.code]),
