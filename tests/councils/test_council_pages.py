@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from councils.factories import assign, join, make_council, make_person, state_page
-from councils.models import CouncilPage, CouncilStatus, Meeting, MeetingKind
+from councils.models import (
+    ConstitutionGuidePage,
+    CouncilPage,
+    CouncilStatus,
+    Meeting,
+    MeetingKind,
+)
 from courses.models import Axis, Enrollment
 from tests.councils.helpers import signed_in, spanish, text_of
 from tests.courses.learning_fixtures import make_course
@@ -462,3 +468,27 @@ def test_the_admin_explorer_of_a_state_coordinator_does_not_grow_with_councils()
     assert small == large
     assert large <= 40
     assert large_seconds < 5
+
+
+# Headings written in a page's content
+
+
+def test_headings_of_a_council_page_and_of_the_guide_are_headings(client, council):
+    """The editor's heading block is a second-level heading under the page's
+    title wherever it is used, not bare text in the paragraph's flow."""
+    council.body = [
+        {"type": "heading", "value": "Cómo trabajamos"},
+        {"type": "paragraph", "value": "<p>Nos reunimos cada mes.</p>"},
+    ]
+    council.save_revision().publish()
+    guide = ConstitutionGuidePage.objects.get()
+    guide.body = [
+        {"type": "heading", "value": "Reúne a tus vecinas y vecinos"},
+        {"type": "paragraph", "value": "<p>Al menos cinco personas.</p>"},
+    ]
+    guide.save_revision().publish()
+
+    assert "<h2>Cómo trabajamos</h2>" in client.get(council.url).content.decode()
+    assert "<h2>Reúne a tus vecinas y vecinos</h2>" in (
+        client.get(GUIDE).content.decode()
+    )
