@@ -32,7 +32,7 @@ class HomePage(SitePageMixin, Page):
         related_name="+",
         help_text=_(
             "Shown as «Start here» to someone who arrives. If you choose none, "
-            "the first course of the catalogue is shown."
+            "the first course in the order of the Courses page is shown."
         ),
     )
     axes_heading = models.CharField(
@@ -71,14 +71,15 @@ class HomePage(SitePageMixin, Page):
 
     def first_course(self):
         """Where a newcomer starts: the course the editor chose, while it is
-        published and open to all; otherwise the catalogue's first course (by
-        axis, then as the editors ordered them), so the slot is never empty."""
+        published and open to all; otherwise the first course as the editors
+        ordered them under the catalogue (the introductory one comes first,
+        whatever its axis), so the slot is never empty."""
         courses = CoursePage.objects.live().public().select_related("primary_axis")
         if self.start_course_id:
             chosen = courses.filter(pk=self.start_course_id).first()
             if chosen is not None:
                 return chosen
-        return courses.order_by("primary_axis__number", "path").first()
+        return courses.order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

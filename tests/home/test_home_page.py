@@ -154,12 +154,20 @@ def start_here(html):
 def test_start_here_points_to_the_course_the_editor_chose(client):
     from wagtail.models import Page
 
-    first = CoursePageFactory(title="¿Qué es un COCOCI?", summary="Lo básico.")
-    chosen = CoursePageFactory(title="Asambleas que deciden")
+    # The introductory course is on axis 3: first in the editors' order all
+    # the same.
+    first = CoursePageFactory(
+        title="¿Qué es un COCOCI?",
+        summary="Lo básico.",
+        primary_axis=Axis.objects.get(number=3),
+    )
+    chosen = CoursePageFactory(
+        title="Asambleas que deciden", primary_axis=Axis.objects.get(number=1)
+    )
     home = Page.objects.get(depth=2).specific
 
     shown = start_here(client.get("/").content.decode())
-    # With none chosen, the catalogue's first course.
+    # With none chosen, the first course in the editors' order.
     assert "Empieza aquí" in shown
     assert f'href="{first.url}">¿Qué es un COCOCI?</a>' in shown
     assert "Lo básico." in shown
@@ -169,7 +177,7 @@ def test_start_here_points_to_the_course_the_editor_chose(client):
     shown = start_here(client.get("/").content.decode())
     assert f'href="{chosen.url}">Asambleas que deciden</a>' in shown
 
-    # A chosen course taken down leaves the catalogue's first in its place.
+    # A chosen course taken down leaves the first course in its place.
     chosen.unpublish()
     shown = start_here(client.get("/").content.decode())
     assert f'href="{first.url}">' in shown
