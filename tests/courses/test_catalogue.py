@@ -303,7 +303,7 @@ def test_after_a_filter_the_results_say_what_is_filtered_and_how_to_undo_it(
     assert shown.index("1 curso") < shown.index("Asambleas que deciden")
     active = shown.split('class="active-filters"')[1]
     assert "Filtrando por:" in active
-    chips = re.findall(r'<a class="chip" aria-current="true" href="([^"]+)">', active)
+    chips = re.findall(r'<a class="chip chip--active" href="([^"]+)">', active)
     assert [unescape(href) for href in chips] == [
         "?nivel=basico#resultados",
         "?eje=democracia-participativa#resultados",
