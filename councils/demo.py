@@ -182,6 +182,16 @@ def _office(user, role_slug, started_on, *, council=None, state=None):
         assign(user, role_slug, council=council, state=state, started_on=started_on)
 
 
+# What a council's page offers to reach it (not every council fills it in).
+CONTACTS = {
+    "santa-cecilia": {
+        "contact_email": "santacecilia@consejos.example.org",
+        "contact_phone": "33 1234 5678",
+    },
+    "iztapalapa-oriente": {"contact_phone": "55 8765 4321"},
+}
+
+
 @transaction.atomic
 def load_demo_councils():
     """Returns the number of councils created."""
@@ -216,6 +226,7 @@ def load_demo_councils():
                     ("paragraph", f"<p>{text}</p>"),
                 ],
                 priority_axes=[axes[number] for number in priority],
+                **CONTACTS.get(slug, {}),
             )
             created += 1
         councils[slug] = council

@@ -1,6 +1,8 @@
 """The page tree is the organisation tree: CouncilIndexPage (/consejos/) →
 StatePage (/consejos/<estado>/) → CouncilPage (/consejos/<estado>/<consejo>/)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,7 +71,12 @@ class CouncilIndexPage(SitePageMixin, Page):
         )
         for state_page in states:
             state_page.council_count = counts.get(state_page.state_id, 0)
-        context["states"] = states
+        # States with councils are what a visitor looks for; those still
+        # without one are folded below, each still a link to its page.
+        context["states"] = [page for page in states if page.council_count]
+        context["states_without_councils"] = [
+            page for page in states if not page.council_count
+        ]
         context["council_total"] = sum(counts.values())
         context["guide"] = (
             ConstitutionGuidePage.objects.live().public().child_of(self).first()
@@ -308,6 +315,16 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def place_label(self):
         return self.municipality_name or self.sector
+
+    @property
+    def phone_link(self):
+        """The contact phone as a ``tel:`` address: digits and a leading +
+        only, as a phone dials it ("33 1234-5678" → "tel:3312345678")."""
+        phone = self.contact_phone.strip()
+        digits = re.sub(r"\D", "", phone)
+        if not digits:
+            return ""
+        return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
 
     def clean(self):
         super().clean()

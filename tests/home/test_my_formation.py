@@ -198,7 +198,7 @@ def test_a_course_in_progress_counts_on_its_axis_by_its_lessons_done(
     rows = axis_rows(html_of(member_client.get(URL)))
 
     # One lesson of three in one course, none in the other: a sixth of the axis.
-    assert rows["1"] == ("0 de 2 cursos, 2 en curso", "17")
+    assert rows["1"] == ("0 de 2 cursos, 2 empezados", "17")
     assert rows["2"] == ("aún no hay cursos", "0")
 
 
