@@ -248,14 +248,58 @@ def world_counts():
 # Sending a request
 
 
-def test_a_signed_in_member_gets_the_request_form(requester):
-    response = signed_in(requester).get(FORM_URL)
+def select_options(html, name):
+    """The labels of the options of the select ``name`` (none: no select)."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, flags=re.S)
+    if not found:
+        return None
+    return [
+        label.strip()
+        for value, label in re.findall(
+            r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1]
+        )
+        if value
+    ]
+
+
+def test_a_signed_in_member_chooses_the_state_and_then_gets_the_request_form(
+    requester, guadalajara
+):
+    municipality("14", "120", "Zapopan")
+    municipality("09", "015", "Cuauhtémoc")
+    client = signed_in(requester)
+
+    first = client.get(FORM_URL).content.decode()
+    # Step one, without JavaScript: a GET form naming the 32 states.
+    assert 'method="get"' in first and 'name="proposed_name"' not in first
+    assert len(select_options(first, "estado")) == 32
+    assert select_options(first, "municipality") is None
+
+    response = client.get(FORM_URL, {"estado": "14"})
 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="proposed_name"' in html
     assert 'name="fundadores-TOTAL_FORMS"' in html
     assert 'enctype="multipart/form-data"' in html
+    assert "Jalisco" in html and "?estado=14&amp;cambiar=1" in html
+    assert select_options(html, "municipality") == ["Guadalajara", "Zapopan"]
+
+
+def test_a_form_sent_back_keeps_what_was_typed_and_the_state_s_municipalities(
+    requester, valid_data
+):
+    municipality("09", "015", "Cuauhtémoc")
+    data = valid_data | {"assembly_place": "", "proposed_name": "Consejo Obrero"}
+
+    response = signed_in(requester).post(FORM_URL, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Consejo Obrero"' in html
+    assert 'value="Carmen Ibarra"' in html
+    assert select_options(html, "municipality") == ["Guadalajara"]
+    assert re.search(r'<option value="\d+" selected>Guadalajara</option>', html)
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in():
