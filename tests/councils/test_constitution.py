@@ -192,6 +192,13 @@ def answer_url(founder):
     return f"/consejos/solicitudes/fundadores/{founder.pk}/"
 
 
+def codes_shown(page):
+    """{username: one-time code} of the sign-in codes page."""
+    return dict(
+        re.findall(r"<code>([\w.]+)</code></td><td><code>(\w{4}-\w{4})</code>", page)
+    )
+
+
 def founder_row(constitution, person):
     return constitution.founders.get(user=person)
 
@@ -583,9 +590,7 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     # approved is given their one-time sign-in codes, once, to hand over.
     assert response.status_code == 200
     page = response.content.decode()
-    codes = dict(
-        re.findall(r"<code>([\w.]+)</code></td><td><code>(\w{4}-\w{4})</code>", page)
-    )
+    codes = codes_shown(page)
     assert set(codes) == {"coordinadora", "secretario", "promotora"}
     pending.refresh_from_db()
     assert pending.status == "aprobada"
@@ -702,9 +707,7 @@ def test_approval_sends_codes_by_sms_to_verified_phones_and_hands_over_the_rest(
 
     assert response.status_code == 200
     page = response.content.decode()
-    shown = dict(
-        re.findall(r"<code>([\w.]+)</code></td><td><code>(\w{4}-\w{4})</code>", page)
-    )
+    shown = codes_shown(page)
     assert set(shown) == {"promotora"}
     assert (
         spanish(
