@@ -153,7 +153,18 @@ def municipality_outside(municipality, state):
 
 
 class CouncilPageForm(WagtailAdminPageForm):
-    """Checks in the admin what needs the parent page, which a new page lacks."""
+    """Checks in the admin what needs the parent page, which a new page lacks,
+    and offers only the municipalities of the parent's state (INEGI's
+    catalogue lists some 2,470 in all)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page.specific if self.parent_page else None
+        field = self.fields.get("municipality")
+        if field is not None and isinstance(parent, StatePage):
+            field.queryset = Municipality.objects.filter(state=parent.state_id)
+            # One state: its name after each municipality would only be noise.
+            field.label_from_instance = lambda municipality: municipality.name
 
     def clean(self):
         cleaned = super().clean()
