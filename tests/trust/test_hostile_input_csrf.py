@@ -651,6 +651,9 @@ READ_ONLY = {
     "members:password_reset_complete": lambda w: members("password_reset_complete"),
     "mentors:mentees": lambda w: reverse("mentors:mentees"),
     "my_formation": lambda w: reverse("my_formation"),
+    "course_finished": lambda w: reverse(
+        "course_finished", args=[w.certificate.course.slug]
+    ),
     "courses:certificate_verify": lambda w: reverse(
         "courses:certificate_verify", args=[w.certificate.code]
     ),
@@ -759,6 +762,7 @@ READ_ONLY.update(snippet_choosers())
 READ_ONLY_WHO = {
     "members:my_data": "member",
     "my_formation": "member",
+    "course_finished": "member",
     "mentors:mentees": "mentor",
     "courses:certificate_download": "member",
     "councils:constitution_acta": "member",

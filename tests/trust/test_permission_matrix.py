@@ -72,6 +72,7 @@ MATRIX = {
     "my-formation":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "certificate-verify":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "certificate-pdf":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "course-finished":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
     # Mentors: a mentee's route and notes, for their mentor only
     "mentees":                    (IN, EM, EM, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "mentee-A":                   (IN, NO, NO, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO),
@@ -288,6 +289,11 @@ TARGETS = {
     "certificate-pdf": Target(
         lambda w: reverse("courses:certificate_download", args=[w.certificate.code]),
         marker=lambda w: people.CERTIFICATE_TEXT,
+    ),
+    # Where finishing a course lands: the member's own constancia.
+    "course-finished": Target(
+        lambda w: reverse("course_finished", args=[w.certificate.course.slug]),
+        marker=lambda w: w.certificate.code,
     ),
     "mentees": Target(
         lambda w: reverse("mentors:mentees"), marker=lambda w: people.MENTEE_NAME
