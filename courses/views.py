@@ -21,22 +21,24 @@ from .models import Axis, Certificate, CoursePage, Enrollment, LessonPage
 from .quiz import attempt_outcome
 
 
+def booklet_response(field_file, filename):
+    """A booklet edition's PDF as a download; 404 until the worker has made it."""
+    if not field_file:
+        raise Http404(_("The booklet of this course is not ready yet."))
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The booklet of this course is not ready yet.")) from missing
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
 def serve_booklet(request, course):
     """Download the course's cuadernillo; 404 until the worker has produced it."""
     booklet = course.booklet
-    if booklet is None or not booklet.file:
-        raise Http404(_("The booklet of this course is not ready yet."))
-    try:
-        handle = booklet.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The booklet of this course is not ready yet.")) from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"cuadernillo-{course.slug}.pdf",
-        content_type="application/pdf",
-    )
+    return booklet_response(booklet and booklet.file, f"cuadernillo-{course.slug}.pdf")
 
 
 @page_route(CoursePage, "cuadernillo/facilitacion/", name="facilitator_booklet")
@@ -49,17 +51,9 @@ def serve_facilitator_booklet(request, course):
     if not request.user.has_perm("courses.view_facilitator_notes"):
         raise PermissionDenied
     booklet = course.booklet
-    if booklet is None or not booklet.facilitator_file:
-        raise Http404(_("The booklet of this course is not ready yet."))
-    try:
-        handle = booklet.facilitator_file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The booklet of this course is not ready yet.")) from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"cuadernillo-facilitacion-{course.slug}.pdf",
-        content_type="application/pdf",
+    response = booklet_response(
+        booklet and booklet.facilitator_file,
+        f"cuadernillo-facilitacion-{course.slug}.pdf",
     )
     # Answers: never kept by a shared cache.
     patch_cache_control(response, private=True, no_store=True)
@@ -162,7 +156,9 @@ def quiz_submit(request, lesson):
     tell = messages.success if attempt.passed else messages.error
     tell(request, attempt_outcome(attempt, lesson))
     if attempt.passed and finished_now(enrollment):
-        return redirect("course_finished", slug=course.slug)
+        # The attempt, so that its answers stay one link away.
+        finished = reverse("course_finished", args=[course.slug])
+        return redirect(f"{finished}?intento={attempt.pk}")
     return redirect(f"{lesson.get_url(request)}?intento={attempt.pk}#autoevaluacion")
 
 

@@ -24,7 +24,13 @@ from councils.models import (
     RoleAssignment,
 )
 from courses.cache import axes_ordered
-from courses.models import AxisFollow, Certificate, CoursePage, Enrollment
+from courses.models import (
+    AxisFollow,
+    Certificate,
+    CoursePage,
+    Enrollment,
+    QuizAttempt,
+)
 from courses.models.pages import attach_learner_progress
 from members.forms import NoticeAcceptForm
 from members.services import notice_to_accept
@@ -184,6 +190,19 @@ def course_finished(request, slug):
     course = enrollment.course
     if not enrollment.is_completed:
         return redirect(course.get_url(request))
+    # The quiz attempt that finished it: its answers, one link away.
+    attempt_id = request.GET.get("intento", "")
+    attempt = None
+    if attempt_id.isdigit() and len(attempt_id) < 12:
+        attempt = (
+            QuizAttempt.objects.filter(
+                user=request.user,
+                pk=int(attempt_id),
+                lesson__path__startswith=course.path,
+            )
+            .select_related("lesson")
+            .first()
+        )
     return render(
         request,
         "home/course_finished.html",
@@ -195,5 +214,6 @@ def course_finished(request, slug):
             .first(),
             "counts_toward": course_counts_toward(request.user, course),
             "next_course": course.next_for(request.user),
+            "attempt": attempt,
         },
     )

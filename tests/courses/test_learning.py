@@ -4,6 +4,7 @@ progress on the course page and in the catalogue, all through HTTP."""
 import re
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 from tests.courses import learning_fixtures
@@ -93,15 +94,19 @@ def test_prerequisites_are_enforced_naming_the_missing_course(
     assert not Enrollment.objects.filter(course=advanced).exists()
 
 
+def restricted_course(title):
+    """A course behind a password: never named to who cannot see it."""
+    course = make_course(title)
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="x1"
+    )
+    return course
+
+
 def test_a_restricted_prerequisite_still_applies_without_being_named(
     member_client, member, course
 ):
-    from wagtail.models import PageViewRestriction
-
-    secret = make_course("Estrategia electoral interna")
-    PageViewRestriction.objects.create(
-        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x1"
-    )
+    secret = restricted_course("Estrategia electoral interna")
     advanced = make_course("Contraloría ciudadana", prerequisites=[course, secret])
     make_lesson(advanced, "Leer un presupuesto")
 
@@ -138,12 +143,7 @@ def test_who_cannot_enrol_yet_is_shown_what_to_finish_first_instead_of_the_butto
 def test_a_restricted_prerequisite_to_finish_first_is_counted_never_named(
     member_client, member, course
 ):
-    from wagtail.models import PageViewRestriction
-
-    secret = make_course("Estrategia electoral interna")
-    PageViewRestriction.objects.create(
-        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x1"
-    )
+    secret = restricted_course("Estrategia electoral interna")
     advanced = make_course("Contraloría ciudadana", prerequisites=[course, secret])
     for lesson in lessons_of(course):
         member_client.post(lesson.url + "completar/")

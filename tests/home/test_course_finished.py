@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from councils.factories import join, make_council
 from councils.models import RequirementKind, RoleRequirement
-from courses.models import Certificate, Enrollment, LessonCompletion
+from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 from tests.conftest import assert_only_the_site_script
 from tests.courses import learning_fixtures
 from tests.courses.learning_fixtures import (
@@ -87,7 +87,12 @@ def test_passing_the_last_quiz_lands_on_the_finished_page(
             last.url + "autoevaluacion/", answers, follow=True
         )
 
-    assert response.redirect_chain[-1][0] == finished_url(quiz_course)
+    attempt = QuizAttempt.objects.get(user=member)
+    landed = f"{finished_url(quiz_course)}?intento={attempt.pk}"
+    assert response.redirect_chain[-1][0] == landed
+    # Her answers and their feedback stay one link away.
+    answers = f"{last.url}?intento={attempt.pk}#autoevaluacion"
+    assert f'<a href="{answers}">' in response.content.decode()
     text = text_of(response)
     assert "Aprobaste con 100%" in text
     assert "¡Terminaste el curso!" in text
@@ -201,6 +206,22 @@ def test_another_persons_course_or_one_never_taken_is_not_found(
 
     assert member_client.get(finished_url(course)).status_code == 404
     assert member_client.get("/mi-formacion/terminado/no-existe/").status_code == 404
+
+
+def test_someone_elses_attempt_is_never_linked(
+    member_client, member, make_user, course
+):
+    other = make_user("otra")
+    lesson = lessons_of(course)[0]
+    theirs = QuizAttempt.objects.create(
+        user=other, lesson=lesson, answers={}, score=100, passed=True
+    )
+    finish(member_client, course)
+
+    html = member_client.get(f"{finished_url(course)}?intento={theirs.pk}")
+
+    assert "#autoevaluacion" not in html.content.decode()
+    assert "Ver tus respuestas" not in text_of(html)
 
 
 def test_signing_in_is_asked_first(client, course):

@@ -681,6 +681,9 @@ READ_ONLY = {
     "notices:index_results": lambda w: "/admin/notices/results/",
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    "CoursePage.facilitator_booklet": lambda w: (
+        w.course_b.url + "cuadernillo/facilitacion/"
+    ),
     # Offline study: what a phone saves of a course, the worker, the app's
     # manifest and the page shown offline.
     "CoursePage.offline_manifest": lambda w: w.course_b.url + "sin-conexion/",
