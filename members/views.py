@@ -49,6 +49,16 @@ def safe_next(request, fallback=DEFAULT_NEXT):
     return fallback
 
 
+def _with_next(view_name, request):
+    """The address of ``view_name`` carrying this request's ``next`` on, if it
+    stays on this site (a visitor's "I want to join" through signing in)."""
+    target = reverse(view_name)
+    next_url = safe_next(request, "")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return target
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     """Create an account, with consent recorded against the notice in force."""
@@ -310,8 +320,12 @@ def sign_in_with_code(request):
         else:
             login(request, user, backend="members.backends.MemberBackend")
             request.session["must_set_password"] = True
-            return redirect("members:password_first_set")
-    return render(request, "members/sign_in_code.html", {"form": form})
+            return redirect(_with_next("members:password_first_set", request))
+    return render(
+        request,
+        "members/sign_in_code.html",
+        {"form": form, "next": safe_next(request, "")},
+    )
 
 
 @login_required
@@ -324,15 +338,19 @@ def password_first_set(request):
         request.session.get("must_set_password")
         or not request.user.has_usable_password()
     ):
-        return redirect(DEFAULT_NEXT)
+        return redirect(safe_next(request))
     form = SetPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         request.session.pop("must_set_password", None)
         messages.success(request, _("Your password is saved. Welcome!"))
-        return redirect(DEFAULT_NEXT)
-    return render(request, "members/password_first_set.html", {"form": form})
+        return redirect(safe_next(request))
+    return render(
+        request,
+        "members/password_first_set.html",
+        {"form": form, "next": safe_next(request, "")},
+    )
 
 
 # Two-factor authentication
@@ -441,11 +459,7 @@ def _two_factor_activation(request):
                 "device": device.pk,
                 "activated": True,
             }
-            target = reverse("members:two_factor")
-            next_url = safe_next(request, "")
-            if next_url:
-                target += "?" + urlencode({"next": next_url})
-            return redirect(target)
+            return redirect(_with_next("members:two_factor", request))
     return render(
         request,
         "members/two_factor_activation.html",
