@@ -33,7 +33,7 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorSetupForm,
 )
-from .models import ConsentRecord, PrivacyNotice, Purpose
+from .models import ConsentMethod, ConsentRecord, PrivacyNotice, Purpose
 from .throttling import address_locked, client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
@@ -276,6 +276,49 @@ def my_data_export(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="mis-datos-{stamp}.json"'
     return response
+
+
+@login_required
+@require_POST
+def my_data_print(request):
+    """The same export as a page to read, print or keep as PDF: every section
+    of the registry in words a person reads, beside the JSON for programs.
+    A POST and logged, as the JSON download is."""
+    user = request.user
+    data = services.personal_data_export(user=user, actor=user, printable=True)
+    return render(
+        request,
+        "members/my_data_print.html",
+        {
+            "profile_rows": [
+                (_("Username"), data["perfil"]["usuario"]),
+                (_("Name(s)"), registry.readable(data["perfil"]["nombre"])),
+                (_("Surname(s)"), registry.readable(data["perfil"]["apellidos"])),
+                (_("Phone"), registry.readable(data["perfil"]["telefono"])),
+                (_("E-mail"), registry.readable(data["perfil"]["correo"])),
+                (_("Account created"), registry.readable(data["perfil"]["alta"])),
+                (
+                    _("Last sign-in"),
+                    registry.readable(data["perfil"]["ultimo_acceso"]),
+                ),
+            ],
+            "consents": [
+                {
+                    "purpose": registry.readable(row["finalidad"], Purpose),
+                    "granted": row["otorgado"],
+                    "method": registry.readable(row["forma"], ConsentMethod),
+                    "date": registry.readable(row["fecha"]),
+                    "notice": row["aviso"],
+                }
+                for row in data["consentimientos"]
+            ],
+            "sections": [
+                (section.label, section.parts(data[section.key]))
+                for section in registry.sections()
+            ],
+            "made_at": timezone.now(),
+        },
+    )
 
 
 @login_required
