@@ -126,9 +126,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_recorded(
     assert not Membership.objects.exists()
 
 
-def test_a_get_on_the_join_route_asks_to_confirm_and_records_nothing(
-    council_a, member
-):
+def test_a_get_on_the_join_route_asks_to_confirm_and_records_nothing(council_a, member):
     response = signed_in(member).get(join_url(council_a))
 
     assert response.status_code == 200
