@@ -13,6 +13,7 @@ from councils.factories import assign, make_council, make_person
 from councils.models import Membership, MembershipStatus
 from tests.conftest import PASSWORD
 from tests.councils.helpers import admin_url, signed_in, spanish, text_of
+from tests.members.test_registration import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +37,6 @@ def leader(council):
 
 def join_url(council):
     return council.url + "unirme/"
-
-
-def registration(**fields):
-    return {
-        "first_name": "Lucía",
-        "last_name": "Méndez",
-        "username": "lucia",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "phone": "",
-        "email": "",
-        "consent_necessary": "on",
-        **fields,
-    }
 
 
 def links_of(response):
@@ -81,7 +68,7 @@ def test_registering_from_the_join_page_comes_back_to_send_the_request(
     form = client.get(REGISTER + next_query)
     assert f'name="next" value="{join_url(council)}"' in form.content.decode()
 
-    response = client.post(REGISTER + next_query, registration(next=join_url(council)))
+    response = client.post(REGISTER + next_query, form_data(next=join_url(council)))
 
     # She lands on the confirmation, signed in; nothing was sent on her behalf.
     assert response.status_code == 302
@@ -143,7 +130,7 @@ def test_an_intent_to_another_site_is_dropped_on_every_step(client, council, tar
         assert not re.search(
             r'name="next" value="[^"]*elsewhere', page.content.decode()
         )
-    response = client.post(REGISTER + carried, registration(next=target))
+    response = client.post(REGISTER + carried, form_data(next=target))
 
     assert response["Location"] == "/mi-formacion/"
 
