@@ -34,6 +34,11 @@ urlpatterns = [
         name="member_register",
     ),
     path(
+        "mi-consejo/<id:council_id>/integrantes/formato-de-consentimiento/",
+        views.consent_form,
+        name="consent_form",
+    ),
+    path(
         "mi-consejo/<id:council_id>/integrantes/importar/",
         views.members_import,
         name="members_import",

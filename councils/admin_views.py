@@ -8,6 +8,7 @@ id guessed from another council finds nothing.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,9 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from members.models import AccessLog
+from members.models import AccessLog, PrivacyNotice, Purpose
 
 from . import names
 from .forms import (
@@ -317,6 +322,27 @@ def member_register(request, council_id):
     )
 
 
+@leaders_only
+@require_safe
+def consent_form(request, council_id):
+    """The paper consent form of the notice in force, to print and have signed
+    by a person the council registers without internet: the notice's text,
+    every purpose with a box to tick, name and signature lines. A page of its
+    own, without the admin around it (light, no script, any paper size)."""
+    council = council_in_scope(request, council_id, people=False)
+    return render(
+        request,
+        "councils/admin/consent_form.html",
+        {
+            "council": council,
+            "notice": PrivacyNotice.objects.current(),
+            "purposes": [
+                (purpose, purpose == Purpose.NECESSARY) for purpose in Purpose
+            ],
+        },
+    )
+
+
 def sign_in_codes_page(request, council, people, intro=""):
     """The codes just made, shown once, each with its membership (for the
     button that sends a new one by SMS instead); ``intro`` says whose they are."""
@@ -335,6 +361,9 @@ def sign_in_codes_page(request, council, people, intro=""):
             "people": [
                 (person, code, memberships.get(person.pk)) for person, code in people
             ],
+            # The whole address, as the person types it on her own phone.
+            "sign_in_address": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + reverse("members:sign_in_code"),
         },
     )
 

@@ -139,7 +139,9 @@ class OfflineMemberForm(forms.Form):
     paper_consent = forms.BooleanField(
         label=_(
             "The person read the privacy notice and signed the paper consent form, "
-            "which the council keeps."
+            "which the council keeps: they accept the use of their data for their "
+            "account, their formation and their participation in the council, "
+            "including their affiliation to the movement (sensitive data)."
         ),
         error_messages={
             "required": _("Without the signed consent form nobody can be registered.")

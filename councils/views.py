@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -29,7 +30,10 @@ from .models import (
     ConstitutionFounder,
     ConstitutionGuidePage,
     CouncilPage,
+    CouncilStatus,
     Meeting,
+    Membership,
+    MembershipStatus,
     State,
 )
 from .services import constitution as constitution_services
@@ -40,11 +44,19 @@ from .services.permissions import CouncilError
 
 @page_route(CouncilPage, "unirme/", name="join")
 def council_join(request, council):
-    """A council page's "join" button (``unirme/``): the request to its leaders."""
+    """A council page's "join" action (``unirme/``). GET is the confirmation,
+    where a visitor without an account is sent on to register or sign in and
+    comes back here; only the POST of its button sends the request.
+
+    The request is never sent on a GET, nor on arriving back from registering:
+    a ``next`` comes from a link anyone can write, and asking to join a council
+    says something sensitive (political affiliation) that the person states
+    herself, with one tap on a page that names the council."""
+    join_url = request.path
     if request.method != "POST":
-        return redirect(council.url)
+        return _join_confirmation(request, council, join_url)
     if not request.user.is_authenticated:
-        return redirect_to_login(council.url, settings.LOGIN_URL)
+        return redirect_to_login(join_url, settings.LOGIN_URL)
     try:
         membership_request(user=request.user, council=council)
     except CouncilError as error:
@@ -58,6 +70,35 @@ def council_join(request, council):
             ),
         )
     return redirect(council.url)
+
+
+def _join_confirmation(request, council, join_url):
+    if council.status == CouncilStatus.INACTIVE:
+        return redirect(council.url)
+    other_council = None
+    if request.user.is_authenticated:
+        if Membership.objects.filter(
+            user=request.user,
+            council=council,
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING],
+        ).exists():
+            # Already a member, or already waiting: the council's page says so.
+            return redirect(council.url)
+        other_council = (
+            Membership.objects.active()
+            .filter(user=request.user)
+            .values_list("council__title", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "councils/council_join.html",
+        {
+            "page": council,
+            "other_council": other_council,
+            "next_query": urlencode({"next": join_url}),
+        },
+    )
 
 
 @page_route(ConstitutionGuidePage, "solicitud/", name="request")

@@ -195,13 +195,18 @@ def personal_data(user):
     return data
 
 
-def personal_data_export(*, user, actor):
+def personal_data_export(*, user, actor, printable=False):
+    """Everything held about ``user``, logged as an export: the JSON file, or
+    (``printable``) the page made to read and print, from the same data."""
     data = personal_data(user)
+    detail = "own data" if actor == user else ""
+    if printable:
+        detail = f"{detail}, printable page".lstrip(", ")
     AccessLog.objects.record(
         actor=actor,
         action=AccessLog.Action.EXPORT,
         scope=f"user:{user.pk}",
-        detail="own data" if actor == user else "",
+        detail=detail,
         row_count=1,
     )
     return data

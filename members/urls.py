@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("mis-datos/consentimientos/", views.consents_update, name="consents_update"),
     path("mis-datos/exportar/", views.my_data_export, name="my_data_export"),
+    path("mis-datos/imprimir/", views.my_data_print, name="my_data_print"),
     path("mis-datos/eliminar/", views.account_delete, name="account_delete"),
     path("recuperar/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

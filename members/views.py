@@ -33,7 +33,7 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorSetupForm,
 )
-from .models import ConsentRecord, PrivacyNotice, Purpose
+from .models import ConsentMethod, ConsentRecord, PrivacyNotice, Purpose
 from .throttling import address_locked, client_address
 
 DEFAULT_NEXT = "/mi-formacion/"
@@ -47,6 +47,16 @@ def safe_next(request, fallback=DEFAULT_NEXT):
     ):
         return target
     return fallback
+
+
+def _with_next(view_name, request):
+    """The address of ``view_name`` carrying this request's ``next`` on, if it
+    stays on this site (a visitor's "I want to join" through signing in)."""
+    target = reverse(view_name)
+    next_url = safe_next(request, "")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return target
 
 
 @require_http_methods(["GET", "POST"])
@@ -269,6 +279,49 @@ def my_data_export(request):
 
 
 @login_required
+@require_POST
+def my_data_print(request):
+    """The same export as a page to read, print or keep as PDF: every section
+    of the registry in words a person reads, beside the JSON for programs.
+    A POST and logged, as the JSON download is."""
+    user = request.user
+    data = services.personal_data_export(user=user, actor=user, printable=True)
+    return render(
+        request,
+        "members/my_data_print.html",
+        {
+            "profile_rows": [
+                (_("Username"), data["perfil"]["usuario"]),
+                (_("Name(s)"), registry.readable(data["perfil"]["nombre"])),
+                (_("Surname(s)"), registry.readable(data["perfil"]["apellidos"])),
+                (_("Phone"), registry.readable(data["perfil"]["telefono"])),
+                (_("E-mail"), registry.readable(data["perfil"]["correo"])),
+                (_("Account created"), registry.readable(data["perfil"]["alta"])),
+                (
+                    _("Last sign-in"),
+                    registry.readable(data["perfil"]["ultimo_acceso"]),
+                ),
+            ],
+            "consents": [
+                {
+                    "purpose": registry.readable(row["finalidad"], Purpose),
+                    "granted": row["otorgado"],
+                    "method": registry.readable(row["forma"], ConsentMethod),
+                    "date": registry.readable(row["fecha"]),
+                    "notice": row["aviso"],
+                }
+                for row in data["consentimientos"]
+            ],
+            "sections": [
+                (section.label, section.parts(data[section.key]))
+                for section in registry.sections()
+            ],
+            "made_at": timezone.now(),
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
     form = DeleteAccountForm(request.user, request.POST or None)
@@ -310,8 +363,12 @@ def sign_in_with_code(request):
         else:
             login(request, user, backend="members.backends.MemberBackend")
             request.session["must_set_password"] = True
-            return redirect("members:password_first_set")
-    return render(request, "members/sign_in_code.html", {"form": form})
+            return redirect(_with_next("members:password_first_set", request))
+    return render(
+        request,
+        "members/sign_in_code.html",
+        {"form": form, "next": safe_next(request, "")},
+    )
 
 
 @login_required
@@ -324,15 +381,19 @@ def password_first_set(request):
         request.session.get("must_set_password")
         or not request.user.has_usable_password()
     ):
-        return redirect(DEFAULT_NEXT)
+        return redirect(safe_next(request))
     form = SetPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         request.session.pop("must_set_password", None)
         messages.success(request, _("Your password is saved. Welcome!"))
-        return redirect(DEFAULT_NEXT)
-    return render(request, "members/password_first_set.html", {"form": form})
+        return redirect(safe_next(request))
+    return render(
+        request,
+        "members/password_first_set.html",
+        {"form": form, "next": safe_next(request, "")},
+    )
 
 
 # Two-factor authentication
@@ -441,11 +502,7 @@ def _two_factor_activation(request):
                 "device": device.pk,
                 "activated": True,
             }
-            target = reverse("members:two_factor")
-            next_url = safe_next(request, "")
-            if next_url:
-                target += "?" + urlencode({"next": next_url})
-            return redirect(target)
+            return redirect(_with_next("members:two_factor", request))
     return render(
         request,
         "members/two_factor_activation.html",

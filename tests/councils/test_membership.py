@@ -126,11 +126,11 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_recorded(
     assert not Membership.objects.exists()
 
 
-def test_a_get_on_the_join_route_just_goes_back_to_the_council(council_a, member):
+def test_a_get_on_the_join_route_asks_to_confirm_and_records_nothing(council_a, member):
     response = signed_in(member).get(join_url(council_a))
 
-    assert response.status_code == 302
-    assert response["Location"] == council_a.url
+    assert response.status_code == 200
+    assert 'action="' + join_url(council_a) + '"' in response.content.decode()
     assert not Membership.objects.exists()
 
 

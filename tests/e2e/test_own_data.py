@@ -46,6 +46,16 @@ def test_a_member_exports_their_data_and_deletes_their_account(page, lucia, tmp_
     assert "Consejo Comunitario Santa Cecilia" in exported
     assert AccessLog.objects.filter(action="export", actor=lucia).count() == 1
 
+    # The same data on a page to read and print, in words, on a phone too.
+    page.get_by_role("button", name="Ver mis datos para imprimir o guardar").click()
+    assert path_of(page) == "/cuenta/mis-datos/imprimir/"
+    text = main_text(page)
+    assert "5512345678" in text and "Consejo Comunitario Santa Cecilia" in text
+    assert "Asambleas que deciden" in text
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert AccessLog.objects.filter(action="export", actor=lucia).count() == 2
+    page.get_by_role("link", name="Volver a Mis datos").click()
+
     page.get_by_role("link", name="Eliminar mi cuenta").click()
     # A wrong password deletes nothing.
     field(page, "Tu contraseña, para confirmar").fill("no-es-esta")

@@ -677,3 +677,66 @@ def test_a_mentee_sees_who_accompanies_them_and_the_notes_about_them(make_user):
     assert "Guadalupe Ibarra" in page
     assert "Notas sobre mí" in page
     assert "Preparó la asamblea del barrio" in page
+
+
+# The same export as a page to read, print or keep as PDF, beside the JSON:
+# every section of the registry in words, logged as the JSON download is.
+
+PRINT = MY_DATA + "imprimir/"
+
+
+def test_my_data_offers_the_printable_page_beside_the_json(registered):
+    client, _user = registered
+
+    page = client.get(MY_DATA).content.decode()
+
+    assert f'action="{PRINT}"' in page
+    assert "Ver mis datos para imprimir o guardar" in page
+    assert "Descargar mis datos (JSON)" in page
+
+
+def test_the_printable_page_reads_every_section_in_words(learner):
+    client, user = learner
+
+    response = client.post(PRINT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    text = text_of(response)
+    assert "Mis datos" in text
+    assert "Lucía" in text and "Méndez Ruiz" in text
+    assert "5512345678" in text and "lucia@example.org" in text
+    assert f"{Purpose.NOTICES.label} — otorgado" in text
+    assert f"{Purpose.COUNCIL_CONTACT.label} — no otorgado" in text
+    assert "Asambleas que deciden" in text
+    assert Certificate.objects.get(user=user).code in text
+    # Words, not the machine's keys and codes.
+    for key in ('"perfil"', "en_linea", 'otorgado":', "T00:"):
+        assert key not in text
+    # Light: no script, the print stylesheet only.
+    page = response.content.decode()
+    assert "<script" not in page
+    assert "printable.css" in page
+
+
+def test_the_printable_page_is_logged_as_an_export(registered):
+    client, user = registered
+
+    client.post(PRINT)
+
+    log = AccessLog.objects.get()
+    assert log.actor == user
+    assert log.action == AccessLog.Action.EXPORT
+    assert log.scope == f"user:{user.pk}"
+    assert log.detail == "own data, printable page"
+
+
+def test_the_printable_page_is_a_post_with_its_token(registered):
+    client, user = registered
+
+    assert client.get(PRINT).status_code == 405
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(user)
+    assert forged.post(PRINT).status_code == 403
+    assert Client().post(PRINT).status_code == 302
+    assert not AccessLog.objects.exists()

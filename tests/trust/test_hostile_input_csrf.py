@@ -360,6 +360,11 @@ ACTIONS = {
         "member",
         shown=lambda w: hostile.people.MEMBER_PHONE,
     ),
+    "members:my_data_print": Action(
+        lambda w: members("my_data_print"),
+        "member",
+        shown=lambda w: hostile.people.MEMBER_PHONE,
+    ),
     "members:account_delete": Action(
         lambda w: members("account_delete"),
         "member",
@@ -672,6 +677,7 @@ READ_ONLY = {
     "councils_admin:council_notices": lambda w: admin(
         "council_notices", w.council_a.pk
     ),
+    "councils_admin:consent_form": lambda w: admin("consent_form", w.council_a.pk),
     "councils_admin:meeting": lambda w: admin(
         "meeting", w.council_a.pk, w.meeting_a.pk
     ),

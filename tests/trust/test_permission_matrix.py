@@ -69,6 +69,7 @@ MATRIX = {
     "my-data":                    (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "my-data-edit":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "my-data-export":             (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
+    "my-data-print":              (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "my-formation":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "certificate-verify":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "certificate-lookup":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -103,6 +104,8 @@ MATRIX = {
     "notices-A":                  (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
     "notices-A+why":              (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "notices-B":                  (IN, IN, IN, IN, IN, NO, OK, NO, NO, EM, NO, EM, EM),
+    # The blank paper consent form: no person in it, no reason asked
+    "consent-form-A":             (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "member-register-A":          (IN, IN, IN, IN, IN, OK, NO, NO, UN, NO, NO, UN, UN),
     "member-register-A+why":      (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
     "members-import-A":           (IN, IN, IN, IN, IN, OK, NO, NO, EM, NO, NO, EM, EM),
@@ -282,6 +285,11 @@ TARGETS = {
         marker=lambda w: people.MEMBER_PHONE,
         method="post",
     ),
+    "my-data-print": Target(
+        lambda w: reverse("members:my_data_print"),
+        marker=lambda w: people.MEMBER_PHONE,
+        method="post",
+    ),
     "my-formation": Target(
         lambda w: reverse("my_formation"), marker=lambda w: w.certificate.code
     ),
@@ -407,6 +415,10 @@ TARGETS = {
     "notices-B": Target(
         lambda w: admin("council_notices", w.council_b.pk),
         marker=lambda w: MEMBER_B_NAME,
+    ),
+    "consent-form-A": Target(
+        lambda w: admin("consent_form", w.council_a.pk),
+        marker=lambda w: gettext("Consent to the use of personal data"),
     ),
     "member-register-A": Target(
         lambda w: admin("member_register", w.council_a.pk),
