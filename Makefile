@@ -36,10 +36,14 @@ makemessages: install
 wagtail-messages: install
 	$(PY) -m cococi_site.wagtail_messages
 
+# Links the site prints (a constancia's QR code and address, og:url, e-mails)
+# are made from SITE_URL: unless it is given, the address served here.
+demo run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+
 demo: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	@echo "COCOCI Formación: http://127.0.0.1:$(PORT)/  (admin: /admin/, usuario admin, contraseña cococi-demo)"
+	@echo "COCOCI Formación: http://127.0.0.1:$(PORT)/  (admin: /admin/, usuario admin, contraseña cococi-demo; enlaces impresos: $$SITE_URL)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 run: install messages

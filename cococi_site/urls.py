@@ -8,7 +8,7 @@ from wagtail.urls import serve_pattern
 
 from home import admin_scope, files, routing
 from home import views as home_views
-from home.my_formation import my_formation
+from home.my_formation import course_finished, my_formation
 from offline import views as offline_views
 
 from .api import api_router
@@ -37,6 +37,12 @@ urlpatterns = [
         name="offline_sync",
     ),
     path("mi-formacion/", my_formation, name="my_formation"),
+    # Where finishing a course lands: the constancia and what comes next.
+    path(
+        "mi-formacion/terminado/<slug:slug>/",
+        course_finished,
+        name="course_finished",
+    ),
     path("constancias/", include("courses.urls")),
     # A member's private calendar feed, under its secret address.
     path("calendario/", include("councils.calendar_urls")),

@@ -34,6 +34,24 @@ HEADER = {
 }
 
 
+# Strings Wagtail's Spanish translates wrongly (typos, English words left in:
+# "etiquedas", "Selecionar fila", "items"). Ours translates them again and,
+# first in LOCALE_PATHS, wins; they stay here whatever Wagtail's catalogue says.
+CORRECTED = {
+    "django": {
+        (None, "Select row"),
+        (None, "Edit this item"),
+        (
+            None,
+            "Multi-word tags with spaces will automatically be enclosed in double "
+            'quotes (").',
+        ),
+        (None, "Add tags to 1 image"),
+    },
+    "djangojs": {(None, "(%(number)s new items in this menu)")},
+}
+
+
 def key(entry):
     return (entry.msgctxt, entry.msgid)
 
@@ -60,7 +78,8 @@ def wagtail_catalogues(domain):
 
 
 def lacking(domain):
-    """Wagtail's source entries of ``domain`` that no Spanish catalogue translates."""
+    """Wagtail's source entries of ``domain`` that no Spanish catalogue translates,
+    or translates wrongly (``CORRECTED``)."""
     entries = {}
     for source, spanish in wagtail_catalogues(domain):
         done = {
@@ -70,7 +89,9 @@ def lacking(domain):
             if translated(entry)
         }
         for entry in source:
-            if entry.obsolete or not entry.msgid or key(entry) in done:
+            if entry.obsolete or not entry.msgid:
+                continue
+            if key(entry) in done and key(entry) not in CORRECTED[domain]:
                 continue
             entries.setdefault(key(entry), entry)
     return entries

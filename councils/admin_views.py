@@ -317,9 +317,9 @@ def member_register(request, council_id):
     )
 
 
-def sign_in_codes_page(request, council, people):
+def sign_in_codes_page(request, council, people, intro=""):
     """The codes just made, shown once, each with its membership (for the
-    button that sends a new one by SMS instead)."""
+    button that sends a new one by SMS instead); ``intro`` says whose they are."""
     memberships = dict(
         Membership.objects.active()
         .filter(council=council, user__in=[person.pk for person, _code in people])
@@ -331,6 +331,7 @@ def sign_in_codes_page(request, council, people):
         _("Sign-in codes"),
         {
             "council": council,
+            "intro": intro,
             "people": [
                 (person, code, memberships.get(person.pk)) for person, code in people
             ],
@@ -659,7 +660,7 @@ def constitution_detail(request, request_id):
     form = ConstitutionDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            constitution_services.constitution_decide(
+            _decided, handed = constitution_services.constitution_decide(
                 request_id=constitution.pk,
                 actor=request.user,
                 approve=form.cleaned_data["action"] == "aprobar",
@@ -669,14 +670,31 @@ def constitution_detail(request, request_id):
             messages.error(request, error.message)
         else:
             constitution.refresh_from_db()
-            if constitution.status == RequestStatus.APPROVED:
-                messages.success(
-                    request,
-                    _("Approved: the page of %(name)s was created as a draft.")
-                    % {"name": constitution.proposed_name},
-                )
-            else:
+            if constitution.status != RequestStatus.APPROVED:
                 messages.success(request, _("The request was rejected."))
+                return redirect("councils_admin:constitution", constitution.pk)
+            messages.success(
+                request,
+                _(
+                    "Approved: %(name)s is constituted and its page is published "
+                    "in the directory. Its leaders complete it from My council."
+                )
+                % {"name": constitution.proposed_name},
+            )
+            if handed:
+                # Shown once, like the codes of someone registered without
+                # internet: the founders who have no password yet.
+                return sign_in_codes_page(
+                    request,
+                    constitution.council,
+                    handed,
+                    intro=_(
+                        "These founders have no password yet: give each one "
+                        "their code (in person or by phone) so that they can "
+                        "sign in and, if they were elected to coordinate, "
+                        "complete the council's page."
+                    ),
+                )
             return redirect("councils_admin:constitution", constitution.pk)
     founders = founders_with_councils(constitution, request.user)
     # The founders' names and phones, seen from above any council: logged
@@ -698,6 +716,7 @@ def constitution_detail(request, request_id):
             "constitution": constitution,
             "founders": founders,
             "confirmed_count": len(confirmed),
+            "unlinked_count": len(founders) - len(confirmed),
             "leader_confirmed": any(
                 founder.role and founder.role.grants_editing for founder in confirmed
             ),

@@ -7,6 +7,7 @@ from courses.blocks import (
     HEADING_DESCRIPTION,
     PARAGRAPH_DESCRIPTION,
     DocumentBlock,
+    HeadingBlock,
     ImageBlock,
     QuoteBlock,
     for_chooser,
@@ -25,7 +26,7 @@ PARAGRAPH_PREVIEW = (
 
 class CouncilStreamBlock(blocks.StreamBlock):
     heading = for_chooser(
-        blocks.CharBlock(label=_("Heading"), max_length=120, form_classname="title"),
+        HeadingBlock(max_length=120),
         description=HEADING_DESCRIPTION,
         preview_value=HEADING_PREVIEW,
     )

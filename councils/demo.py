@@ -2,18 +2,26 @@
 constitution request. Created only by ``manage.py load_demo``; idempotent."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from courses.models import Axis, CoursePage
 from members.models import ConsentMethod
 
 from .cadres.services import mentorship_pair, ready_members_detect
-from .factories import assign, join, make_council, make_meeting, make_person
+from .factories import (
+    assign,
+    join,
+    make_council,
+    make_meeting,
+    make_person,
+    meeting_day,
+)
 from .models import (
     ConstitutionRequest,
     CouncilPage,
@@ -96,6 +104,16 @@ COUNCILS = [
     ),
 ]
 
+# When each council meets, as its schedule above says (weekday, 0 is Monday;
+# local time): the demo's meetings are held then (a test reads the schedule).
+MEETS = {
+    "santa-cecilia": (5, time(10)),
+    "tlaquepaque-centro": (6, time(11)),
+    "iztapalapa-oriente": (3, time(19)),
+    "jovenes-universitarios-cdmx": (1, time(17)),
+    "xoxocotlan": (6, time(9)),
+}
+
 # username → (council slug, role slug or None)
 LEADERS = {
     "coordinadora": ("santa-cecilia", "coordinador-de-consejo"),
@@ -135,10 +153,24 @@ def _person(username, first, last, phone):
     )
 
 
-def _join(user, council):
-    """An accepted membership, as a leader's acceptance records it."""
-    if not Membership.objects.filter(user=user, council=council).exists():
-        join(user, council, decided_at=timezone.now())
+def _join(user, council, after_founding=0):
+    """An accepted membership, as a leader's acceptance records it: asked three
+    days before, accepted at a meeting ``after_founding`` days after the
+    council was founded (so before any meeting of the demo they attended)."""
+    if Membership.objects.filter(user=user, council=council).exists():
+        return
+    founded = council.founded_on or timezone.localdate() - timedelta(days=200)
+    joined_on = founded + timedelta(days=after_founding)
+    accepted = datetime.combine(
+        joined_on, time(19), tzinfo=timezone.get_current_timezone()
+    )
+    join(
+        user,
+        council,
+        joined_on=joined_on,
+        requested_at=accepted - timedelta(days=3),
+        decided_at=accepted,
+    )
 
 
 def _office(user, role_slug, started_on, *, council=None, state=None):
@@ -148,6 +180,16 @@ def _office(user, role_slug, started_on, *, council=None, state=None):
     )
     if not held.exists():
         assign(user, role_slug, council=council, state=state, started_on=started_on)
+
+
+# What a council's page offers to reach it (not every council fills it in).
+CONTACTS = {
+    "santa-cecilia": {
+        "contact_email": "santacecilia@consejos.example.org",
+        "contact_phone": "33 1234 5678",
+    },
+    "iztapalapa-oriente": {"contact_phone": "55 8765 4321"},
+}
 
 
 @transaction.atomic
@@ -184,6 +226,7 @@ def load_demo_councils():
                     ("paragraph", f"<p>{text}</p>"),
                 ],
                 priority_axes=[axes[number] for number in priority],
+                **CONTACTS.get(slug, {}),
             )
             created += 1
         councils[slug] = council
@@ -208,10 +251,10 @@ def load_demo_councils():
     santa_cecilia = councils["santa-cecilia"]
     member = User.objects.filter(username="integrante").first()
     if member:
-        _join(member, santa_cecilia)
+        _join(member, santa_cecilia, after_founding=30)
     circle_people = [_person(*row) for row in CIRCLE_MEMBERS]
-    for person in circle_people:
-        _join(person, santa_cecilia)
+    for number, person in enumerate(circle_people):
+        _join(person, santa_cecilia, after_founding=40 + 7 * number)
     coordinator = User.objects.filter(username="coordinadora").first()
     if coordinator and not santa_cecilia.meetings.exists():
         _demo_meetings(santa_cecilia, coordinator, circle_people + [member])
@@ -247,36 +290,45 @@ def _demo_pathway(council, coordinator, member):
         .exclude(closed_at=None)
         .exists()
     ):
-        held_on = timezone.now() - timedelta(days=35)
+        held_on = meeting_day(*MEETS[council.slug], weeks=-6)
+        with translation.override("es-mx"):
+            month = date_format(held_on, "F").lower()
         present = council.memberships.active().values_list("user_id", flat=True)
         assembly = make_meeting(
             council,
-            "Asamblea ordinaria de octubre",
+            f"Asamblea ordinaria de {month}",
             kind=MeetingKind.ORDINARY,
             starts_at=held_on,
             agreements="Se eligió a la comisión del agua.",
             created_by=coordinator,
             acta=acta_store(
                 council=council,
-                uploaded=ContentFile(DEMO_ACTA, name="acta-octubre.pdf"),
-                title="Acta: asamblea ordinaria de octubre",
+                uploaded=ContentFile(DEMO_ACTA, name=f"acta-{month}.pdf"),
+                title=f"Acta: asamblea ordinaria de {month}",
             ),
         )
         attendance_record(meeting=assembly, actor=coordinator, user_ids=list(present))
         meeting_close(meeting=assembly, actor=coordinator)
-        # Recorded on the day it was held, five weeks ago.
-        Meeting.objects.filter(pk=assembly.pk).update(closed_at=held_on)
+        _closed_when_it_ended(assembly)
     ready_members_detect()
 
 
+def _closed_when_it_ended(meeting):
+    """Recorded on the day it was held, as a leader does at its end."""
+    ended = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    Meeting.objects.filter(pk=meeting.pk).update(closed_at=ended)
+
+
 def _demo_meetings(council, coordinator, people):
-    now = timezone.now()
+    """Every other week on the council's day and hour: a study circle four
+    weeks ago; an assembly and a circle to come."""
+    weekday, hour = MEETS[council.slug]
     course = CoursePage.objects.live().order_by("path").first()
     circle = make_meeting(
         council,
         "Círculo de estudio: ¿Qué es un COCOCI?",
         kind=MeetingKind.CIRCLE,
-        starts_at=now - timedelta(days=20),
+        starts_at=meeting_day(weekday, hour, weeks=-4),
         duration_minutes=150,
         agenda="Lectura en voz alta del cuadernillo y discusión por lección.",
         agreements="Cada quien invita a dos vecinas al siguiente círculo.",
@@ -289,12 +341,14 @@ def _demo_meetings(council, coordinator, people):
         actor=coordinator,
         user_ids=[person.pk for person in people if person],
     )
+    # Closed today: closing it is what credits its lessons, and they are
+    # credited today.
     meeting_close(meeting=circle, actor=coordinator)
     make_meeting(
         council,
         "Asamblea ordinaria: agua y seguridad",
         kind=MeetingKind.ORDINARY,
-        starts_at=now + timedelta(days=9),
+        starts_at=meeting_day(weekday, hour, weeks=2),
         agenda="1. Informe de la comisión del agua.\n2. Propuestas de seguridad.",
         is_public=True,
         created_by=coordinator,
@@ -303,7 +357,7 @@ def _demo_meetings(council, coordinator, people):
         council,
         "Círculo de estudio: democracia participativa",
         kind=MeetingKind.CIRCLE,
-        starts_at=now + timedelta(days=16),
+        starts_at=meeting_day(weekday, hour, weeks=4),
         is_public=True,
         created_by=coordinator,
     )

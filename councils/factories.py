@@ -10,6 +10,8 @@ placeholder group), for data sets of thousands of councils where only the
 public pages are measured.
 """
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
@@ -96,15 +98,23 @@ def assign(user, role_slug, *, council=None, state=None, **fields):
 
 
 def join(user, council, *, status=MembershipStatus.ACTIVE, **fields):
-    """A membership in ``status`` (active by default), without the request flow;
-    ``fields`` sets the rest (``decided_at``, ``decided_by``…)."""
+    """A membership in ``status`` (active by default, since today), without the
+    request flow; ``fields`` sets the rest (``joined_on``, ``decided_at``…)."""
+    if status == MembershipStatus.ACTIVE:
+        fields.setdefault("joined_on", timezone.localdate())
     return Membership.objects.create(
-        user=user,
-        council=council,
-        status=status,
-        joined_on=timezone.localdate() if status == MembershipStatus.ACTIVE else None,
-        **fields,
+        user=user, council=council, status=status, **fields
     )
+
+
+def meeting_day(weekday, at, *, weeks):
+    """When a council meets, not when a script runs: ``at`` (a ``time``) on
+    ``weekday`` (0 is Monday) in the site's time zone, ``weeks`` weeks after
+    the coming one (today's if it is that day); negative weeks are past ones."""
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    day = today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks)
+    return datetime.combine(day, at, tzinfo=zone)
 
 
 def make_meeting(council, title="", *, kind=MeetingKind.ORDINARY, lessons=(), **fields):

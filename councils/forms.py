@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
@@ -15,7 +16,7 @@ from cococi_site.pages import (
     validate_plain_text,
 )
 from cococi_site.spreadsheets import validate_not_formula
-from courses.models import LessonPage
+from courses.models import CoursePage, LessonPage
 from members.models import Purpose, phone_validator
 
 from . import names
@@ -45,6 +46,48 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class LessonsByCourseWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes grouped by course (choices as ``[(course, [(id, lesson)])]``):
+    each course a collapsed ``<details>`` whose summary counts the lessons
+    chosen, open when one is. A leader finds the course, then its lessons;
+    lessons of the same title in two courses are told apart, and the list
+    is one line per course on a phone. No script."""
+
+    template_name = "councils/widgets/lessons_by_course.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's templates, not only the forms app's own.
+        return super().render(name, value, attrs, TemplatesSetting())
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["courses"] = [
+            {
+                "title": title,
+                "options": options,
+                "chosen": sum(1 for option in options if option["selected"]),
+            }
+            for title, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
+def lessons_by_course(lessons):
+    """``lessons`` (LessonPage rows) as grouped choices under their course's
+    title, in the page tree's order."""
+    lessons = list(lessons.order_by("path").values_list("pk", "title", "path"))
+    step = LessonPage.steplen
+    titles = dict(
+        CoursePage.objects.filter(
+            path__in={path[:-step] for _pk, _title, path in lessons}
+        ).values_list("path", "title")
+    )
+    groups = {}
+    for pk, title, path in lessons:
+        groups.setdefault(titles.get(path[:-step], ""), []).append((pk, title))
+    return list(groups.items())
 
 
 class DecisionForm(forms.Form):
@@ -184,7 +227,7 @@ class MeetingForm(forms.ModelForm):
             ),
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "agreements": forms.Textarea(attrs={"rows": 4}),
-            "lessons": forms.CheckboxSelectMultiple,
+            "lessons": LessonsByCourseWidget,
         }
         field_classes = {"lessons": IdsChoiceField}
 
@@ -193,10 +236,9 @@ class MeetingForm(forms.ModelForm):
         self.council = council
         # Only lessons open to everyone: a forged id of a restricted course's
         # lesson is "not one of the available choices".
-        self.fields["lessons"].queryset = LessonPage.objects.open_to_all().order_by(
-            "path"
-        )
-        self.fields["lessons"].label_from_instance = lambda lesson: lesson.title
+        lessons = LessonPage.objects.open_to_all()
+        self.fields["lessons"].queryset = lessons
+        self.fields["lessons"].widget.choices = lessons_by_course(lessons)
         # Members of the council, or trainers who travel between councils:
         # people holding an office today whose reach covers this council (the
         # nation's, or this state's). Someone whose office ended is not offered;
@@ -259,10 +301,13 @@ class ConstitutionRequestForm(forms.Form):
     proposed_name = forms.CharField(
         label=_("Proposed name"), max_length=150, validators=[validate_one_line]
     )
-    state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all())
+    # Chosen in a first step (``councils.views.constitution_request``).
+    state = forms.ModelChoiceField(
+        label=_("State"), queryset=State.objects.all(), widget=forms.HiddenInput
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
-        queryset=Municipality.objects.select_related("state"),
+        queryset=Municipality.objects.all(),
         required=False,
         help_text=_("Leave empty for a council of a sector."),
     )
@@ -285,6 +330,37 @@ class ConstitutionRequestForm(forms.Form):
     acta = forms.FileField(
         label=_("Acta of the assembly (PDF or photo)"), validators=[validate_acta]
     )
+
+    field_order = ["state", "proposed_name", "municipality", "sector"]
+
+    def __init__(self, *args, state=None, **kwargs):
+        """Only the municipalities of one state are offered (INEGI's catalogue
+        has some 2,470): ``state``, or the one the bound form names. The
+        state itself was chosen in the step before."""
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            try:
+                state = self.fields["state"].clean(
+                    self.data.get(self.add_prefix("state"))
+                )
+            except forms.ValidationError:
+                state = None
+        elif state is not None:
+            self.initial.setdefault("state", state.pk)
+        self.state_chosen = state
+        municipality = self.fields["municipality"]
+        # Any municipality is valid input, so that one of another state is
+        # told as such (``clean``) and a forged id as "not available"; the
+        # select offers the chosen state's only.
+        municipality.queryset = Municipality.objects.all()
+        municipality.widget.choices = [
+            ("", "---------"),
+            *Municipality.objects.filter(state=state).values_list("pk", "name"),
+        ]
+        if state is not None:
+            municipality.help_text = _(
+                "Municipalities of %(state)s. Leave empty for a council of a sector."
+            ) % {"state": state.name}
 
     def clean_assembly_on(self):
         day = self.cleaned_data["assembly_on"]

@@ -34,6 +34,7 @@ COUNCILS_COLLECTION = "Consejos"
 PUBLIC_COLLECTION = "Consejos: imágenes y archivos públicos"
 
 COUNCIL_PAGE_PERMISSIONS = ["change_page", "publish_page"]
+FACILITATION_PERMISSIONS = ["view_facilitator_notes"]
 SCOPE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
@@ -58,6 +59,21 @@ def _admin_access():
     return Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
+
+
+def _leader_permissions():
+    """What every leader's group may do beyond its pages and files: enter the
+    admin, and read the courses' facilitator notes and the booklets'
+    facilitator's edition (the quizzes' answers), to run study circles."""
+    return [_admin_access(), *_permissions("courses", FACILITATION_PERMISSIONS)]
+
+
+def facilitation_grant_all():
+    """Leaders' groups made before they could read facilitation material get
+    it (new groups get it when provisioned)."""
+    permissions = _permissions("courses", FACILITATION_PERMISSIONS)
+    for group in managed_groups():
+        group.permissions.add(*permissions)
 
 
 def _grant_page(group, page, codenames):
@@ -162,7 +178,7 @@ def national_group():
     group, created = Group.objects.get_or_create(name=NATIONAL_GROUP)
     if created:
         group.permissions.add(
-            _admin_access(), *_permissions("members", ["view_accesslog"])
+            *_leader_permissions(), *_permissions("members", ["view_accesslog"])
         )
         index = CouncilIndexPage.objects.first()
         if index:
@@ -197,7 +213,7 @@ def state_provision(state_page):
     group = Group.objects.create(
         name=_unique_group_name(f"Coordinación estatal: {state_page.state.name}")
     )
-    group.permissions.add(_admin_access())
+    group.permissions.add(*_leader_permissions())
     _grant_page(group, state_page, SCOPE_PAGE_PERMISSIONS)
     collection = state_collection(state_page)
     _grant_collection(group, collection)
@@ -225,7 +241,7 @@ def council_provision(council):
     group = Group.objects.create(
         name=_unique_group_name(f"Consejo: {council.title} ({council.pk})")
     )
-    group.permissions.add(_admin_access())
+    group.permissions.add(*_leader_permissions())
     _grant_page(group, council, COUNCIL_PAGE_PERMISSIONS)
 
     state_page = StatePage.objects.filter(state_id=council.state_id).first()

@@ -30,6 +30,7 @@ from .models import (
     ConstitutionGuidePage,
     CouncilPage,
     Meeting,
+    State,
 )
 from .services import constitution as constitution_services
 from .services.calendars import calendar_feed_renew
@@ -64,7 +65,18 @@ def constitution_request(request, guide_page):
     """The request form of "Cómo constituir un consejo", for signed-in members."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-    form = ConstitutionRequestForm(request.POST or None, request.FILES or None)
+    context = {"page": guide_page, "minimum": settings.COUNCIL_MIN_FOUNDERS}
+    state = None
+    if request.method == "GET":
+        # First step: the state, whose municipalities the form then offers
+        # (?estado=14); "change" comes back here with it chosen.
+        state = State.objects.filter(code=request.GET.get("estado", "")).first()
+        if state is None or "cambiar" in request.GET:
+            context.update(states=State.objects.order_by("name"), chosen=state)
+            return render(request, "councils/constitution_request.html", context)
+    form = ConstitutionRequestForm(
+        request.POST or None, request.FILES or None, state=state
+    )
     founders = FounderFormSet(request.POST or None, prefix="fundadores")
     if request.method == "POST":
         form_ok = form.is_valid()
@@ -87,15 +99,11 @@ def constitution_request(request, guide_page):
                 ),
             )
             return redirect(guide_page.url)
+    context.update(form=form, founders=founders)
     return render(
         request,
         "councils/constitution_request.html",
-        {
-            "page": guide_page,
-            "form": form,
-            "founders": founders,
-            "minimum": settings.COUNCIL_MIN_FOUNDERS,
-        },
+        context,
         status=400 if request.method == "POST" else 200,
     )
 

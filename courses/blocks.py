@@ -235,6 +235,26 @@ class KeyTermBlock(blocks.StructBlock):
 
 HEADING_DESCRIPTION = _("A heading that divides the page into parts.")
 HEADING_PREVIEW = "La fuerza de los consejos comunitarios"
+
+
+class HeadingBlock(blocks.CharBlock):
+    """A heading inside a page's content, one level below the page's title: an
+    ``<h2>``, or the level a page that nests it deeper passes as
+    ``heading_level``. Every StreamField with headings uses this block, so a page
+    that renders its blocks with ``include_block`` shows them as headings."""
+
+    def __init__(self, *, max_length=150, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    class Meta:
+        label = _("Heading")
+        icon = "title"
+        form_classname = "title"
+        template = "blocks/heading_block.html"
+        description = HEADING_DESCRIPTION
+        preview_value = HEADING_PREVIEW
+
+
 PARAGRAPH_DESCRIPTION = _("Running text, with bold, lists and links.")
 PARAGRAPH_PREVIEW = (
     "<p>Los COCOCIS buscan fortalecer el <b>trabajo comunitario</b> y el "
@@ -245,13 +265,7 @@ PARAGRAPH_PREVIEW = (
 
 
 class LessonStreamBlock(blocks.StreamBlock):
-    heading = for_chooser(
-        blocks.CharBlock(
-            label=_("Heading"), max_length=150, form_classname="title", icon="title"
-        ),
-        description=HEADING_DESCRIPTION,
-        preview_value=HEADING_PREVIEW,
-    )
+    heading = HeadingBlock()
     paragraph = for_chooser(
         blocks.RichTextBlock(label=_("Text"), features=TEXT_FEATURES),
         description=PARAGRAPH_DESCRIPTION,

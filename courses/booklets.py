@@ -58,21 +58,29 @@ def media_only_fetcher():
     return MediaOnlyURLFetcher(allowed_protocols={"file"}, timeout=5)
 
 
-def render_booklet_html(course, lessons):
+def render_booklet_html(course, lessons, *, facilitator=False):
+    """The booklet's HTML; ``facilitator``: the facilitator's edition, with
+    the quizzes' answers and feedback and the course's and lessons'
+    facilitator notes (the member's edition has none of them)."""
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "courses/booklet.html",
             {
                 "course": course,
                 "lessons": lessons,
+                "facilitator": facilitator,
                 "course_url": settings.WAGTAILADMIN_BASE_URL
                 + course.get_url_parts()[2],
             },
         )
 
 
-def html_fingerprint(html):
-    return hashlib.sha256(html.encode()).hexdigest()
+def html_fingerprint(*htmls):
+    """One fingerprint of the content of both editions."""
+    digest = hashlib.sha256()
+    for html in htmls:
+        digest.update(html.encode())
+    return digest.hexdigest()
 
 
 def html_to_pdf(html):
@@ -84,6 +92,7 @@ def html_to_pdf(html):
     return document.write_pdf()
 
 
-def booklet_filename(course, fingerprint):
+def booklet_filename(course, fingerprint, *, facilitator=False):
     """One name per content: a build run again writes the same file again."""
-    return f"cuadernillo-{course.slug}-{fingerprint[:16]}.pdf"
+    edition = "facilitacion-" if facilitator else ""
+    return f"cuadernillo-{edition}{course.slug}-{fingerprint[:16]}.pdf"

@@ -210,6 +210,11 @@ def load_demo_courses(path):
                 pass_mark=quiz.get("pass_mark", 70),
                 max_attempts=quiz.get("max_attempts"),
                 attempt_wait_minutes=quiz.get("attempt_wait_minutes", 0),
+                facilitator_notes=(
+                    f"<p>{escape(lesson_item['facilitator_notes'])}</p>"
+                    if lesson_item.get("facilitator_notes")
+                    else ""
+                ),
             )
             course.add_child(instance=lesson)
             publish(lesson)

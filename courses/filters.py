@@ -40,6 +40,20 @@ class ListingFilters:
 
     invalid = False
 
+    @property
+    def active(self):
+        """(label, link without it) of each filter in force, for the summary
+        above the results: what is filtered, and one tap to take it off."""
+        chosen = [
+            ("eje", self.axis.name if self.axis else None),
+            ("nivel", self.level),
+            ("tipo", self.kind),
+            ("tema", self.tag.name if self.tag else None),
+        ]
+        return [
+            (label, self.querystring(**{name: None})) for name, label in chosen if label
+        ]
+
     def _pick(self, name, options, message):
         value = self.params.get(name, "").strip()
         if not value:

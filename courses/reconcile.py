@@ -76,8 +76,10 @@ def booklets_missing():
         if (
             booklet is None
             or not booklet.file
+            or not booklet.facilitator_file
             or (changed and booklet.generated_at < changed)
             or not booklet.file.storage.exists(booklet.file.name)
+            or not booklet.file.storage.exists(booklet.facilitator_file.name)
         ):
             yield build_course_booklet, (course_id,)
 

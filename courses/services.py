@@ -1,5 +1,7 @@
 """Workflows that write across models, each in one transaction."""
 
+from functools import partial
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
@@ -39,6 +41,7 @@ from .renditions import (
     lesson_image_ids,
     renditions_make,
 )
+from .verification import qr_svg
 
 
 def course_booklet_build(*, course_id):
@@ -61,37 +64,54 @@ def course_booklet_build(*, course_id):
         return None
     lessons = list(course.lessons())
     html = render_booklet_html(course, lessons)
-    fingerprint = html_fingerprint(html)
+    facilitator_html = render_booklet_html(course, lessons, facilitator=True)
+    fingerprint = html_fingerprint(html, facilitator_html)
     current = CourseBooklet.objects.filter(course=course).first()
     if (
         current
         and current.fingerprint == fingerprint
         and current.file.storage.exists(current.file.name)
+        and current.facilitator_file
+        and current.facilitator_file.storage.exists(current.facilitator_file.name)
     ):
         # Checked and current: the reconciliation compares this time with the
         # course's last publish.
         CourseBooklet.objects.filter(pk=current.pk).update(generated_at=timezone.now())
         return current
 
-    pdf = html_to_pdf(html)
     field = CourseBooklet._meta.get_field("file")
+    facilitator_field = CourseBooklet._meta.get_field("facilitator_file")
+    pdf = html_to_pdf(html)
     name = save_atomically(
         field.storage,
         field.generate_filename(None, booklet_filename(course, fingerprint)),
         pdf,
     )
+    facilitator_pdf = html_to_pdf(facilitator_html)
+    facilitator_name = save_atomically(
+        facilitator_field.storage,
+        facilitator_field.generate_filename(
+            None, booklet_filename(course, fingerprint, facilitator=True)
+        ),
+        facilitator_pdf,
+    )
     with transaction.atomic():
         booklet, _ = CourseBooklet.objects.select_for_update().get_or_create(
             course=course, defaults={"fingerprint": ""}
         )
-        old_name = booklet.file.name
+        old_names = {booklet.file.name, booklet.facilitator_file.name} - {
+            "",
+            name,
+            facilitator_name,
+        }
         booklet.file.name = name
+        booklet.facilitator_file.name = facilitator_name
         booklet.fingerprint = fingerprint
         booklet.size = len(pdf)
+        booklet.facilitator_size = len(facilitator_pdf)
         booklet.save()
-        if old_name and old_name != name:
-            storage = field.storage
-            transaction.on_commit(lambda: storage.delete(old_name))
+        for old_name in sorted(old_names):
+            transaction.on_commit(partial(field.storage.delete, old_name))
     return booklet
 
 
@@ -479,12 +499,15 @@ def certificate_verify_url(certificate):
 
 
 def render_certificate_html(certificate):
+    verify_url = certificate_verify_url(certificate)
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "courses/certificate.html",
             {
                 "certificate": certificate,
-                "verify_url": certificate_verify_url(certificate),
+                "verify_url": verify_url,
+                # Printed: the paper says what it opens (the address beside it).
+                "qr": qr_svg(verify_url, scale=3),
             },
         )
 

@@ -4,10 +4,12 @@ declared here with ``page_route``) and the constancias' pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,26 +17,49 @@ from django.views.decorators.http import require_POST
 from cococi_site.pages import page_route
 
 from . import services
-from .models import Axis, Certificate, CoursePage, LessonPage
+from .forms import CertificateCodeForm
+from .models import Axis, Certificate, CoursePage, Enrollment, LessonPage
 from .quiz import attempt_outcome
+from .verification import qr_svg
+
+
+def booklet_response(field_file, filename):
+    """A booklet edition's PDF as a download; 404 until the worker has made it."""
+    if not field_file:
+        raise Http404(_("The booklet of this course is not ready yet."))
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The booklet of this course is not ready yet.")) from missing
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
 def serve_booklet(request, course):
     """Download the course's cuadernillo; 404 until the worker has produced it."""
     booklet = course.booklet
-    if booklet is None or not booklet.file:
-        raise Http404(_("The booklet of this course is not ready yet."))
-    try:
-        handle = booklet.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The booklet of this course is not ready yet.")) from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"cuadernillo-{course.slug}.pdf",
-        content_type="application/pdf",
+    return booklet_response(booklet and booklet.file, f"cuadernillo-{course.slug}.pdf")
+
+
+@page_route(CoursePage, "cuadernillo/facilitacion/", name="facilitator_booklet")
+def serve_facilitator_booklet(request, course):
+    """The facilitator's edition of the cuadernillo (answers, facilitator
+    notes): for leaders and editors (``courses.view_facilitator_notes``),
+    from private storage; 404 until the worker has produced it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("courses.view_facilitator_notes"):
+        raise PermissionDenied
+    booklet = course.booklet
+    response = booklet_response(
+        booklet and booklet.facilitator_file,
+        f"cuadernillo-facilitacion-{course.slug}.pdf",
     )
+    # Answers: never kept by a shared cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def member_required(view):
@@ -81,7 +106,7 @@ def lesson_complete(request, lesson):
         messages.error(request, _("This lesson is completed by passing its quiz."))
         return redirect(lesson.get_url(request) + "#autoevaluacion")
     try:
-        services.course_enroll(user=request.user, course=course)
+        enrollment, _created = services.course_enroll(user=request.user, course=course)
     except services.LearningError as error:
         messages.error(request, error.message)
         return redirect(course.get_url(request))
@@ -90,8 +115,20 @@ def lesson_complete(request, lesson):
     )
     if created:
         messages.success(request, _("Lesson marked as studied."))
+    if finished_now(enrollment):
+        return redirect("course_finished", slug=course.slug)
     next_lesson = lesson.get_next_siblings().live().first()
     return redirect((next_lesson or course).get_url(request))
+
+
+def finished_now(enrollment):
+    """Whether the course of ``enrollment`` (as read before an action) was
+    completed by that action: then the person lands on the page that says
+    so, with her constancia (``/mi-formacion/terminado/<curso>/``)."""
+    return (
+        not enrollment.is_completed
+        and Enrollment.objects.completed().filter(pk=enrollment.pk).exists()
+    )
 
 
 @page_route(LessonPage, "autoevaluacion/", name="submit_quiz")
@@ -103,7 +140,9 @@ def quiz_submit(request, lesson):
     try:
         # A refused attempt (no quiz, a prerequisite missing) enrols nobody.
         with transaction.atomic():
-            services.course_enroll(user=request.user, course=course)
+            enrollment, _created = services.course_enroll(
+                user=request.user, course=course
+            )
             answers = {
                 question.id: [
                     value for value in request.POST.getlist(f"q-{question.id}") if value
@@ -118,18 +157,44 @@ def quiz_submit(request, lesson):
         return redirect(lesson.get_url(request))
     tell = messages.success if attempt.passed else messages.error
     tell(request, attempt_outcome(attempt, lesson))
+    if attempt.passed and finished_now(enrollment):
+        # The attempt, so that its answers stay one link away.
+        finished = reverse("course_finished", args=[course.slug])
+        return redirect(f"{finished}?intento={attempt.pk}")
     return redirect(f"{lesson.get_url(request)}?intento={attempt.pk}#autoevaluacion")
 
 
+def certificate_lookup(request):
+    """``/constancias/``: type the code printed on a constancia (a GET form, no
+    script) and land on its verification page."""
+    form = CertificateCodeForm(request.GET if "codigo" in request.GET else None)
+    if form.is_valid():
+        return redirect("courses:certificate_verify", form.certificate.code)
+    return render(request, "courses/certificate_lookup.html", {"form": form})
+
+
 def certificate_verify(request, code):
-    """Public verification: shows what the constancia itself shows, nothing more."""
-    certificate = Certificate.objects.filter(code=code[:32]).first()
+    """Public verification: shows what the constancia itself shows, nothing more.
+    A code typed another way (lower case, no dashes) goes to its own address."""
+    certificate = Certificate.objects.matching(code).first()
     if certificate is None:
+        form = CertificateCodeForm(initial={"codigo": code[:64]})
         return render(
-            request, "courses/certificate_verify.html", {"code": code[:32]}, status=404
+            request,
+            "courses/certificate_verify.html",
+            {"code": code[:64], "form": form},
+            status=404,
         )
+    if certificate.code != code:
+        return redirect("courses:certificate_verify", certificate.code)
+    verify_url = services.certificate_verify_url(certificate)
     return render(
-        request, "courses/certificate_verify.html", {"certificate": certificate}
+        request,
+        "courses/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "qr": qr_svg(verify_url, label=_("QR code of this page")),
+        },
     )
 
 

@@ -6,7 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cococi_site.pages import SitePageMixin
-from courses.models import Axis
+from courses.models import Axis, CourseIndexPage, CoursePage
 
 from .blocks import ActionBlock, SectionBlock
 
@@ -22,6 +22,18 @@ class HomePage(SitePageMixin, Page):
     )
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+    start_course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course to start with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown as «Start here» to someone who arrives. If you choose none, "
+            "the first course in the order of the Courses page is shown."
+        ),
     )
     axes_heading = models.CharField(
         _("axes section heading"), max_length=120, default="Nuestros ejes estratégicos"
@@ -41,6 +53,7 @@ class HomePage(SitePageMixin, Page):
         FieldPanel("lead"),
         FieldPanel("intro"),
         FieldPanel("actions"),
+        FieldPanel("start_course"),
         FieldPanel("axes_heading"),
         FieldPanel("body"),
     ]
@@ -56,9 +69,23 @@ class HomePage(SitePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def first_course(self):
+        """Where a newcomer starts: the course the editor chose, while it is
+        published and open to all; otherwise the first course as the editors
+        ordered them under the catalogue (the introductory one comes first,
+        whatever its axis), so the slot is never empty."""
+        courses = CoursePage.objects.live().public().select_related("primary_axis")
+        if self.start_course_id:
+            chosen = courses.filter(pk=self.start_course_id).first()
+            if chosen is not None:
+                return chosen
+        return courses.order_by("path").first()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["axes"] = Axis.objects.ordered()
+        context["catalogue"] = CourseIndexPage.objects.live().first()
+        context["first_course"] = self.first_course()
         return context
 
 

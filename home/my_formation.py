@@ -4,12 +4,17 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from cococi_site import content
-from councils.cadres.readiness import facts_from_records, member_readiness
+from councils.cadres.readiness import (
+    course_counts_toward,
+    facts_from_records,
+    member_readiness,
+)
 from councils.models import (
     CalendarFeed,
     ConstitutionFounder,
@@ -19,7 +24,13 @@ from councils.models import (
     RoleAssignment,
 )
 from courses.cache import axes_ordered
-from courses.models import AxisFollow, Certificate, CoursePage, Enrollment
+from courses.models import (
+    AxisFollow,
+    Certificate,
+    CoursePage,
+    Enrollment,
+    QuizAttempt,
+)
 from courses.models.pages import attach_learner_progress
 from members.forms import NoticeAcceptForm
 from members.services import notice_to_accept
@@ -158,5 +169,51 @@ def my_formation(request):
                 .select_related("request__state", "request__municipality", "role")
                 .order_by("request__created_at", "pk")
             ),
+        },
+    )
+
+
+@login_required
+def course_finished(request, slug):
+    """Where finishing a course lands: that she finished it, her constancia
+    (or that it is being made), what the course counts toward on her road
+    as a leader, and a course to take next. A course not finished yet sends
+    her back to its page."""
+    enrollment = (
+        Enrollment.objects.filter(user=request.user, course__slug=slug)
+        .select_related("course__primary_axis")
+        .order_by("-completed_at")
+        .first()
+    )
+    if enrollment is None or not enrollment.course.live:
+        raise Http404
+    course = enrollment.course
+    if not enrollment.is_completed:
+        return redirect(course.get_url(request))
+    # The quiz attempt that finished it: its answers, one link away.
+    attempt_id = request.GET.get("intento", "")
+    attempt = None
+    if attempt_id.isdigit() and len(attempt_id) < 12:
+        attempt = (
+            QuizAttempt.objects.filter(
+                user=request.user,
+                pk=int(attempt_id),
+                lesson__path__startswith=course.path,
+            )
+            .select_related("lesson")
+            .first()
+        )
+    return render(
+        request,
+        "home/course_finished.html",
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "certificate": Certificate.objects.valid()
+            .filter(user=request.user, course=course)
+            .first(),
+            "counts_toward": course_counts_toward(request.user, course),
+            "next_course": course.next_for(request.user),
+            "attempt": attempt,
         },
     )

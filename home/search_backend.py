@@ -8,10 +8,20 @@ with what someone types in a search box tamed before it becomes a query.
   full-text query without escaping the quotes inside it: searching
   ``"Santa Cecilia"`` or ``"; DROP TABLE`` broke the query (answered 503).
   Double quotes are taken out of the words.
+- On SQLite each word also finds the other forms of it: "asambleas" finds
+  "asamblea", "cooperativas" finds "cooperativa". PostgreSQL does this with its
+  'spanish' configuration (``SEARCH_CONFIG``); SQLite's full-text index has no
+  Spanish, so a word is searched as the start of a word, cut to its Spanish
+  stem (Snowball's, from ``snowballstemmer``: home/search_sqlite.py):
+  "asambleas" as ``asambl*``, "asamblea" as ``asamble*``. Stemming both the
+  index and the query, as PostgreSQL does, would not do here: Snowball stems
+  "asamblea" to "asamble" and "asambleas" to "asambl", so one would still
+  miss the other.
 """
 
 from functools import cache
 
+from django.db import connection
 from wagtail.search.backends.database import SearchBackend as database_backend
 from wagtail.search.query import Phrase, PlainText
 
@@ -36,15 +46,24 @@ class TamedQueryMixin:
 
 
 @cache
-def tamed(compiler_class):
+def tamed(compiler_class, *mixins):
     return type(
-        f"Tamed{compiler_class.__name__}", (TamedQueryMixin, compiler_class), {}
+        f"Tamed{compiler_class.__name__}",
+        (TamedQueryMixin, *mixins, compiler_class),
+        {},
     )
 
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
     backend = database_backend(params)
-    backend.query_compiler_class = tamed(backend.query_compiler_class)
+    forms = ()
+    if connection.vendor == "sqlite":
+        # Optional: Wagtail's SQLite modules load models that exist only there.
+        from .search_sqlite import SpanishFormsMixin, uses_full_text
+
+        if uses_full_text(backend):
+            forms = (SpanishFormsMixin,)
+    backend.query_compiler_class = tamed(backend.query_compiler_class, *forms)
     backend.autocomplete_query_compiler_class = tamed(
         backend.autocomplete_query_compiler_class
     )

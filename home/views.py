@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 from wagtail.models import Page
 
+from courses.models import LessonPage
 from courses.models.pages import without_unpublished_courses
 from outbox import reconcile
 from outbox import services as outbox
@@ -144,6 +145,23 @@ SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 
 
+def attach_courses(results):
+    """Set ``course`` on each lesson among ``results``: a lesson's title alone
+    ("Introducción") does not say where it belongs. One query for the page."""
+    lessons = [page for page in results if isinstance(page, LessonPage)]
+    if not lessons:
+        return
+    parents = {lesson.path[: -lesson.steplen] for lesson in lessons}
+    courses = {
+        course.path: course
+        for course in Page.objects.filter(path__in=parents).only(
+            "title", "path", "depth", "url_path"
+        )
+    }
+    for lesson in lessons:
+        lesson.course = courses.get(lesson.path[: -lesson.steplen])
+
+
 def search(request):
     """Site search over published, public pages (courses, lessons, materials…)."""
     # Words only: operators and quotes mean nothing to members and some break the
@@ -157,6 +175,7 @@ def search(request):
         results_page = Paginator(results, SEARCH_PAGE_SIZE).get_page(
             request.GET.get("pagina")
         )
+        attach_courses(results_page.object_list)
     return TemplateResponse(
         request,
         "home/search.html",

@@ -15,7 +15,7 @@ from wagtail.models import Orderable
 
 from members.querysets import PersonRowsQuerySet
 
-from .requirements import RequirementKind, fields_of
+from .requirements import RequirementKind, fields_of, wording
 
 
 class MemberProgressQuerySet(models.QuerySet):
@@ -101,6 +101,12 @@ class RoleRequirement(Orderable):
 
     def __str__(self):
         return f"{self.role_id}: {self.get_kind_display()}"
+
+    @property
+    def wording(self):
+        """In its own words ("Attend 2 study circles"), where the kind's label
+        only names the kind ("Attend N study circles")."""
+        return wording(self)
 
     def clean(self):
         super().clean()

@@ -30,7 +30,7 @@ from ..models import (
     RoleAssignment,
     RoleRequirement,
 )
-from .requirements import RequirementKind, describe_missing, measure
+from .requirements import RequirementKind, counts_course, describe_missing, measure
 
 DAYS_PER_MONTH = 30
 # Without any activity for this long a member counts as inactive.
@@ -542,3 +542,28 @@ def member_readiness(user, role=None, facts=None):
         following,
         evaluate(following, facts, axes) if following else None,
     )
+
+
+def course_counts_toward(user, course, facts=None):
+    """What completing ``course`` counts toward on ``user``'s road ahead: the
+    requirements of her next pathway role and of those after it that the
+    course meets or adds to (the course itself, courses of its axis or of
+    every axis, hours), each as a ``RequirementResult`` of her facts, as
+    [(role, [results])]. ``facts``: hers, when the caller has them."""
+    roles = pathway()
+    if facts is None:
+        facts = member_facts([user.pk], roles).get(user.pk) or MemberFacts(user.pk)
+    _current, following = position(facts, roles)
+    if following is None:
+        return []
+    axes = axes_ordered()
+    found = []
+    for role in roles[roles.index(following) :]:
+        results = [
+            evaluate_requirement(requirement, facts, axes)
+            for requirement in requirements_of(role)
+            if counts_course(requirement, course)
+        ]
+        if results:
+            found.append((role, results))
+    return found

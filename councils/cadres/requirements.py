@@ -45,6 +45,12 @@ class Kind:
     # (requirement, lacking, facts, number, axes) -> what the member still
     # lacks, as text for them.
     missing: Callable
+    # (requirement, number) -> the requirement in its own words, with its
+    # course, axis, role or figure ("Attend 2 study circles"), where the kind's
+    # label only names the kind ("Attend N study circles").
+    wording: Callable
+    # (requirement, course) -> whether completing ``course`` counts toward it.
+    counts_course: Callable = lambda requirement, course: False
 
 
 def axis_label(axis):
@@ -77,6 +83,26 @@ def _every_axis_missing(requirement, lacking, facts, number, axes):
     }
 
 
+def _course_wording(requirement, number):
+    if requirement.course is None:
+        return _("Complete a course that no longer exists")
+    return _("Complete the course «%(title)s»") % {"title": requirement.course.title}
+
+
+def _axis_courses_wording(requirement, number):
+    return ngettext(
+        "Complete %(count)s course of %(axis)s",
+        "Complete %(count)s courses of %(axis)s",
+        number,
+    ) % {"count": number, "axis": axis_label(requirement.axis)}
+
+
+def _role_wording(requirement, number):
+    return _("Hold or have held the role %(role)s") % {
+        "role": requirement.required_role.name
+    }
+
+
 KINDS = {
     RequirementKind.COURSE: Kind(
         frozenset({"course"}),
@@ -88,6 +114,8 @@ KINDS = {
             1,
         ),
         _course_missing,
+        _course_wording,
+        lambda requirement, course: requirement.course_id == course.pk,
     ),
     RequirementKind.AXIS_COURSES: Kind(
         frozenset({"axis", "number"}),
@@ -101,9 +129,22 @@ KINDS = {
             )
             % {"count": lacking, "axis": axis_label(requirement.axis)}
         ),
+        _axis_courses_wording,
+        lambda requirement, course: requirement.axis_id == course.primary_axis_id,
     ),
     RequirementKind.EVERY_AXIS: Kind(
-        frozenset({"number"}), _every_axis_measure, _every_axis_missing
+        frozenset({"number"}),
+        _every_axis_measure,
+        _every_axis_missing,
+        lambda requirement, number: (
+            ngettext(
+                "Complete at least %(count)s course in every axis",
+                "Complete at least %(count)s courses in every axis",
+                number,
+            )
+            % {"count": number}
+        ),
+        lambda requirement, course: True,
     ),
     RequirementKind.HOURS: Kind(
         frozenset({"number"}),
@@ -111,6 +152,11 @@ KINDS = {
         lambda requirement, lacking, facts, number, axes: (
             _("%(hours)s hours of study") % {"hours": f"{lacking:g}"}
         ),
+        lambda requirement, number: (
+            _("%(hours)s hours of study (courses and study circles)")
+            % {"hours": number}
+        ),
+        lambda requirement, course: bool(course.estimated_hours),
     ),
     RequirementKind.CIRCLES_ATTENDED: Kind(
         frozenset({"number"}),
@@ -122,6 +168,14 @@ KINDS = {
                 lacking,
             )
             % {"count": lacking}
+        ),
+        lambda requirement, number: (
+            ngettext(
+                "Attend %(count)s study circle",
+                "Attend %(count)s study circles",
+                number,
+            )
+            % {"count": number}
         ),
     ),
     RequirementKind.CIRCLES_FACILITATED: Kind(
@@ -135,6 +189,14 @@ KINDS = {
             )
             % {"count": lacking}
         ),
+        lambda requirement, number: (
+            ngettext(
+                "Facilitate %(count)s study circle",
+                "Facilitate %(count)s study circles",
+                number,
+            )
+            % {"count": number}
+        ),
     ),
     RequirementKind.MEMBERSHIP_MONTHS: Kind(
         frozenset({"number"}),
@@ -147,6 +209,14 @@ KINDS = {
             )
             % {"count": lacking}
         ),
+        lambda requirement, number: (
+            ngettext(
+                "%(count)s month of active membership",
+                "%(count)s months of active membership",
+                number,
+            )
+            % {"count": number}
+        ),
     ),
     RequirementKind.ROLE_HELD: Kind(
         frozenset({"required_role"}),
@@ -157,6 +227,7 @@ KINDS = {
         lambda requirement, lacking, facts, number, axes: (
             _("to hold the role %(role)s") % {"role": requirement.required_role.name}
         ),
+        _role_wording,
     ),
     RequirementKind.MENTOR_SIGN_OFF: Kind(
         frozenset(),
@@ -165,6 +236,7 @@ KINDS = {
             1,
         ),
         lambda requirement, lacking, facts, number, axes: _("your mentor's sign-off"),
+        lambda requirement, number: _("Sign-off by a mentor"),
     ),
 }
 
@@ -182,6 +254,20 @@ def measure(requirement, facts, axes):
     if kind is None:
         return 0, 1
     return kind.measure(requirement, facts, requirement.number or 0, axes)
+
+
+def wording(requirement):
+    """The requirement in its own words, for the member and her leaders."""
+    kind = KINDS.get(requirement.kind)
+    if kind is None:
+        return _("an unknown requirement")
+    return kind.wording(requirement, requirement.number or 0)
+
+
+def counts_course(requirement, course):
+    """Whether completing ``course`` counts toward ``requirement``."""
+    kind = KINDS.get(requirement.kind)
+    return bool(kind and kind.counts_course(requirement, course))
 
 
 def describe_missing(requirement, lacking, facts, axes):

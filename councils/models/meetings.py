@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site.pages import validate_one_line
@@ -162,7 +164,10 @@ class Meeting(models.Model):
     def __str__(self):
         # The local day: an evening meeting in Mexico is the next day in UTC.
         day = timezone.localtime(self.starts_at)
-        return self.title or f"{self.get_kind_display()} {day:%Y-%m-%d}"
+        return self.title or gettext("%(kind)s of %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": date_format(day, "DATE_FORMAT"),
+        }
 
     def save(self, *args, **kwargs):
         # A new time or place is a new version for calendars and notices.

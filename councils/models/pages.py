@@ -1,6 +1,8 @@
 """The page tree is the organisation tree: CouncilIndexPage (/consejos/) →
 StatePage (/consejos/<estado>/) → CouncilPage (/consejos/<estado>/<consejo>/)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,7 +71,12 @@ class CouncilIndexPage(SitePageMixin, Page):
         )
         for state_page in states:
             state_page.council_count = counts.get(state_page.state_id, 0)
-        context["states"] = states
+        # States with councils are what a visitor looks for; those still
+        # without one are folded below, each still a link to its page.
+        context["states"] = [page for page in states if page.council_count]
+        context["states_without_councils"] = [
+            page for page in states if not page.council_count
+        ]
         context["council_total"] = sum(counts.values())
         context["guide"] = (
             ConstitutionGuidePage.objects.live().public().child_of(self).first()
@@ -146,7 +153,18 @@ def municipality_outside(municipality, state):
 
 
 class CouncilPageForm(WagtailAdminPageForm):
-    """Checks in the admin what needs the parent page, which a new page lacks."""
+    """Checks in the admin what needs the parent page, which a new page lacks,
+    and offers only the municipalities of the parent's state (INEGI's
+    catalogue lists some 2,470 in all)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page.specific if self.parent_page else None
+        field = self.fields.get("municipality")
+        if field is not None and isinstance(parent, StatePage):
+            field.queryset = Municipality.objects.filter(state=parent.state_id)
+            # One state: its name after each municipality would only be noise.
+            field.label_from_instance = lambda municipality: municipality.name
 
     def clean(self):
         cleaned = super().clean()
@@ -308,6 +326,16 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def place_label(self):
         return self.municipality_name or self.sector
+
+    @property
+    def phone_link(self):
+        """The contact phone as a ``tel:`` address: digits and a leading +
+        only, as a phone dials it ("33 1234-5678" → "tel:3312345678")."""
+        phone = self.contact_phone.strip()
+        digits = re.sub(r"\D", "", phone)
+        if not digits:
+            return ""
+        return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
 
     def clean(self):
         super().clean()

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.services import sign_in_code_create, sign_in_code_issue
+from notifications.phone import PhoneError, phone_verified, sign_in_code_send
 from outbox.services import enqueue
 
 from ..models import (
@@ -132,6 +134,30 @@ def founders_unconfirmed_unlink(request):
     unconfirmed.update(user=None, confirmed_at=None)
 
 
+def founders_sign_in_codes(*, council, actor, people):
+    """One-time sign-in codes for the new council's founders who have no
+    password yet (an account made for the request, or registered without
+    internet): without them nobody could sign in to complete the page. A
+    founder whose phone is verified gets hers by SMS, seen by nobody else;
+    the others' codes are returned in clear, once, for ``actor`` to hand over
+    as when registering someone without internet. Returns [(person, code)]."""
+    handed = []
+    for person in sorted(people, key=lambda user: (user.get_full_name(), user.pk)):
+        if person.has_usable_password():
+            continue
+        if phone_verified(person):
+            code, row = sign_in_code_issue(user=person, created_by=actor)
+            try:
+                sign_in_code_send(
+                    user=person, code_row=row, code=code, scope=f"council:{council.pk}"
+                )
+                continue
+            except PhoneError:
+                pass  # SMS turned off or too many codes lately: handed over instead.
+        handed.append((person, sign_in_code_create(user=person, created_by=actor)))
+    return handed
+
+
 def _notify_constitution(request_id):
     enqueue(notify_constitution_decision, request_id)
 
@@ -140,13 +166,19 @@ def _notify_constitution(request_id):
 def constitution_decide(*, request_id, actor, approve, reason=""):
     """Approve or reject a pending request of a state ``actor`` coordinates.
 
-    Approval creates, together: the council page (a draft its leaders complete
-    and publish), its group, collection and permissions, the constitutive
-    assembly with its acta and attendance, memberships of the founders who
-    confirmed with their account and their elected positions. It waits for
-    one founder elected to an office that edits the council to confirm:
-    otherwise nobody could complete its page. Founders who did not confirm
-    are never moved; the decision leaves them as names only.
+    Approval creates, together: the council page, published at once with the
+    request's public facts (name, place, founding date, where it met) so
+    that the council is in the directory as the guide promises, for its
+    leaders to complete; its group, collection and permissions; the
+    constitutive assembly with its acta and attendance; memberships of the
+    founders who confirmed with their account and their elected positions;
+    one-time sign-in codes for those of them without a password
+    (``founders_sign_in_codes``). It waits for one founder elected to an
+    office that edits the council to confirm: otherwise nobody could complete
+    its page. Founders who did not confirm are never moved; the decision
+    leaves them as names only, who may ask to join the published council.
+
+    Returns (request, [(person, code)] for ``actor`` to hand over).
     """
     request = (
         # Lock the request row only: PostgreSQL cannot lock the nullable side
@@ -171,7 +203,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         request.save()
         founders_unconfirmed_unlink(request)
         _notify_constitution(request.pk)
-        return request
+        return request, []
 
     founders = list(request.founders.confirmed().select_related("user", "role"))
     if not any(founder.role_id and founder.role.grants_editing for founder in founders):
@@ -210,7 +242,7 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         owner=request.requester,
     )
     state_page.add_child(instance=council)
-    council.save_revision(user=actor, log_action=True)
+    revision = council.save_revision(user=actor, log_action=True)
 
     with request.acta.open("rb") as source:
         acta = acta_store(
@@ -250,9 +282,14 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
                 recorded_by=actor,
                 note=_("Elected at the constitutive assembly."),
             )
+    handed = founders_sign_in_codes(council=council, actor=actor, people=people)
+    # Published by the state's coordination that approved it: a constituted
+    # council is public (its founders' names are not on it, only what the
+    # request says of the council itself).
+    revision.publish(user=actor)
     request.status = RequestStatus.APPROVED
     request.council = council
     request.save()
     founders_unconfirmed_unlink(request)
     _notify_constitution(request.pk)
-    return request
+    return request, handed

@@ -8,7 +8,17 @@ from operator import or_
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -304,9 +314,9 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         return CourseBooklet.objects.filter(course=self).first()
 
     def prerequisites_listed(self):
-        """The published prerequisites anyone may see, and how many more sit
-        behind a view restriction: those are never named (the catalogue lists
-        none of them either), though they still have to be completed."""
+        """The published prerequisites anyone may see, and those behind a view
+        restriction: these are never named (the catalogue lists none of them
+        either), though they still have to be completed."""
         # filter(), not live(): in a preview the relation is modelcluster's
         # in-memory one, which has no live().
         prerequisites = list(
@@ -314,11 +324,40 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         )
         hidden = restricted_ids(prerequisites)
         shown = [course for course in prerequisites if course.pk not in hidden]
-        return shown, len(hidden)
+        return shown, [course for course in prerequisites if course.pk in hidden]
+
+    def next_for(self, user):
+        """A course to suggest to ``user`` after this one: live, public, not
+        yet started, with no prerequisite she still lacks; first one that
+        asks for this course, then one of its axis, then any, in catalogue
+        order. None when there is none. One query."""
+        started = Enrollment.objects.filter(user=user).values("course_id")
+        completed = Enrollment.objects.completed().filter(user=user).values("course_id")
+        unlocked = CoursePage.prerequisites.through.objects.filter(
+            from_coursepage=OuterRef("pk"), to_coursepage=self.pk
+        )
+        return (
+            CoursePage.objects.live()
+            .public()
+            .exclude(pk__in=started)
+            .exclude(
+                prerequisites__in=CoursePage.objects.live().exclude(pk__in=completed)
+            )
+            .annotate(
+                unlocked=Exists(unlocked),
+                same_axis=ExpressionWrapper(
+                    Q(primary_axis=self.primary_axis_id),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .select_related("primary_axis")
+            .order_by("-unlocked", "-same_axis", "primary_axis__number", "path")
+            .first()
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        prerequisites, restricted_prerequisites = self.prerequisites_listed()
+        prerequisites, restricted = self.prerequisites_listed()
         lessons = list(
             self.lessons().only(
                 "title", "slug", "url_path", "path", "depth", "estimated_minutes"
@@ -328,7 +367,7 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
             lessons=lessons,
             total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
             prerequisites=prerequisites,
-            restricted_prerequisites=restricted_prerequisites,
+            restricted_prerequisites=len(restricted),
             show_facilitator_notes=request.user.has_perm(
                 "courses.view_facilitator_notes"
             ),
@@ -336,6 +375,22 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         )
         if request.user.is_authenticated:
             context.update(learner_course_context(request.user, self, lessons))
+            if context["enrollment"] is None and (prerequisites or restricted):
+                # What to finish first, instead of a button that would refuse.
+                completed = set(
+                    Enrollment.objects.completed()
+                    .filter(
+                        user=request.user,
+                        course__in=[c.pk for c in (*prerequisites, *restricted)],
+                    )
+                    .values_list("course_id", flat=True)
+                )
+                context["prerequisites_missing"] = [
+                    c for c in prerequisites if c.pk not in completed
+                ]
+                context["restricted_prerequisites_missing"] = sum(
+                    1 for c in restricted if c.pk not in completed
+                )
         return context
 
 
@@ -358,6 +413,19 @@ class CourseBooklet(models.Model):
         help_text=_("A hash of the content the PDF was made from."),
     )
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    # The facilitator's edition: the same booklet with the quizzes' answers
+    # and the facilitator notes, for leaders and editors only (its own route
+    # checks ``courses.view_facilitator_notes``); private storage like the
+    # member's, never under a URL of its own.
+    facilitator_file = models.FileField(
+        _("facilitator's edition"),
+        upload_to="cuadernillos/",
+        storage=private_storage,
+        blank=True,
+    )
+    facilitator_size = models.PositiveIntegerField(
+        _("size of the facilitator's edition in bytes"), default=0
+    )
     generated_at = models.DateTimeField(_("generated at"), auto_now=True)
 
     class Meta:
@@ -432,6 +500,16 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             "0 for no wait, at most a week (10080)."
         ),
     )
+    facilitator_notes = RichTextField(
+        _("facilitator notes"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=_(
+            "Optional. How to run this lesson in a study circle: timing, "
+            "materials, what to ask. Printed only in the facilitator's edition "
+            "of the booklet, which only leaders and editors download."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -446,6 +524,7 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
             ],
             heading=_("Quiz"),
         ),
+        FieldPanel("facilitator_notes", permission="courses.view_facilitator_notes"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     # The quiz is left out on purpose: the API must never reveal the answers.
@@ -488,6 +567,28 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
                     for bound in sorted(
                         question.value["choices"].bound_blocks,
                         key=lambda bound: choice_order_key(bound, seed),
+                    )
+                ],
+            }
+            for question in self.quiz
+        ]
+
+    def quiz_answer_key(self):
+        """The quiz as the booklet prints it (the one public order), each
+        choice with whether it is correct and its feedback: for the
+        facilitator's edition only, never for a page or the API."""
+        return [
+            {
+                "text": question.value["text"],
+                "choices": [
+                    {
+                        "text": bound.value["text"],
+                        "correct": bound.value["correct"],
+                        "feedback": bound.value["feedback"],
+                    }
+                    for bound in sorted(
+                        question.value["choices"].bound_blocks,
+                        key=lambda bound: choice_order_key(bound, f"public:{self.pk}"),
                     )
                 ],
             }

@@ -4,8 +4,6 @@ Progress is kept as one row per event (a completion, an attempt), unique where i
 must be, and summarised with database aggregates — never typed in.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
@@ -14,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cococi_site.files import private_storage
 from members.querysets import PersonRowsQuerySet
+
+from .. import verification
 
 # Sent inside the writer's transaction after a bulk ``update`` or
 # ``bulk_create`` of enrolments or completions, which send no ``post_save``:
@@ -202,14 +202,34 @@ class QuizAttempt(models.Model):
 
 
 def new_certificate_code():
-    # 16 URL-safe characters: about 96 bits, unguessable.
-    return secrets.token_urlsafe(12)
+    # 20 symbols a person can read aloud, 100 random bits (``verification``).
+    return verification.new_code()
+
+
+# Codes of constancias issued before the readable ones: 16 URL-safe characters.
+EARLIER_CODE_LENGTH = 16
 
 
 class CertificateQuerySet(models.QuerySet):
     def valid(self):
         """Constancias not revoked: they verify, and their owner sees them."""
         return self.filter(revoked_at__isnull=True)
+
+    def matching(self, typed):
+        """The constancia a code names as a person typed it: a readable code in
+        any case, with or without dashes or spaces; an earlier code exactly as
+        printed or, when only one earlier code reads so, in another case."""
+        typed = typed.strip()[:64]
+        code = verification.readable(typed)
+        if code is not None:
+            return self.filter(code=code)
+        exact = self.filter(code=typed)
+        if len(typed) != EARLIER_CODE_LENGTH or exact.exists():
+            return exact
+        # An earlier code copied from paper in the wrong case; never a guess
+        # between two codes that differ only in case.
+        alike = self.filter(code__iexact=typed)
+        return alike if alike.count() == 1 else self.none()
 
 
 class Certificate(models.Model):

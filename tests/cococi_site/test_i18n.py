@@ -195,3 +195,51 @@ def test_the_admin_pages_an_editor_uses_show_none_of_wagtails_english(client, ed
         shown += html.unescape(response.content.decode())
 
     assert not sorted(text for text in english if text in shown)
+
+
+@pytest.mark.parametrize(
+    "domain, msgid, misspelt, right",
+    [
+        ("django", "Select row", "Selecionar fila", "Seleccionar fila"),
+        ("django", "Edit this item", "item", "Editar este elemento"),
+        (
+            "django",
+            "Multi-word tags with spaces will automatically be enclosed in double "
+            'quotes (").',
+            "etiquedas",
+            "Las etiquetas de varias palabras",
+        ),
+        (
+            "djangojs",
+            "(%(number)s new items in this menu)",
+            "items",
+            "elementos nuevos",
+        ),
+    ],
+)
+def test_wagtails_misspelt_spanish_is_corrected(domain, msgid, misspelt, right):
+    """Wagtail's own Spanish has typos and English words; ours wins."""
+    with translation.override("es-mx"):
+        if domain == "django":
+            shown = translation.gettext(msgid)
+        else:
+            from django.views.i18n import JavaScriptCatalog
+
+            catalogue = JavaScriptCatalog()
+            catalogue.translation = translation.trans_real.DjangoTranslation(
+                "es-mx", domain="djangojs"
+            )
+            shown = catalogue.get_catalog()[msgid]
+    assert right in shown and misspelt not in shown
+
+
+@pytest.mark.django_db
+def test_the_admin_search_counts_pages_not_none(client, editor):
+    CoursePageFactory(title="Girasoles")
+    client.force_login(editor)
+
+    response = client.get("/admin/pages/search/", {"q": "girasoles"})
+
+    text = " ".join(html.unescape(response.content.decode()).split())
+    assert "1-1 de 1 página" in text
+    assert "de 1 None" not in text

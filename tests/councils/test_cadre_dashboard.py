@@ -5,6 +5,7 @@ filters, the CSV/XLSX exports and their access log, the summary charts, and a
 number of queries that does not grow with the members or councils shown."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -221,6 +222,30 @@ def test_a_council_leader_sees_their_members_by_name_and_nobody_else(
     assert names_in(response, OBLATOS_NAMES + COYOACAN_NAMES) == []
     rows = response.context["dashboard"].members
     assert {row["name"] for row in rows} == {f"{n} Tlaloc" for n in SANTA_NAMES}
+
+
+def test_the_members_table_puts_readiness_and_next_role_first_and_names_the_axes(
+    everyone, santa, santa_leader
+):
+    page = signed_in(santa_leader).get(dashboard_url()).content.decode()
+
+    table = re.search(r'<table class="listing cadre-table">.*?</table>', page, re.S)[0]
+    first_row = re.search(r"<tr>(.*?)</tr>", table, re.S)[1]
+    headings = [
+        html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<th[^>]*>(.*?)</th>", first_row, re.S)
+    ]
+    assert headings[:3] == ["Integrante", "Avance", "Siguiente cargo"]
+    # Each axis column says which axis it is, in full, to a screen reader and
+    # on hover; the key above the table names them all.
+    for axis in Axis.objects.all():
+        full = f"Eje {axis.number}: {axis.name}"
+        assert f'<span class="w-sr-only">{html.escape(full)}</span>' in table
+        assert f'title="{html.escape(full)}"' in table
+        assert f"{axis.number}. {html.escape(axis.name)}" in page
+    # The table scrolls in a region a keyboard reaches, with its hint.
+    assert 'role="region" tabindex="0"' in page
+    assert "La tabla continúa a la derecha" in page
 
 
 def test_another_council_s_id_is_refused_without_leaking_names(

@@ -42,11 +42,17 @@ from councils.models import (
     State,
 )
 from courses.models import Axis
-from members.models import AccessLog
-from tests.councils.helpers import signed_in
+from members.models import AccessLog, SignInCode
+from notifications.channels import phone_e164
+from notifications.models import ChannelPreference, Notice
+from tests.councils.helpers import admin_url, signed_in
 from tests.councils.helpers import spanish as spanish_text
 from tests.courses.conftest import contentstate, page_form_data, stream_form_data
+from tests.notifications import conftest as notices
 from tests.notifications.conftest import consent
+
+# The real SMS receiver and the fixed clock of the notices' tests.
+receiver, sms, clock = notices.receiver, notices.sms, notices.clock
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +192,13 @@ def answer_url(founder):
     return f"/consejos/solicitudes/fundadores/{founder.pk}/"
 
 
+def codes_shown(page):
+    """{username: one-time code} of the sign-in codes page."""
+    return dict(
+        re.findall(r"<code>([\w.]+)</code></td><td><code>(\w{4}-\w{4})</code>", page)
+    )
+
+
 def founder_row(constitution, person):
     return constitution.founders.get(user=person)
 
@@ -242,14 +255,58 @@ def world_counts():
 # Sending a request
 
 
-def test_a_signed_in_member_gets_the_request_form(requester):
-    response = signed_in(requester).get(FORM_URL)
+def select_options(html, name):
+    """The labels of the options of the select ``name`` (none: no select)."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, flags=re.S)
+    if not found:
+        return None
+    return [
+        label.strip()
+        for value, label in re.findall(
+            r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1]
+        )
+        if value
+    ]
+
+
+def test_a_signed_in_member_chooses_the_state_and_then_gets_the_request_form(
+    requester, guadalajara
+):
+    municipality("14", "120", "Zapopan")
+    municipality("09", "015", "Cuauhtémoc")
+    client = signed_in(requester)
+
+    first = client.get(FORM_URL).content.decode()
+    # Step one, without JavaScript: a GET form naming the 32 states.
+    assert 'method="get"' in first and 'name="proposed_name"' not in first
+    assert len(select_options(first, "estado")) == 32
+    assert select_options(first, "municipality") is None
+
+    response = client.get(FORM_URL, {"estado": "14"})
 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="proposed_name"' in html
     assert 'name="fundadores-TOTAL_FORMS"' in html
     assert 'enctype="multipart/form-data"' in html
+    assert "Jalisco" in html and "?estado=14&amp;cambiar=1" in html
+    assert select_options(html, "municipality") == ["Guadalajara", "Zapopan"]
+
+
+def test_a_form_sent_back_keeps_what_was_typed_and_the_state_s_municipalities(
+    requester, valid_data
+):
+    municipality("09", "015", "Cuauhtémoc")
+    data = valid_data | {"assembly_place": "", "proposed_name": "Consejo Obrero"}
+
+    response = signed_in(requester).post(FORM_URL, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Consejo Obrero"' in html
+    assert 'value="Carmen Ibarra"' in html
+    assert select_options(html, "municipality") == ["Guadalajara"]
+    assert re.search(r'<option value="\d+" selected>Guadalajara</option>', html)
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in():
@@ -529,17 +586,26 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(detail_url(pending), {"action": "aprobar"})
 
-    assert response.status_code == 302
-    assert response["Location"] == detail_url(pending)
+    # None of the three founders has a password yet: the coordinator who
+    # approved is given their one-time sign-in codes, once, to hand over.
+    assert response.status_code == 200
+    page = response.content.decode()
+    codes = codes_shown(page)
+    assert set(codes) == {"coordinadora", "secretario", "promotora"}
     pending.refresh_from_db()
     assert pending.status == "aprobada"
     assert pending.decided_by == jalisco_coordinator
 
-    # The council: a draft under Jalisco, constituted, provisioned.
+    # The council: published under Jalisco with the request's public facts,
+    # constituted, provisioned; anyone finds it in the directory.
     council = CouncilPage.objects.get(title=PROPOSED_NAME)
     assert pending.council_id == council.pk
     assert council.get_parent().pk == state_page("14").pk
-    assert not council.live
+    assert council.live and not council.has_unpublished_changes
+    visitor_page = Client().get(council.url)
+    assert visitor_page.status_code == 200
+    assert "Cancha de la colonia Ferrocarril" in visitor_page.content.decode()
+    assert PROPOSED_NAME in Client().get(state_page("14").url).content.decode()
     assert council.status == "constituido"
     assert council.founded_on == pending.assembly_on
     assert council.group is not None and council.collection is not None
@@ -587,8 +653,14 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     assert [mail.to for mail in mailoutbox] == [["alma@example.org"]]
     assert PROPOSED_NAME in mailoutbox[0].subject + mailoutbox[0].body
 
-    # The coordinator elect completes and publishes the page.
-    leader = signed_in(coordinator_elect)
+    # The coordinator elect signs in with the code she was handed, then
+    # completes the page and publishes it again.
+    leader = Client()
+    signed = leader.post(
+        "/cuenta/codigo/",
+        {"username": "coordinadora", "code": codes["coordinadora"]},
+    )
+    assert signed.status_code == 302
     assert leader.get(f"/admin/pages/{council.pk}/edit/").status_code == 200
     response = leader.post(
         f"/admin/pages/{council.pk}/edit/",
@@ -604,6 +676,73 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     # The requester's guide page shows the decision.
     guide = signed_in(requester).get(GUIDE_URL).content.decode()
     assert spanish("Approved") in guide
+
+
+def test_approval_sends_codes_by_sms_to_verified_phones_and_hands_over_the_rest(
+    confirmed,
+    jalisco_coordinator,
+    coordinator_elect,
+    secretary_elect,
+    sms,
+    clock,
+    django_capture_on_commit_callbacks,
+):
+    """Carmen chose a password: no code. Tomás proved his phone: his code goes
+    there by SMS and nobody sees it. Alma has neither: her code is on the
+    approver's page, to hand over."""
+    coordinator_elect.set_password("una-contraseña-larga")
+    coordinator_elect.save()
+    secretary_elect.phone = "33 1234 5678"
+    secretary_elect.save()
+    ChannelPreference.objects.create(
+        user=secretary_elect,
+        phone_verified_at=timezone.now(),
+        verified_phone=phone_e164(secretary_elect.phone),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(jalisco_coordinator).post(
+            detail_url(confirmed), {"action": "aprobar"}
+        )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    shown = codes_shown(page)
+    assert set(shown) == {"promotora"}
+    assert (
+        spanish(
+            "These founders have no password yet: give each one their code (in "
+            "person or by phone) so that they can sign in and, if they were elected "
+            "to coordinate, complete the council's page."
+        )
+        in page
+    )
+    (message,) = sms.accepted
+    assert "tu usuario es secretario" in message
+    notice = Notice.objects.get(user=secretary_elect, kind="sign_in_code")
+    council = CouncilPage.objects.get(title=PROPOSED_NAME)
+    assert notice.scope == f"council:{council.pk}"
+    (code,) = re.findall(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", message)
+    assert code not in page and code not in notice.text
+    assert not SignInCode.objects.filter(user=coordinator_elect).exists()
+    signed = Client().post("/cuenta/codigo/", {"username": "secretario", "code": code})
+    assert signed.status_code == 302
+
+
+def test_the_decided_request_links_the_published_council_and_the_next_steps(
+    confirmed, jalisco_coordinator
+):
+    client = signed_in(jalisco_coordinator)
+    client.post(detail_url(confirmed), {"action": "aprobar"})
+    confirmed.refresh_from_db()
+    council = confirmed.council
+
+    page = client.get(detail_url(confirmed)).content.decode()
+
+    assert f'href="{council.url}"' in page
+    assert f'href="{admin_url("member_register", council.pk)}"' in page
+    # Two founders named no account: not members, and told how they join.
+    assert "2 fundadores no confirmaron con una cuenta" in page
 
 
 def test_a_second_approval_creates_no_second_council(confirmed, jalisco_coordinator):
@@ -657,7 +796,7 @@ def test_the_same_name_in_another_municipality_gets_its_own_address(
         detail_url(pending), {"action": "aprobar"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 200  # the founders' sign-in codes
     pending.refresh_from_db()
     assert pending.status == "aprobada"
     assert pending.council.pk != other.pk
@@ -1016,7 +1155,7 @@ def test_approval_moves_and_gives_offices_only_to_founders_who_confirmed(
             detail_url(pending), {"action": "aprobar"}
         )
 
-    assert response.status_code == 302
+    assert response.status_code == 200  # the founders' sign-in codes
     council = CouncilPage.objects.get(title=PROPOSED_NAME)
     members = Membership.objects.filter(council=council, status="activa")
     assert set(members.values_list("user__username", flat=True)) == {

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from councils.factories import assign, join, make_council, make_person, state_page
-from councils.models import CouncilPage, CouncilStatus, Meeting, MeetingKind
+from councils.models import (
+    ConstitutionGuidePage,
+    CouncilPage,
+    CouncilStatus,
+    Meeting,
+    MeetingKind,
+)
 from courses.models import Axis, Enrollment
 from tests.councils.helpers import signed_in, spanish, text_of
 from tests.courses.learning_fixtures import make_course
@@ -64,10 +70,16 @@ def test_the_directory_lists_states_with_their_published_councils(client):
             page,
         )
     )
-    assert len(items) == 32
-    assert items[JALISCO] == councils_count(2)
-    assert items["/consejos/ciudad-de-mexico/"] == councils_count(1)
-    assert items["/consejos/zacatecas/"] == councils_count(0)
+    assert items == {
+        "/consejos/ciudad-de-mexico/": councils_count(1),
+        JALISCO: councils_count(2),
+    }
+    # The 30 states without a council yet are folded below, each still a link.
+    folded = page.split('<details class="states-empty">')[1].split("</details>")[0]
+    assert "30 estados sin consejos todavía" in folded
+    empty = re.findall(r'<li><a href="(/consejos/[a-z-]+/)">', folded)
+    assert len(empty) == 30 and "/consejos/zacatecas/" in empty
+    assert JALISCO not in empty
     assert f'href="{GUIDE}"' in page
     total = ngettext(
         "%(total)s council in the directory",
@@ -462,3 +474,54 @@ def test_the_admin_explorer_of_a_state_coordinator_does_not_grow_with_councils()
     assert small == large
     assert large <= 40
     assert large_seconds < 5
+
+
+# Headings written in a page's content
+
+
+def test_headings_of_a_council_page_and_of_the_guide_are_headings(client, council):
+    """The editor's heading block is a second-level heading under the page's
+    title wherever it is used, not bare text in the paragraph's flow."""
+    council.body = [
+        {"type": "heading", "value": "Cómo trabajamos"},
+        {"type": "paragraph", "value": "<p>Nos reunimos cada mes.</p>"},
+    ]
+    council.save_revision().publish()
+    guide = ConstitutionGuidePage.objects.get()
+    guide.body = [
+        {"type": "heading", "value": "Reúne a tus vecinas y vecinos"},
+        {"type": "paragraph", "value": "<p>Al menos cinco personas.</p>"},
+    ]
+    guide.save_revision().publish()
+
+    assert "<h2>Cómo trabajamos</h2>" in client.get(council.url).content.decode()
+    assert "<h2>Reúne a tus vecinas y vecinos</h2>" in (
+        client.get(GUIDE).content.decode()
+    )
+
+
+# How to reach a council
+
+
+def test_a_council_page_offers_its_e_mail_and_phone_as_links(client, council):
+    council.contact_email = "santacecilia@example.org"
+    council.contact_phone = "+52 33 1234-5678"
+    council.save_revision().publish()
+
+    contact = section(client.get(council.url), "contacto")
+
+    assert 'href="mailto:santacecilia@example.org">santacecilia@example.org<' in (
+        contact
+    )
+    assert 'href="tel:+523312345678">+52 33 1234-5678<' in contact
+
+
+def test_a_council_page_shows_only_the_contact_its_editor_filled_in(client, council):
+    assert 'id="contacto"' not in client.get(council.url).content.decode()
+
+    council.contact_phone = "33 1234 5678"
+    council.save_revision().publish()
+
+    contact = section(client.get(council.url), "contacto")
+    assert 'href="tel:3312345678"' in contact
+    assert "mailto:" not in contact and "Correo" not in contact

@@ -2,6 +2,7 @@
 present, assemblies closed with attendance and acta, and the limits of a leader's
 reach (another council's meetings, closed meetings, bad uploads)."""
 
+import html
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -206,6 +207,72 @@ def test_the_meeting_form_offers_only_lessons_open_to_everyone(
     assert "Mapa de alianzas" not in text
     assert "Lección sin curso publicado" not in text
     assert len(offered) == 2
+
+
+def course_groups(response):
+    """The meeting form's lessons: {course: (open?, [(lesson, checked?)])}."""
+    groups = {}
+    for attrs, title, body in re.findall(
+        r'<details class="lessons-course"([^>]*)>\s*'
+        r"<summary>([^<]+?) <span.*?</summary>(.*?)</details>",
+        response.content.decode(),
+        flags=re.S,
+    ):
+        groups[html.unescape(title)] = (
+            "open" in attrs,
+            [
+                (html.unescape(label.strip()), bool(checked))
+                for checked, label in re.findall(
+                    r'<input type="checkbox" name="lessons"[^>]*?( checked)?>([^<]+)',
+                    body,
+                )
+            ],
+        )
+    return groups
+
+
+def test_the_meeting_form_groups_lessons_under_their_course_and_keeps_them_on_edit(
+    council, leader_client, course
+):
+    other = make_course("Economía solidaria", axis_number=2)
+    make_lesson(other, "Qué es un consejo")  # the same title, another course
+    make_lesson(other, "Cooperativas")
+
+    blank = course_groups(leader_client.get(admin_url("meeting_add", council.pk)))
+
+    assert blank == {
+        "Asambleas que deciden": (
+            False,
+            [("Qué es un consejo", False), ("Cómo convocar", False)],
+        ),
+        "Economía solidaria": (
+            False,
+            [("Qué es un consejo", False), ("Cooperativas", False)],
+        ),
+    }
+
+    chosen = other.get_children().specific().get(title="Qué es un consejo")
+    meeting = make_meeting(council, title="Círculo de economía")
+    meeting.lessons.set([chosen])
+    edit = leader_client.get(admin_url("meeting_edit", council.pk, meeting.pk))
+
+    groups = course_groups(edit)
+    assert groups["Asambleas que deciden"] == (
+        False,
+        [("Qué es un consejo", False), ("Cómo convocar", False)],
+    )
+    assert groups["Economía solidaria"] == (
+        True,
+        [("Qué es un consejo", True), ("Cooperativas", False)],
+    )
+    assert "1 de 2 lecciones elegidas" in text_of(edit)
+    # Saved again untouched, the meeting keeps its lesson.
+    response = leader_client.post(
+        admin_url("meeting_edit", council.pk, meeting.pk),
+        meeting_data(title="Círculo de economía", lessons=[chosen.pk]),
+    )
+    assert response.status_code == 302
+    assert list(meeting.lessons.all()) == [chosen]
 
 
 def test_a_forged_lesson_of_a_restricted_course_is_refused(
@@ -676,7 +743,7 @@ def test_a_meeting_without_a_title_is_named_by_its_local_day(council):
 
     meeting = Meeting.objects.get(pk=make_meeting(council, starts_at=evening).pk)
 
-    assert str(meeting) == "Círculo de estudio 2026-12-08"
+    assert str(meeting) == "Círculo de estudio del 8 de diciembre de 2026"
 
 
 def test_correcting_the_attendance_keeps_who_has_left_since(

@@ -5,6 +5,9 @@ Rights come from ``RoleAssignment`` rows alone: the tests give and end offices
 and then act through the real admin and public URLs, as a browser would.
 """
 
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -18,7 +21,14 @@ from wagtail.models import (
     GroupPagePermission,
 )
 
-from councils.factories import assign, join, make_council, make_person, state_page
+from councils.factories import (
+    assign,
+    join,
+    make_council,
+    make_person,
+    municipality,
+    state_page,
+)
 from councils.models import CouncilPage, Membership, RoleAssignment, StatePage
 from courses.models import Axis
 from tests.councils.helpers import signed_in
@@ -172,6 +182,35 @@ def test_council_leader_edits_and_publishes_their_council_page(council_a, leader
     assert "Consejo Comunitario Santa Cecilia Norte" in html
     assert "Nos reunimos para cuidar el agua del barrio." in html
     assert "Salón ejidal de la colonia" in html
+
+
+def municipality_options(response):
+    """The municipalities the page editor's select offers, by name."""
+    select = re.search(
+        r'<select name="municipality"[^>]*>(.*?)</select>',
+        response.content.decode(),
+        flags=re.S,
+    )
+    assert select, "no municipality select"
+    labels = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select[1])
+    return {html.unescape(label).split(",")[0] for label in labels}
+
+
+def test_the_page_editor_offers_only_the_municipalities_of_the_council_s_state(
+    council_a, council_b, council_cdmx, leader_a, jalisco_coordinator
+):
+    oaxaca = municipality("20", "067", "Oaxaca de Juárez")
+
+    edit = signed_in(leader_a).get(edit_url(council_a))
+    new_in_jalisco = signed_in(jalisco_coordinator).get(
+        f"/admin/pages/add/councils/councilpage/{council_a.get_parent().pk}/"
+    )
+
+    for response in (edit, new_in_jalisco):
+        assert response.status_code == 200
+        offered = municipality_options(response)
+        assert {"Guadalajara", "Puerto Vallarta"} <= offered
+        assert not offered & {"Cuauhtémoc", oaxaca.name}
 
 
 def test_council_leader_cannot_open_or_change_another_councils_page(

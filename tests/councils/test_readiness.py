@@ -4,6 +4,7 @@ months of membership, offices held and mentor sign-offs. Also the member's place
 on the pathway, the bounded queries for a whole council, and "Mi ruta" on
 /mi-formacion/."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -833,6 +834,37 @@ def test_my_formation_shows_the_route_with_links_to_what_is_missing(
     assert f'<a href="{catalogue}">{escape(axis_missing)}</a>' in section
     assert (gettext("%(hours)s hours of study") % {"hours": "7"}) in text
     assert gettext(ASSEMBLY_DECIDES) not in text
+
+
+def test_my_formation_lists_every_requirement_in_its_own_words_with_its_figures(
+    council, leader, member
+):
+    """Not the kind's label ("Asistir a N círculos de estudio"): the
+    requirement's own wording, with its number, course or axis."""
+    course = course_on(1, "Asambleas que deciden")
+    requirement("promotor-comunitario", RequirementKind.COURSE, course=course)
+    requirement(
+        "promotor-comunitario", RequirementKind.AXIS_COURSES, axis=axis(4), number=2
+    )
+    close_circle(council, leader, attendees=[member], minutes=60)
+
+    response = signed_in(member).get(MY_FORMATION)
+    section = route_section(response)
+    every = section[section.index("<details>") :]
+    items = [" ".join(text_of_html(item).split()) for item in every.split("<li>")[1:]]
+
+    assert items == [
+        "○ Asistir a 2 círculos de estudio (1/2)",
+        "○ 8 horas de estudio (cursos y círculos de estudio) (1/8)",
+        "○ 3 meses como integrante activa (0/3)",
+        "○ Terminar el curso «Asambleas que deciden»",
+        "○ Terminar 2 cursos del eje 4 (0/2)",
+    ]
+    assert " N " not in every
+
+
+def text_of_html(fragment):
+    return re.sub(r"<[^>]+>", "", fragment)
 
 
 def test_my_formation_tells_a_member_who_meets_everything_that_the_assembly_decides(

@@ -44,7 +44,12 @@ def course(db):
         facilitator_notes="<p>Notas privadas para quien facilita.</p>",
     )
     CoursePageFactory(title="Curso en borrador", live=False, publish=False)
-    LessonPageFactory(parent=course, title="La máxima autoridad", quiz=QUIZ)
+    LessonPageFactory(
+        parent=course,
+        title="La máxima autoridad",
+        quiz=QUIZ,
+        facilitator_notes="<p>Notas de la lección para quien facilita.</p>",
+    )
     LessonPageFactory(
         parent=course, title="Lección en borrador", live=False, publish=False
     )
@@ -136,3 +141,14 @@ def test_api_unknown_type_is_a_clear_400(client):
 def test_api_has_no_images_or_documents_endpoints(client):
     assert client.get("/api/v2/images/").status_code == 404
     assert client.get("/api/v2/documents/").status_code == 404
+
+
+def test_api_never_shows_a_lessons_facilitator_notes(client, course):
+    lesson = course.get_children().get(title="La máxima autoridad")
+    response = api(client, f"{lesson.pk}/?fields=*")
+
+    assert "Notas de la lección" not in response.content.decode()
+    assert (
+        client.get(f"/api/v2/pages/{lesson.pk}/?fields=facilitator_notes").status_code
+        == 400
+    )

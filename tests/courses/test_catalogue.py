@@ -30,7 +30,10 @@ def listed_titles(html):
 def filter_hrefs(html, name):
     """The hrefs of the filter links of one filter (eje, nivel, tema)."""
     block = html.split(f'id="filtro-{name}"')[1].split("</ul>")[0]
-    return [unescape(href) for href in re.findall(r'href="([^"]*)"', block)]
+    hrefs = [unescape(href) for href in re.findall(r'href="([^"]*)"', block)]
+    # Each lands on the results, not on the filters just tapped.
+    assert all(href.endswith("#resultados") for href in hrefs), hrefs
+    return [href.removesuffix("#resultados") for href in hrefs]
 
 
 def get(client, url):
@@ -281,3 +284,45 @@ def test_pagination_links_keep_the_filters(client, many_courses):
     html = get(client, "/cursos/?eje=auditoria-social")
 
     assert 'href="?eje=auditoria-social&amp;pagina=2"' in html
+
+
+def results(html):
+    """The results section: what a phone shows first after a filter's link."""
+    return html.split('<section id="resultados"')[1].split("</section>")[0]
+
+
+def test_after_a_filter_the_results_say_what_is_filtered_and_how_to_undo_it(
+    client, courses
+):
+    html = get(client, "/cursos/?eje=democracia-participativa&nivel=basico")
+
+    # The panel of filters is folded, saying how many are in use.
+    assert '<details class="filters" id="filtros">' in html
+    assert "Filtros (2 activos)" in html
+    shown = results(html)
+    assert shown.index("1 curso") < shown.index("Asambleas que deciden")
+    active = shown.split('class="active-filters"')[1]
+    assert "Filtrando por:" in active
+    chips = re.findall(r'<a class="chip chip--active" href="([^"]+)">', active)
+    assert [unescape(href) for href in chips] == [
+        "?nivel=basico#resultados",
+        "?eje=democracia-participativa#resultados",
+    ]
+    assert "Quitar el filtro" in active and "Democracia participativa" in active
+    assert 'href="/cursos/#resultados">Quitar filtros</a>' in active
+
+
+def test_filters_that_match_nothing_say_so_at_the_top_of_the_results(client, courses):
+    html = get(client, "/cursos/?eje=economia-social-solidaria&nivel=basico")
+
+    shown = results(html)
+    assert shown.index("0 cursos") < shown.index("Todavía no hay cursos con estos")
+    assert "Quitar filtros" in shown
+    assert '<ul class="cards">' not in shown
+
+
+def test_without_filters_there_is_no_summary_of_them(client, courses):
+    html = get(client, "/cursos/")
+
+    assert "active-filters" not in html
+    assert "Filtros (" not in html

@@ -4,6 +4,7 @@ progress on the course page and in the catalogue, all through HTTP."""
 import re
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 from tests.courses import learning_fixtures
@@ -93,15 +94,19 @@ def test_prerequisites_are_enforced_naming_the_missing_course(
     assert not Enrollment.objects.filter(course=advanced).exists()
 
 
+def restricted_course(title):
+    """A course behind a password: never named to who cannot see it."""
+    course = make_course(title)
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="x1"
+    )
+    return course
+
+
 def test_a_restricted_prerequisite_still_applies_without_being_named(
     member_client, member, course
 ):
-    from wagtail.models import PageViewRestriction
-
-    secret = make_course("Estrategia electoral interna")
-    PageViewRestriction.objects.create(
-        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="x1"
-    )
+    secret = restricted_course("Estrategia electoral interna")
     advanced = make_course("Contraloría ciudadana", prerequisites=[course, secret])
     make_lesson(advanced, "Leer un presupuesto")
 
@@ -114,6 +119,57 @@ def test_a_restricted_prerequisite_still_applies_without_being_named(
     )
     assert "Estrategia electoral interna" not in html
     assert not Enrollment.objects.filter(course=advanced).exists()
+
+
+def enrol_section(html):
+    start = html.index('id="mi-avance"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_who_cannot_enrol_yet_is_shown_what_to_finish_first_instead_of_the_button(
+    member_client, member, course
+):
+    advanced = make_course("Contraloría ciudadana", prerequisites=[course])
+    make_lesson(advanced, "Leer un presupuesto")
+
+    section = enrol_section(html_of(member_client.get(advanced.url)))
+
+    assert "inscribirme/" not in section
+    assert "Inscribirme en este curso" not in section
+    assert "Para inscribirte en este curso, primero termina:" in section
+    assert f'<a href="{course.url}">Asambleas que deciden</a>' in section
+
+
+def test_a_restricted_prerequisite_to_finish_first_is_counted_never_named(
+    member_client, member, course
+):
+    secret = restricted_course("Estrategia electoral interna")
+    advanced = make_course("Contraloría ciudadana", prerequisites=[course, secret])
+    for lesson in lessons_of(course):
+        member_client.post(lesson.url + "completar/")
+
+    html = html_of(member_client.get(advanced.url))
+    section = enrol_section(html)
+
+    assert "Estrategia electoral interna" not in html
+    assert "Un curso de acceso restringido" in section
+    # The prerequisite she finished is no longer asked of her.
+    assert "Asambleas que deciden" not in section
+    assert "inscribirme/" not in section
+
+
+def test_once_the_prerequisites_are_finished_the_course_page_offers_to_enrol(
+    member_client, member, course
+):
+    advanced = make_course("Contraloría ciudadana", prerequisites=[course])
+    make_lesson(advanced, "Leer un presupuesto")
+    for lesson in lessons_of(course):
+        member_client.post(lesson.url + "completar/")
+
+    section = enrol_section(html_of(member_client.get(advanced.url)))
+
+    assert f'action="{advanced.url}inscribirme/"' in section
+    assert "primero termina" not in section
 
 
 def test_after_completing_the_prerequisite_the_member_can_enrol(

@@ -98,8 +98,8 @@ def test_library_filter_links_are_plain_links(client, materials):
     html = get(client, "/materiales/?tipo=guia")
 
     assert_only_the_site_script(html)
-    assert 'href="?tipo=guia&amp;eje=madre-naturaleza"' in html
-    assert 'href="?tipo=guia&amp;tema=agua"' in html
+    assert 'href="?tipo=guia&amp;eje=madre-naturaleza#resultados"' in html
+    assert 'href="?tipo=guia&amp;tema=agua#resultados"' in html
     assert 'aria-current="true">Guía</a>' in html
 
 

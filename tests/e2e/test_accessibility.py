@@ -1,8 +1,8 @@
 """axe-core in the page: the home, catalogue, course, lesson, quiz (blank and
-answered), /mi-formacion/, council and registration pages (blank and with
-errors), the page-not-found page and the phone's open menu have no serious or
-critical violation of WCAG 2.2 A/AA or axe's best practices, on a phone and on
-a desktop."""
+answered), the page finishing a course lands on, /mi-formacion/, council and
+registration pages (blank and with errors), the page-not-found page and the
+phone's open menu have no serious or critical violation of WCAG 2.2 A/AA or
+axe's best practices, on a phone and on a desktop."""
 
 import pytest
 
@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 
 from .axe import audit, axe_source
 from .conftest import e2e, new_context, sign_in
-from .data import WRONG, council_with_leader, person, two_courses
+from .data import RIGHT, WRONG, council_with_leader, person, two_courses
 
 pytestmark = e2e
 
@@ -75,6 +75,9 @@ def test_the_public_and_member_pages_have_no_serious_violations(
         page.locator("#autoevaluacion").get_by_label(WRONG).check()
         page.get_by_role("button", name="Revisar mis respuestas").click()
         check("autoevaluación respondida")
+        page.locator("#autoevaluacion").get_by_label(RIGHT).check()
+        page.get_by_role("button", name="Revisar mis respuestas").click()
+        check("curso terminado")
         check("mi formación", "/mi-formacion/")
         check("mis datos", "/cuenta/mis-datos/")
         check("cambiar contraseña", "/cuenta/mis-datos/contrasena/")

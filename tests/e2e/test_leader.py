@@ -6,6 +6,7 @@ page in the admin."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -88,6 +89,11 @@ def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
     started = timezone.localtime() - timezone.timedelta(hours=3)
     page.locator("#id_starts_at").fill(started.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_place").fill("Salón ejidal")
+    # Lessons come under their course, each course folded: open it, then
+    # tick the lesson.
+    lessons = page.locator(".lessons-by-course")
+    expect(lessons.locator("summary")).to_have_count(1)  # one course has lessons
+    lessons.locator("summary", has_text="Asambleas que deciden").click()
     page.get_by_label("Qué es un consejo").check()
     page.get_by_role("button", name="Guardar", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Se guardó la reunión")
@@ -118,6 +124,25 @@ def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
     overflow = box.evaluate("element => element.scrollWidth - element.clientWidth")
     if page.viewport_size["width"] >= 1280:
         assert overflow <= 1
+    # What a leader opens it for, her readiness and next role, is in the
+    # first screen beside her name, on a phone as on a laptop; the axes are
+    # named.
+    width = page.viewport_size["width"]
+    for heading in ("Avance", "Siguiente cargo"):
+        cell = table.get_by_role("columnheader", name=heading, exact=True)
+        place = cell.bounding_box()
+        assert place["x"] + place["width"] <= width, heading
+    expect(row.get_by_role("cell").first).to_have_text(re.compile(r"^\d+%"))
+    expect(
+        table.get_by_role("columnheader", name="Eje 1: Democracia", exact=False)
+    ).to_have_count(1)
+    hint = page.get_by_text("La tabla continúa a la derecha")
+    if overflow > 1:
+        expect(hint).to_be_visible()
+        # Scrolled to its end, the member's name is still in sight.
+        box.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        name = row.get_by_role("rowheader").bounding_box()
+        assert 0 <= name["x"] < width
     page.get_by_text("Filtros", exact=True).click()
     assert not overflowing(page)
     with page.expect_download() as download_info:

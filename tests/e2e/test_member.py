@@ -1,6 +1,7 @@
 """Journey 2: a new person registers (consent boxes unticked by default), joins a
-council, enrols, studies a lesson, fails and then passes a quiz, completes the
-course, downloads the constancia and verifies it at its public URL.
+council, enrols, studies a lesson, fails and then passes a quiz, which finishes
+the course: she lands on «¡Terminaste el curso!», downloads the constancia from
+there and verifies it at its public URL.
 
 Celery runs tasks in-process in the tests, so the constancia is issued as soon
 as the completing request commits, before /mi-formacion/ is opened."""
@@ -9,11 +10,21 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import Certificate
+from courses.services import lesson_complete
 from members.models import ConsentRecord, User
 from tests.conftest import PASSWORD
 
-from .conftest import e2e, field, main_text, menu_link, overflowing, path_of
-from .data import RIGHT, WRONG, council_with_leader, two_courses
+from .conftest import (
+    e2e,
+    field,
+    main_text,
+    menu_link,
+    new_context,
+    overflowing,
+    path_of,
+    sign_in,
+)
+from .data import RIGHT, WRONG, council_with_leader, person, two_courses
 
 pytestmark = e2e
 
@@ -89,22 +100,45 @@ def test_a_new_member_registers_studies_and_gets_a_verifiable_constancia(
     expect(page.locator(".attempt--failed")).to_contain_text("Obtuviste 0%")
     quiz.get_by_label(RIGHT).check()
     quiz.get_by_role("button", name="Revisar mis respuestas").click()
-    expect(page.locator(".attempt--passed")).to_contain_text("Aprobaste")
-    expect(page.locator(".lesson-status")).to_contain_text("Completaste esta lección")
 
-    # The course is complete: the constancia waits in "Mi formación".
-    page.get_by_role("link", name="Volver al curso").click()
-    expect(page.locator(".enrol")).to_contain_text("Terminaste este curso")
-    menu_link(page, "Mi formación").click()
-    assert "Consejo Comunitario Santa Cecilia" in main_text(page)
+    # Passing the last quiz finished the course: she lands on the page that
+    # says so, with her constancia, what it counts toward and what comes next.
+    expect(page.get_by_role("heading", level=1)).to_have_text("¡Terminaste el curso!")
+    assert path_of(page).startswith("/mi-formacion/terminado/asambleas-que-deciden/")
+    expect(page.locator(".messages")).to_contain_text("Aprobaste")
+    expect(page.locator("main header")).to_contain_text("Asambleas que deciden")
+    counts = page.locator("section", has=page.locator("#cuenta-para"))
+    expect(counts).to_contain_text("2/8")  # its 2 hours of the 8 of a promoter
+    expect(counts).not_to_contain_text(" N ")
+    following = page.locator("section", has=page.locator("#siguiente"))
+    expect(
+        following.get_by_role("link", name="Contraloría desde la colonia")
+    ).to_be_visible()
     assert not overflowing(page)
+    finished = path_of(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Descargar constancia (PDF)").click()
+        page.get_by_role("link", name="Descargar mi constancia (PDF)").click()
     download = download_info.value
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert saved.name == "constancia-asambleas-que-deciden.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
+
+    # Her answers stay one link away.
+    page.get_by_role("link", name="Ver tus respuestas a la autoevaluación").click()
+    expect(page.locator(".attempt--passed")).to_contain_text("Aprobaste")
+    expect(page.locator(".lesson-status")).to_contain_text("Completaste esta lección")
+    # The course page leads back to the constancia.
+    page.get_by_role("link", name="Volver al curso").click()
+    expect(page.locator(".enrol")).to_contain_text("Terminaste este curso")
+    page.locator(".enrol").get_by_role("link", name="Ver tu constancia").click()
+    assert path_of(page) == finished.split("?")[0]
+
+    # "Mi formación" keeps it too.
+    menu_link(page, "Mi formación").click()
+    assert "Consejo Comunitario Santa Cecilia" in main_text(page)
+    assert not overflowing(page)
+    expect(page.get_by_role("link", name="Descargar constancia (PDF)")).to_be_visible()
 
     certificate = Certificate.objects.get(user=lucia)
     page.get_by_role("link", name="Enlace público de verificación").click()
@@ -120,3 +154,35 @@ def test_a_new_member_registers_studies_and_gets_a_verifiable_constancia(
     assert "Esta constancia es auténtica." in text
     assert "Lucía Méndez Ruiz" in text
     assert "Asambleas que deciden" in text
+
+
+def test_finishing_a_course_lands_on_its_moment_without_javascript(
+    browser, live_server, screen, content, tmp_path
+):
+    """The last quiz passed with JavaScript off: the same landing, and the
+    constancia reached from it."""
+    lucia = person("lucia", first_name="Lucía", last_name="Méndez Ruiz")
+    course = content["course"]
+    first, last = course.lessons()
+    lesson_complete(user=lucia, lesson=first, course=course)
+    context = new_context(browser, live_server, screen, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "lucia", PASSWORD, next_path=last.url)
+        quiz = page.locator("#autoevaluacion")
+        quiz.get_by_label(RIGHT).check()
+        quiz.get_by_role("button", name="Revisar mis respuestas").click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "¡Terminaste el curso!"
+        )
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Descargar mi constancia (PDF)").click()
+        saved = tmp_path / "constancia.pdf"
+        download_info.value.save_as(saved)
+        assert saved.read_bytes().startswith(b"%PDF")
+        certificate = Certificate.objects.get(user=lucia)
+        page.get_by_role("link", name=f"/constancias/{certificate.code}/").click()
+        assert "Esta constancia es auténtica." in main_text(page)
+    finally:
+        context.close()

@@ -4,6 +4,7 @@ The same journey runs again with JavaScript turned off: every page works
 without it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import Axis
 
@@ -31,8 +32,11 @@ def visit(page):
     assert "2 cursos" in main_text(page)
     assert not overflowing(page)
 
-    # The filters fold away on a phone; a tap on their summary opens them.
-    page.locator(".filters summary").click()
+    # The filters fold away on a phone; a tap on their summary opens them. On
+    # a desktop they are always shown.
+    summary = page.locator(".filters summary")
+    if summary.is_visible():
+        summary.click()
     axis = Axis.objects.get(number=1)
     page.locator(".chips").first.get_by_role("link", name=axis.name).click()
     assert "?eje=" in path_of(page)
@@ -104,3 +108,31 @@ def test_the_menu_folds_to_one_line_on_a_phone_and_stays_open_on_a_desktop(
     assert box["height"] >= 44 and box["width"] >= 300
     courses.click()
     assert path_of(page) == "/cursos/"
+
+
+@pytest.mark.parametrize("screen", ["telefono"], indirect=True)
+def test_after_a_filter_a_phone_shows_the_results_or_that_there_are_none(page, content):
+    """Tapping a filter lands on the results, not on the panel of filters just
+    used; filters that leave nothing say so on the same first screen, with the
+    way back."""
+    page.goto("/cursos/")
+    page.locator(".filters summary").click()
+    axis = Axis.objects.get(number=1)
+    page.locator("#filtro-eje + .chips").get_by_role("link", name=axis.name).click()
+
+    assert path_of(page).endswith("#resultados")
+    expect(page.get_by_role("heading", name="1 curso", exact=True)).to_be_in_viewport()
+    expect(page.get_by_role("link", name="Asambleas que deciden")).to_be_in_viewport()
+    expect(page.locator(".filters")).not_to_have_attribute("open", "")
+    expect(page.locator(".filters summary")).to_have_text("Filtros (1 activo)")
+
+    page.locator(".filters summary").click()
+    page.locator("#filtro-nivel + .chips").get_by_role("link", name="Avanzado").click()
+
+    expect(page.get_by_role("heading", name="0 cursos", exact=True)).to_be_in_viewport()
+    expect(page.locator(".empty-state")).to_be_in_viewport()
+    undo = page.get_by_role("link", name="Quitar filtros", exact=True)
+    expect(undo).to_be_in_viewport()
+    assert not overflowing(page)
+    undo.click()
+    expect(page.get_by_role("heading", name="2 cursos", exact=True)).to_be_in_viewport()

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
+from courses.factories import CoursePageFactory
 from courses.models import Axis
 from tests.conftest import assert_only_the_site_script
 
@@ -131,3 +132,56 @@ def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_one(clie
     )
     assert match
     assert finders.find(match.group(1))
+
+
+def test_each_axis_card_leads_to_the_courses_of_its_axis(client):
+    html = client.get("/").content.decode()
+
+    for axis in Axis.objects.ordered():
+        assert (
+            f'<a class="axis-card__link" href="/cursos/?eje={axis.slug}#resultados">'
+            in html
+        )
+    axis = Axis.objects.ordered().first()
+    assert client.get(f"/cursos/?eje={axis.slug}").status_code == 200
+
+
+def start_here(html):
+    found = re.search(r'aria-labelledby="empieza">(.*?)</section>', html, re.S)
+    return found.group(1) if found else None
+
+
+def test_start_here_points_to_the_course_the_editor_chose(client):
+    from wagtail.models import Page
+
+    # The introductory course is on axis 3: first in the editors' order all
+    # the same.
+    first = CoursePageFactory(
+        title="¿Qué es un COCOCI?",
+        summary="Lo básico.",
+        primary_axis=Axis.objects.get(number=3),
+    )
+    chosen = CoursePageFactory(
+        title="Asambleas que deciden", primary_axis=Axis.objects.get(number=1)
+    )
+    home = Page.objects.get(depth=2).specific
+
+    shown = start_here(client.get("/").content.decode())
+    # With none chosen, the first course in the editors' order.
+    assert "Empieza aquí" in shown
+    assert f'href="{first.url}">¿Qué es un COCOCI?</a>' in shown
+    assert "Lo básico." in shown
+
+    home.start_course = chosen
+    home.save_revision().publish()
+    shown = start_here(client.get("/").content.decode())
+    assert f'href="{chosen.url}">Asambleas que deciden</a>' in shown
+
+    # A chosen course taken down leaves the first course in its place.
+    chosen.unpublish()
+    shown = start_here(client.get("/").content.decode())
+    assert f'href="{first.url}">' in shown
+
+
+def test_without_courses_there_is_no_start_here(client):
+    assert start_here(client.get("/").content.decode()) is None

@@ -1,5 +1,7 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -123,3 +125,43 @@ def test_the_demo_shows_the_texts_a_member_without_e_mail_gets(
     assert notice.status == Status.SENT
     assert "Aviso por sms a +525523456789: Hola, Juan." in caplog.text
     assert not Notice.objects.filter(user=integrante, status=Status.SKIPPED).exists()
+
+
+def test_the_demo_tells_a_coherent_story_of_dates(django_capture_on_commit_callbacks):
+    """People join a council before they attend its meetings, and meetings are
+    held on the council's day at the hour its schedule says, whatever the day
+    and hour ``load_demo`` runs."""
+    from councils.models import Attendance, Meeting, Membership, RoleAssignment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+
+    attendances = Attendance.objects.select_related("meeting", "user")
+    assert attendances.exists()
+    for attendance in attendances:
+        meeting = attendance.meeting
+        joined_on = Membership.objects.get(
+            user=attendance.user, council=meeting.council_id
+        ).joined_on
+        assert joined_on < timezone.localdate(meeting.starts_at), attendance
+
+    for membership in Membership.objects.exclude(joined_on=None):
+        assert membership.joined_on >= membership.council.founded_on, membership
+        assert membership.requested_at <= membership.decided_at, membership
+    for office in RoleAssignment.objects.exclude(council=None):
+        joined_on = Membership.objects.get(
+            user=office.user, council=office.council
+        ).joined_on
+        assert joined_on <= office.started_on, office
+
+    meetings = Meeting.objects.select_related("council")
+    assert meetings.count() >= 4
+    with translation.override("es-mx"):
+        for meeting in meetings:
+            local = timezone.localtime(meeting.starts_at)
+            schedule = meeting.council.meeting_schedule.lower()
+            assert (local.minute, local.second) == (0, 0), meeting
+            assert date_format(local, "l").lower() in schedule, (meeting, local)
+            assert f"{local.hour}:00" in schedule, (meeting, local)
+            if meeting.closed_at:
+                assert meeting.starts_at < meeting.closed_at, meeting

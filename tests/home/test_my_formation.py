@@ -7,6 +7,7 @@ they build (rolled back at the end of the module) is not seen by the others.
 """
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.db import transaction
@@ -100,6 +101,22 @@ def test_a_completed_course_offers_its_constancia(
     assert download.status_code == 200
 
 
+def test_dates_are_written_in_words_in_the_sites_time_zone(
+    member_client, member, course
+):
+    """Late on 6 December in Mexico City is already the 7th in UTC."""
+    Enrollment.objects.create(
+        user=member,
+        course=course,
+        completed_at=datetime(2026, 12, 7, 5, 30, tzinfo=UTC),
+    )
+
+    text = text_of(member_client.get(URL))
+
+    assert "6 de diciembre de 2026" in text
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", text), "a numeric date is shown"
+
+
 def test_a_constancia_still_being_prepared_says_so(member_client, member, course):
     Enrollment.objects.create(user=member, course=course, completed_at=timezone.now())
 
@@ -181,7 +198,7 @@ def test_a_course_in_progress_counts_on_its_axis_by_its_lessons_done(
     rows = axis_rows(html_of(member_client.get(URL)))
 
     # One lesson of three in one course, none in the other: a sixth of the axis.
-    assert rows["1"] == ("0 de 2 cursos, 2 en curso", "17")
+    assert rows["1"] == ("0 de 2 cursos, 2 empezados", "17")
     assert rows["2"] == ("aún no hay cursos", "0")
 
 

@@ -144,6 +144,7 @@ def test_my_data_reads_as_words_not_as_the_download(learner):
     assert "Aprobada: no" in text
     assert "Válida: sí" in text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "an ISO date is shown"
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", text), "a numeric date is shown"
     assert "en_linea" not in text and "True" not in text and "False" not in text
     assert "respuestas" not in text
 

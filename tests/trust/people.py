@@ -43,7 +43,7 @@ from councils.models import (
     State,
 )
 from councils.services.membership import membership_end
-from courses.models import Certificate, Enrollment
+from courses.models import Certificate, CourseBooklet, Enrollment
 from members.models import AccessLog
 from notifications.models import Notice
 from tests.courses.learning_fixtures import make_course
@@ -97,6 +97,7 @@ LIST_A_TITLE = "Lista de asistencia de Santa Cecilia"
 CONSTITUTION_TEXT = "firmas de la asamblea constitutiva de Colonia Ferrocarril"
 FOUNDER_B_AS_WRITTEN = "Herlinda la de Tepito"
 CERTIFICATE_TEXT = "constancia de Anacleta Marroquin"
+ANSWER_KEY_TEXT = "clave de respuestas: la asamblea decide"
 
 
 def pdf(text):
@@ -250,6 +251,13 @@ def build_world():
         "constancia.pdf", ContentFile(pdf(CERTIFICATE_TEXT)), save=False
     )
     certificate.save()
+    # The course's booklet in both editions, as its task leaves them.
+    booklet = CourseBooklet(course=course, fingerprint="0" * 64)
+    booklet.file.save("cuadernillo.pdf", ContentFile(pdf("cuadernillo")), save=False)
+    booklet.facilitator_file.save(
+        "cuadernillo-facilitacion.pdf", ContentFile(pdf(ANSWER_KEY_TEXT)), save=False
+    )
+    booklet.save()
 
     constitution = ConstitutionRequest(
         requester=member,
@@ -319,6 +327,7 @@ def build_world():
         meeting_a=meeting_a,
         meeting_b=meeting_b,
         certificate=certificate,
+        course=course,
         constitution=constitution,
         founder_b=founder_b,
     )

@@ -651,6 +651,10 @@ READ_ONLY = {
     "members:password_reset_complete": lambda w: members("password_reset_complete"),
     "mentors:mentees": lambda w: reverse("mentors:mentees"),
     "my_formation": lambda w: reverse("my_formation"),
+    "courses:certificate_lookup": lambda w: reverse("courses:certificate_lookup"),
+    "course_finished": lambda w: reverse(
+        "course_finished", args=[w.certificate.course.slug]
+    ),
     "courses:certificate_verify": lambda w: reverse(
         "courses:certificate_verify", args=[w.certificate.code]
     ),
@@ -678,6 +682,9 @@ READ_ONLY = {
     "notices:index_results": lambda w: "/admin/notices/results/",
     "councils_admin:constitutions": lambda w: admin("constitutions"),
     "CoursePage.booklet_download": lambda w: w.course_b.url + "cuadernillo/",
+    "CoursePage.facilitator_booklet": lambda w: (
+        w.course_b.url + "cuadernillo/facilitacion/"
+    ),
     # Offline study: what a phone saves of a course, the worker, the app's
     # manifest and the page shown offline.
     "CoursePage.offline_manifest": lambda w: w.course_b.url + "sin-conexion/",
@@ -759,6 +766,7 @@ READ_ONLY.update(snippet_choosers())
 READ_ONLY_WHO = {
     "members:my_data": "member",
     "my_formation": "member",
+    "course_finished": "member",
     "mentors:mentees": "mentor",
     "courses:certificate_download": "member",
     "councils:constitution_acta": "member",

@@ -534,7 +534,7 @@ FORGED = {
         lambda w: council_page(
             w, Municipality.objects.filter(state__code="09").first().pk
         ),
-        "The municipality must be in %(state)s, the state of this page.",
+        NOT_AVAILABLE,
     ),
     "page/missing-municipality": Forged(
         "leader-A",

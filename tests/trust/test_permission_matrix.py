@@ -71,7 +71,11 @@ MATRIX = {
     "my-data-export":             (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "my-formation":               (IN, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "certificate-verify":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "certificate-lookup":         (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "certificate-pdf":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    "course-finished":            (IN, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
+    # The booklet's facilitator's edition (answers): leaders and editors
+    "facilitator-booklet":        (IN, NO, NO, NO, NO, OK, OK, OK, OK, OK, OK, OK, OK),
     # Mentors: a mentee's route and notes, for their mentor only
     "mentees":                    (IN, EM, EM, OK, EM, EM, EM, EM, EM, EM, EM, EM, EM),
     "mentee-A":                   (IN, NO, NO, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO),
@@ -285,9 +289,28 @@ TARGETS = {
         lambda w: reverse("courses:certificate_verify", args=[w.certificate.code]),
         marker=lambda w: MEMBER_NAME,
     ),
+    # The code typed as read from paper: what the verification page shows.
+    "certificate-lookup": Target(
+        lambda w: (
+            reverse("courses:certificate_lookup")
+            + "?codigo="
+            + w.certificate.code.lower()
+        ),
+        marker=lambda w: MEMBER_NAME,
+        follow=True,
+    ),
     "certificate-pdf": Target(
         lambda w: reverse("courses:certificate_download", args=[w.certificate.code]),
         marker=lambda w: people.CERTIFICATE_TEXT,
+    ),
+    "facilitator-booklet": Target(
+        lambda w: w.course.url + "cuadernillo/facilitacion/",
+        marker=lambda w: people.ANSWER_KEY_TEXT,
+    ),
+    # Where finishing a course lands: the member's own constancia.
+    "course-finished": Target(
+        lambda w: reverse("course_finished", args=[w.certificate.course.slug]),
+        marker=lambda w: w.certificate.code,
     ),
     "mentees": Target(
         lambda w: reverse("mentors:mentees"), marker=lambda w: people.MENTEE_NAME

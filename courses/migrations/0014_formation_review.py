@@ -112,7 +112,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0011_offline_attempts"),
+        ("courses", "0013_facilitator_edition_and_lesson_notes"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
