@@ -569,9 +569,26 @@ def meeting_attendance(request, council_id, meeting_id):
 
 
 @leaders_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_close(request, council_id, meeting_id):
+    """Asks first (a page that says what closing does, for good), closes on POST."""
     council, meeting = meeting_in_council(request, council_id, meeting_id)
+    if request.method == "GET" and (meeting.is_closed or meeting.is_cancelled):
+        messages.error(request, _("This meeting can no longer be closed."))
+        return redirect("councils_admin:meeting", council.pk, meeting.pk)
+    if request.method == "GET":
+        present = meeting.attendances.count()
+        return render_admin(
+            request,
+            "meeting_close.html",
+            _("Close the meeting"),
+            {
+                "council": council,
+                "meeting": meeting,
+                "present": present,
+                "lessons": meeting.lessons.all() if meeting.is_circle else [],
+            },
+        )
     try:
         meeting_services.meeting_close(meeting=meeting, actor=request.user)
     except CouncilError as error:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 
@@ -14,7 +15,7 @@ from cococi_site.snippets import SnippetViewSet
 
 from . import admin_urls
 from .cadres.forms import LeadershipRoleForm
-from .models import CouncilPage, LeadershipRole, RoleAssignment, StatePage
+from .models import CouncilPage, LeadershipRole, Membership, RoleAssignment, StatePage
 from .models.scopes import leader_scope
 
 
@@ -27,6 +28,28 @@ def admin_css():
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("", include(admin_urls, namespace="councils_admin"))]
+
+
+class PendingRequestsPanel(Component):
+    """On a council leader's dashboard: how many membership requests wait for
+    an answer in the councils she may see, and the way to Mi consejo."""
+
+    name = "council_pending_requests"
+    order = 40
+    template_name = "councils/admin/home_pending.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        pending = Membership.objects.visible_to(self.user).pending()
+        return {"pending": pending.exclude(user=self.user).count()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_requests(request, panels):
+    if not leader_scope(request.user).is_empty:
+        panels.append(PendingRequestsPanel(request.user))
 
 
 class LeaderMenuItem(MenuItem):

@@ -1,9 +1,12 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from cococi_site.snippets import SnippetViewSet
 
-from .models import Axis
+from .models import Axis, CourseIndexPage, CoursePage, MaterialIndexPage, MaterialPage
 
 
 class AxisViewSet(SnippetViewSet):
@@ -17,3 +20,42 @@ class AxisViewSet(SnippetViewSet):
 
 
 register_snippet(AxisViewSet)
+
+
+def add_url(index_model, page_model, user):
+    """The admin's form for a new ``page_model`` under the library's index,
+    when ``user`` may add one there; else None."""
+    index = index_model.objects.first()
+    if index is None or not index.permissions_for_user(user).can_add_subpage():
+        return None
+    meta = page_model._meta
+    return reverse(
+        "wagtailadmin_pages:add", args=(meta.app_label, meta.model_name, index.pk)
+    )
+
+
+class LibraryShortcutsPanel(Component):
+    """On the dashboard of whoever may add to the formation library: what an
+    editor came for, "Crear curso" (and a material)."""
+
+    name = "formation_shortcuts"
+    order = 50
+    template_name = "courses/admin/home_shortcuts.html"
+
+    def __init__(self, add_course_url, add_material_url):
+        self.add_course_url = add_course_url
+        self.add_material_url = add_material_url
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "add_course_url": self.add_course_url,
+            "add_material_url": self.add_material_url,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_library_shortcuts(request, panels):
+    course = add_url(CourseIndexPage, CoursePage, request.user)
+    material = add_url(MaterialIndexPage, MaterialPage, request.user)
+    if course or material:
+        panels.append(LibraryShortcutsPanel(course, material))

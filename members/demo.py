@@ -25,6 +25,15 @@ DEMO_USERS = [
         ["Equipo de formación"],
     ),
     (
+        "revisora",
+        "Ana Laura",
+        "Gómez Vega",
+        "revisora@example.org",
+        "",
+        False,
+        ["Revisión de formación"],
+    ),
+    (
         "coordinadora",
         "María Guadalupe",
         "Hernández Ruiz",

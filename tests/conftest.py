@@ -135,6 +135,16 @@ def editor(make_user):
 
 
 @pytest.fixture
+def reviewer(make_user):
+    return make_user(
+        "revisora",
+        first_name="Ana",
+        email="revisora@example.org",
+        groups=["Revisión de formación"],
+    )
+
+
+@pytest.fixture
 def superuser(make_user):
     return make_user("admin", is_superuser=True, is_staff=True)
 

@@ -233,7 +233,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Begun "deferred", both read, then one of them was refused the lock at
     # once ("database is locked", an error 500). PostgreSQL locks rows instead
     # (``select_for_update`` in the services).
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # Write-ahead logging lets pages be read while another request writes (the
+    # admin's editing-session pings beside a save), and a writer waits up to
+    # 20 s for the lock instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is not supported.
@@ -455,6 +462,14 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No autosave: Wagtail's autosave stores what is being typed as a draft
+# revision, the latest one, which a reviewer approving or an editor publishing
+# the page would publish, text its author never chose to save. Leaving a page
+# with unsaved changes still asks first.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+# The review e-mails go to the workflow's reviewers (courses' "Revisión"
+# workflow), not to every superuser as well.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # A lesson's video or audio is a link to its address (it uses mobile data), so
 # Wagtail need not ask YouTube or Vimeo for a player when a page is saved: the
 # finder accepts the providers' addresses without a request (courses/embeds.py).

@@ -208,3 +208,79 @@ def test_two_writers_at_once_on_sqlite_take_turns(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", "[]"]
+
+
+SQLITE_SLOW_WRITER = """
+import threading, time
+import django
+django.setup()
+from django.db import connection, connections, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    print(cursor.fetchone()[0])
+    cursor.execute("CREATE TABLE page (title text)")
+    cursor.execute("INSERT INTO page VALUES ('Cursos')")
+holding = threading.Event()
+seen, errors = [], []
+
+def slow_save():
+    # A long save in the admin (a big lesson and its search index).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE page SET title = 'Cursos de formación'")
+        holding.set()
+        time.sleep(6)
+    connections.close_all()
+
+def read_then_save():
+    holding.wait()
+    try:
+        with connection.cursor() as cursor:
+            # A page read while the other save is under way is not held up.
+            started = time.monotonic()
+            cursor.execute("SELECT title FROM page")
+            seen.append((cursor.fetchone()[0], time.monotonic() - started < 1))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE page SET title = title || ' (revisado)'")
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=slow_save), threading.Thread(target=read_then_save)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT title FROM page")
+    print(seen, errors, cursor.fetchone()[0])
+"""
+
+
+def test_sqlite_reads_during_a_long_save_and_the_next_save_waits_its_turn(tmp_path):
+    """The demo's SQLite in write-ahead-log mode: a page is read while an admin
+    save is under way, and a save begun meanwhile waits for the first (longer
+    than SQLite's default 5 s) instead of failing with "database is locked"."""
+    result = run_python(
+        SQLITE_SLOW_WRITER,
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    mode, outcome = result.stdout.strip().split("\n")
+    assert mode == "wal"
+    assert outcome == ("[('Cursos', True)] [] Cursos de formación (revisado)")
+
+
+def test_the_admin_does_not_autosave_drafts():
+    """Autosave would store text never saved as the page's latest revision,
+    which an approval or a publish would put online."""
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.WAGTAIL_AUTOSAVE_INTERVAL)",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.dev",
+    )
+
+    assert result.stdout.strip() == "0", result.stderr

@@ -825,3 +825,50 @@ def test_a_facilitator_whose_office_ended_can_stay_on_a_meeting_being_edited(
     meeting.refresh_from_db()
     assert meeting.title == "Círculo corregido"
     assert meeting.facilitator == former
+
+
+def test_closing_a_circle_asks_first_and_says_what_it_credits(
+    council, leader_client, members, course
+):
+    """ "Cerrar la reunión" cannot be undone: the meeting's page leads to a
+    page that says what closing does; only its POST closes."""
+    meeting = make_meeting(council)
+    meeting.lessons.set(lessons(course))
+    for person in members[:2]:
+        Attendance.objects.create(meeting=meeting, user=person)
+    close = admin_url("meeting_close", council.pk, meeting.pk)
+
+    detail = leader_client.get(admin_url("meeting", council.pk, meeting.pk))
+    assert f'href="{close}"' in detail.content.decode()
+    assert f'action="{close}"' not in detail.content.decode()
+
+    confirm = leader_client.get(close)
+
+    assert confirm.status_code == 200
+    page = text_of(confirm)
+    assert "¿Cerrar «" in page
+    assert "2 personas presentes" in page
+    for lesson in lessons(course):
+        assert lesson.title in page
+    assert "No se puede deshacer" in page
+    meeting.refresh_from_db()
+    assert not meeting.is_closed
+    assert not LessonCompletion.objects.exists()
+
+    leader_client.post(close)
+
+    meeting.refresh_from_db()
+    assert meeting.is_closed
+    assert LessonCompletion.objects.filter(user=members[0]).exists()
+
+
+def test_a_closed_meeting_offers_no_confirmation(council, leader_client, members):
+    meeting = make_meeting(council)
+    Attendance.objects.create(meeting=meeting, user=members[0])
+    close = admin_url("meeting_close", council.pk, meeting.pk)
+    leader_client.post(close)
+
+    response = leader_client.get(close)
+
+    assert response.status_code == 302
+    assert spanish("This meeting can no longer be closed.") in messages_of(response)

@@ -1,5 +1,6 @@
 """An editor builds a course with two lessons and a quiz through the admin's forms,
-submits it to the "Revisión" workflow, and another editor approves it."""
+submits them to the "Revisión" workflow, and a reviewer approves them: nothing is
+published by its editor alone."""
 
 import pytest
 from django.test import Client
@@ -16,8 +17,16 @@ def add_url(model, parent):
     return f"/admin/pages/add/courses/{model}/{parent.pk}/"
 
 
+def approve(client, page, comment="Muy claro, adelante."):
+    task_state = page.current_workflow_state.current_task_state
+    return client.post(
+        f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/",
+        {"comment": comment},
+    )
+
+
 def test_editor_creates_a_course_with_lessons_and_a_reviewer_approves_it(
-    editor_client, make_user, course_index
+    editor_client, reviewer, course_index
 ):
     axis = Axis.objects.get(number=2)
 
@@ -36,7 +45,7 @@ def test_editor_creates_a_course_with_lessons_and_a_reviewer_approves_it(
         "Qué es la auditoría social",
         "que-es-auditoria",
         "La auditoría social revisa el uso de los recursos públicos.",
-        **{"action-publish": "action-publish"},
+        **{"action-submit": "action-submit"},
     )
     second = lesson_form_data(
         "Cómo pedir información",
@@ -48,13 +57,17 @@ def test_editor_creates_a_course_with_lessons_and_a_reviewer_approves_it(
                 [("Cualquier persona", True), ("Solo las autoridades", False)],
             )
         ],
-        **{"action-publish": "action-publish"},
+        **{"action-submit": "action-submit"},
     )
     for data in (first, second):
         response = editor_client.post(add_url("lessonpage", course), data)
         assert response.status_code == 302, response.content.decode()[:2000]
 
     lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    assert not any(lesson.live for lesson in lessons)
+    assert all(
+        lesson.current_workflow_state.workflow.name == "Revisión" for lesson in lessons
+    )
     assert [lesson.title for lesson in lessons] == [
         "Qué es la auditoría social",
         "Cómo pedir información",
@@ -84,16 +97,13 @@ def test_editor_creates_a_course_with_lessons_and_a_reviewer_approves_it(
         "Contraloría desde la colonia" not in Client().get("/cursos/").content.decode()
     )
 
-    # Another member of the formation team approves it.
-    make_user("revisora", groups=["Equipo de formación"])
-    reviewer = Client()
-    reviewer.login(username="revisora", password=PASSWORD)
-    task_state = workflow_state.current_task_state
-    response = reviewer.post(
-        f"/admin/pages/workflow/action/{course.pk}/approve/{task_state.pk}/",
-        {"comment": "Muy claro, adelante."},
-    )
-    assert response.status_code == 302
+    # The reviewer of the formation team approves the course and its lessons.
+    reviewer_client = Client()
+    reviewer_client.login(username=reviewer.username, password=PASSWORD)
+    for page in (*lessons, course):
+        assert approve(reviewer_client, page).status_code == 302
+        page.refresh_from_db()
+        assert page.live, page
 
     course.refresh_from_db()
     assert course.live
@@ -104,12 +114,13 @@ def test_editor_creates_a_course_with_lessons_and_a_reviewer_approves_it(
     assert "Auditoría social y contraloría ciudadana" in catalogue
 
 
-def test_editor_publishes_a_course_directly_from_the_add_form(
-    editor_client, course_index
+def test_reviewer_publishes_a_course_directly_from_the_add_form(
+    client, reviewer, course_index
 ):
     axis = Axis.objects.get(number=1)
+    client.login(username=reviewer.username, password=PASSWORD)
 
-    response = editor_client.post(
+    response = client.post(
         add_url("coursepage", course_index),
         course_form_data(
             "Asambleas que deciden",

@@ -1,12 +1,15 @@
 """Journey 4: an editor of the formation team builds a course with two lessons
 and a quiz in the Wagtail admin (its own widgets: the axis chooser, Draftail,
-StreamField), submits the course to the "Revisión" workflow, another editor
-approves it, and it appears in the catalogue."""
+StreamField), submits the course and its lessons to the "Revisión" workflow,
+with no way to publish them or approve them herself; the reviewer is told,
+approves them, and the course appears in the catalogue."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
+from wagtail.models import Page
 
 from courses.models import Axis, CourseIndexPage, CoursePage
 from tests.conftest import PASSWORD
@@ -21,7 +24,12 @@ TITLE = "Contraloría desde la colonia"
 @pytest.fixture
 def editors(make_user):
     make_user("editora", first_name="Rosa", groups=["Equipo de formación"])
-    make_user("revisora", first_name="Inés", groups=["Equipo de formación"])
+    make_user(
+        "revisora",
+        first_name="Inés",
+        email="revisora@example.org",
+        groups=["Revisión de formación"],
+    )
 
 
 def page_id(page):
@@ -73,8 +81,11 @@ def add_lesson(page, course_id, title, text, quiz=None):
             if correct:
                 block.locator(f"{prefix}-correct").check()
             block.locator(f"{prefix}-feedback").fill("Revisa la lectura.")
-    footer_action(page, "Publicar")
+    # The editor sends her lesson to review: she has no "Publicar".
+    expect(page.locator('footer [name="action-publish"]')).to_have_count(0)
+    footer_action(page, "Enviar a Revisión")
     expect(page.locator(".messages")).to_contain_text(title)
+    return Page.objects.get(title=title).pk
 
 
 def test_an_editor_builds_a_course_and_another_approves_it(
@@ -100,13 +111,14 @@ def test_an_editor_builds_a_course_and_another_approves_it(
     footer_action(page, "Guardar borrador")
     course_id = page_id(page)
 
-    add_lesson(
+    mail.outbox.clear()
+    first = add_lesson(
         page,
         course_id,
         "Qué es la auditoría social",
         "La auditoría social revisa el uso de los recursos públicos.",
     )
-    add_lesson(
+    second_lesson = add_lesson(
         page,
         course_id,
         "Cómo pedir información",
@@ -117,6 +129,23 @@ def test_an_editor_builds_a_course_and_another_approves_it(
         ),
     )
 
+    # The reviewer was told of each lesson, in Spanish.
+    assert [m.subject for m in mail.outbox] == [
+        "Por revisar: «Qué es la auditoría social»",
+        "Por revisar: «Cómo pedir información»",
+    ]
+    assert all(m.to == ["revisora@example.org"] for m in mail.outbox)
+
+    # She cannot approve her own lesson: the editor offers her no approval.
+    page.goto(f"/admin/pages/{first}/edit/")
+    expect(page.locator("footer")).to_contain_text("Cancelar flujo de trabajo")
+    expect(
+        page.locator("footer").get_by_role(
+            "button", name="Aprobar y Publicar", include_hidden=True
+        )
+    ).to_have_count(0)
+    assert not CoursePage.objects.get(pk=course_id).get_children().live().exists()
+
     # Submitted for review: not in the catalogue yet.
     page.goto(f"/admin/pages/{course_id}/edit/")
     footer_action(page, "Enviar a Revisión")
@@ -126,7 +155,7 @@ def test_an_editor_builds_a_course_and_another_approves_it(
     page.goto("/cursos/")
     assert TITLE not in main_text(page)
 
-    # Another editor approves it from the page's editor.
+    # The reviewer approves the lessons and the course from the pages' editor.
     reviewer = context.browser.new_context(
         base_url=live_server.url,
         locale="es-MX",
@@ -135,9 +164,13 @@ def test_an_editor_builds_a_course_and_another_approves_it(
     try:
         second = reviewer.new_page()
         sign_in(second, "revisora", PASSWORD, next_path="/admin/")
-        second.goto(f"/admin/pages/{course_id}/edit/")
-        footer_action(second, "Aprobar y Publicar")
-        expect(second.locator(".messages")).to_contain_text(TITLE)
+        for page_pk in (first, second_lesson, course_id):
+            second.goto(f"/admin/pages/{page_pk}/edit/")
+            footer_action(second, "Aprobar y Publicar")
+            expect(second.locator(".messages")).to_contain_text(
+                Page.objects.get(pk=page_pk).title
+            )
+            assert Page.objects.get(pk=page_pk).live
     finally:
         reviewer.close()
 

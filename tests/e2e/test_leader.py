@@ -101,7 +101,11 @@ def test_a_leader_runs_their_council_and_only_theirs(page, content, tmp_path):
     page.get_by_label("Lucía Méndez").check()
     page.get_by_role("button", name="Guardar asistencia").click()
     expect(page.locator("main")).to_contain_text("Lucía Méndez")
-    page.get_by_role("button", name="Cerrar la reunión").click()
+    # Closing cannot be undone: a page says what it credits and asks first.
+    page.get_by_role("link", name="Cerrar la reunión").click()
+    expect(page.locator("main")).to_contain_text("No se puede deshacer")
+    assert not LessonCompletion.objects.filter(user__username="lucia").exists()
+    page.get_by_role("button", name="Sí, cerrar la reunión").click()
     expect(page.locator("main")).to_contain_text("Cerrada el")
     completion = LessonCompletion.objects.get(user__username="lucia")
     assert completion.source == "circulo"

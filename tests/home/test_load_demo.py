@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 USERNAMES = [
     "admin",
     "editora",
+    "revisora",
     "coordinadora",
     "coordinador2",
     "estatal",
@@ -56,6 +57,11 @@ def test_load_demo_builds_the_whole_demo_and_twice_changes_nothing(
     assert (
         User.objects.get(username="editora")
         .groups.filter(name="Equipo de formación")
+        .exists()
+    )
+    assert (
+        User.objects.get(username="revisora")
+        .groups.filter(name="Revisión de formación")
         .exists()
     )
     integrante = User.objects.get(username="integrante")

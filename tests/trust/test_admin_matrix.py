@@ -455,12 +455,13 @@ MATRIX = {
     "revision-B-unschedule":           (NO, OK, NO, NO, OK, NO, OK, OK),
     "revisions-B-compare":             (NO, OK, NO, NO, OK, NO, OK, OK),
     "history-B-results":               (NO, OK, NO, NO, OK, NO, OK, OK),
-    # The lesson under review (the editors' workflow)
-    "workflow-action":                 (NO, NO, NO, NO, NO, EM, NO, EM),
-    "workflow-collect-data":           (NO, NO, NO, NO, NO, EM, NO, EM),
+    # The lesson under review: its editor neither approves it nor sees the
+    # reviewers' preview (Revisión de formación approves)
+    "workflow-action":                 (NO, NO, NO, NO, NO, NO, NO, EM),
+    "workflow-collect-data":           (NO, NO, NO, NO, NO, NO, NO, EM),
     # Says which workflow would stop (names no page), about a page in scope
     "workflow-cancel":                 (NO, NO, NO, NO, NO, EM, NO, EM),
-    "workflow-preview":                (NO, NO, NO, NO, NO, OK, NO, OK),
+    "workflow-preview":                (NO, NO, NO, NO, NO, NO, NO, OK),
     "workflow-history":                (NO, NO, NO, NO, NO, OK, NO, OK),
     "workflow-history-detail":         (NO, NO, NO, NO, NO, OK, NO, OK),
     # The page chooser: published pages and one's own drafts
