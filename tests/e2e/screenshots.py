@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from PIL import Image
 
 from councils.models import CouncilPage
-from courses.models import CoursePage
+from courses.models import Certificate, CoursePage
 from members.demo import DEMO_PASSWORD
 
 from .conftest import SCREENS, e2e, new_context, sign_in
@@ -32,7 +33,10 @@ def demo(db, media, settings):
     call_command("load_demo", verbosity=0)
     course = CoursePage.objects.get(slug="democracia-participativa-y-directa")
     council = CouncilPage.objects.get(title__contains="Santa Cecilia")
+    certificate = Certificate.objects.get(user__username="integrante")
     return {
+        "finished": reverse("course_finished", args=[certificate.course.slug]),
+        "certificate": reverse("courses:certificate_verify", args=[certificate.code]),
         "course": course.url,
         "lesson": course.lessons()[0].url,
         "council": council.url,
@@ -70,6 +74,8 @@ def test_screenshots(browser, live_server, screen, demo):
         (None, "consejo", demo["council"], None),
         ("integrante", "leccion", demo["lesson"], None),
         ("integrante", "mi-formacion", "/mi-formacion/", 1600),
+        ("integrante", "curso-terminado", demo["finished"], 1600),
+        (None, "constancia", demo["certificate"], None),
         ("coordinadora", "cuadros", "/admin/formacion-de-cuadros/", 2600),
     ]
     contexts = {}
