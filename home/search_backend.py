@@ -8,15 +8,16 @@ with what someone types in a search box tamed before it becomes a query.
   full-text query without escaping the quotes inside it: searching
   ``"Santa Cecilia"`` or ``"; DROP TABLE`` broke the query (answered 503).
   Double quotes are taken out of the words.
-- On SQLite each word also finds the other forms of it: "asambleas" finds
-  "asamblea", "cooperativas" finds "cooperativa". PostgreSQL does this with its
-  'spanish' configuration (``SEARCH_CONFIG``); SQLite's full-text index has no
-  Spanish, so a word is searched as the start of a word, cut to its Spanish
-  stem (Snowball's, from ``snowballstemmer``: home/search_sqlite.py):
-  "asambleas" as ``asambl*``, "asamblea" as ``asamble*``. Stemming both the
-  index and the query, as PostgreSQL does, would not do here: Snowball stems
-  "asamblea" to "asamble" and "asambleas" to "asambl", so one would still
-  miss the other.
+- Each word also finds the other forms of it: "asambleas" finds "asamblea",
+  "cooperativas" finds "cooperativa". A word is searched as the start of a
+  word, cut to its Spanish stem (Snowball's, from ``snowballstemmer``:
+  home/search_words.py): "asambleas" as ``asambl*``, "asamblea" as
+  ``asamble*``. Stemming both the index and the query, as PostgreSQL's
+  'spanish' configuration (``SEARCH_CONFIG``) does, is not enough: Snowball
+  stems "asamblea" to "asamble" and "asambleas" to "asambl", so one missed the
+  other. SQLite's index has no Spanish at all (home/search_sqlite.py);
+  PostgreSQL keeps its stemmed index and gets the prefix
+  (home/search_postgres.py).
 """
 
 from functools import cache
@@ -63,6 +64,10 @@ def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
 
         if uses_full_text(backend):
             forms = (SpanishFormsMixin,)
+    elif connection.vendor == "postgresql":
+        from .search_postgres import SpanishFormsMixin
+
+        forms = (SpanishFormsMixin,)
     backend.query_compiler_class = tamed(backend.query_compiler_class, *forms)
     backend.autocomplete_query_compiler_class = tamed(
         backend.autocomplete_query_compiler_class

@@ -2,10 +2,8 @@
 home/search_backend.py, which uses it on SQLite only)."""
 
 import operator
-import re
 from functools import reduce
 
-import snowballstemmer
 from wagtail.search.backends.database.sqlite.query import (
     Lexeme,
     SearchQueryExpression,
@@ -13,21 +11,13 @@ from wagtail.search.backends.database.sqlite.query import (
 from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
 from wagtail.search.query import PlainText
 
-# A stem this short would start too many other words ("me" of "mes"): such a
-# word is searched as it is typed.
-MIN_STEM = 3
-WORD = re.compile(r"\w", re.UNICODE)
-spanish = snowballstemmer.stemmer("spanish")
+from .search_words import prefix_stem
 
 
 def word_forms(word):
     """The full-text term for ``word``: any word that starts with its stem."""
-    if not WORD.search(word):
-        return Lexeme(word)
-    stem = spanish.stemWord(word.lower())
-    if len(stem) < MIN_STEM:
-        return Lexeme(word)
-    return Lexeme(stem, prefix=True)
+    stem = prefix_stem(word)
+    return Lexeme(word) if stem is None else Lexeme(stem, prefix=True)
 
 
 class SpanishFormsMixin:
