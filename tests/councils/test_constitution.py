@@ -729,6 +729,32 @@ def test_approval_sends_codes_by_sms_to_verified_phones_and_hands_over_the_rest(
     assert signed.status_code == 302
 
 
+@pytest.mark.parametrize("holds", ["formation team", "staff", "superuser"])
+def test_the_approver_is_never_handed_the_code_of_a_founder_who_holds_more(
+    confirmed, jalisco_coordinator, coordinator_elect, holds
+):
+    """Carmen, elected to coordinate, has no password but is also on the
+    formation team (or staff, or a superuser): a code shown to the state's
+    coordinator would let her sign in as Carmen and publish courses. She signs
+    in her usual way instead; the others' codes are handed over as before."""
+    if holds == "formation team":
+        coordinator_elect.groups.add(Group.objects.get(name="Equipo de formación"))
+    else:
+        setattr(coordinator_elect, f"is_{holds}", True)
+        coordinator_elect.save()
+
+    response = signed_in(jalisco_coordinator).post(
+        detail_url(confirmed), {"action": "aprobar"}
+    )
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == "aprobada"
+    shown = codes_shown(response.content.decode())
+    assert coordinator_elect.username not in shown
+    assert shown  # the other founders without a password
+    assert not SignInCode.objects.filter(user=coordinator_elect).exists()
+
+
 def test_the_decided_request_links_the_published_council_and_the_next_steps(
     confirmed, jalisco_coordinator
 ):
