@@ -293,6 +293,19 @@ def test_a_signed_in_member_chooses_the_state_and_then_gets_the_request_form(
     assert select_options(html, "municipality") == ["Guadalajara", "Zapopan"]
 
 
+def test_the_form_says_the_assembly_place_will_be_public(requester, guadalajara):
+    # Approval publishes the place on the council's page: the requester is told
+    # before she writes someone's home address there.
+    html = signed_in(requester).get(FORM_URL, {"estado": "14"}).content.decode()
+
+    help_id = 'aria-describedby="id_assembly_place_helptext"'
+    assert help_id in html
+    assert (
+        "Cuando se apruebe la solicitud, aparece en la página pública del consejo"
+        in html
+    )
+
+
 def test_a_form_sent_back_keeps_what_was_typed_and_the_state_s_municipalities(
     requester, valid_data
 ):
