@@ -328,6 +328,12 @@ class ConstitutionRequestForm(forms.Form):
         label=_("Place of the assembly"),
         max_length=200,
         validators=[validate_one_line],
+        # Approval publishes it on the council's page as where it meets.
+        help_text=_(
+            "Once the request is approved it is shown on the council's public "
+            "page as where it meets: write a public place (a school, a square, "
+            "a community hall), not someone's home address."
+        ),
     )
     acta = forms.FileField(
         label=_("Acta of the assembly (PDF or photo)"), validators=[validate_acta]

@@ -137,10 +137,10 @@ def key_held(user, key):
     kind, _sep, value = key.partition(":")
     if kind == NATIONAL and not value:
         return True if scope.national else None
-    if kind == "estado" and value.isdigit() and len(value) <= 2:
+    if kind == "estado" and value.isascii() and value.isdigit() and len(value) <= 2:
         state = State.objects.filter(code=value).first()
         return state if state and scope.covers_state(state.pk) else None
-    if kind == "consejo" and value.isdigit() and len(value) <= 18:
+    if kind == "consejo" and value.isascii() and value.isdigit() and len(value) <= 18:
         council = CouncilPage.objects.filter(pk=int(value)).first()
         return council if council and scope.covers(council) else None
     return None

@@ -193,7 +193,8 @@ def course_finished(request, slug):
     # The quiz attempt that finished it: its answers, one link away.
     attempt_id = request.GET.get("intento", "")
     attempt = None
-    if attempt_id.isdigit() and len(attempt_id) < 12:
+    # isascii: "²" is a digit to isdigit() that int() refuses.
+    if attempt_id.isascii() and attempt_id.isdigit() and len(attempt_id) < 12:
         attempt = (
             QuizAttempt.objects.filter(
                 user=request.user,

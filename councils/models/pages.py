@@ -152,6 +152,14 @@ def municipality_outside(municipality, state):
     return None
 
 
+# A contact phone written as one number: ASCII digits with the spaces, dashes,
+# dots and parentheses people group them with, and an optional leading +;
+# between a local number (7 digits) and E.164's longest (15).
+ONE_PHONE_NUMBER = re.compile(r"\+?[0-9 .()\-]+", re.ASCII)
+MIN_PHONE_DIGITS = 7
+MAX_PHONE_DIGITS = 15
+
+
 class CouncilPageForm(WagtailAdminPageForm):
     """Checks in the admin what needs the parent page, which a new page lacks,
     and offers only the municipalities of the parent's state (INEGI's
@@ -330,10 +338,15 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def phone_link(self):
         """The contact phone as a ``tel:`` address: digits and a leading +
-        only, as a phone dials it ("33 1234-5678" → "tel:3312345678")."""
+        only, as a phone dials it ("33 1234-5678" → "tel:3312345678"). Only
+        when the field holds one number written the usual ways: two numbers
+        ("33 1234 5678 o 33 8765 4321") or words around one would run
+        together into a number nobody has; those are shown, not linked."""
         phone = self.contact_phone.strip()
-        digits = re.sub(r"\D", "", phone)
-        if not digits:
+        if not ONE_PHONE_NUMBER.fullmatch(phone):
+            return ""
+        digits = re.sub(r"[^0-9]", "", phone)
+        if not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
             return ""
         return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
 

@@ -134,13 +134,29 @@ def founders_unconfirmed_unlink(request):
     unconfirmed.update(user=None, confirmed_at=None)
 
 
-def founders_sign_in_codes(*, council, actor, people):
+def holds_more_than_membership(person):
+    """Whether ``person`` holds anything beyond being a member: a group (an
+    office, the formation team), a permission of her own, staff or superuser.
+    A code to sign in as her would reach all of it."""
+    return (
+        person.is_superuser
+        or person.is_staff
+        or person.groups.exists()
+        or person.user_permissions.exists()
+    )
+
+
+def founders_sign_in_codes(*, council, actor, people, not_in_clear=()):
     """One-time sign-in codes for the new council's founders who have no
     password yet (an account made for the request, or registered without
     internet): without them nobody could sign in to complete the page. A
     founder whose phone is verified gets hers by SMS, seen by nobody else;
     the others' codes are returned in clear, once, for ``actor`` to hand over
-    as when registering someone without internet. Returns [(person, code)]."""
+    as when registering someone without internet. Never in clear for the
+    people in ``not_in_clear`` (ids of founders who held more than a
+    membership before the approval: the approver would sign in as them with
+    powers she may not have); they get one by SMS or sign in their usual
+    way. Returns [(person, code)]."""
     handed = []
     for person in sorted(people, key=lambda user: (user.get_full_name(), user.pk)):
         if person.has_usable_password():
@@ -154,6 +170,8 @@ def founders_sign_in_codes(*, council, actor, people):
                 continue
             except PhoneError:
                 pass  # SMS turned off or too many codes lately: handed over instead.
+        if person.pk in not_in_clear:
+            continue
         handed.append((person, sign_in_code_create(user=person, created_by=actor)))
     return handed
 
@@ -215,6 +233,12 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
             )
         )
     founders_elsewhere_check(request, actor)
+    # Read before the approval gives anyone the new council's group.
+    not_in_clear = {
+        founder.user_id
+        for founder in founders
+        if holds_more_than_membership(founder.user)
+    }
     # Approvals take turns (the directory's one page row is locked): two
     # requests for the same name (a sector's name counts in every state)
     # approved at once find each other's council, and two new pages are never
@@ -282,7 +306,9 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
                 recorded_by=actor,
                 note=_("Elected at the constitutive assembly."),
             )
-    handed = founders_sign_in_codes(council=council, actor=actor, people=people)
+    handed = founders_sign_in_codes(
+        council=council, actor=actor, people=people, not_in_clear=not_in_clear
+    )
     # Published by the state's coordination that approved it: a constituted
     # council is public (its founders' names are not on it, only what the
     # request says of the council itself).

@@ -728,7 +728,8 @@ def learner_lesson_context(request, lesson, course, siblings):
     )
     attempt_id = request.GET.get("intento", "")
     attempt = None
-    if attempt_id.isdigit() and len(attempt_id) < 12:
+    # isascii: "²" is a digit to isdigit() that int() refuses.
+    if attempt_id.isascii() and attempt_id.isdigit() and len(attempt_id) < 12:
         attempt = (
             last
             if last and last.pk == int(attempt_id)

@@ -463,7 +463,9 @@ def test_a_reason_opens_only_the_scope_it_was_given_for(
 def test_a_reason_for_a_scope_not_held_is_refused(everyone, coyoacan, jalisco):
     client = signed_in(jalisco)
 
-    for key in ("estado:09", f"consejo:{coyoacan.pk}", "nacional", "estado:xx"):
+    # "consejo:²": a digit to str.isdigit() that int() refuses.
+    keys = ("estado:09", f"consejo:{coyoacan.pk}", "nacional", "estado:xx", "consejo:²")
+    for key in keys:
         response = client.post(
             admin_url("names_reason"),
             {"alcance": key, "motivo": REASON, "next": dashboard_url()},

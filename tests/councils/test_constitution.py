@@ -293,6 +293,19 @@ def test_a_signed_in_member_chooses_the_state_and_then_gets_the_request_form(
     assert select_options(html, "municipality") == ["Guadalajara", "Zapopan"]
 
 
+def test_the_form_says_the_assembly_place_will_be_public(requester, guadalajara):
+    # Approval publishes the place on the council's page: the requester is told
+    # before she writes someone's home address there.
+    html = signed_in(requester).get(FORM_URL, {"estado": "14"}).content.decode()
+
+    help_id = 'aria-describedby="id_assembly_place_helptext"'
+    assert help_id in html
+    assert (
+        "Cuando se apruebe la solicitud, aparece en la página pública del consejo"
+        in html
+    )
+
+
 def test_a_form_sent_back_keeps_what_was_typed_and_the_state_s_municipalities(
     requester, valid_data
 ):
@@ -727,6 +740,32 @@ def test_approval_sends_codes_by_sms_to_verified_phones_and_hands_over_the_rest(
     assert not SignInCode.objects.filter(user=coordinator_elect).exists()
     signed = Client().post("/cuenta/codigo/", {"username": "secretario", "code": code})
     assert signed.status_code == 302
+
+
+@pytest.mark.parametrize("holds", ["formation team", "staff", "superuser"])
+def test_the_approver_is_never_handed_the_code_of_a_founder_who_holds_more(
+    confirmed, jalisco_coordinator, coordinator_elect, holds
+):
+    """Carmen, elected to coordinate, has no password but is also on the
+    formation team (or staff, or a superuser): a code shown to the state's
+    coordinator would let her sign in as Carmen and publish courses. She signs
+    in her usual way instead; the others' codes are handed over as before."""
+    if holds == "formation team":
+        coordinator_elect.groups.add(Group.objects.get(name="Equipo de formación"))
+    else:
+        setattr(coordinator_elect, f"is_{holds}", True)
+        coordinator_elect.save()
+
+    response = signed_in(jalisco_coordinator).post(
+        detail_url(confirmed), {"action": "aprobar"}
+    )
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == "aprobada"
+    shown = codes_shown(response.content.decode())
+    assert coordinator_elect.username not in shown
+    assert shown  # the other founders without a password
+    assert not SignInCode.objects.filter(user=coordinator_elect).exists()
 
 
 def test_the_decided_request_links_the_published_council_and_the_next_steps(

@@ -516,6 +516,28 @@ def test_a_council_page_offers_its_e_mail_and_phone_as_links(client, council):
     assert 'href="tel:+523312345678">+52 33 1234-5678<' in contact
 
 
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "33123456 o 33876543",  # two numbers would run together
+        "3312 3456 3387 6543",
+        "33 1234 5678 ext. 12",
+        "３３ １２３４ ５６７８",  # digits, but not ones a phone dials
+        "En la tienda",
+    ],
+)
+def test_a_phone_that_is_not_one_number_is_shown_but_not_dialled(
+    client, council, phone
+):
+    council.contact_phone = phone
+    council.save_revision().publish()
+
+    contact = section(client.get(council.url), "contacto")
+
+    assert f"Teléfono: {phone}" in contact
+    assert "tel:" not in contact
+
+
 def test_a_council_page_shows_only_the_contact_its_editor_filled_in(client, council):
     assert 'id="contacto"' not in client.get(council.url).content.decode()
 

@@ -224,6 +224,16 @@ def test_someone_elses_attempt_is_never_linked(
     assert "Ver tus respuestas" not in text_of(html)
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "abc", "99999999999999"])
+def test_an_odd_attempt_number_in_the_address_is_ignored(member_client, course, value):
+    finish(member_client, course)
+
+    response = member_client.get(f"{finished_url(course)}?intento={value}")
+
+    assert response.status_code == 200
+    assert "Ver tus respuestas" not in text_of(response)
+
+
 def test_signing_in_is_asked_first(client, course):
     response = client.get(finished_url(course))
 
