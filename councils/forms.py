@@ -75,8 +75,9 @@ class LessonsByCourseWidget(forms.CheckboxSelectMultiple):
 
 
 def lessons_by_course(lessons):
-    """``lessons`` (LessonPage rows) as grouped choices under their course's
-    title, in the page tree's order."""
+    """``lessons`` (LessonPage rows) as grouped choices, one group per course
+    (two courses of the same title stay apart) under its title, in the page
+    tree's order."""
     lessons = list(lessons.order_by("path").values_list("pk", "title", "path"))
     step = LessonPage.steplen
     titles = dict(
@@ -86,8 +87,8 @@ def lessons_by_course(lessons):
     )
     groups = {}
     for pk, title, path in lessons:
-        groups.setdefault(titles.get(path[:-step], ""), []).append((pk, title))
-    return list(groups.items())
+        groups.setdefault(path[:-step], []).append((pk, title))
+    return [(titles.get(course, ""), choices) for course, choices in groups.items()]
 
 
 class DecisionForm(forms.Form):
@@ -328,11 +329,12 @@ class ConstitutionRequestForm(forms.Form):
         label=_("Place of the assembly"),
         max_length=200,
         validators=[validate_one_line],
-        # Approval publishes it on the council's page as where it meets.
+        # Kept with the request and the assembly's record, never published:
+        # it may be someone's home.
         help_text=_(
-            "Once the request is approved it is shown on the council's public "
-            "page as where it meets: write a public place (a school, a square, "
-            "a community hall), not someone's home address."
+            "Only the state coordination reading the request sees it: it is "
+            "not published. Once the council exists, its leaders write on its "
+            "page where it meets."
         ),
     )
     acta = forms.FileField(

@@ -68,14 +68,6 @@ def _leader_permissions():
     return [_admin_access(), *_permissions("courses", FACILITATION_PERMISSIONS)]
 
 
-def facilitation_grant_all():
-    """Leaders' groups made before they could read facilitation material get
-    it (new groups get it when provisioned)."""
-    permissions = _permissions("courses", FACILITATION_PERMISSIONS)
-    for group in managed_groups():
-        group.permissions.add(*permissions)
-
-
 def _grant_page(group, page, codenames):
     for permission in _permissions("wagtailcore", codenames):
         GroupPagePermission.objects.get_or_create(

@@ -1,7 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.models import GroupApprovalTask
 from wagtail.snippets.models import register_snippet
 
 from cococi_site.snippets import SnippetViewSet
@@ -34,6 +36,19 @@ def add_url(index_model, page_model, user):
     )
 
 
+def reviewers_reachable():
+    """Whether a page sent to review tells anyone: an active person with an
+    e-mail in a group of an active approval task (superusers get no copies,
+    WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS)."""
+    groups = GroupApprovalTask.objects.filter(active=True).values("groups")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__in=groups)
+        .exclude(email="")
+        .exists()
+    )
+
+
 class LibraryShortcutsPanel(Component):
     """On the dashboard of whoever may add to the formation library: what an
     editor came for, "Crear curso" (and a material)."""
@@ -50,6 +65,7 @@ class LibraryShortcutsPanel(Component):
         return {
             "add_course_url": self.add_course_url,
             "add_material_url": self.add_material_url,
+            "reviewers_reachable": reviewers_reachable(),
         }
 
 

@@ -210,8 +210,9 @@ def course_finished(request, slug):
         {
             "course": course,
             "enrollment": enrollment,
-            "certificate": Certificate.objects.valid()
-            .filter(user=request.user, course=course)
+            # Revoked ones too: the page says so instead of "being prepared".
+            "certificate": Certificate.objects.filter(user=request.user, course=course)
+            .order_by("revoked_at")
             .first(),
             "counts_toward": course_counts_toward(request.user, course),
             "next_course": course.next_for(request.user),

@@ -1,13 +1,28 @@
 from django.db import migrations
+from django.db.models import Q
+
+NATIONAL_GROUP = "Coordinación nacional"
 
 
 def grant(apps, schema_editor):
     """Leaders read the facilitator notes and the booklets' facilitator's
-    edition (new groups get it when provisioned; this gives it to those that
-    already exist)."""
-    from councils.provisioning import facilitation_grant_all
-
-    facilitation_grant_all()
+    edition: the groups that already exist (councils', states' and the
+    national coordination's) get the permission; new groups get it when
+    provisioned (councils.provisioning)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="courses", codename="view_facilitator_notes"
+        )
+    )
+    leaders = Group.objects.filter(
+        Q(council_pages__isnull=False)
+        | Q(state_pages__isnull=False)
+        | Q(name=NATIONAL_GROUP)
+    ).distinct()
+    for group in leaders:
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):

@@ -185,9 +185,10 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
     """Approve or reject a pending request of a state ``actor`` coordinates.
 
     Approval creates, together: the council page, published at once with the
-    request's public facts (name, place, founding date, where it met) so
-    that the council is in the directory as the guide promises, for its
-    leaders to complete; its group, collection and permissions; the
+    request's public facts (name, municipality or sector, founding date;
+    never the assembly's place, which may be someone's home) so that the
+    council is in the directory as the guide promises, for its leaders to
+    complete; its group, collection and permissions; the
     constitutive assembly with its acta and attendance; memberships of the
     founders who confirmed with their account and their elected positions;
     one-time sign-in codes for those of them without a password
@@ -261,7 +262,8 @@ def constitution_decide(*, request_id, actor, approve, reason=""):
         sector=request.sector,
         status=CouncilStatus.CONSTITUTED,
         founded_on=request.assembly_on,
-        meeting_place=request.assembly_place,
+        # Not the assembly's place: it may be someone's home, and approval
+        # publishes the page. The council's leaders write where it meets.
         live=False,
         owner=request.requester,
     )

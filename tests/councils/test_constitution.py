@@ -293,17 +293,14 @@ def test_a_signed_in_member_chooses_the_state_and_then_gets_the_request_form(
     assert select_options(html, "municipality") == ["Guadalajara", "Zapopan"]
 
 
-def test_the_form_says_the_assembly_place_will_be_public(requester, guadalajara):
-    # Approval publishes the place on the council's page: the requester is told
-    # before she writes someone's home address there.
+def test_the_form_says_the_assembly_place_is_not_published(requester, guadalajara):
+    # The assembly is often held in someone's home: the requester is told who
+    # reads the place, and approval never publishes it (below).
     html = signed_in(requester).get(FORM_URL, {"estado": "14"}).content.decode()
 
     help_id = 'aria-describedby="id_assembly_place_helptext"'
     assert help_id in html
-    assert (
-        "Cuando se apruebe la solicitud, aparece en la página pública del consejo"
-        in html
-    )
+    assert "no se publica" in html
 
 
 def test_a_form_sent_back_keeps_what_was_typed_and_the_state_s_municipalities(
@@ -617,7 +614,9 @@ def test_approval_creates_the_council_and_its_leaders_publish_it(
     assert council.live and not council.has_unpublished_changes
     visitor_page = Client().get(council.url)
     assert visitor_page.status_code == 200
-    assert "Cancha de la colonia Ferrocarril" in visitor_page.content.decode()
+    # The assembly's place (it may be someone's home) is never published.
+    assert "Cancha de la colonia Ferrocarril" not in visitor_page.content.decode()
+    assert council.meeting_place == ""
     assert PROPOSED_NAME in Client().get(state_page("14").url).content.decode()
     assert council.status == "constituido"
     assert council.founded_on == pending.assembly_on
@@ -781,7 +780,7 @@ def test_the_decided_request_links_the_published_council_and_the_next_steps(
     assert f'href="{council.url}"' in page
     assert f'href="{admin_url("member_register", council.pk)}"' in page
     # Two founders named no account: not members, and told how they join.
-    assert "2 fundadores no confirmaron con una cuenta" in page
+    assert "2 personas fundadoras no confirmaron con una cuenta" in page
 
 
 def test_a_second_approval_creates_no_second_council(confirmed, jalisco_coordinator):

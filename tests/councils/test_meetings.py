@@ -231,6 +231,20 @@ def course_groups(response):
     return groups
 
 
+def test_two_courses_of_the_same_title_keep_their_lessons_apart(
+    council, leader_client, course
+):
+    twin = make_course(course.title, axis_number=2, slug="asambleas-que-deciden-2")
+    make_lesson(twin, "Cooperativas")
+
+    html = leader_client.get(admin_url("meeting_add", council.pk)).content.decode()
+
+    summaries = re.findall(
+        r'<details class="lessons-course"[^>]*>\s*<summary>([^<]+?) <', html
+    )
+    assert summaries.count(course.title) == 2
+
+
 def test_the_meeting_form_groups_lessons_under_their_course_and_keeps_them_on_edit(
     council, leader_client, course
 ):

@@ -34,3 +34,22 @@ def test_no_shortcut_for_who_cannot_add_to_the_library(client, make_user, course
     html = client.get("/admin/").content.decode()
 
     assert "Crear curso" not in html
+
+
+NOBODY_TOLD = "Nadie del grupo de revisión tiene correo"
+
+
+def test_the_dashboard_warns_while_nobody_would_be_told_of_a_review(
+    editor_client, course_index, make_user
+):
+    # Superusers get no copies of the review e-mails: with no reviewer who has
+    # an e-mail, a page sent to review would wait unseen.
+    assert NOBODY_TOLD in editor_client.get("/admin/").content.decode()
+
+    make_user("sin.correo", groups=["Revisión de formación"])
+    assert NOBODY_TOLD in editor_client.get("/admin/").content.decode()
+
+    make_user(
+        "revisora", email="revisora@example.org", groups=["Revisión de formación"]
+    )
+    assert NOBODY_TOLD not in editor_client.get("/admin/").content.decode()

@@ -150,7 +150,7 @@ def test_the_reviewers_are_told_of_a_submission_in_spanish(
     assert "Rosa envió «Decidir en asamblea» a la Revisión del equipo de formación" in (
         body
     )
-    assert "alguien que no sea quien la escribió" in body
+    assert "Se publica solo cuando una persona revisora da su aprobación" in body
     assert f"/admin/pages/{lesson.pk}/edit/" in body
     assert "usted" not in body.lower() and "Modifique" not in body
 
@@ -174,12 +174,12 @@ def test_the_editor_is_told_of_the_approval_and_of_requested_changes(
     )
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["editora@example.org"], "Aprobada y publicada: «Uno»"),
+        (["editora@example.org"], "Se aprobó y se publicó: «Uno»"),
         (["editora@example.org"], "Cambios pedidos: «Dos»"),
     ]
     assert "se aprobó en la Revisión" in mail.outbox[0].body
     changes = mail.outbox[1].body
-    assert "Ana pidió cambios a «Dos» antes de publicarla." in changes
+    assert "Ana pidió cambios en «Dos» antes de publicar." in changes
     assert "Su comentario: «Falta un ejemplo.»" in changes
     assert f"/admin/pages/{returned.pk}/edit/" in changes
 

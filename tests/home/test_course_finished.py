@@ -121,6 +121,24 @@ def test_a_constancia_still_being_made_says_so_and_how_to_look_again(
     assert "Descargar" not in constancia
 
 
+def test_a_revoked_constancia_says_so_instead_of_being_prepared(
+    member_client, member, course, django_capture_on_commit_callbacks, certificate_media
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish(member_client, course)
+    Certificate.objects.filter(user=member, course=course).update(
+        revoked_at=timezone.now()
+    )
+
+    constancia = section(
+        member_client.get(finished_url(course)).content.decode(), "constancia"
+    )
+
+    assert "Tu constancia de este curso se revocó" in constancia
+    assert "se está preparando" not in constancia
+    assert "Descargar" not in constancia
+
+
 def test_what_the_course_counts_toward_on_her_route(member_client, member, course):
     council = make_council("Consejo Santa Cecilia", provision=False, publish=False)
     join(member, council)
