@@ -23,6 +23,7 @@ from wagtail.models import Site
 from courses import services
 from courses.models import CompletionSource, Enrollment, LessonPage, QuizAttempt
 from courses.quiz import attempt_outcome
+from courses.views import finished_now
 
 MAX_ITEMS = 50
 KEY = re.compile(r"[A-Za-z0-9-]{8,40}")
@@ -84,6 +85,19 @@ def _item_sync(user, request, item):
             raise
         return Outcome(key, "already", attempt_outcome(earlier, lesson), lesson_url)
     status, message = outcome
+    if status == "recorded" and finished_now(enrollment):
+        # The moment the page gives online: said in her list of outcomes, and
+        # the finished page is in My formation with its constancia.
+        message = " ".join(
+            [
+                message,
+                _(
+                    "You finished the course «%(course)s»! Your constancia "
+                    "will be in My formation."
+                )
+                % {"course": course.title},
+            ]
+        )
     return Outcome(key, status, message, lesson_url)
 
 

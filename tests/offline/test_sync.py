@@ -122,6 +122,10 @@ def test_completing_every_lesson_offline_completes_the_course(
 
     assert [o["status"] for o in outcomes] == ["recorded"] * 3
     assert Enrollment.objects.get(user=member, course=course).is_completed
+    # The last one says so, as the finished page does online.
+    finished = f"¡Terminaste el curso «{course.title}»!"
+    assert [finished in o["message"] for o in outcomes] == [False, False, True]
+    assert "Tu constancia estará en Mi formación." in outcomes[-1]["message"]
 
 
 # Quizzes
