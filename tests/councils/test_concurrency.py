@@ -229,7 +229,9 @@ def test_two_requests_of_one_name_approved_at_once_make_one_council():
         )
     )
 
-    assert sorted(response.status_code for response in responses) == [200, 302]
+    # The approval answers with the founders' sign-in codes (200), or goes
+    # back to the request (302); the other one with the form and its error.
+    assert {response.status_code for response in responses} <= {200, 302}
     assert CouncilPage.objects.filter(title=name).count() == 1
     assert sorted(
         ConstitutionRequest.objects.values_list("status", flat=True)

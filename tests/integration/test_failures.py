@@ -543,7 +543,8 @@ def test_with_redis_down_the_site_works_and_the_constancia_comes_once_it_is_back
     took = time.monotonic() - started
 
     assert completed.status_code == 302
-    assert completed.headers["Location"] == course.url
+    # The last lesson: she lands on the page that says she finished.
+    assert completed.headers["Location"] == f"/mi-formacion/terminado/{course.slug}/"
     assert took < 2, f"the completion waited {took:.1f} s for Redis"
     assert LessonCompletion.objects.filter(user=user).count() == 2
     assert Enrollment.objects.get(user=user, course=course).completed_at
@@ -555,6 +556,9 @@ def test_with_redis_down_the_site_works_and_the_constancia_comes_once_it_is_back
     assert pending.attempts == 1 and pending.last_error
     assert browser.get("/salud/").json()["unfinished_tasks"] == 1
     assert not Certificate.objects.exists()
+    finished = browser.get(completed.headers["Location"])
+    assert finished.status_code == 200
+    assert "Tu constancia se está preparando" in finished.text
 
     # Redis comes back, empty, on the same port; the outbox is sent again.
     private_redis.start()
