@@ -83,7 +83,9 @@ def lesson(db, media):
 def load_on_slow_3g(browser, live_server, path, *, member=None):
     """Cold load of ``path`` on a phone at slow 3G: what was transferred, by
     kind, and the page's timings."""
-    context = new_context(browser, live_server, "telefono")
+    # No service worker: signing in would have installed it, and it would
+    # answer the "cold" load from what it keeps (docs/offline.md).
+    context = new_context(browser, live_server, "telefono", service_workers="block")
     context.set_default_timeout(60_000)
     try:
         page = context.new_page()
