@@ -6,6 +6,7 @@ must be, and summarised with database aggregates — never typed in.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -278,6 +279,12 @@ class Certificate(models.Model):
             models.UniqueConstraint(
                 fields=["user", "course"], name="unique_certificate_per_course"
             )
+        ]
+        indexes = [
+            # An earlier code typed in another case is looked up by
+            # ``code__iexact`` (UPPER on PostgreSQL) on a public page: by index,
+            # never by reading every constancia.
+            models.Index(Upper("code"), name="certificate_code_upper"),
         ]
 
     def __str__(self):

@@ -191,6 +191,21 @@ def test_an_earlier_code_typed_in_another_case_finds_the_only_one_it_can_be(
     assert response["Location"] == f"/constancias/{certificate.code}/"
 
 
+def test_an_earlier_code_in_another_case_is_looked_up_by_index(award):
+    # A public page answers it: the lookup must not read every constancia.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    award(code="aB3_xY-9kLmN0pQr")
+    query = Certificate.objects.filter(code__iexact="AB3_XY-9KLMN0PQR")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+
+    assert "certificate_code_upper" in plan
+
+
 def test_two_earlier_codes_differing_only_in_case_are_never_confused(client, award):
     lower = award("ana", code="abcdefgh_jkmnpqr")
     upper = award("beto", code="ABCDEFGH_JKMNPQR")
