@@ -33,6 +33,16 @@ class QuizAttemptState:
         return None
 
 
+def attempt_id_in(query):
+    """The attempt number ``?intento=`` names in ``query`` (a QueryDict), or
+    None when it names none: ASCII digits only ("²" is a digit to isdigit()
+    that int() refuses), and short."""
+    value = query.get("intento", "")
+    if value.isascii() and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
+
+
 def choice_order_key(bound_choice, seed):
     """Sorting choices by this puts them in an order of their own for each
     ``seed``, the same every time, and unpredictable without the secret key."""

@@ -32,6 +32,7 @@ from courses.models import (
     QuizAttempt,
 )
 from courses.models.pages import attach_learner_progress
+from courses.quiz import attempt_id_in
 from members.forms import NoticeAcceptForm
 from members.services import notice_to_accept
 
@@ -191,14 +192,13 @@ def course_finished(request, slug):
     if not enrollment.is_completed:
         return redirect(course.get_url(request))
     # The quiz attempt that finished it: its answers, one link away.
-    attempt_id = request.GET.get("intento", "")
+    attempt_id = attempt_id_in(request.GET)
     attempt = None
-    # isascii: "²" is a digit to isdigit() that int() refuses.
-    if attempt_id.isascii() and attempt_id.isdigit() and len(attempt_id) < 12:
+    if attempt_id is not None:
         attempt = (
             QuizAttempt.objects.filter(
                 user=request.user,
-                pk=int(attempt_id),
+                pk=attempt_id,
                 lesson__path__startswith=course.path,
             )
             .select_related("lesson")

@@ -41,7 +41,7 @@ from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
-from ..quiz import QuizAttemptState, choice_order_key, quiz_grade
+from ..quiz import QuizAttemptState, attempt_id_in, choice_order_key, quiz_grade
 from .axes import Axis
 from .progress import Enrollment, LessonCompletion, QuizAttempt
 
@@ -555,7 +555,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         attempt (``quiz_seed``), or else one order for every visitor and the
         booklet. Answers are graded by the choices' ids, never by position.
         """
-        seed = seed or f"public:{self.pk}"
         return [
             {
                 "id": question.id,
@@ -564,14 +563,20 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
                 > 1,
                 "choices": [
                     {"id": bound.id, "text": bound.value["text"]}
-                    for bound in sorted(
-                        question.value["choices"].bound_blocks,
-                        key=lambda bound: choice_order_key(bound, seed),
-                    )
+                    for bound in self.ordered_choices(question, seed)
                 ],
             }
             for question in self.quiz
         ]
+
+    def ordered_choices(self, question, seed=None):
+        """``question``'s choices (bound blocks) in the order ``seed`` gives,
+        or the one public order of every visitor and both booklets."""
+        seed = seed or f"public:{self.pk}"
+        return sorted(
+            question.value["choices"].bound_blocks,
+            key=lambda bound: choice_order_key(bound, seed),
+        )
 
     def quiz_answer_key(self):
         """The quiz as the booklet prints it (the one public order), each
@@ -586,10 +591,7 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
                         "correct": bound.value["correct"],
                         "feedback": bound.value["feedback"],
                     }
-                    for bound in sorted(
-                        question.value["choices"].bound_blocks,
-                        key=lambda bound: choice_order_key(bound, f"public:{self.pk}"),
-                    )
+                    for bound in self.ordered_choices(question)
                 ],
             }
             for question in self.quiz
@@ -726,15 +728,14 @@ def learner_lesson_context(request, lesson, course, siblings):
     context["quiz_questions"] = lesson.quiz_questions(
         seed=lesson.quiz_seed(request.user, attempt_number)
     )
-    attempt_id = request.GET.get("intento", "")
+    attempt_id = attempt_id_in(request.GET)
     attempt = None
-    # isascii: "²" is a digit to isdigit() that int() refuses.
-    if attempt_id.isascii() and attempt_id.isdigit() and len(attempt_id) < 12:
+    if attempt_id is not None:
         attempt = (
             last
-            if last and last.pk == int(attempt_id)
+            if last and last.pk == attempt_id
             else QuizAttempt.objects.filter(
-                user=request.user, lesson=lesson, pk=int(attempt_id)
+                user=request.user, lesson=lesson, pk=attempt_id
             ).first()
         )
     if attempt:
