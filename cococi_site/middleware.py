@@ -1,9 +1,17 @@
+import hashlib
+import re
+
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import (
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import quote_etag
 
 
 def chosen_language(request):
@@ -25,6 +33,13 @@ class SiteLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The language follows the cookie, never Accept-Language: caches
+        # (the browser's included) keep a page apart by its cookies alone.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class InlineStyleHashesMiddleware:
@@ -75,13 +90,47 @@ class NulBytesMiddleware:
         return self.get_response(request)
 
 
+# The CSRF token is masked anew on every page (Django's defence against BREACH),
+# so a member's page is never twice the same bytes: her pages' ETag is taken
+# over the page without its tokens (the forms' and the page script's).
+CSRF_TOKEN_VALUES = re.compile(
+    rb'(name="(?:csrfmiddlewaretoken|cococi-csrf)" (?:value|content)=")[^"]*"'
+)
+
+
+def member_may_keep(response):
+    """Marks a page that shows a signed-in member nothing but her own
+    learning (a course, a lesson, her formation): her browser may keep it and
+    ask again with its ETag, a 304 when nothing changed."""
+    response.member_may_keep = True
+    return response
+
+
+def member_page_etag(request, response):
+    """The page's bytes without its CSRF tokens, and the session's CSRF
+    secret: a kept page is only confirmed while the tokens in it still work."""
+    digest = hashlib.sha256(CSRF_TOKEN_VALUES.sub(rb"\1\"", response.content))
+    digest.update(request.META.get("CSRF_COOKIE", "").encode())
+    return quote_etag(digest.hexdigest()[:32])
+
+
 class PersonalPagesMiddleware:
-    """What a signed-in person is answered is theirs (their progress, their
-    data, a constancia, a council's members): kept by no shared cache, and not
-    by the browser either, which is often a phone shared in a family or a
-    community centre. A response that says nothing of caching gets
-    ``Cache-Control: private, no-store``; one that does (a public image's, the
-    private files') keeps its own. Listed after AuthenticationMiddleware."""
+    """How browsers and caches may keep what the site answers (docs/deploy.md,
+    *Caches*). A response that says something of caching itself (a public
+    image's, the private files', the service worker's) keeps it. Otherwise:
+
+    - to someone signed in, the answer is hers (her progress, her data, a
+      constancia, a council's members): kept by no shared cache, and not by
+      the browser either, which is often a phone shared in a family or a
+      community centre: ``private, no-store``. Only the HTML pages that show
+      her nothing but her own learning (``member_may_keep``) are
+      ``private, no-cache`` with an ETag, so a repeat visit is a 304;
+    - to anyone else, ``no-cache`` (ask every time) and, for a page, an ETag
+      of its bytes: the anonymous page cache keeps it with the page, and
+      ConditionalGetMiddleware, at the top, answers a 304 when the browser
+      already holds those bytes.
+
+    Listed after AuthenticationMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,9 +139,27 @@ class PersonalPagesMiddleware:
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
             return response
-        if self._signed_in(request):
+        if not self._signed_in(request):
+            patch_cache_control(response, no_cache=True)
+            if self._page(request, response):
+                set_response_etag(response)
+        elif getattr(response, "member_may_keep", False) and self._page(
+            request, response
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
+            response["ETag"] = member_page_etag(request, response)
+        else:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+    @staticmethod
+    def _page(request, response):
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        )
 
     @staticmethod
     def _signed_in(request):

@@ -13,8 +13,15 @@ Anyone whose request carries a session (everyone signed in) or a cookie that
 could change the page (pending messages) never reads from or writes to it. The
 language chosen with the switch is part of the key.
 
-Listed straight after SecurityMiddleware, so a stored page skips everything
-else, and a page to store has been through every other middleware.
+A page is stored with its ETag (a hash of its bytes, set by
+``PersonalPagesMiddleware``): ConditionalGetMiddleware, listed just above,
+answers a visitor whose browser holds that page with a 304, with no query and
+no hashing. Anything the cache keeps is a 200 with nothing personal; a 304 is
+never stored.
+
+Listed straight after SecurityMiddleware and ConditionalGetMiddleware, so a
+stored page skips everything else, and a page to store has been through every
+other middleware.
 """
 
 import hashlib

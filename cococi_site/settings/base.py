@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A 304 when the browser already holds the page (its ETag): above the page
+    # cache, so a stored page is confirmed without a query or any hashing.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Public pages for anonymous visitors from the shared cache; a stored page
     # skips the rest and keeps the headers (CSP included) it was built with.
     "cococi_site.page_cache.AnonymousPageCacheMiddleware",
@@ -99,7 +102,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Answers to a signed-in person name whose phone data they are.
     "offline.owner.OwnerHeaderMiddleware",
-    # Pages answered to a signed-in person: private, never stored.
+    # Cache-Control and ETags: anonymous pages revalidated, a member's course
+    # and lessons private and revalidated, every other signed-in page private,
+    # never stored.
     "cococi_site.middleware.PersonalPagesMiddleware",
     # request.user.is_verified(): signed in with a second factor this session.
     "django_otp.middleware.OTPMiddleware",

@@ -37,6 +37,7 @@ from wagtail.search import index
 
 from cococi_site import content
 from cococi_site.files import private_storage
+from cococi_site.middleware import member_may_keep
 from cococi_site.pages import SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
@@ -355,6 +356,11 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
             .first()
         )
 
+    def serve(self, request, *args, **kwargs):
+        # A member sees here only her own progress: her browser may keep the
+        # page and ask again (``PersonalPagesMiddleware``).
+        return member_may_keep(super().serve(request, *args, **kwargs))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         prerequisites, restricted = self.prerequisites_listed()
@@ -663,6 +669,11 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
         course_path = self.path[: -self.steplen]
         return content.cached(f"courses:outline:{course_path}", build)
+
+    def serve(self, request, *args, **kwargs):
+        # A member sees here only her own progress: her browser may keep the
+        # page and ask again (``PersonalPagesMiddleware``).
+        return member_may_keep(super().serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
