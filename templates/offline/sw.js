@@ -163,7 +163,10 @@ function flushOnce(token, strict) {
 
 // Signing out forgets this person's pages and queue (Clear-Site-Data too).
 // Without signal she stays signed in, but her saved pages are forgotten now.
+// A sending still under way is let finish first (for at most ten seconds), so
+// the sign-out's Clear-Site-Data never deletes an activity on its way.
 async function signOut(request) {
+  await Promise.race([sending, new Promise((done) => setTimeout(done, 10000))]);
   try {
     const response = await fetch(request);
     if (response.ok || response.type === "opaqueredirect") await forget("");
