@@ -36,6 +36,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
+from cococi_site.api_fields import ImageField, label_of, number_field
 from cococi_site.files import private_storage
 from cococi_site.pages import SitePageMixin, restricted_ids
 
@@ -283,10 +284,13 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     api_fields = [
         APIField("primary_axis_info"),
         APIField("level"),
+        APIField("level_label"),
         APIField("summary"),
         APIField("objectives"),
-        APIField("estimated_hours"),
+        number_field("estimated_hours"),
+        APIField("lesson_count"),
         APIField("tag_names"),
+        APIField("cover", serializer=ImageField(source="cover_image")),
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -305,6 +309,17 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def tag_names(self):
         return sorted(tag.name for tag in self.tags.all())
+
+    @property
+    def level_label(self):
+        return label_of(self, "level")
+
+    @property
+    def lesson_count(self):
+        """Its published lessons: the API's listing counts them all in its one
+        query (``live_lesson_count``)."""
+        counted = getattr(self, "live_lesson_count", None)
+        return self.lessons().count() if counted is None else counted
 
     def lessons(self):
         return LessonPage.objects.live().child_of(self).order_by("path")
@@ -527,11 +542,15 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         FieldPanel("facilitator_notes", permission="courses.view_facilitator_notes"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    # The quiz is left out on purpose: the API must never reveal the answers.
+    # The quiz itself is left out on purpose: the API must never reveal the
+    # answers. Its questions and choices are there as the public page shows
+    # them (``quiz_questions``: no correct flag, no feedback).
     api_fields = [
         APIField("estimated_minutes"),
         APIField("body"),
         APIField("quiz_size"),
+        APIField("pass_mark"),
+        APIField("quiz_questions"),
     ]
 
     parent_page_types = ["courses.CoursePage"]
