@@ -14,6 +14,8 @@ every label Spanish, and the answers are the same for everyone: anonymous and
 cacheable.
 """
 
+import re
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -23,8 +25,8 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from cococi_site.api_fields import WholeImageField, private_collections
-from cococi_site.site_address import absolute
+from cococi_site.api_fields import ShownField, private_collections, renditions_of
+from cococi_site.site_address import absolute, site_url
 from councils.models import CouncilPage
 from courses.models import CoursePage, LessonPage, MaterialPage
 from courses.models.pages import live_children_count, without_unpublished_courses
@@ -52,8 +54,26 @@ LISTING_RELATED = {
 }
 
 
+# A link or a source on this site inside rich text ("/cursos/…", "/documentos/…"):
+# Wagtail's HTML gives them as paths, which a phone app cannot follow.
+SITE_PATH_ATTRIBUTE = re.compile(r'\b(href|src)="/(?!/)')
+
+
+def with_absolute_links(data):
+    """``data`` (an answer's data) with every path in rich text made absolute."""
+    if isinstance(data, str):
+        if 'href="/' in data or 'src="/' in data:
+            return SITE_PATH_ATTRIBUTE.sub(rf'\1="{site_url()}/', data)
+        return data
+    if isinstance(data, dict):
+        return {key: with_absolute_links(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [with_absolute_links(value) for value in data]
+    return data
+
+
 class PublicAPIMixin:
-    """Anonymous, Spanish, cacheable answers."""
+    """Anonymous, Spanish, cacheable answers, with absolute links only."""
 
     # No session or login is read: the answer is the one anyone gets.
     authentication_classes = []
@@ -66,6 +86,7 @@ class PublicAPIMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
+            response.data = with_absolute_links(response.data)
             patch_cache_control(response, public=True, max_age=API_MAX_AGE)
         return response
 
@@ -96,14 +117,9 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         return pages
 
 
-class AbsoluteDownloadURLField(Field):
+def original_url(image, context):
     """An image's original, absolute on SITE_URL (``home.files`` serves it)."""
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, image):
-        return absolute(image.file.url)
+    return absolute(image.file.url)
 
 
 class PrefetchedTagsField(Field):
@@ -115,9 +131,9 @@ class PrefetchedTagsField(Field):
 
 
 class PublicImageSerializer(ImageSerializer):
-    download_url = AbsoluteDownloadURLField(read_only=True)
+    download_url = ShownField(original_url, source="*")
     tags = PrefetchedTagsField(read_only=True)
-    renditions = WholeImageField()
+    renditions = ShownField(renditions_of, source="*")
 
 
 class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):

@@ -67,35 +67,22 @@ def document_url(document, context):
     return absolute(document.url) if is_public(document, context) else None
 
 
-class ImageField(Field):
-    """An image (a foreign key) as ``image_representation`` shows it."""
+class ShownField(Field):
+    """A read-only field that shows its value with ``show(value, context)``,
+    e.g. ``ShownField(image_representation, source="cover_image")``."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, show, **kwargs):
+        self.show = show
         super().__init__(read_only=True, **kwargs)
 
-    def to_representation(self, image):
-        return image_representation(image, self.context)
+    def to_representation(self, value):
+        return self.show(value, self.context)
 
 
-class WholeImageField(ImageField):
-    """The images endpoint's ``renditions``: the renditions of the image itself."""
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, image):
-        shown = image_representation(image, self.context)
-        return shown["renditions"] if shown else []
-
-
-class DocumentURLField(Field):
-    """A document (a foreign key) as its absolute download URL."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, document):
-        return document_url(document, self.context)
+def renditions_of(image, context):
+    """The renditions of ``image`` alone (the images endpoint's own field)."""
+    shown = image_representation(image, context)
+    return shown["renditions"] if shown else []
 
 
 def number_field(name):

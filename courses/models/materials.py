@@ -12,7 +12,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cococi_site.api_fields import DocumentURLField, ImageField, label_of
+from cococi_site.api_fields import (
+    ShownField,
+    document_url,
+    image_representation,
+    label_of,
+)
 from cococi_site.pages import SitePageMixin
 
 from ..filters import ListingFilters, filter_links
@@ -164,8 +169,13 @@ class MaterialPage(SitePageMixin, Page):
         APIField("axis_info"),
         APIField("description"),
         APIField("embed_url"),
-        APIField("download_url", serializer=DocumentURLField(source="document")),
-        APIField("cover", serializer=ImageField(source="cover_image")),
+        APIField(
+            "download_url", serializer=ShownField(document_url, source="document")
+        ),
+        APIField(
+            "cover",
+            serializer=ShownField(image_representation, source="cover_image"),
+        ),
     ]
 
     parent_page_types = ["courses.MaterialIndexPage"]

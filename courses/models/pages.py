@@ -36,7 +36,12 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
-from cococi_site.api_fields import ImageField, label_of, number_field
+from cococi_site.api_fields import (
+    ShownField,
+    image_representation,
+    label_of,
+    number_field,
+)
 from cococi_site.files import private_storage
 from cococi_site.pages import SitePageMixin, restricted_ids
 
@@ -290,7 +295,10 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         number_field("estimated_hours"),
         APIField("lesson_count"),
         APIField("tag_names"),
-        APIField("cover", serializer=ImageField(source="cover_image")),
+        APIField(
+            "cover",
+            serializer=ShownField(image_representation, source="cover_image"),
+        ),
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]

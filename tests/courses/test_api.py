@@ -466,3 +466,22 @@ def test_an_unknown_type_is_a_clear_400(client):
 
 def test_there_is_no_documents_endpoint(client):
     assert client.get("/api/v2/documents/").status_code == 404
+
+
+def test_links_inside_rich_text_are_absolute(client, course):
+    document = DocumentFactory()
+    lesson = lesson_of(course)
+    lesson.body = [
+        {
+            "type": "paragraph",
+            "value": f'<p>Lee <a linktype="page" id="{course.pk}">el curso</a> y '
+            f'<a linktype="document" id="{document.pk}">la guía</a>.</p>',
+        }
+    ]
+    lesson.save_revision().publish()
+
+    (paragraph,) = api(client, f"{lesson.pk}/").json()["body"]
+
+    assert f'href="{SITE}/cursos/asambleas-que-deciden/"' in paragraph["value"]
+    assert f'href="{SITE}{document.url}"' in paragraph["value"]
+    assert "linktype" not in paragraph["value"]
