@@ -122,6 +122,11 @@ def original_url(image, context):
     return absolute(image.file.url)
 
 
+def alt_text(image, context):
+    """What an image shows, for people who cannot see it."""
+    return image.default_alt_text
+
+
 class PrefetchedTagsField(Field):
     """An image's tag names, read from the listing's prefetch (Wagtail's own
     field asks the database again for each image)."""
@@ -133,6 +138,7 @@ class PrefetchedTagsField(Field):
 class PublicImageSerializer(ImageSerializer):
     download_url = ShownField(original_url, source="*")
     tags = PrefetchedTagsField(read_only=True)
+    alt = ShownField(alt_text, source="*")
     renditions = ShownField(renditions_of, source="*")
 
 
@@ -140,8 +146,12 @@ class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):
     """Images of public collections, with their renditions."""
 
     base_serializer_class = PublicImageSerializer
-    body_fields = [*ImagesAPIViewSet.body_fields, "renditions"]
-    listing_default_fields = [*ImagesAPIViewSet.listing_default_fields, "renditions"]
+    body_fields = [*ImagesAPIViewSet.body_fields, "alt", "renditions"]
+    listing_default_fields = [
+        *ImagesAPIViewSet.listing_default_fields,
+        "alt",
+        "renditions",
+    ]
 
     def get_queryset(self):
         return (

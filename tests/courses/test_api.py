@@ -353,6 +353,7 @@ def test_the_images_endpoint_lists_public_images_with_renditions(client, cover):
 
     (item,) = data["items"]
     assert item["title"] == "Asamblea en la plaza"
+    assert item["alt"] == "Vecinas en asamblea"
     assert item["meta"]["detail_url"] == f"{SITE}/api/v2/images/{cover.pk}/"
     assert item["meta"]["download_url"].startswith(f"{SITE}/media/original_images/")
     assert [r["width"] for r in item["renditions"]] == [360, 720]
