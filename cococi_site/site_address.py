@@ -26,6 +26,12 @@ def absolute(url):
     return site_url() + "/" + url.lstrip("/")
 
 
+def webcal(url):
+    """``url`` (a path, or absolute) as a ``webcal://`` address on SITE_URL,
+    which opens a phone's calendar app to subscribe."""
+    return "webcal://" + absolute(url).split("://", 1)[1]
+
+
 def host_and_port(address):
     """(hostname, port) of ``address`` as Wagtail's Site record keeps them:
     ``https://formacion.cococi.mx`` is (``formacion.cococi.mx``, 443)."""

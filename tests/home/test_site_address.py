@@ -61,3 +61,25 @@ def test_another_site_already_on_that_address_is_left_alone(settings):
 
     default.refresh_from_db()
     assert (default.hostname, default.port) != ("consejos.example.org", 443)
+
+
+def test_calendar_links_follow_site_url_not_the_host_a_request_named(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from councils.factories import make_council, make_meeting
+
+    settings.WAGTAILADMIN_BASE_URL = "https://formacion.cococi.mx"
+    match_site_record()
+    council = make_council("Consejo Comunitario Santa Cecilia")
+    make_meeting(council, starts_at=timezone.now() + timedelta(days=3), is_public=True)
+    feed = council.url + "calendario.ics"
+
+    page = client.get(council.url, HTTP_HOST="otro.example.com").content.decode()
+    calendar = client.get(feed, HTTP_HOST="otro.example.com").content.decode()
+
+    assert 'href="webcal://formacion.cococi.mx/consejos/' in page
+    assert "otro.example.com" not in page
+    assert "formacion.cococi.mx/consejos/" in calendar.replace("\r\n ", "")
+    assert "otro.example.com" not in calendar
