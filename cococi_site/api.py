@@ -113,7 +113,7 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 *related["prefetch"]
             )
         if pages.model is CoursePage:
-            pages = pages.annotate(live_lesson_count=live_children_count(LessonPage))
+            pages = pages.annotate(lesson_count=live_children_count(LessonPage))
         return pages
 
 

@@ -3,7 +3,7 @@ documents, codes and numbers, shared by the pages' ``api_fields`` and their
 StreamField blocks.
 
 - An image is ``{"id", "title", "alt", "width", "height", "renditions": [{"url",
-  "width", "height"}]}``, its renditions WebP at RENDITION_WIDTHS, every URL
+  "width", "height"}]}``, its renditions WebP (RENDITION_SPECS), every URL
   absolute on SITE_URL; an image of a private collection is ``null``, whatever
   the page that uses it says.
 - A document is an absolute download URL, or ``null`` when it is private.
@@ -19,11 +19,12 @@ from wagtail.images.models import SourceImageIOError
 
 from cococi_site.files import private_collection_ids
 from cococi_site.site_address import absolute
+from courses.renditions import API_FILTERS
 
-# Widths of an image's renditions: a phone's screen, and twice it (a
-# tablet, a sharp phone screen). Never enlarged beyond the original.
-RENDITION_WIDTHS = (360, 720)
-RENDITION_SPECS = tuple(f"width-{width}|format-webp" for width in RENDITION_WIDTHS)
+# An image's renditions: 360 wide (a phone's screen) and 720 (twice it: a
+# tablet, a sharp phone screen), never enlarged beyond the original; those the
+# pages show already, which a task makes when a page is published.
+RENDITION_SPECS = API_FILTERS
 
 
 def private_collections(context):

@@ -202,6 +202,13 @@ class CourseTag(TaggedItemBase):
     )
 
 
+def lessons_counted(course, context=None):
+    """``course``'s published lessons, as the API says: counted by the
+    listing's query where it did (``lesson_count``, as the catalogue's), else now."""
+    counted = getattr(course, "lesson_count", None)
+    return course.lessons().count() if counted is None else counted
+
+
 class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     """A formation course on a primary axis, made of ordered lessons. Its
     actions (enrolling, the booklet's download) are routes that
@@ -293,7 +300,10 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
         APIField("summary"),
         APIField("objectives"),
         number_field("estimated_hours"),
-        APIField("lesson_count"),
+        APIField(
+            "lesson_count",
+            serializer=ShownField(lessons_counted, source="*"),
+        ),
         APIField("tag_names"),
         APIField(
             "cover",
@@ -321,13 +331,6 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def level_label(self):
         return label_of(self, "level")
-
-    @property
-    def lesson_count(self):
-        """Its published lessons: the API's listing counts them all in its one
-        query (``live_lesson_count``)."""
-        counted = getattr(self, "live_lesson_count", None)
-        return self.lessons().count() if counted is None else counted
 
     def lessons(self):
         return LessonPage.objects.live().child_of(self).order_by("path")
