@@ -500,3 +500,12 @@ def test_reading_a_published_cover_makes_no_rendition(
     api(client, "?type=courses.CoursePage&fields=cover")
 
     assert cover.renditions.count() == made
+
+
+def test_search_finds_nothing_by_what_is_never_shown(client, course):
+    found = api(client, "?search=asamblea&type=courses.CoursePage").json()
+    assert found["meta"]["total_count"] == 1
+
+    for hidden in ("privadas", "Exacto", "coordina"):
+        data = api(client, f"?search={hidden}").json()
+        assert data["meta"]["total_count"] == 0, hidden
