@@ -4,11 +4,14 @@ URL when private, and uploaded under names nobody can guess."""
 import os
 import posixpath
 import secrets
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.db.models import Q
 from django.utils.text import slugify
 
 # Characters of the random part of an uploaded file's name: 12 of 32 letters and
@@ -59,6 +62,22 @@ def collection_is_private(collection):
     """True when a view restriction applies to ``collection`` or one above it:
     its files are for those who may choose or change them (``home.files``)."""
     return collection.get_view_restrictions().exists()
+
+
+def private_collection_ids():
+    """The ids of every private collection (a view restriction on it or on one
+    above it): two queries, however many collections and restrictions."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    paths = list(
+        Collection.objects.filter(
+            pk__in=CollectionViewRestriction.objects.values("collection")
+        ).values_list("path", flat=True)
+    )
+    if not paths:
+        return set()
+    under_any = reduce(or_, (Q(path__startswith=path) for path in paths))
+    return set(Collection.objects.filter(under_any).values_list("pk", flat=True))
 
 
 def private_storage():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cococi_site.pages import page_route
+from cococi_site.site_address import absolute
 
 from .calendars import (
     calendar_of,
@@ -191,7 +192,8 @@ def founder_answer(request, founder_id):
 
 
 def full_url(request, page):
-    return request.build_absolute_uri(page.get_url(request))
+    """``page``'s address on SITE_URL, never on the host a request named."""
+    return absolute(page.get_url(request))
 
 
 @page_route(CouncilPage, "calendario.ics/", name="calendar")

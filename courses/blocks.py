@@ -15,6 +15,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from cococi_site.api_fields import document_url, image_representation
 from cococi_site.files import collection_is_private
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
@@ -76,6 +77,15 @@ class ImageBlock(blocks.StructBlock):
         _refuse_private(value, "image", PRIVATE_IMAGE)
         return value
 
+    def get_api_representation(self, value, context=None):
+        """The image with its renditions (``null`` once its collection is
+        private), its caption and credit: never a bare image id."""
+        return {
+            "image": image_representation(value["image"], context, value["alt_text"]),
+            "caption": value["caption"],
+            "credit": value["credit"],
+        }
+
     class Meta:
         icon = "image"
         label = _("Image")
@@ -106,6 +116,16 @@ class DocumentBlock(blocks.StructBlock):
         value = super().clean(value)
         _refuse_private(value, "document", PRIVATE_DOCUMENT)
         return value
+
+    def get_api_representation(self, value, context=None):
+        """The link's text and the document's absolute download URL
+        (``null`` once its collection is private)."""
+        document = value["document"]
+        url = document_url(document, context)
+        return {
+            "title": value["title"] or (document.title if url else ""),
+            "url": url,
+        }
 
     class Meta:
         icon = "doc-full"

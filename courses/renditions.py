@@ -14,6 +14,9 @@ COVER_FILTERS = tuple(
 )
 IMAGE_PHONE = IMAGE_FILTERS[1]
 COVER_PHONE = COVER_FILTERS[1]
+# The renditions the public API gives of any image, a cover too
+# (``cococi_site.api_fields``): 360 and 720 wide, uncropped.
+API_FILTERS = IMAGE_FILTERS[:2]
 
 
 def lesson_image_ids(lesson):

@@ -36,6 +36,7 @@ from .models import (
 )
 from .quiz import quiz_grade
 from .renditions import (
+    API_FILTERS,
     COVER_FILTERS,
     IMAGE_FILTERS,
     lesson_image_ids,
@@ -304,7 +305,9 @@ def page_renditions_make(*, page_id):
     if isinstance(page, CoursePage):
         if not page.cover_image_id:
             return 0
-        return renditions_make(image_ids=[page.cover_image_id], filters=COVER_FILTERS)
+        return renditions_make(
+            image_ids=[page.cover_image_id], filters=(*COVER_FILTERS, *API_FILTERS)
+        )
     if isinstance(page, LessonPage):
         return renditions_make(image_ids=lesson_image_ids(page), filters=IMAGE_FILTERS)
     return 0

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from cococi_site import content
+from cococi_site.site_address import match_site_record
 
 
 class HomeConfig(AppConfig):
@@ -15,3 +17,5 @@ class HomeConfig(AppConfig):
 
         content.connect()
         signals.connect()
+        # After every migrate (make demo, a deploy): the Site record on SITE_URL.
+        post_migrate.connect(match_site_record, sender=self)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cococi_site import content
+from cococi_site.site_address import absolute, webcal
 from councils.cadres.readiness import (
     course_counts_toward,
     facts_from_records,
@@ -95,8 +96,8 @@ def calendar_addresses(request, user):
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None:
         return None
-    url = request.build_absolute_uri(reverse("member_calendar", args=[feed.token]))
-    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+    url = absolute(reverse("member_calendar", args=[feed.token]))
+    return {"url": url, "webcal": webcal(url)}
 
 
 @login_required

@@ -20,7 +20,6 @@ A page behind a view restriction says nothing of itself but its title.
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.utils.text import Truncator
 from wagtail.images import get_image_model
@@ -29,6 +28,7 @@ from wagtail.images.models import Filter
 from cococi_site import content
 from cococi_site.files import collection_is_private
 from cococi_site.pages import plain_text, restricted_ids
+from cococi_site.site_address import absolute
 from councils.models import CouncilPage
 from courses.models import CoursePage, LessonPage, MaterialPage
 from outbox.services import enqueue
@@ -43,13 +43,6 @@ TASK = "home.tasks.make_share_rendition"
 # Pages that are one piece of content; the rest (home, catalogues,
 # directories) are a "website".
 ARTICLE_TYPES = (CoursePage, LessonPage, MaterialPage, CouncilPage)
-
-
-def absolute(url):
-    """``url`` (a path, or already absolute) on the site's public address."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/" + url.lstrip("/")
 
 
 def page_image_id(page):

@@ -458,7 +458,13 @@ SIGN_IN_CODE_DAYS = int(os.environ.get("SIGN_IN_CODE_DAYS", "14"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "COCOCI Formación"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# SITE_URL: the public address every absolute link is made on (e-mails,
+# booklets, constancias, og:url, the API's URLs; cococi_site.site_address).
+WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# The API's rich text as HTML a phone or a partner site can show (Wagtail's
+# default is its database format, with links as page and document ids).
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # The admin calls no other host: no Gravatar avatars (each would send a hash of
 # a leader's e-mail to gravatar.com, and shows a broken image offline), no
 # superuser's check for new Wagtail releases on releases.wagtail.org, no banner

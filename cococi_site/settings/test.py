@@ -27,7 +27,7 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 
 # The unit suite runs tasks in-process so each test sees their effect at once;
 # tests/integration/ switches this off and runs a real worker against Redis (and

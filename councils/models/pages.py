@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.api_fields import label_of
 from cococi_site.pages import SitePageMixin, validate_one_line
 from courses.models import CoursePage, Enrollment
 
@@ -304,12 +305,14 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     ]
     api_fields = [
         APIField("status"),
+        APIField("status_label"),
         APIField("municipality_name"),
         APIField("state_name"),
         APIField("sector"),
         APIField("founded_on"),
         APIField("meeting_place"),
         APIField("meeting_schedule"),
+        APIField("priority_axes_info"),
         APIField("body"),
     ]
     parent_page_types = ["councils.StatePage"]
@@ -330,6 +333,18 @@ class CouncilPage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def state_name(self):
         return self.state.name if self.state_id else ""
+
+    @property
+    def status_label(self):
+        return label_of(self, "status")
+
+    @property
+    def priority_axes_info(self):
+        """Its priority axes, as its page lists them (by number)."""
+        return [
+            {"number": axis.number, "name": axis.name, "slug": axis.slug}
+            for axis in sorted(self.priority_axes.all(), key=lambda a: a.number)
+        ]
 
     @property
     def place_label(self):

@@ -2,6 +2,8 @@
 
 from django import template
 
+from cococi_site import site_address
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def ics_url(context, page, name, *args):
     (served by the ``wagtail_serve_ics`` address)."""
     route = page.reverse_subpage(name, args=args).rstrip("/")
     return page.get_url(context.get("request")) + route
+
+
+@register.filter
+def webcal(url):
+    """A calendar's address as ``webcal://`` on SITE_URL, for "subscribe"."""
+    return site_address.webcal(url)

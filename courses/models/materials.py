@@ -12,6 +12,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cococi_site.api_fields import (
+    ShownField,
+    document_url,
+    image_representation,
+    label_of,
+)
 from cococi_site.pages import SitePageMixin
 
 from ..filters import ListingFilters, filter_links
@@ -159,10 +165,17 @@ class MaterialPage(SitePageMixin, Page):
     ]
     api_fields = [
         APIField("kind"),
+        APIField("kind_label"),
         APIField("axis_info"),
         APIField("description"),
         APIField("embed_url"),
-        APIField("download_url"),
+        APIField(
+            "download_url", serializer=ShownField(document_url, source="document")
+        ),
+        APIField(
+            "cover",
+            serializer=ShownField(image_representation, source="cover_image"),
+        ),
     ]
 
     parent_page_types = ["courses.MaterialIndexPage"]
@@ -191,5 +204,5 @@ class MaterialPage(SitePageMixin, Page):
         }
 
     @property
-    def download_url(self):
-        return self.document.url if self.document_id else None
+    def kind_label(self):
+        return label_of(self, "kind")

@@ -36,6 +36,12 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cococi_site import content
+from cococi_site.api_fields import (
+    ShownField,
+    image_representation,
+    label_of,
+    number_field,
+)
 from cococi_site.files import private_storage
 from cococi_site.middleware import member_may_keep
 from cococi_site.pages import SitePageMixin, restricted_ids
@@ -197,6 +203,13 @@ class CourseTag(TaggedItemBase):
     )
 
 
+def lessons_counted(course, context=None):
+    """``course``'s published lessons, as the API says: counted by the
+    listing's query where it did (``lesson_count``, as the catalogue's), else now."""
+    counted = getattr(course, "lesson_count", None)
+    return course.lessons().count() if counted is None else counted
+
+
 class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     """A formation course on a primary axis, made of ordered lessons. Its
     actions (enrolling, the booklet's download) are routes that
@@ -284,10 +297,19 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     api_fields = [
         APIField("primary_axis_info"),
         APIField("level"),
+        APIField("level_label"),
         APIField("summary"),
         APIField("objectives"),
-        APIField("estimated_hours"),
+        number_field("estimated_hours"),
+        APIField(
+            "lesson_count",
+            serializer=ShownField(lessons_counted, source="*"),
+        ),
         APIField("tag_names"),
+        APIField(
+            "cover",
+            serializer=ShownField(image_representation, source="cover_image"),
+        ),
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -306,6 +328,10 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
     @property
     def tag_names(self):
         return sorted(tag.name for tag in self.tags.all())
+
+    @property
+    def level_label(self):
+        return label_of(self, "level")
 
     def lessons(self):
         return LessonPage.objects.live().child_of(self).order_by("path")
@@ -533,11 +559,15 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
         FieldPanel("facilitator_notes", permission="courses.view_facilitator_notes"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    # The quiz is left out on purpose: the API must never reveal the answers.
+    # The quiz itself is left out on purpose: the API must never reveal the
+    # answers. Its questions and choices are there as the public page shows
+    # them (``quiz_questions``: no correct flag, no feedback).
     api_fields = [
         APIField("estimated_minutes"),
         APIField("body"),
         APIField("quiz_size"),
+        APIField("pass_mark"),
+        APIField("quiz_questions"),
     ]
 
     parent_page_types = ["courses.CoursePage"]

@@ -672,6 +672,9 @@ READ_ONLY = {
     "wagtailapi:pages:listing": lambda w: "/api/v2/pages/",
     "wagtailapi:pages:detail": lambda w: f"/api/v2/pages/{w.council_a.pk}/",
     "wagtailapi:pages:find": lambda w: "/api/v2/pages/find/?html_path=/",
+    "wagtailapi:images:listing": lambda w: "/api/v2/images/",
+    "wagtailapi:images:detail": lambda w: "/api/v2/images/1/",
+    "wagtailapi:images:find": lambda w: "/api/v2/images/find/?id=1",
     "councils_admin:index": lambda w: admin("index"),
     "councils_admin:council": lambda w: admin("council", w.council_a.pk),
     "councils_admin:council_notices": lambda w: admin(
