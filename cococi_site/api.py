@@ -88,6 +88,8 @@ class PublicAPIMixin:
         if response.status_code == 200:
             response.data = with_absolute_links(response.data)
             patch_cache_control(response, public=True, max_age=API_MAX_AGE)
+        # Spanish whatever the language cookie says: no Vary on it.
+        response.same_in_every_language = True
         return response
 
 

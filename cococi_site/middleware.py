@@ -37,7 +37,9 @@ class SiteLanguageMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         # The language follows the cookie, never Accept-Language: caches
         # (the browser's included) keep a page apart by its cookies alone.
-        patch_vary_headers(response, ("Cookie",))
+        # An answer the same in every language (the public API) says so.
+        if not getattr(response, "same_in_every_language", False):
+            patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
