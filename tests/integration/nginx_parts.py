@@ -18,6 +18,8 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
+from bench.serve import free_port
+
 from .conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,12 +181,6 @@ class Nginx:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SourceAddressAdapter(HTTPAdapter):
