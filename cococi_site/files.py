@@ -147,8 +147,9 @@ def accel_redirect_location(path):
 
 def accel_redirect_response(location, content_type):
     """An empty answer that hands the file at ``location`` to nginx. nginx keeps
-    its Content-Type, Content-Disposition, Cache-Control and Set-Cookie and
-    drops its other headers (deploy/nginx/ adds the security ones back)."""
+    only a few of its headers, Content-Type, Content-Disposition and
+    Cache-Control among them, and drops the others (deploy/nginx/ adds the
+    security ones back)."""
     response = HttpResponse(content_type=content_type)
     response["X-Accel-Redirect"] = location
     return response
