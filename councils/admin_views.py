@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +24,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from cococi_site import files
 from members.models import AccessLog, PrivacyNotice, Purpose
 
 from . import names
@@ -803,7 +804,9 @@ def constitution_acta(request, request_id):
             row_count=1,
         )
     name = constitution.acta.name.rsplit("/", 1)[-1]
-    response = FileResponse(constitution.acta.open("rb"), filename=name)
+    response = files.file_response(
+        constitution.acta, filename=name, as_attachment=False
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cococi_site import files
 from cococi_site.pages import page_route
 
 from . import services
@@ -28,12 +29,11 @@ def booklet_response(field_file, filename):
     if not field_file:
         raise Http404(_("The booklet of this course is not ready yet."))
     try:
-        handle = field_file.open("rb")
+        return files.file_response(
+            field_file, filename=filename, content_type="application/pdf"
+        )
     except FileNotFoundError as missing:
         raise Http404(_("The booklet of this course is not ready yet.")) from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
 
 
 @page_route(CoursePage, "cuadernillo/", name="booklet_download")
@@ -207,17 +207,15 @@ def certificate_download(request, code):
     if not certificate.file:
         raise Http404(_("Your constancia is being prepared; come back in a minute."))
     try:
-        handle = certificate.file.open("rb")
+        return files.file_response(
+            certificate.file,
+            filename=f"constancia-{certificate.course.slug}.pdf",
+            content_type="application/pdf",
+        )
     except FileNotFoundError as missing:
         raise Http404(
             _("Your constancia is being prepared; come back in a minute.")
         ) from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"constancia-{certificate.course.slug}.pdf",
-        content_type="application/pdf",
-    )
 
 
 @require_POST

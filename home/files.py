@@ -25,11 +25,10 @@ where a proxy is set up wrongly.
 import hashlib
 import mimetypes
 import posixpath
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path, re_path
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views import static
@@ -38,8 +37,7 @@ from wagtail.documents.views import serve as document_serve
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
-from cococi_site import content
-from cococi_site.files import collection_is_private
+from cococi_site import content, files
 from councils import names
 from councils.admin_views import reason_page
 from councils.models import CouncilPage
@@ -78,15 +76,15 @@ def _image_for(name):
 
 
 def _file_response(request, name):
-    """The file, or with ``MEDIA_X_ACCEL_REDIRECT`` set, a hand-over to the proxy
-    that sends it from an internal location (nginx's X-Accel-Redirect)."""
-    prefix = settings.MEDIA_X_ACCEL_REDIRECT
-    if not prefix:
+    """The file, or, with ``MEDIA_X_ACCEL_REDIRECT`` set, a hand-over to nginx,
+    which sends it from its internal location (``cococi_site.files``)."""
+    location = files.accel_redirect_location(settings.MEDIA_ROOT / name)
+    if location is None:
         return static.serve(request, name, document_root=settings.MEDIA_ROOT)
     content_type, _encoding = mimetypes.guess_type(name)
-    response = HttpResponse(content_type=content_type or "application/octet-stream")
-    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
-    return response
+    return files.accel_redirect_response(
+        location, content_type or "application/octet-stream"
+    )
 
 
 def _media_entry(name):
@@ -94,7 +92,7 @@ def _media_entry(name):
     image = _image_for(name)
     if image is None:
         return ()
-    return (image.pk, collection_is_private(image.collection))
+    return (image.pk, files.collection_is_private(image.collection))
 
 
 @require_safe
@@ -136,7 +134,7 @@ def private_documents_by_permission(document, request):
     council's file (an acta: names, signatures) opened from above the council
     (its state's or the country's coordination) asks why first and is written
     to the access log, as the council's people are (``councils.names``)."""
-    if not collection_is_private(document.collection):
+    if not files.collection_is_private(document.collection):
         request.cococi_private_document = False
         return None
     request.cococi_private_document = True
@@ -167,6 +165,10 @@ def serve_document(request, document_id, document_filename):
     response = document_serve.serve(request, document_id, document_filename)
     if response.get("Content-Encoding") == "None":
         del response["Content-Encoding"]
+    if response.has_header("X-Accel-Redirect"):
+        # nginx sends the file (cococi_site.files.sendfile): the length Wagtail
+        # wrote is the file's, not that of this empty answer.
+        del response["Content-Length"]
     if response.status_code == 200:
         if getattr(request, "cococi_private_document", True):
             patch_cache_control(response, private=True, no_store=True)

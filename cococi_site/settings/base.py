@@ -298,11 +298,17 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media")
 )
-# Images are served by the site itself after a permission check (home.files),
-# never by the proxy from MEDIA_ROOT. Behind nginx, set this to an internal
-# location of it (e.g. /_media/, aliased to MEDIA_ROOT): the site answers with
-# an X-Accel-Redirect there and nginx sends the file.
+# Every file is served after a permission check by the site (home.files for
+# images and documents, the views of constancias, booklets and actas), never by
+# the proxy from its folder by URL. Behind nginx, set these to its internal
+# locations (deploy/nginx/: /_media/ aliased to MEDIA_ROOT, /_private/ to
+# PRIVATE_MEDIA_ROOT): once the check has passed, the site answers with an
+# X-Accel-Redirect there and nginx sends the file (cococi_site.files). Unset
+# (the demo, the tests), the site sends the file itself.
 MEDIA_X_ACCEL_REDIRECT = os.environ.get("MEDIA_X_ACCEL_REDIRECT", "")
+PRIVATE_MEDIA_X_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_X_ACCEL_REDIRECT", "")
+# Wagtail's document view sends a document through this module's sendfile().
+SENDFILE_BACKEND = "cococi_site.files"
 STORAGES = {
     # Uploaded originals and documents under unguessable names.
     "default": {"BACKEND": "cococi_site.files.MediaStorage"},
