@@ -266,6 +266,8 @@ def test_anyone_can_verify_a_constancia_and_sees_only_what_it_shows(
     assert "5512345678" not in html
     assert ">lucia<" not in html
     assert "lucia" not in html.lower().replace("lucía", "")
+    # It names her: search engines are asked not to index it.
+    assert '<meta name="robots" content="noindex">' in html
 
 
 def test_the_public_page_never_shows_the_username_even_without_a_name(
