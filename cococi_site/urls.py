@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.urls import serve_pattern
 
-from home import admin_scope, files, routing
+from home import admin_scope, crawlers, files, routing
 from home import views as home_views
 from home.my_formation import course_finished, my_formation
 from offline import views as offline_views
@@ -16,6 +16,9 @@ from .views import not_found
 
 urlpatterns = [
     path("salud/", home_views.health, name="health"),
+    # For search engines: what they may crawl, and every public page.
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
+    path("sitemap.xml", crawlers.sitemap, name="sitemap"),
     # The installable web app: its service worker covers the whole site.
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline_views.web_manifest, name="web_manifest"),

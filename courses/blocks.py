@@ -52,6 +52,12 @@ def _latest_public(model):
     return None
 
 
+ALT_TEXT_MISSING = _(
+    "Write what the image shows (and any text in it) for people who cannot "
+    "see it, or mark it as decorative."
+)
+
+
 def _refuse_private(value, name, message):
     """A page's image or document must be one every reader of the page can see."""
     chosen = value.get(name)
@@ -62,12 +68,23 @@ def _refuse_private(value, name, message):
 
 
 class ImageBlock(blocks.StructBlock):
+    """An image with its alternative text, required unless the editor says the
+    image is decorative (Wagtail's own image block asks the same)."""
+
     image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),
         required=False,
         max_length=250,
-        help_text=_("What the image shows, for people who cannot see it."),
+        help_text=_(
+            "What the image shows, for people who cannot see it; if it carries "
+            "text (a poster, an infographic), that text."
+        ),
+    )
+    decorative = blocks.BooleanBlock(
+        label=_("Decorative: it shows nothing the text does not say"),
+        required=False,
+        default=False,
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
     credit = blocks.CharBlock(label=_("Credit"), required=False, max_length=120)
@@ -75,6 +92,10 @@ class ImageBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         _refuse_private(value, "image", PRIVATE_IMAGE)
+        if not (value.get("alt_text") or "").strip() and not value.get("decorative"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"alt_text": ValidationError(ALT_TEXT_MISSING)}
+            )
         return value
 
     def get_api_representation(self, value, context=None):

@@ -84,12 +84,16 @@ def html_fingerprint(*htmls):
 
 
 def html_to_pdf(html):
+    """A tagged PDF (booklets, constancias, the demo's materials): headings,
+    paragraphs, lists, tables and figures with their alternative text in a
+    structure tree, so a screen reader reads it in order; in the language and
+    with the title of the HTML's ``lang`` and ``<title>``."""
     document = weasyprint().HTML(
         string=html,
         base_url=f"http://{BOOKLET_HOST}/",
         url_fetcher=media_only_fetcher(),
     )
-    return document.write_pdf()
+    return document.write_pdf(pdf_tags=True)
 
 
 def booklet_filename(course, fingerprint, *, facilitator=False):

@@ -113,7 +113,8 @@ def lesson_body(blocks, cover):
                 "type": "image",
                 "value": {
                     "image": cover.pk,
-                    "alt_text": "",
+                    # The drawing carries the course's title: its text is the alt.
+                    "alt_text": f"Ilustración con el título del curso: {cover.title}.",
                     "caption": "Ilustración del curso",
                     "credit": "COCOCI Formación",
                 },

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its template: /sitemap.xml is Wagtail's (wagtail.contrib.sitemaps).
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

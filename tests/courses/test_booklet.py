@@ -10,6 +10,7 @@ from courses.factories import CoursePageFactory, LessonPageFactory, lesson_body
 from courses.models import CourseBooklet, CoursePage
 
 from .conftest import LESSON_BODY, LESSON_QUIZ, QUIZ_FEEDBACK
+from .pdf_structure import assert_tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,17 @@ def test_publishing_a_course_produces_a_pdf_booklet(published_course):
     assert booklet.file.name.startswith(
         "cuadernillos/cuadernillo-asambleas-que-deciden"
     )
+
+
+def test_both_editions_of_the_booklet_are_tagged_pdfs(published_course):
+    booklet = booklet_of(published_course)
+
+    for file, edition in (
+        (booklet.file, "Cuadernillo"),
+        (booklet.facilitator_file, "Cuadernillo: edición para quien facilita"),
+    ):
+        with file.open("rb") as handle:
+            assert_tagged(handle.read(), title=f"Asambleas que deciden · {edition}")
 
 
 def test_course_page_offers_the_booklet_download(client, published_course):

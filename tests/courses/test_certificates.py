@@ -14,6 +14,7 @@ from courses.models import Certificate, Enrollment, LessonCompletion
 from notifications.models import Notice, Status
 from tests.courses import learning_fixtures
 from tests.courses.learning_fixtures import lessons_of, signed_in, text_of
+from tests.courses.pdf_structure import assert_tagged
 from tests.notifications import conftest as notices
 from tests.notifications.conftest import consent, phone_person
 
@@ -95,6 +96,12 @@ def test_one_constancia_is_issued_with_a_pdf(member, course, issued):
     assert len(certificate.code) >= 16
     assert certificate.issued_at == Enrollment.objects.get(user=member).completed_at
     assert pdf_bytes(certificate).startswith(b"%PDF")
+
+
+def test_the_constancia_is_a_tagged_pdf(issued):
+    _client, certificate = issued
+
+    assert_tagged(pdf_bytes(certificate), title="Constancia · Asambleas que deciden")
 
 
 def test_the_pdf_shows_name_course_axis_hours_date_and_verification_url(issued):
@@ -266,6 +273,8 @@ def test_anyone_can_verify_a_constancia_and_sees_only_what_it_shows(
     assert "5512345678" not in html
     assert ">lucia<" not in html
     assert "lucia" not in html.lower().replace("lucía", "")
+    # It names her: search engines are asked not to index it.
+    assert '<meta name="robots" content="noindex">' in html
 
 
 def test_the_public_page_never_shows_the_username_even_without_a_name(

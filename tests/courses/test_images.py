@@ -38,21 +38,36 @@ def assert_responsive(tag):
     assert all(url.endswith(".webp") for url in urls), tag
 
 
+SHOWN_AT_360 = 'sizes="(min-width: 392px) 360px, calc(100vw - 2rem)"'
+
+
 def get(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
 
 
-def test_catalogue_card_image_is_responsive_webp_and_lazy(client, cover):
+def test_catalogue_cards_first_image_is_fetched_at_once_the_rest_lazily(client, cover):
+    """The first card's picture is the largest thing on the catalogue's first
+    screen (Lighthouse's LCP): fetched at once, at high priority."""
     CoursePageFactory(title="Asambleas que deciden", cover_image=cover)
+    CoursePageFactory(title="Cuentas claras", cover_image=cover)
 
     html = get(client, "/cursos/")
 
-    (tag,) = img_tags(html)
-    assert_responsive(tag)
-    assert 'loading="lazy"' in tag
-    assert 'alt=""' in tag
+    first, second = img_tags(html)
+    for tag in (first, second):
+        assert_responsive(tag)
+        assert 'alt=""' in tag
+        # The card's width in the grid: one column, two from 48rem, three from 68rem.
+        assert (
+            'sizes="(min-width: 68rem) 333px, (min-width: 48rem) calc(50vw - 36px), '
+            'calc(100vw - 53px)"'
+        ) in tag
+    assert 'fetchpriority="high"' in first
+    assert "loading=" not in first
+    assert 'loading="lazy"' in second
+    assert "fetchpriority" not in second
     assert "original_images/" not in html
 
 
@@ -67,6 +82,9 @@ def test_course_cover_is_responsive_webp(client, cover):
     # Phones get a small rendition: the smallest candidate is at most 400 px wide.
     widths = [int(width) for width in re.findall(r"\s(\d+)w", tag)]
     assert min(widths) <= 400
+    # Shown at its width attribute (360 px) at most, within the page's margins.
+    assert SHOWN_AT_360 in tag
+    assert 'fetchpriority="high"' in tag
 
 
 def test_lesson_image_block_is_responsive_webp_and_lazy(client, cover):
@@ -90,6 +108,7 @@ def test_lesson_image_block_is_responsive_webp_and_lazy(client, cover):
     (tag,) = img_tags(html)
     assert_responsive(tag)
     assert 'loading="lazy"' in tag
+    assert SHOWN_AT_360 in tag
     assert 'alt="Personas reunidas en la plaza"' in tag
     assert "Asamblea de barrio" in html
     assert "Consejo de Iztapalapa" in html
@@ -133,3 +152,24 @@ def test_renditions_are_webp_files(client, cover):
         with rendition.file.open("rb") as handle:
             header = handle.read(12)
         assert header[:4] == b"RIFF" and header[8:12] == b"WEBP"
+
+
+def test_an_editor_must_describe_an_image_or_mark_it_decorative(cover):
+    from wagtail.blocks import StructBlockValidationError
+
+    from courses.blocks import ImageBlock
+
+    block = ImageBlock()
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python({"image": cover.pk, "alt_text": "  "}))
+    (message,) = refused.value.block_errors["alt_text"].messages
+    assert message.startswith("Escribe qué muestra la imagen")
+
+    described = block.clean(
+        block.to_python({"image": cover.pk, "alt_text": "Asamblea en la plaza"})
+    )
+    decorative = block.clean(
+        block.to_python({"image": cover.pk, "alt_text": "", "decorative": True})
+    )
+    assert described["alt_text"] == "Asamblea en la plaza"
+    assert decorative["decorative"] is True

@@ -644,6 +644,9 @@ ACTIONS = {
 # Views of the project that only read: they may answer a POST as a GET.
 READ_ONLY = {
     "health": lambda w: reverse("health"),
+    # For search engines (home/crawlers.py): GET only.
+    "robots_txt": lambda w: reverse("robots_txt"),
+    "sitemap": lambda w: reverse("sitemap"),
     # Files after the permission check (home/files.py).
     "media": lambda w: "/media/images/portada.width-320.webp",
     "wagtaildocs_serve": lambda w: w.acta_a.url,
