@@ -19,8 +19,9 @@ HOST = "formacion.cococi.example"
 
 
 @pytest.fixture
-def site():
+def site(settings):
     """The Wagtail site answering for the public address (what SITE_URL sets)."""
+    settings.WAGTAILADMIN_BASE_URL = f"https://{HOST}"
     site = Site.objects.get(is_default_site=True)
     site.hostname, site.port = HOST, 443
     site.save()
@@ -124,3 +125,13 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_what_is_personal(client)
         assert path in disallowed
     # The form to type a code stays findable; each verification does not.
     assert "Allow: /constancias/$" in text
+
+
+def test_sitemap_addresses_keep_https_on_another_port(client, courses, settings):
+    """Wagtail's Site record says http for any port but 443; the sitemap
+    follows SITE_URL itself (here a server on port 8443)."""
+    settings.WAGTAILADMIN_BASE_URL = f"https://{HOST}:8443"
+
+    found = locations(sitemap(client))
+
+    assert found and all(url.startswith(f"https://{HOST}:8443/") for url in found)
