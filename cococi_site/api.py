@@ -62,6 +62,8 @@ SITE_PATH_ATTRIBUTE = re.compile(r'\b(href|src)="/(?!/)')
 def with_absolute_links(data):
     """``data`` (an answer's data) with every path in rich text made absolute."""
     if isinstance(data, str):
+        if data.startswith("http://"):
+            return absolute(data)
         if 'href="/' in data or 'src="/' in data:
             return SITE_PATH_ATTRIBUTE.sub(rf'\1="{site_url()}/', data)
         return data

@@ -20,8 +20,18 @@ def site_url():
 
 
 def absolute(url):
-    """``url`` (a path, or already absolute) on the site's public address."""
-    if url.startswith(("http://", "https://")):
+    """``url`` (a path, or already absolute) on the site's public address.
+
+    Wagtail's Site record says ``http`` for any port but 80 and 443, so on an
+    https SITE_URL with another port (a test server) its links are put back on
+    https here."""
+    if url.startswith("https://"):
+        return url
+    if url.startswith("http://"):
+        base = site_url()
+        plain = "http://" + base.split("://", 1)[1]
+        if base.startswith("https://") and url.startswith(plain + "/"):
+            return base + url[len(plain) :]
         return url
     return site_url() + "/" + url.lstrip("/")
 

@@ -83,3 +83,22 @@ def test_calendar_links_follow_site_url_not_the_host_a_request_named(client, set
     assert "otro.example.com" not in page
     assert "formacion.cococi.mx/consejos/" in calendar.replace("\r\n ", "")
     assert "otro.example.com" not in calendar
+
+
+def test_https_on_another_port_is_kept_where_the_site_record_cannot_say_it(
+    client, settings
+):
+    """A test server on https://…:8443: Wagtail's Site record says http there,
+    so its links (the API's html_url) are put back on SITE_URL's https."""
+    settings.WAGTAILADMIN_BASE_URL = settings.WAGTAILAPI_BASE_URL = (
+        "https://127.0.0.1:8443"
+    )
+    match_site_record()
+
+    assert absolute("http://127.0.0.1:8443/cursos/") == "https://127.0.0.1:8443/cursos/"
+    assert absolute("http://otro.example/cursos/") == "http://otro.example/cursos/"
+    answer = client.get("/api/v2/pages/", HTTP_HOST="127.0.0.1:8443", secure=True)
+    html_urls = [item["meta"]["html_url"] for item in answer.json()["items"]]
+    assert html_urls and all(
+        url.startswith("https://127.0.0.1:8443/") for url in html_urls
+    )
