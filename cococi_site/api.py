@@ -90,8 +90,10 @@ class PublicAPIMixin:
         if response.status_code == 200:
             response.data = with_absolute_links(response.data)
             patch_cache_control(response, public=True, max_age=API_MAX_AGE)
-        # Spanish whatever the language cookie says: no Vary on it.
+        # Spanish whatever the language cookie says: no Vary on it, and it
+        # says so while the Spanish of ``dispatch`` is still active.
         response.same_in_every_language = True
+        response["Content-Language"] = translation.get_language()
         return response
 
 
@@ -121,11 +123,6 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         return pages
 
 
-def original_url(image, context):
-    """An image's original, absolute on SITE_URL (``home.files`` serves it)."""
-    return absolute(image.file.url)
-
-
 def alt_text(image, context):
     """What an image shows, for people who cannot see it."""
     return image.default_alt_text
@@ -140,21 +137,26 @@ class PrefetchedTagsField(Field):
 
 
 class PublicImageSerializer(ImageSerializer):
-    download_url = ShownField(original_url, source="*")
     tags = PrefetchedTagsField(read_only=True)
     alt = ShownField(alt_text, source="*")
     renditions = ShownField(renditions_of, source="*")
 
 
 class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):
-    """Images of public collections, with their renditions."""
+    """Images of public collections, with their renditions and never their
+    original: an upload keeps what the camera wrote in it (where, when), which
+    a rendition leaves out."""
 
     base_serializer_class = PublicImageSerializer
     body_fields = [*ImagesAPIViewSet.body_fields, "alt", "renditions"]
+    meta_fields = [f for f in ImagesAPIViewSet.meta_fields if f != "download_url"]
     listing_default_fields = [
-        *ImagesAPIViewSet.listing_default_fields,
+        *(f for f in ImagesAPIViewSet.listing_default_fields if f != "download_url"),
         "alt",
         "renditions",
+    ]
+    nested_default_fields = [
+        f for f in ImagesAPIViewSet.nested_default_fields if f != "download_url"
     ]
 
     def get_queryset(self):

@@ -19,12 +19,12 @@ from wagtail.images.models import SourceImageIOError
 
 from cococi_site.files import private_collection_ids
 from cococi_site.site_address import absolute
-from courses.renditions import API_FILTERS
 
 # An image's renditions: 360 wide (a phone's screen) and 720 (twice it: a
-# tablet, a sharp phone screen), never enlarged beyond the original; those the
-# pages show already, which a task makes when a page is published.
-RENDITION_SPECS = API_FILTERS
+# tablet, a sharp phone screen), never enlarged beyond the original; the
+# lessons' own first two sizes, which a task makes when a page is published
+# (``courses.renditions``).
+RENDITION_SPECS = tuple(f"width-{width}|format-webp" for width in (360, 720))
 
 
 def private_collections(context):
@@ -42,8 +42,9 @@ def is_public(item, context):
     return item is not None and item.collection_id not in private_collections(context)
 
 
-def image_representation(image, context, alt=""):
-    """``image`` as the API shows it (see above), or None when it is private."""
+def image_representation(image, context, alt="", decorative=False):
+    """``image`` as the API shows it (see above), or None when it is private.
+    A decorative image (a lesson's block says so) has an empty ``alt``."""
     if not is_public(image, context):
         return None
     try:
@@ -53,7 +54,7 @@ def image_representation(image, context, alt=""):
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": alt or image.default_alt_text,
+        "alt": "" if decorative else (alt or image.default_alt_text),
         "width": image.width,
         "height": image.height,
         "renditions": [

@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
-    set_response_etag,
 )
 from django.utils.http import quote_etag
 
@@ -93,22 +92,14 @@ class NulBytesMiddleware:
 
 
 # The CSRF token is masked anew on every page (Django's defence against BREACH),
-# so a member's page is never twice the same bytes: her pages' ETag is taken
+# so a page with a form is never twice the same bytes: a page's ETag is taken
 # over the page without its tokens (the forms' and the page script's).
 CSRF_TOKEN_VALUES = re.compile(
     rb'(name="(?:csrfmiddlewaretoken|cococi-csrf)" (?:value|content)=")[^"]*"'
 )
 
 
-def member_may_keep(response):
-    """Marks a page that shows a signed-in member nothing but her own
-    learning (a course, a lesson, her formation): her browser may keep it and
-    ask again with its ETag, a 304 when nothing changed."""
-    response.member_may_keep = True
-    return response
-
-
-def member_page_etag(request, response):
+def page_etag(request, response):
     """The page's bytes without its CSRF tokens, and the session's CSRF
     secret: a kept page is only confirmed while the tokens in it still work."""
     digest = hashlib.sha256(CSRF_TOKEN_VALUES.sub(rb"\1\"", response.content))
@@ -125,12 +116,14 @@ class PersonalPagesMiddleware:
       constancia, a council's members): kept by no shared cache, and not by
       the browser either, which is often a phone shared in a family or a
       community centre: ``private, no-store``. Only the HTML pages that show
-      her nothing but her own learning (``member_may_keep``) are
+      her nothing but her own learning (``pages.KeptByItsMemberMixin``) are
       ``private, no-cache`` with an ETag, so a repeat visit is a 304;
     - to anyone else, ``no-cache`` (ask every time) and, for a page, an ETag
       of its bytes: the anonymous page cache keeps it with the page, and
       ConditionalGetMiddleware, at the top, answers a 304 when the browser
-      already holds those bytes.
+      already holds those bytes. Only the site's pages (Wagtail's) may be kept
+      by a shared cache too; any other answer (a constancia's verification,
+      which names a person, a form, one that sets a cookie) is ``private``.
 
     Listed after AuthenticationMiddleware."""
 
@@ -142,17 +135,25 @@ class PersonalPagesMiddleware:
         if response.has_header("Cache-Control"):
             return response
         if not self._signed_in(request):
-            patch_cache_control(response, no_cache=True)
+            if self._site_page(request) and not response.cookies:
+                patch_cache_control(response, no_cache=True)
+            else:
+                patch_cache_control(response, private=True, no_cache=True)
             if self._page(request, response):
-                set_response_etag(response)
+                response["ETag"] = page_etag(request, response)
         elif getattr(response, "member_may_keep", False) and self._page(
             request, response
         ):
             patch_cache_control(response, private=True, no_cache=True)
-            response["ETag"] = member_page_etag(request, response)
+            response["ETag"] = page_etag(request, response)
         else:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+    @staticmethod
+    def _site_page(request):
+        match = getattr(request, "resolver_match", None)
+        return match is not None and match.url_name == "wagtail_serve"
 
     @staticmethod
     def _page(request, response):

@@ -64,6 +64,9 @@ def _storable(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and (user is None or not user.is_authenticated)
         and not response.has_header("Set-Cookie")
+        # A file handed to nginx (a public booklet): nginx checks nothing of
+        # it again, and a generation-long copy of the hand-over has no use.
+        and not response.has_header("X-Accel-Redirect")
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )

@@ -197,3 +197,21 @@ def page_route(page_class, pattern, name):
         return view
 
     return register
+
+
+class KeptByItsMemberMixin:
+    """A page that shows a signed-in member nothing but her own learning (a
+    course, a lesson): her browser may keep it and ask again with its ETag, a
+    304 when nothing changed (``middleware.PersonalPagesMiddleware``). Every
+    other signed-in answer is ``no-store``."""
+
+    # Context entries that, when true, make the page show more than her own
+    # learning: then it is never kept.
+    kept_unless = ()
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if not any(context.get(name) for name in self.kept_unless):
+            response.member_may_keep = True
+        return response

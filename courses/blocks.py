@@ -102,7 +102,12 @@ class ImageBlock(blocks.StructBlock):
         """The image with its renditions (``null`` once its collection is
         private), its caption and credit: never a bare image id."""
         return {
-            "image": image_representation(value["image"], context, value["alt_text"]),
+            "image": image_representation(
+                value["image"],
+                context,
+                "" if value.get("decorative") else value["alt_text"],
+                decorative=value.get("decorative", False),
+            ),
             "caption": value["caption"],
             "credit": value["credit"],
         }

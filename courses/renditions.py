@@ -8,15 +8,17 @@ offline (``offline.manifests``)."""
 
 from wagtail.images import get_image_model
 
-IMAGE_FILTERS = tuple(f"width-{width}|format-webp" for width in (360, 720, 1080))
+from cococi_site.api_fields import RENDITION_SPECS
+
+IMAGE_FILTERS = (*RENDITION_SPECS, "width-1080|format-webp")
 COVER_FILTERS = tuple(
     f"fill-{size}|format-webp" for size in ("360x200", "720x400", "1080x600")
 )
 IMAGE_PHONE = IMAGE_FILTERS[1]
 COVER_PHONE = COVER_FILTERS[1]
-# The renditions the public API gives of any image, a cover too
-# (``cococi_site.api_fields``): 360 and 720 wide, uncropped.
-API_FILTERS = IMAGE_FILTERS[:2]
+# The renditions the public API gives of any image, a cover too: 360 and 720
+# wide, uncropped.
+API_FILTERS = RENDITION_SPECS
 
 
 def lesson_image_ids(lesson):

@@ -43,8 +43,7 @@ from cococi_site.api_fields import (
     number_field,
 )
 from cococi_site.files import private_storage
-from cococi_site.middleware import member_may_keep
-from cococi_site.pages import SitePageMixin, restricted_ids
+from cococi_site.pages import KeptByItsMemberMixin, SitePageMixin, restricted_ids
 
 from ..blocks import LessonStreamBlock, QuizStreamBlock
 from ..filters import ListingFilters, filter_links
@@ -210,10 +209,13 @@ def lessons_counted(course, context=None):
     return course.lessons().count() if counted is None else counted
 
 
-class CoursePage(SitePageMixin, RoutablePageMixin, Page):
+class CoursePage(KeptByItsMemberMixin, SitePageMixin, RoutablePageMixin, Page):
     """A formation course on a primary axis, made of ordered lessons. Its
     actions (enrolling, the booklet's download) are routes that
     ``courses.views`` declares (``page_route``)."""
+
+    # A leader's page shows the facilitator notes: never kept by her browser.
+    kept_unless = ("show_facilitator_notes",)
 
     summary_fields = ("summary",)
 
@@ -382,11 +384,6 @@ class CoursePage(SitePageMixin, RoutablePageMixin, Page):
             .first()
         )
 
-    def serve(self, request, *args, **kwargs):
-        # A member sees here only her own progress: her browser may keep the
-        # page and ask again (``PersonalPagesMiddleware``).
-        return member_may_keep(super().serve(request, *args, **kwargs))
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         prerequisites, restricted = self.prerequisites_listed()
@@ -489,7 +486,7 @@ class LessonPageQuerySet(PageQuerySet):
         )
 
 
-class LessonPage(SitePageMixin, RoutablePageMixin, Page):
+class LessonPage(KeptByItsMemberMixin, SitePageMixin, RoutablePageMixin, Page):
     """A lesson: a body of blocks to study, and an optional quiz with a pass
     mark. Its actions (completing it, sending the quiz) are routes that
     ``courses.views`` declares (``page_route``)."""
@@ -699,11 +696,6 @@ class LessonPage(SitePageMixin, RoutablePageMixin, Page):
 
         course_path = self.path[: -self.steplen]
         return content.cached(f"courses:outline:{course_path}", build)
-
-    def serve(self, request, *args, **kwargs):
-        # A member sees here only her own progress: her browser may keep the
-        # page and ask again (``PersonalPagesMiddleware``).
-        return member_may_keep(super().serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -20,6 +20,8 @@ BASE_LAYER = [
     "pages",
     "snippets",
     "logs",
+    "site_address",
+    "api_fields",
     "django_strings",
     "wagtail_strings",
     "wagtail_messages",

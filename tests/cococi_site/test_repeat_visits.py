@@ -107,6 +107,28 @@ def test_other_anonymous_answers_the_same_for_everyone_are_304_too(course):
     assert again(url, first["ETag"]).status_code == 304
 
 
+def test_answers_other_than_the_sites_pages_are_kept_by_no_shared_cache(course):
+    """A constancia's verification names a person, a form sets a cookie:
+    only the site's own pages may be kept by a shared cache."""
+    for url in ("/cuenta/registro/", "/constancias/?codigo=X", "/buscar/?q=a"):
+        response = Client().get(url)
+
+        assert directives(response) == {"private", "no-cache"}, url
+    assert directives(Client().get(course.url)) == {"no-cache"}
+
+
+def test_an_anonymous_page_with_a_form_is_a_304_too(course):
+    """Its CSRF token is masked anew each time: the ETag leaves it out, and
+    keeps the browser's CSRF secret in, for the tokens it holds to work."""
+    client = Client()
+    first = client.get("/cuenta/registro/")
+    assert b"csrfmiddlewaretoken" in first.content
+
+    assert again("/cuenta/registro/", first["ETag"], client).status_code == 304
+    # Another browser (another CSRF secret) gets the page whole.
+    assert again("/cuenta/registro/", first["ETag"]).status_code == 200
+
+
 @pytest.fixture
 def lucia(make_user):
     return make_user("lucia", first_name="Lucía")

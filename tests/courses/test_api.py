@@ -161,9 +161,26 @@ def test_courses_have_labels_numbers_and_a_cover_with_renditions(client, course)
 def test_labels_are_spanish_whatever_language_the_visitor_chose(client, course):
     client.cookies["django_language"] = "en"
 
-    (item,) = api(client, "?type=courses.CoursePage&fields=level_label").json()["items"]
+    response = api(client, "?type=courses.CoursePage&fields=level_label")
 
+    (item,) = response.json()["items"]
     assert item["level_label"] == "Intermedio"
+    # And it says so: a shared cache keeps this one copy for everyone.
+    assert response["Content-Language"] == "es-mx"
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_decorative_image_block_has_an_empty_alt(client, course):
+    lesson = lesson_of(course)
+    block = image_block(course.cover_image)
+    block["value"]["decorative"] = True
+    lesson.body = [block]
+    lesson.save_revision().publish()
+
+    (shown,) = api(client, f"{lesson.pk}/").json()["body"]
+
+    assert shown["value"]["image"]["alt"] == ""
+    assert shown["value"]["image"]["renditions"]
 
 
 def test_every_url_is_absolute_on_site_url(client, course):
@@ -356,13 +373,16 @@ def test_the_images_endpoint_lists_public_images_with_renditions(client, cover):
     assert item["title"] == "Asamblea en la plaza"
     assert item["alt"] == "Vecinas en asamblea"
     assert item["meta"]["detail_url"] == f"{SITE}/api/v2/images/{cover.pk}/"
-    assert item["meta"]["download_url"].startswith(f"{SITE}/media/original_images/")
+    # Never the original: an upload keeps where and when the camera took it.
+    assert "download_url" not in item["meta"]
+    assert "original_images" not in str(data)
     assert [r["width"] for r in item["renditions"]] == [360, 720]
     detail = api(client, f"{cover.pk}/", endpoint="images").json()
     assert (detail["width"], detail["height"]) == (1200, 675)
     assert detail["renditions"] == item["renditions"]
-    original = client.get(item["meta"]["download_url"].removeprefix(SITE))
-    assert original.status_code == 200
+    assert "original_images" not in str(detail)
+    rendition = client.get(item["renditions"][0]["url"].removeprefix(SITE))
+    assert rendition.status_code == 200
 
 
 def test_the_images_listing_costs_the_same_for_more_images(

@@ -159,6 +159,21 @@ def test_facilitator_notes_are_shown_to_editors(client, editor, course):
     assert NOTES in html
 
 
+def test_a_page_with_facilitator_notes_is_never_kept_by_the_browser(
+    client, editor, course
+):
+    """A member's course page may be kept (a 304 next time); one that shows a
+    leader or an editor the facilitator notes is never stored, as the
+    facilitator's booklet is not, on a phone someone else may use."""
+    client.login(username=editor.username, password=PASSWORD)
+
+    response = client.get(course.url)
+
+    assert NOTES in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
 def test_facilitator_notes_are_hidden_from_visitors(client, course):
     html = get(client, course.url)
 
