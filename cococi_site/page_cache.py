@@ -9,6 +9,13 @@ inline-style hashes included, under the content generation
 (``cococi_site.content``): a publish, or any change to what pages show, makes
 every stored page unreachable at once.
 
+Only addresses people are linked to are stored, so that nobody can fill the
+cache with made-up ones: on SITE_URL's host (not another port or name that
+reaches the site), with no query parameter but those the page itself read
+(a listing's filters and page: ``page_asked``), each once, and not when the
+page says the address names something that is not there (an unknown topic, a
+page past the end: ``not_for_the_cache``). Anything else is answered, built each time.
+
 Anyone whose request carries a session (everyone signed in) or a cookie that
 could change the page (pending messages) never reads from or writes to it. The
 language chosen with the switch is part of the key.
@@ -25,6 +32,7 @@ other middleware.
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,12 +40,46 @@ from django.http import HttpResponse
 
 from . import content
 from .middleware import chosen_language
+from .site_address import site_url
 
 HEADER = "X-Page-Cache"
 # Cookies that leave a public page the same: the CSRF cookie (pages holding a
 # token are never stored) and the language (part of the key).
 HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 PAGE_VIEW = "wagtail_serve"
+REFUSED = "_cococi_not_for_the_page_cache"
+# The query parameters the page read (a listing's): any other in its address
+# keeps it out of the cache.
+READ = "_cococi_parameters_read"
+
+
+def not_for_the_cache(request):
+    """What this address shows is not to be kept: it names something that is
+    not there (an unknown topic, a page number past the end), and made-up
+    addresses must not fill the cache."""
+    setattr(request, REFUSED, True)
+
+
+def page_asked(request, paginator, filters=()):
+    """The page of ``paginator`` that ``?pagina=`` asks for; past the end, the
+    last one, shown but not kept under an address of its own. ``filters``:
+    the other parameters the listing read (and checked)."""
+    setattr(request, READ, {"pagina", *filters})
+    asked = request.GET.get("pagina")
+    page = paginator.get_page(asked)
+    if asked is not None and asked != str(page.number):
+        not_for_the_cache(request)
+    return page
+
+
+def _shared_address(request):
+    parameters = request.GET
+    return (
+        request.get_host() == urlsplit(site_url()).netloc
+        and set(parameters) <= getattr(request, READ, set())
+        and all(len(parameters.getlist(name)) == 1 for name in parameters)
+        and not getattr(request, REFUSED, False)
+    )
 
 
 def _eligible(request):
@@ -57,6 +99,7 @@ def _storable(request, response):
         match is not None
         and match.url_name == PAGE_VIEW
         and response.status_code == 200
+        and _shared_address(request)
         and not response.streaming
         and not response.cookies
         # A page that used a CSRF token (a form) is never shared: Django sets

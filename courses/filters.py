@@ -4,15 +4,19 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from cococi_site.page_cache import not_for_the_cache, page_asked
+
 from .models.axes import Axis
 
 PAGE_SIZE = 12
+FILTER_PARAMETERS = ("eje", "nivel", "tipo", "tema")
 
 
 class ListingFilters:
     """Axis, level, kind and tag filters; unknown values give a message, not a 500."""
 
     def __init__(self, request, *, levels=(), kinds=()):
+        self.request = request
         self.params = request.GET
         self.messages = []
         self.axes = list(Axis.objects.ordered())
@@ -86,7 +90,10 @@ class ListingFilters:
         """The requested page; a page number past the end shows the last page."""
         if self.invalid:
             queryset = queryset.none()
-        return Paginator(queryset, PAGE_SIZE).get_page(self.params.get("pagina"))
+            not_for_the_cache(self.request)
+        return page_asked(
+            self.request, Paginator(queryset, PAGE_SIZE), FILTER_PARAMETERS
+        )
 
 
 def filter_links(filters, name, choices, current):

@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cococi_site.api_fields import label_of
+from cococi_site.page_cache import page_asked
 from cococi_site.pages import SitePageMixin, validate_one_line
 from courses.models import CoursePage, Enrollment
 
@@ -138,8 +139,7 @@ class StatePage(SitePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.councils(), 50)
-        councils_page = paginator.get_page(request.GET.get("pagina"))
+        councils_page = page_asked(request, Paginator(self.councils(), 50))
         context["councils_page"] = councils_page
         return context
 

@@ -304,3 +304,42 @@ def test_a_wagtail_page_that_read_a_csrf_token_is_not_stored(course, rf):
 
     assert _storable(plain, HttpResponse("página"))
     assert not _storable(with_token, HttpResponse("página con formulario"))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/cursos/?utm_source=whatsapp",  # a parameter no listing reads
+        "/cursos/?eje=x&eje=y",  # a filter twice
+        "/cursos/?tema=no-existe",  # a topic that is not there
+        "/cursos/?pagina=999",  # past the end: the last page, shown
+        "/consejos/?pagina=2",  # a page that reads no parameter
+        "/cursos/?nivel=basico&pagina=1&x=1",  # one more than it reads
+    ],
+)
+def test_made_up_addresses_are_answered_but_never_fill_the_cache(course, address):
+    """Anyone can write addresses without end: only those the site links to
+    are kept, or one client could fill Redis with copies of a page."""
+    first = visit(address)
+    second = visit(address)
+
+    assert first.status_code == second.status_code == 200
+    assert HEADER not in first and HEADER not in second
+
+
+def test_another_port_or_name_that_reaches_the_site_is_not_kept(course):
+    """Django accepts any port of an allowed host: the cache keeps pages asked
+    on SITE_URL's own host only."""
+    for host in ("testserver:8123", "127.0.0.1"):
+        response = Client().get(course.url, HTTP_HOST=host)
+
+        assert response.status_code == 200
+        assert HEADER not in response
+
+
+def test_a_listing_with_its_own_filters_is_kept(course):
+    axis = Axis.objects.ordered().first()
+    address = f"/cursos/?eje={axis.slug}&pagina=1"
+    visit(address)
+
+    assert visit(address)[HEADER] == "hit"
