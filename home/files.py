@@ -25,6 +25,7 @@ where a proxy is set up wrongly.
 import hashlib
 import mimetypes
 import posixpath
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -81,6 +82,10 @@ def _file_response(request, name):
     location = files.accel_redirect_location(settings.MEDIA_ROOT / name)
     if location is None:
         return static.serve(request, name, document_root=settings.MEDIA_ROOT)
+    if not (Path(settings.MEDIA_ROOT) / name).is_file():
+        # Missing (a restore without its media): the site's own 404, which no
+        # browser keeps, not nginx's with the day-long public headers.
+        raise Http404
     content_type, _encoding = mimetypes.guess_type(name)
     return files.accel_redirect_response(
         location, content_type or "application/octet-stream"
@@ -139,6 +144,9 @@ def private_documents_by_permission(document, request):
         return None
     request.cococi_private_document = True
     if not may_read_private(request.user, document):
+        if request.user.is_authenticated:
+            # Signed in already: sending her to sign in would send her back.
+            raise Http404
         return redirect_to_login(
             request.get_full_path(), settings.WAGTAIL_FRONTEND_LOGIN_URL
         )

@@ -3,6 +3,8 @@ file is handed over only after the site's permission check, with the headers
 the site gives it: images, documents, actas, constancias, booklets.
 tests/integration/test_nginx.py proves nginx then sends the right bytes."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
@@ -132,3 +134,18 @@ def test_a_public_rendition_is_handed_to_nginx_with_its_cache_headers():
     response = Client().get(rendition.url)
     handed_over(response, "/_media/" + rendition.file.name)
     assert response["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_missing_image_file_is_the_sites_404_not_kept_for_a_day():
+    """A restore without its media: nginx would answer its own 404 with the
+    rendition's day-long public headers, and browsers keep the broken image."""
+    rendition = ImageFactory(title="Portada").get_rendition("width-320")
+    handed_over(Client().get(rendition.url), "/_media/" + rendition.file.name)
+    rendition.file.storage.delete(rendition.file.name)
+    assert not Path(rendition.file.path).exists()
+
+    response = Client().get(rendition.url)
+
+    assert response.status_code == 404
+    assert "X-Accel-Redirect" not in response
+    assert "public" not in response.get("Cache-Control", "")
