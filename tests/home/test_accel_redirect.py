@@ -139,7 +139,7 @@ def test_a_public_rendition_is_handed_to_nginx_with_its_cache_headers():
 def test_a_missing_image_file_is_the_sites_404_not_kept_for_a_day():
     """A restore without its media: nginx would answer its own 404 with the
     rendition's day-long public headers, and browsers keep the broken image."""
-    rendition = ImageFactory(title="Portada").get_rendition("width-320")
+    rendition = ImageFactory(title="Portada").get_rendition("width-310")
     handed_over(Client().get(rendition.url), "/_media/" + rendition.file.name)
     rendition.file.storage.delete(rendition.file.name)
     assert not Path(rendition.file.path).exists()
