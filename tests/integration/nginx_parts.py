@@ -15,6 +15,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -35,10 +36,32 @@ MISSING = (
     if NGINX.exists()
     else "nginx no está instalado (apt-get install nginx): .ci/run lo instala"
 )
+# Set by .ci/run, which installs nginx and its brotli modules: there a missing
+# one fails the tests instead of skipping them unseen.
+REQUIRED = "CI_REQUIRE_NGINX"
 
 
 def brotli_available():
     return all((MODULES / name).exists() for name in BROTLI_MODULES)
+
+
+def require_nginx():
+    """Skip the calling test without nginx, with the reason; where nginx is
+    required (``CI_REQUIRE_NGINX=1``), fail it instead, and fail it without
+    Debian's brotli modules too (whose checks would be left out unseen)."""
+    missing = MISSING
+    if missing is None and not brotli_available():
+        missing = (
+            "faltan los módulos brotli de nginx (apt-get install "
+            "libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static)"
+        )
+        if not os.environ.get(REQUIRED):
+            return  # the brotli checks are left out, the rest runs
+    if missing is None:
+        return
+    if os.environ.get(REQUIRED):
+        pytest.fail(f"{missing}; {REQUIRED}=1 los exige aquí", pytrace=False)
+    pytest.skip(missing)
 
 
 def self_signed_certificate(folder):
@@ -101,6 +124,7 @@ class Nginx:
                     "STATIC_ROOT": static_root,
                     "MEDIA_ROOT": media_root,
                     "PRIVATE_MEDIA_ROOT": private_root,
+                    "ERROR_PAGES": SHIPPED / "errors",
                 }
             )
         )

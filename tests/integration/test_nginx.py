@@ -2,15 +2,20 @@
 the site under gunicorn in production settings, proves what docs/deploy.md
 promises: HTTPS, compression, cache headers, private files only through the
 site's permission check (and then sent by nginx), sign-in throttling keyed on
-the real client, `/salud/` through the proxy.
+the real client, `/salud/` through the proxy, repeat visits answered 304,
+nginx's own errors as Spanish pages.
 
-Skipped only when nginx is not installed (`.ci/run` installs it), and, like the
-whole integration suite, without PostgreSQL and Redis.
+Skipped when nginx is not installed, and, like the whole integration suite,
+without PostgreSQL and Redis. `.ci/run` installs nginx and sets
+CI_REQUIRE_NGINX=1: there a missing nginx (or brotli module) fails instead.
 """
 
+import base64
 import gzip
+import hashlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -18,6 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import requests
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
@@ -43,11 +49,11 @@ from tests.councils.test_concurrency import constitution_request
 from .conftest import ensure_catalogue, wait_for
 from .failure_parts import start_process, stop_process
 from .nginx_parts import (
-    MISSING,
     Nginx,
     brotli_available,
     client,
     header_lines,
+    require_nginx,
 )
 
 try:  # brought by WeasyPrint (fonttools[woff]); only to read the br answers back
@@ -56,7 +62,6 @@ except ImportError:  # pragma: no cover
     brotli = None
 
 pytestmark = [
-    pytest.mark.skipif(bool(MISSING), reason=MISSING or ""),
     # Each test starts from the rows the migrations made (states, roles…).
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
@@ -69,6 +74,7 @@ PASSWORD_HASH = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().s
 # The site's key: production settings refuse a short or test one.
 SECRET_KEY = secrets.token_urlsafe(60)
 PDF = b"%PDF-1.4\n% datos de una persona\n%%EOF\n"
+MB = 1024 * 1024
 
 
 def production_env(folder, port, nginx):
@@ -99,6 +105,7 @@ def edge(tmp_path_factory, django_db_setup, django_db_blocker):
     """nginx with the shipped config, in front of gunicorn's port (gunicorn
     itself is started by each test: ``site``); static files collected as in
     production, media folders of this module's own."""
+    require_nginx()
     folder = tmp_path_factory.mktemp("nginx")
     media = override_settings(
         MEDIA_ROOT=folder / "media", PRIVATE_MEDIA_ROOT=folder / "private_media"
@@ -156,7 +163,13 @@ def site(edge, transactional_db):
     except BaseException:
         stop_process(process)
         raise
-    yield SimpleNamespace(url=edge.nginx.url, nginx=edge.nginx, folder=edge.folder)
+    yield SimpleNamespace(
+        url=edge.nginx.url,
+        nginx=edge.nginx,
+        folder=edge.folder,
+        port=edge.port,
+        process=process,
+    )
     stop_process(process)
 
 
@@ -195,11 +208,16 @@ def sizes(session, url):
     return figures
 
 
+def csrf_token(session, url, headers=None):
+    """The CSRF token of the form at ``url``, as a browser would read it."""
+    form = session.get(url, headers=headers)
+    assert form.status_code == 200
+    return form.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+
+
 def sign_in(session, base_url, username, password=PASSWORD, headers=None):
     """The sign-in form, filled as a browser would; returns the POST's answer."""
-    form = session.get(base_url + "/cuenta/entrar/", headers=headers)
-    assert form.status_code == 200
-    token = form.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+    token = csrf_token(session, base_url + "/cuenta/entrar/", headers)
     return session.post(
         base_url + "/cuenta/entrar/",
         data={"csrfmiddlewaretoken": token, "username": username, "password": password},
@@ -290,17 +308,51 @@ def test_pages_json_and_static_files_leave_compressed_with_their_cache_headers(
     assert "ETag" in picture.headers  # nginx's, from the file
     assert len(header_lines(picture, "Strict-Transport-Security")) == 1
 
-    # /salud/ through the proxy, over HTTPS.
+    # Files nginx sends itself run nothing and are framed by nobody.
+    for file in (static, picture):
+        policy = header_lines(file, "Content-Security-Policy")
+        assert policy == ["default-src 'none'; frame-ancestors 'none'"]
+        assert header_lines(file, "X-Frame-Options") == ["DENY"]
+
+    # A repeat visit: the page gzipped, its ETag made weak by nginx's gzip, and
+    # the page the browser holds confirmed with a 304 and no body.
+    first = get(browser, site.url + lesson.url, "gzip")
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert first.headers["ETag"].startswith('W/"')
+    again = get(
+        browser,
+        site.url + lesson.url,
+        "gzip",
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert again.wire == b""
+
+    # /salud/ through the proxy, over HTTPS; and straight from gunicorn, over
+    # plain HTTP with the site's name, where a load balancer beside it probes.
     health = browser.get(site.url + "/salud/")
     assert health.status_code == 200
     assert health.json()["database"] == "ok"
-
-    # Plain HTTP moves to HTTPS.
-    moved = browser.get(
-        f"http://127.0.0.1:{site.nginx.http_port}{lesson.url}", allow_redirects=False
+    direct = requests.Session()
+    direct.trust_env = False
+    probe = direct.get(
+        f"http://127.0.0.1:{site.port}/salud/",
+        headers={"Host": "127.0.0.1"},
+        allow_redirects=False,
     )
-    assert moved.status_code == 301
-    assert moved.headers["Location"] == f"https://127.0.0.1{lesson.url}"
+    assert probe.status_code == 200
+    assert probe.json()["database"] == "ok"
+
+    # Plain HTTP moves to HTTPS, on the site's own name whatever Host says.
+    for host in ("127.0.0.1", "otro-sitio.example"):
+        moved = browser.get(
+            f"http://127.0.0.1:{site.nginx.http_port}{lesson.url}",
+            headers={"Host": host},
+            allow_redirects=False,
+        )
+        assert moved.status_code == 301
+        assert moved.headers["Location"] == f"https://127.0.0.1{lesson.url}"
 
 
 def refused(response, what):
@@ -432,3 +484,104 @@ def test_sign_in_throttling_is_keyed_on_the_real_client_behind_the_proxy(site):
     other = client(site.nginx, source="127.0.0.3")
     assert sign_in(other, site.url, "ana").status_code == 302
     assert other.get(site.url + "/mi-formacion/").status_code == 200
+
+
+def test_a_members_lesson_is_revalidated_and_signing_out_clears_her_browser(site):
+    course = CoursePageFactory(title="Asambleas que deciden")
+    lesson = LessonPageFactory(parent=course)
+    person("marta", first_name="Marta")
+    browser = client(site.nginx)
+    assert sign_in(browser, site.url, "marta").status_code == 302
+
+    # Her lesson: kept by her browser only, asked again each time, a 304 when
+    # unchanged (the weak ETag of nginx's gzip matches).
+    first = get(browser, site.url + lesson.url, "gzip")
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert directives(first) == {"private", "no-cache"}
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = get(browser, site.url + lesson.url, "gzip", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.wire == b""
+    assert directives(again) == {"private", "no-cache"}
+
+    # Signing out, through the proxy, tells her browser to forget her pages.
+    token = csrf_token(browser, site.url + "/cuenta/salir/")
+    out = browser.post(
+        site.url + "/cuenta/salir/",
+        data={"csrfmiddlewaretoken": token},
+        headers={"Origin": site.url},
+        allow_redirects=False,
+    )
+    assert out.status_code == 302
+    assert header_lines(out, "Clear-Site-Data") == ['"cache", "storage"']
+    # Her copy is no longer confirmed: whoever asks next gets the page whole.
+    after = get(browser, site.url + lesson.url, "gzip", headers={"If-None-Match": etag})
+    assert after.status_code == 200
+
+
+def directives(response):
+    return {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+
+
+def spanish_error_page(response, status, title):
+    """nginx's own answer with ``status``: the Spanish page of
+    deploy/nginx/errors/, self-contained, framed by nobody, kept by no cache."""
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    text = response.content.decode()
+    assert '<html lang="es-MX">' in text
+    assert f"<h1>{title}</h1>" in text
+    assert not re.search(r"<(script|link|img)\b", text)  # nothing to fetch
+    # Its inline style is allowed by its hash, and nothing else is.
+    style = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = header_lines(response, "Content-Security-Policy")
+    assert len(policy) == 1
+    assert f"style-src 'sha256-{digest}'" in policy[0]
+    assert "default-src 'none'" in policy[0]
+    assert "frame-ancestors 'none'" in policy[0]
+    assert header_lines(response, "X-Frame-Options") == ["DENY"]
+    assert header_lines(response, "Cache-Control") == ["no-store"]
+    assert len(header_lines(response, "Strict-Transport-Security")) == 1
+
+
+def test_nginx_answers_its_own_errors_with_spanish_pages(site):
+    browser = client(site.nginx)
+    url = site.url + "/cuenta/entrar/"
+    token = csrf_token(browser, url)
+
+    def upload(size):
+        return browser.post(
+            url,
+            data={"csrfmiddlewaretoken": token},
+            files={"archivo": ("documento.pdf", b"%PDF" + b"0" * (size - 4))},
+            headers={"Origin": site.url},
+            allow_redirects=False,
+        )
+
+    # A 20 MB document (the site's largest upload) in a form: nginx passes it
+    # on, and the site answers (its sign-in form again, nobody named).
+    taken = upload(20 * MB)
+    assert taken.status_code == 200
+    assert 'name="username"' in taken.text
+    # 22 MB: refused by nginx, over client_max_body_size, with its page.
+    spanish_error_page(upload(22 * MB), 413, "El archivo es demasiado grande")
+
+    # gunicorn stopped: every request passed to it, a page or a form sent,
+    # gets 502 and the page saying the site does not answer.
+    stop_process(site.process)
+    spanish_error_page(
+        browser.get(site.url + "/cursos/"), 502, "El sitio no responde en este momento"
+    )
+    spanish_error_page(
+        browser.post(site.url + "/cursos/", data={"csrfmiddlewaretoken": token}),
+        502,
+        "El sitio no responde en este momento",
+    )
+    # The pages themselves are reachable only as errors.
+    for page in ("413.html", "50x.html"):
+        response = browser.get(f"{site.url}/_errors/{page}")
+        assert response.status_code == 404
+        assert "El sitio" not in response.text
