@@ -19,8 +19,10 @@ import re
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from rest_framework.fields import Field
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -74,6 +76,11 @@ def with_absolute_links(data):
     return data
 
 
+# Far past any listing there could be, and within a database's integers.
+MAX_OFFSET = 10**9
+SEARCH_OPERATORS = ("and", "or")
+
+
 class PublicAPIMixin:
     """Anonymous, Spanish, cacheable answers, with absolute links only."""
 
@@ -84,6 +91,18 @@ class PublicAPIMixin:
     def dispatch(self, request, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
             return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        """Parameters Wagtail would pass on to the database or the search
+        backend unchecked (a 500): a clear 400 instead."""
+        super().initial(request, *args, **kwargs)
+        offset = request.GET.get("offset", "")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(
+                _("offset cannot be higher than %(max)d") % {"max": MAX_OFFSET}
+            )
+        if request.GET.get("search_operator", "and") not in SEARCH_OPERATORS:
+            raise BadRequestError(_("search_operator must be “and” or “or”"))
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -4,11 +4,13 @@ from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import account as wagtail_account
 from wagtail.urls import serve_pattern
 
 from home import admin_scope, crawlers, files, routing
 from home import views as home_views
 from home.my_formation import course_finished, my_formation
+from members.views import forgetting_on_this_device
 from offline import views as offline_views
 
 from .api import api_router
@@ -58,6 +60,11 @@ urlpatterns = [
     # chooser's first page, at their own addresses, narrowed to what the viewer
     # may explore or choose (home/admin_scope.py); before Wagtail's admin.
     path("admin/", include(admin_scope)),
+    # The admin's "Cerrar sesión" forgets her pages on the device too.
+    path(
+        "admin/logout/",
+        forgetting_on_this_device(wagtail_account.LogoutView.as_view()),
+    ),
     # Wagtail's example of an error 500, raised for any admin user who asks
     # (a traceback in the logs each time): not found here.
     path(

@@ -163,6 +163,19 @@ def forget_on_this_device(response):
     return response
 
 
+def forgetting_on_this_device(sign_out_view):
+    """``sign_out_view`` (the admin's own) forgetting what the browser kept
+    once it signed someone out, as ``/cuenta/salir/`` does."""
+
+    def view(request, *args, **kwargs):
+        response = sign_out_view(request, *args, **kwargs)
+        if request.method == "POST":
+            forget_on_this_device(response)
+        return response
+
+    return view
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Needs the current password; every other session of the account ends
     (Django keys sessions to the password), this one stays signed in."""

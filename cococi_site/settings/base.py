@@ -586,5 +586,13 @@ LOGGING = {
             name: {"level": "WARNING"}
             for name in ("weasyprint", "fontTools", "django_tasks", "axes")
         },
+        # A request naming another host (scanners do, all day) is answered
+        # 400; its traceback in the log at ERROR level would bury real errors.
+        "django.security.DisallowedHost": {"level": "CRITICAL", "propagate": False},
     },
 }
+# A shared password is no way to keep a page or a council's files private (it
+# travels by WhatsApp, and Wagtail's password form is not routed here): pages
+# and collections are kept to signed-in people or groups only.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"password": False}

@@ -70,6 +70,12 @@ async function page(request, event) {
   } catch (error) {
     return (await saved(request)) || (await caches.match(OFFLINE)) || Response.error();
   }
+  // The site not answering (a deploy, the database down: nginx's 502-504 or
+  // the site's 503) is as good as offline for a page she saved.
+  if (response.status >= 502 && response.status <= 504) {
+    const kept = await saved(request);
+    if (kept) return kept;
+  }
   // The page is shown at once; what the worker learns from it is done beside
   // (a full phone, a failed write, never cost her the page).
   const copy = response.ok && !response.redirected ? response.clone() : null;

@@ -529,3 +529,16 @@ def test_search_finds_nothing_by_what_is_never_shown(client, course):
     for hidden in ("privadas", "Exacto", "coordina"):
         data = api(client, f"?search={hidden}").json()
         assert data["meta"]["total_count"] == 0, hidden
+
+
+@pytest.mark.parametrize("endpoint", ["pages", "images"])
+@pytest.mark.parametrize(
+    "query", ["?offset=99999999999999999999", "?search=asamblea&search_operator=xor"]
+)
+def test_parameters_past_what_the_database_takes_are_a_clear_400(
+    client, course, endpoint, query
+):
+    response = client.get(f"/api/v2/{endpoint}/{query}")
+
+    assert response.status_code == 400
+    assert response.json()["message"]

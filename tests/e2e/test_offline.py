@@ -218,3 +218,23 @@ def test_a_form_of_another_site_is_not_kept_for_her_offline(
     page.wait_for_load_state("networkidle")
     assert not LessonCompletion.objects.filter(user=lucia).exists()
     expect(page.locator("[data-offline-note]")).to_be_hidden()
+
+
+def test_a_saved_lesson_is_shown_while_the_site_does_not_answer(
+    context, page, course, members
+):
+    """During a deploy or a database outage nginx answers 502-504: for a
+    lesson she saved, that is as good as offline, not an error page."""
+    first, second = course.lessons()[:2]
+    sign_in(page, "lucia", PASSWORD)
+    save_course(page, course)
+
+    def site_down(route):
+        route.fulfill(status=502, body="<h1>El sitio no responde</h1>")
+
+    context.route("**/cursos/**", site_down)
+    page.goto(first.url)
+    expect(page.locator("h1")).to_have_text(first.title)
+    context.unroute("**/cursos/**")
+    page.goto(second.url)
+    expect(page.locator("h1")).to_have_text(second.title)
