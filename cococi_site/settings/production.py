@@ -18,6 +18,15 @@ if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "tes
         "in production."
     )
 
+# Every absolute link (e-mails, constancias' QR codes, the API) and Wagtail's
+# Site record, which each migrate sets from it, follow SITE_URL: without it
+# they would say the development address.
+if not os.environ.get("SITE_URL"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production to the site's public address, "
+        "e.g. https://formacion.example.org."
+    )
+
 # The proxy terminates TLS and says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

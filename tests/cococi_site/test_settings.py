@@ -15,7 +15,7 @@ def run_python(code, **env):
     full_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SITE_URL"}
     }
     full_env.update(env)
     return subprocess.run(
@@ -56,6 +56,19 @@ def test_production_refuses_the_development_key():
     assert result.returncode != 0
 
 
+def test_production_refuses_to_start_without_its_public_address():
+    """Every absolute link, and the Site record each migrate sets, follow
+    SITE_URL: without it they would name the development address."""
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
+        SECRET_KEY=REAL_KEY,
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_check_deploy_passes_under_production_settings():
     result = run_manage(
         "check",
@@ -65,6 +78,7 @@ def test_check_deploy_passes_under_production_settings():
         DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
         SECRET_KEY=REAL_KEY,
         ALLOWED_HOSTS="formacion.example.org",
+        SITE_URL="https://formacion.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -153,6 +167,7 @@ def test_load_demo_refuses_production_settings():
         "load_demo",
         DJANGO_SETTINGS_MODULE="cococi_site.settings.production",
         SECRET_KEY=REAL_KEY,
+        SITE_URL="https://formacion.example.org",
     )
 
     assert result.returncode != 0
