@@ -3,7 +3,7 @@ gunicorn, ``deploy/nginx/``): each key page's bytes as sent uncompressed,
 gzipped and brotli-compressed, and a repeat visit's (a 304 with its headers).
 
 Measured against a running site (``manage.py bench_edge --url …``), set up as
-docs/deploy.md says, or as ``tests/integration/test_nginx.py`` starts it."""
+docs/deploy.md says, or as ``tests/integration/test_behind_nginx.py`` starts it."""
 
 from urllib.parse import urlsplit
 

@@ -64,6 +64,7 @@ urlpatterns = [
     path(
         "admin/logout/",
         forgetting_on_this_device(wagtail_account.LogoutView.as_view()),
+        name="admin_logout",
     ),
     # Wagtail's example of an error 500, raised for any admin user who asks
     # (a traceback in the logs each time): not found here.

@@ -1,7 +1,7 @@
 """Behind nginx (MEDIA_X_ACCEL_REDIRECT, PRIVATE_MEDIA_X_ACCEL_REDIRECT) every
 file is handed over only after the site's permission check, with the headers
 the site gives it: images, documents, actas, constancias, booklets.
-tests/integration/test_nginx.py proves nginx then sends the right bytes."""
+tests/integration/test_behind_nginx.py proves nginx then sends the right bytes."""
 
 from pathlib import Path
 

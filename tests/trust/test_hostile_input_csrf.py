@@ -279,6 +279,12 @@ ACTIONS = {
         "member",
         state=lambda w: hostile.session_exists(w, "member"),
     ),
+    # The admin's "Cerrar sesión" (Wagtail's view, forgetting the device's copies)
+    "admin_logout": Action(
+        lambda w: reverse("admin_logout"),
+        "member",
+        state=lambda w: hostile.session_exists(w, "member"),
+    ),
     "members:register": Action(
         lambda w: members("register"),
         None,

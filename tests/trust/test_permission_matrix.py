@@ -164,14 +164,14 @@ MATRIX = {
     "council-A2+why":             (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "cadres-council-A2":          (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
     "page-edit-council-A2":       (IN, IN, IN, IN, IN, NO, NO, NO, OK, NO, NO, OK, OK),
-    "acta-A2-file":               (IN, IN, IN, IN, IN, IN, IN, IN, EM, IN, IN, EM, EM),
-    "acta-A2-file+why":           (IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, IN, OK, OK),
+    "acta-A2-file":               (IN, NO, NO, NO, NO, NO, NO, NO, EM, NO, NO, EM, EM),
+    "acta-A2-file+why":           (IN, NO, NO, NO, NO, NO, NO, NO, OK, NO, NO, OK, OK),
     # M: a council moved by national coordination from A's state to B's
     "council-moved":              (IN, IN, IN, IN, IN, NO, NO, NO, NO, EM, NO, EM, EM),
     "council-moved+why":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     "page-edit-council-moved":    (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
-    "acta-moved-file":            (IN, IN, IN, IN, IN, IN, IN, IN, IN, EM, IN, EM, EM),
-    "acta-moved-file+why":        (IN, IN, IN, IN, IN, IN, IN, IN, IN, OK, IN, OK, OK),
+    "acta-moved-file":            (IN, NO, NO, NO, NO, NO, NO, NO, NO, EM, NO, EM, EM),
+    "acta-moved-file+why":        (IN, NO, NO, NO, NO, NO, NO, NO, NO, OK, NO, OK, OK),
     "document-edit-moved-acta":   (IN, IN, IN, IN, IN, NO, NO, NO, NO, OK, NO, OK, OK),
     # Council and state pages in the Wagtail admin
     "page-edit-council-A":        (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),
@@ -185,10 +185,12 @@ MATRIX = {
     "access-log":                 (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, OK, OK),
     "access-log-delete":          (IN, IN, IN, IN, IN, NO, NO, NO, NO, NO, NO, NO, NO),
     # Councils' private files (actas) and the admin's documents
-    # A council's actas from above it: after writing why, as its people
-    "acta-A-file":                (IN, IN, IN, IN, IN, OK, IN, IN, EM, IN, IN, EM, EM),
-    "acta-A-file+why":            (IN, IN, IN, IN, IN, OK, IN, IN, OK, IN, IN, OK, OK),
-    "acta-B-file":                (IN, IN, IN, IN, IN, IN, OK, IN, IN, EM, IN, EM, EM),
+    # A council's actas from above it: after writing why, as its people.
+    # Signed in without the right: not found (a sign-in page would send her
+    # straight back).
+    "acta-A-file":                (IN, NO, NO, NO, NO, OK, NO, NO, EM, NO, NO, EM, EM),
+    "acta-A-file+why":            (IN, NO, NO, NO, NO, OK, NO, NO, OK, NO, NO, OK, OK),
+    "acta-B-file":                (IN, NO, NO, NO, NO, NO, OK, NO, NO, EM, NO, EM, EM),
     "documents":                  (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
     "document-chooser":           (IN, IN, IN, IN, IN, OK, EM, EM, OK, EM, EM, OK, OK),
     "document-edit-acta-A":       (IN, IN, IN, IN, IN, OK, NO, NO, OK, NO, NO, OK, OK),

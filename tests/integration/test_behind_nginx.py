@@ -62,7 +62,11 @@ except ImportError:  # pragma: no cover
     brotli = None
 
 pytestmark = [
-    # Each test starts from the rows the migrations made (states, roles…).
+    # Each test starts from the rows the migrations made (states, roles…),
+    # restored with the ids they were made with. The module's name puts it
+    # first among the transactional tests (pytest-django runs them after the
+    # others, in order of name): an earlier one's flush would have the content
+    # types made again under other ids, on which the restore would clash.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
