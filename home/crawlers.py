@@ -10,7 +10,6 @@ and kept under the content generation.
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -62,6 +61,6 @@ def robots_txt(request):
     return TemplateResponse(
         request,
         "home/robots.txt",
-        {"site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")},
+        {"site_url": site_url()},
         content_type="text/plain; charset=utf-8",
     )
