@@ -32,10 +32,13 @@ export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cococi_bench
 .venv/bin/python manage.py bench_data --members 50000 --reset \\
     --record docs/benchmarks.md
 .venv/bin/python manage.py bench_cadres --label "50,000 members"
-# The same on a smaller data set, to compare the query counts:
-.venv/bin/python manage.py bench_data --members 5000 --councils 50 --reset \\
+# The national scale, 5,000 councils, to compare the times and query counts:
+createdb -h 127.0.0.1 -U postgres cococi_bench500
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cococi_bench500
+.venv/bin/python manage.py migrate
+.venv/bin/python manage.py bench_data --members 500000 --councils 5000 --reset \\
     --record docs/benchmarks.md
-.venv/bin/python manage.py bench_cadres --label "5,000 members\""""
+.venv/bin/python manage.py bench_cadres --label "500,000 members\""""
 NOTES = """\
 - Wall time is measured in-process with Django's test `Client` (no network, no
   web server), signed in with `force_login`, `DEBUG = False`, after one warm-up
@@ -44,13 +47,24 @@ NOTES = """\
   `CaptureQueriesContext` on the median run.
 - A dashboard row reads "not available" while `/admin/formacion-de-cuadros/`
   answers anything but 200 (the HTTP status is shown).
-- The dashboard adds up one summary row per member (`MemberProgress`, kept by
-  `councils.cadres.progress`); a change to a member's record marks their row stale
-  and the dashboard recomputes its scope's stale rows before reading. The
-  "stale" rows time the national dashboard when 1 % of the rows (spread over
-  every council: a busy moment between two passes of the worker) or all of
-  them (right after a change of requirements, before the worker has run) are
-  stale; the nightly refresh recomputes every member. They are not targets.
+- No page recomputes anything. Workers keep one summary row per member
+  (`MemberProgress`, `councils.cadres.progress`) and, from those, one totals
+  row per council and per state (`CouncilProgress`, `StateProgress`,
+  `councils.cadres.totals`). A council's dashboard reads its totals row and
+  the page of members shown; a state's its row and the page of councils shown;
+  the nation's the 32 states' rows and the page of councils shown. A change to
+  a member's record marks their row stale and asks a worker; an editor's
+  change (a course republished, a role's requirements) writes one work row.
+- Each dashboard is timed three ways: fresh; with 1 % of the member rows stale
+  (spread over every council: a busy moment between two passes of the
+  worker); and with every row stale and a change of requirements waiting (the
+  moment after an editor saves a role, before the worker starts). While the
+  workers are behind, the page shows the last totals, their time and an
+  "actualizando" notice. After each of the last two, the worker's catch-up is
+  timed once.
+- The plans are `EXPLAIN (ANALYZE, BUFFERS)` of the slowest distinct reads of
+  the fresh dashboards and of the nightly refresh, run right after the
+  measurements (the cache warm).
 - Sizes scale with `--members`: the measured council has 0.4 % of the members
   (at least 5), the measured state (Jalisco) 10 % in 10 % of the councils; see
   `bench/sizes.py`.
@@ -262,6 +276,22 @@ def render(data):
             "</details>",
             "",
         ]
+        for plan in result.get("plans", []):
+            parts += [
+                f"<details><summary>Plan: {plan['what']}, {plan['ms']:,.1f} ms"
+                "</summary>",
+                "",
+                "```sql",
+                plan["sql"],
+                "```",
+                "",
+                "```",
+                plan["plan"],
+                "```",
+                "",
+                "</details>",
+                "",
+            ]
     if len(labels) > 1:
         names = []
         for label in labels:

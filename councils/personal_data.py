@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.registry import PersonalDataSection, register
 
-from .cadres.progress import progress_mark_stale
+from .cadres.progress import progress_withdraw
 from .models import (
     CalendarFeed,
     ConstitutionFounder,
@@ -37,7 +37,7 @@ def erase_memberships(user):
     user.memberships.filter(
         status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
     ).update(status=MembershipStatus.LEFT, left_on=timezone.localdate())
-    progress_mark_stale([user.pk])  # gone from every dashboard when next read
+    progress_withdraw(user.pk)  # gone from every dashboard's rows at once
 
 
 def export_attendance(user):

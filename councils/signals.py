@@ -16,6 +16,9 @@ from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
 from courses.models.progress import learning_written_in_bulk
 
 from .cadres.changes import (
+    council_moved as council_totals_moved,
+)
+from .cadres.changes import (
     course_published,
     meeting_changed,
     pathway_changed,
@@ -130,3 +133,4 @@ def council_moved(sender, instance, parent_page_after, **kwargs):
         parent = parent_page_after.specific
         if isinstance(parent, StatePage):
             council_move(instance.pk, parent)
+            council_totals_moved(instance.pk)

@@ -170,3 +170,27 @@ def assert_only_the_site_script(html):
     study), and works without it."""
     assert scripts_run_by(html) == ["/static/js/site.js"]
     assert '<script src="/static/js/site.js" defer>' in html
+
+
+@pytest.fixture
+def worker_keeps_up(monkeypatch):
+    """Members' progress as a leader meets it with the workers keeping up:
+    whatever a test changes, the worker's catch-up (which a commit would ask
+    for, and which a test's transaction never commits) has run before the
+    next request. Tests of what a page shows while the worker is behind do not
+    use this."""
+    from django.core.signals import request_started
+
+    from councils.cadres import progress
+
+    wanted = []
+
+    def catch_up(**kwargs):
+        if wanted:
+            wanted.clear()
+            progress.progress_catch_up()
+
+    monkeypatch.setattr(progress, "worker_wanted", lambda: wanted.append(True))
+    request_started.connect(catch_up, dispatch_uid="worker_keeps_up")
+    yield wanted
+    request_started.disconnect(dispatch_uid="worker_keeps_up")

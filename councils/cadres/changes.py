@@ -1,17 +1,15 @@
 """What follows, in the writer's transaction, a change to what readiness reads
 (called by the receivers of ``councils.signals``): the cached pathway
-forgotten, the members concerned marked stale, and after a change of
-requirements everyone's progress recomputed by the worker."""
+forgotten, the members concerned marked stale, and for a change concerning many
+members (a course republished, requirements changed) one row of work for the
+workers: the editor's save costs the same for ten members or half a million."""
 
 from django.db import transaction
 
-from courses.models import Enrollment
-from outbox.services import enqueue
-
-from ..models import MeetingKind
-from .progress import progress_mark_all_stale, progress_mark_stale
+from ..models import MeetingKind, ProgressWork
+from .progress import progress_mark_stale, progress_work, worker_wanted
 from .readiness import pathway_forget
-from .tasks import refresh_member_progress
+from .totals import totals_mark_dirty
 
 
 def pathway_changed():
@@ -30,18 +28,20 @@ def meeting_changed(meeting):
 
 
 def course_published(course):
-    """A course's axis or hours may have changed for everyone who completed it."""
+    """A course's axis or hours may have changed for everyone who completed it:
+    the worker marks and recomputes them (``progress_catch_up``)."""
     pathway_changed()
-    progress_mark_stale(
-        Enrollment.objects.completed()
-        .filter(course_id=course.pk)
-        .values_list("user_id", flat=True)
-    )
+    progress_work(ProgressWork.Kind.COURSE, course)
 
 
 def requirements_changed():
-    """Everyone's readiness may change: recomputed when read, and by the worker
-    right after the change is committed."""
+    """Everyone's readiness may change: recomputed by the worker, while the
+    dashboard shows the previous figures as being updated."""
     pathway_changed()
-    progress_mark_all_stale()
-    enqueue(refresh_member_progress)
+    progress_work(ProgressWork.Kind.EVERYONE)
+
+
+def council_moved(council_id):
+    """A council moved to another state: both states' totals change."""
+    totals_mark_dirty([council_id])
+    worker_wanted()

@@ -15,30 +15,30 @@ gives an exact small count; charts are drawn from the figures shown.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from math import floor
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.cache import axes_ordered
-from courses.models import Enrollment
 
 from ..models import (
     MILESTONE_MIN_COUNT,
     CouncilPage,
+    CouncilProgress,
     MemberProgress,
     Membership,
     ReadyEvent,
     RoleAssignment,
     State,
+    StateProgress,
 )
 from ..models.scopes import leader_scope
-from .progress import progress_refresh
+from .progress import progress_pending
 from .readiness import inactive_limit, leadership_roles, pathway
+from .totals import first_month, months_from, national_totals
 
 CHART_HEIGHT = 120
 PIPELINE_WIDTH = 200
@@ -154,6 +154,8 @@ class Dashboard:
     total_label: object = 0
     exact: bool = True
     ready_events: list = field(default_factory=list)
+    figures_at: object = None  # when the workers last added the figures up
+    updating: bool = False  # and whether they are at it now
 
 
 def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
@@ -188,44 +190,49 @@ def _inactive(now):
 
 def build_dashboard(scope, *, filters=None, per_person=None):
     """Everything the dashboard shows for ``scope``; ``filters`` are already
-    validated (see ``councils.cadres.forms.DashboardFilterForm``). The scope's stale
-    progress rows are recomputed first, then everything is SQL aggregates over
-    them: the same queries for ten members or fifty thousand."""
+    validated (see ``councils.cadres.forms.DashboardFilterForm``). Nothing is
+    recomputed here: without filters the figures are the scope's totals
+    (``councils.cadres.totals``: one row for a council or a state, one per
+    state for the nation) and the councils or members of the page shown; with
+    filters, SQL aggregates over the scope's progress rows. Either way the same
+    queries for ten members or half a million; ``figures_at`` and ``updating``
+    say how fresh they are."""
     filters = filters or {}
     per_person = scope.is_council if per_person is None else per_person
     # Exact figures where the people are shown by name anyway: a council's,
     # to those who may see its people. Elsewhere a small count hides who.
     exact = scope.is_council and per_person
     now = timezone.now()
-    if scope.council or scope.state:
-        progress_refresh(scope.member_ids(), scope.councils())
-    else:
-        progress_refresh()
     axes = axes_ordered()
     roles = pathway()
     all_roles = {role.pk: role for role in leadership_roles()}
-    axes_by_slug = {axis.slug: axis for axis in axes}
-    roles_by_slug = {role.slug: role for role in all_roles.values()}
-    rows = progress_rows(scope, filters, axes_by_slug, roles_by_slug, now)
-    if scope.council:
-        council_titles = {scope.council.pk: scope.council.title}
-    else:
-        council_titles = dict(scope.councils().values_list("pk", "title"))
-
-    totals = rows.aggregate(
-        total=Count("pk"),
-        **{
-            f"axis_{axis.pk}": Count(
-                "pk", filter=Q(courses_by_axis__has_key=str(axis.pk))
-            )
-            for axis in axes
-        },
+    totals = scope_totals(scope)
+    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, exact=exact)
+    dashboard.figures_at = totals.computed_at if totals else None
+    dashboard.updating = progress_pending(
+        None if scope.kind == "nacional" else scope.councils()
     )
-    total = totals["total"]
-    dashboard = Dashboard(scope=scope, axes=axes, roles=roles, total=total, exact=exact)
+    if filters or per_person:
+        rows = progress_rows(
+            scope,
+            filters,
+            {axis.slug: axis for axis in axes},
+            {role.slug: role for role in all_roles.values()},
+            now,
+        )
+    if filters:
+        figures = _figures_of_rows(rows, axes)
+    else:
+        figures = _figures_of_totals(totals)
+    total, position, per_axis = figures
+    dashboard.total = total
     show = (lambda n: n) if exact else disclose
 
     if per_person:
+        if scope.council:
+            council_titles = {scope.council.pk: scope.council.title}
+        else:
+            council_titles = dict(scope.councils().values_list("pk", "title"))
         dashboard.members = MemberRows(
             rows,
             total,
@@ -234,16 +241,11 @@ def build_dashboard(scope, *, filters=None, per_person=None):
             all_roles=all_roles,
             now=now,
         )
-    else:
+    elif filters:
+        council_titles = dict(scope.councils().values_list("pk", "title"))
         dashboard.councils = _council_rows(rows, council_titles, now)
-
-    position = {
-        role_id: (members, ready)
-        for role_id, members, ready in rows.values("current_role_id")
-        .annotate(members=Count("pk"), ready=Count("pk", filter=Q(ready=True)))
-        .values_list("current_role_id", "members", "ready")
-        .order_by()
-    }
+    else:
+        dashboard.councils = CouncilRows(scope.councils())
 
     # Bars, their lengths and percentages come from the figures shown, never
     # from the exact counts behind them: a bar's length measured against the
@@ -264,7 +266,7 @@ def build_dashboard(scope, *, filters=None, per_person=None):
         )
     dashboard.axis_share = []
     for axis in axes:
-        shown = show(totals[f"axis_{axis.pk}"])
+        shown = show(per_axis.get(axis.pk, 0))
         percent = round(100 * number_shown(shown) / whole)
         dashboard.axis_share.append(
             {
@@ -274,8 +276,8 @@ def build_dashboard(scope, *, filters=None, per_person=None):
                 "label": HIDDEN if shown == HIDDEN else f"{percent}%",
             }
         )
-    member_ids = scope.member_ids()
-    dashboard.monthly = _monthly(member_ids, now, show)
+    # The scope's members' completions (filters do not apply to the chart).
+    dashboard.monthly = _monthly(totals.monthly if totals else {}, now, show)
     # Named people appear only in per-person views.
     if per_person:
         dashboard.ready_events = list(
@@ -284,6 +286,50 @@ def build_dashboard(scope, *, filters=None, per_person=None):
             .order_by("-detected_at")[:10]
         )
     return dashboard
+
+
+def scope_totals(scope):
+    """The scope's totals row (``councils.cadres.totals``), None before the
+    workers first added it up."""
+    if scope.council:
+        return CouncilProgress.objects.filter(council=scope.council).first()
+    if scope.state:
+        return StateProgress.objects.filter(state=scope.state).first()
+    return national_totals()
+
+
+def _figures_of_totals(totals):
+    """(total, {role id: (members, ready)}, {axis id: members}) of totals."""
+    if totals is None:
+        return 0, {}, {}
+    position = {
+        int(role_id) if role_id else None: tuple(pair)
+        for role_id, pair in totals.by_role.items()
+    }
+    per_axis = {int(axis_id): count for axis_id, count in totals.by_axis.items()}
+    return totals.members, position, per_axis
+
+
+def _figures_of_rows(rows, axes):
+    """The same figures, of filtered progress rows (two aggregate queries)."""
+    counts = rows.aggregate(
+        total=Count("pk"),
+        **{
+            f"axis_{axis.pk}": Count(
+                "pk", filter=Q(courses_by_axis__has_key=str(axis.pk))
+            )
+            for axis in axes
+        },
+    )
+    position = {
+        role_id: (members, ready)
+        for role_id, members, ready in rows.values("current_role_id")
+        .annotate(members=Count("pk"), ready=Count("pk", filter=Q(ready=True)))
+        .values_list("current_role_id", "members", "ready")
+        .order_by()
+    }
+    per_axis = {axis.pk: counts[f"axis_{axis.pk}"] for axis in axes}
+    return counts["total"], position, per_axis
 
 
 class MemberRows(Sequence):
@@ -376,8 +422,8 @@ class MemberRows(Sequence):
 
 
 def _council_rows(rows, council_titles, now):
-    """One row per council of the scope, added up in SQL (one query). Shown
-    without names, so every figure is disclosed as above council level."""
+    """One row per council of the scope for filtered rows, added up in SQL
+    (one query)."""
     grouped = {
         row["council_id"]: row
         for row in rows.values("council_id")
@@ -394,52 +440,83 @@ def _council_rows(rows, council_titles, now):
     result = []
     for council_id, title in sorted(council_titles.items(), key=lambda item: item[1]):
         row = grouped.get(council_id, {})
-        count = row.get("count", 0)
-        # The sums of fewer than five people are not shown at all; the others
-        # are rounded like counts.
-        hidden = count < MIN_GROUP
         result.append(
-            {
-                "council_id": council_id,
-                "council": title,
-                "members": disclose(count),
-                "courses": "—" if hidden else disclose(row.get("courses_sum") or 0),
-                "hours": "—" if hidden else disclose(row.get("hours_sum") or 0),
-                "circles": "—" if hidden else disclose(row.get("circles_sum") or 0),
-                "ready": disclose(row.get("ready_count", 0)),
-                "inactive": disclose(row.get("inactive_count", 0)),
-            }
+            _council_row(
+                council_id,
+                title,
+                row.get("count"),
+                row.get("courses_sum"),
+                row.get("hours_sum"),
+                row.get("circles_sum"),
+                row.get("ready_count"),
+                row.get("inactive_count"),
+            )
         )
     return result
 
 
-def _monthly(member_ids, now, show):
-    """Course completions per month over the last 12 months (one query)."""
-    # The local midnight of the first day, eleven months before the current one
-    # (subtracting a fixed number of days skipped the current month whenever the
-    # months between had 334 days).
-    local = timezone.localtime(now)
-    year, month = divmod(local.year * 12 + local.month - 1 - 11, 12)
-    first = local.replace(
-        year=year, month=month + 1, day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-    counts = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row[
-            "total"
-        ]
-        for row in Enrollment.objects.filter(
-            user_id__in=member_ids, completed_at__gte=first
+class CouncilRows(Sequence):
+    """One row per council of the scope, in title order, from its totals,
+    built one page at a time: the nation's five thousand councils cost what
+    the fifty shown cost. Shown without names, so every figure is disclosed as
+    above council level; iterating (exports) builds them all."""
+
+    def __init__(self, councils):
+        self.values = councils.order_by("title", "pk").values_list(
+            "pk",
+            "title",
+            "progress_totals__members",
+            "progress_totals__courses",
+            "progress_totals__hours",
+            "progress_totals__circles",
+            "progress_totals__ready",
+            "progress_totals__inactive",
         )
-        .annotate(month=TruncMonth("completed_at"))
-        .values("month")
-        .annotate(total=Count("pk"))
-        .order_by()
+        self.total = None
+
+    def __len__(self):
+        if self.total is None:
+            self.total = self.values.count()
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_council_row(*row) for row in self.values[index]]
+        if index < 0:
+            index += len(self)
+        found = list(self.values[index : index + 1])
+        if not found:
+            raise IndexError(index)
+        return _council_row(*found[0])
+
+    def __iter__(self):
+        return (_council_row(*row) for row in self.values)
+
+
+def _council_row(council_id, title, members, courses, hours, circles, ready, inactive):
+    members = members or 0
+    # The sums of fewer than five people are not shown at all; the others are
+    # rounded like counts.
+    hidden = members < MIN_GROUP
+    return {
+        "council_id": council_id,
+        "council": title,
+        "members": disclose(members),
+        "courses": "—" if hidden else disclose(courses or 0),
+        "hours": "—" if hidden else disclose(hours or 0),
+        "circles": "—" if hidden else disclose(circles or 0),
+        "ready": disclose(ready or 0),
+        "inactive": disclose(inactive or 0),
     }
-    months = []
-    cursor = first.date()
-    for _position in range(12):
-        months.append({"month": cursor, "count": counts.get(cursor, 0)})
-        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _monthly(completions, now, show):
+    """Course completions per month over the last 12 months, from a totals
+    row's {"YYYY-MM-01": count}."""
+    months = [
+        {"month": day, "count": completions.get(day.isoformat(), 0)}
+        for day in months_from(first_month(now).date())
+    ]
     # Bars drawn from the figures shown: a month shown as "<5" gets none, a
     # rounded one the height of its rounded figure, or heights would give the
     # counts away.

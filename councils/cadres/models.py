@@ -39,7 +39,9 @@ class ReadByReadinessQuerySet(PersonRowsQuerySet):
     members it touches stale itself, in the same transaction."""
 
     def written_in_bulk(self, user_ids):
-        MemberProgress.objects.mark_stale(user_ids)
+        from .progress import progress_mark_stale  # services import models
+
+        progress_mark_stale(user_ids)
 
 
 class RoleRequirement(Orderable):
@@ -291,7 +293,8 @@ class MemberProgress(models.Model):
     adds up for a state or the nation (Kolibri's per-user summaries beside the
     per-event rows). Written by ``councils.cadres.progress`` from completions,
     attendance, memberships, offices and sign-offs; a change to any of those
-    marks the row stale, and stale rows are recomputed before they are read."""
+    marks the row stale, and a worker recomputes stale rows soon after
+    (``councils.cadres.progress``); no page ever does."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -349,10 +352,116 @@ class MemberProgress(models.Model):
             models.Index(
                 fields=["user"], condition=Q(stale=True), name="progress_stale"
             ),
+            # "Actualizando" of a council or a state: are any of its rows stale?
+            models.Index(
+                fields=["council"],
+                condition=Q(stale=True),
+                name="progress_stale_council",
+            ),
         ]
 
     def __str__(self):
         return f"progress of {self.user_id}"
+
+
+class ProgressTotals(models.Model):
+    """What the dashboard shows of a council or a state, added up from the
+    members' progress rows by a worker (``councils.cadres.totals``): a state's
+    or the nation's dashboard reads a few of these, never the members."""
+
+    members = models.PositiveIntegerField(_("active members"), default=0)
+    ready = models.PositiveIntegerField(_("ready for their next role"), default=0)
+    courses = models.PositiveBigIntegerField(_("courses completed"), default=0)
+    hours = models.FloatField(_("hours of study"), default=0)
+    circles = models.PositiveBigIntegerField(_("study circles attended"), default=0)
+    # As of ``computed_at``: at most a day late, as every total is recomputed
+    # each night.
+    inactive = models.PositiveIntegerField(_("inactive 30+ days"), default=0)
+    # {"axis id": members with at least one course of the axis}
+    by_axis = models.JSONField(_("members per axis"), default=dict)
+    # {"role id" (or "" for none): [members holding it, ready for the next]}
+    by_role = models.JSONField(_("members per role"), default=dict)
+    # {"YYYY-MM-01": courses completed by its members that month}, 12 months
+    monthly = models.JSONField(_("completions per month"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
+
+    class Meta:
+        abstract = True
+
+
+class CouncilProgress(ProgressTotals):
+    """A council's totals. ``dirty``: a member's row of the council changed
+    since they were added up; set in the transaction of that change."""
+
+    council = models.OneToOneField(
+        "councils.CouncilPage",
+        verbose_name=_("council"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="progress_totals",
+    )
+    dirty = models.BooleanField(_("to add up again"), default=True)
+
+    class Meta:
+        verbose_name = _("council progress totals")
+        verbose_name_plural = _("council progress totals")
+        indexes = [
+            models.Index(
+                fields=["council"], condition=Q(dirty=True), name="totals_dirty"
+            )
+        ]
+
+    def __str__(self):
+        return f"totals of council {self.council_id}"
+
+
+class StateProgress(ProgressTotals):
+    """A state's totals: the sums of its councils'. ``computed_at`` is the
+    oldest of theirs."""
+
+    state = models.OneToOneField(
+        "councils.State",
+        verbose_name=_("state"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="progress_totals",
+    )
+
+    class Meta:
+        verbose_name = _("state progress totals")
+        verbose_name_plural = _("state progress totals")
+
+    def __str__(self):
+        return f"totals of state {self.state_id}"
+
+
+class ProgressWork(models.Model):
+    """Recomputation an editor's change asked for, done by a worker: a course
+    republished (its completers' hours and axis) or requirements changed
+    (everyone). Writing one is the whole cost of the change to the editor."""
+
+    class Kind(models.TextChoices):
+        EVERYONE = "todos", _("every member")
+        COURSE = "curso", _("the completers of a course")
+
+    kind = models.CharField(_("what"), max_length=5, choices=Kind.choices)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("progress recomputation")
+        verbose_name_plural = _("progress recomputations")
+
+    def __str__(self):
+        return f"{self.kind} {self.course_id or ''}".strip()
 
 
 class DigestOptOut(models.Model):

@@ -1,32 +1,53 @@
 """Per-member progress summaries (``MemberProgress``): the readiness of
-``councils.cadres.readiness`` kept per member, so that a state's or the nation's
-dashboard adds up rows in SQL instead of recomputing fifty thousand histories.
+``councils.cadres.readiness`` kept per member, so that the cadre dashboard reads
+rows (and the council and state totals added up from them,
+``councils.cadres.totals``) instead of recomputing anyone's history.
 
-How a row stays true:
+How a row stays true, with no page ever recomputing one:
 - whatever changes what readiness looks at marks the member's row stale in the
   same transaction (``councils.signals`` for saved and deleted rows; a bulk
   ``update`` or ``bulk_create`` of those rows by their querysets:
   ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``,
-  both ``members.querysets.PersonRowsQuerySet``);
-- the dashboard recomputes the stale rows of its scope before reading
-  (``progress_refresh``), and so does a task after a change of requirements;
-- every night ``progress_refresh_all`` recomputes every row (months of
-  membership grow with the calendar; anything written behind the services'
-  back is caught there) and records who became ready.
+  both ``members.querysets.PersonRowsQuerySet``), and asks a worker to come
+  soon (``progress_soon``: one task for the marks of a few seconds);
+- an editor's change that concerns many members (a course republished, a
+  role's requirements) writes one ``ProgressWork`` row and asks a worker: the
+  editor waits for nothing else;
+- the worker (``progress_catch_up``) marks what the work rows name, recomputes
+  the stale rows in batches of members, then the totals of the councils whose
+  rows changed, then the states';
+- every night ``progress_refresh_all`` recomputes every row and every total
+  (months of membership, inactivity and the monthly chart grow with the
+  calendar; anything written behind the services' back is caught there) and
+  records who became ready.
 
 A refresh locks the rows it recomputes, so a mark made meanwhile waits and
 leaves the row stale again: no change is lost between reading and writing.
+Until the worker is done, the dashboard shows the last figures, their time and
+"actualizando" (``progress_pending``).
 """
 
+import logging
+
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from courses.cache import axes_ordered
+from courses.models import Enrollment
 from outbox.services import enqueue
 
-from ..models import MemberProgress, Membership, ReadyEvent
+from ..models import (
+    CouncilProgress,
+    MemberProgress,
+    Membership,
+    ProgressWork,
+    ReadyEvent,
+)
 from .readiness import pathway, readiness_for
+from .totals import totals_mark_dirty, totals_refresh
+
+logger = logging.getLogger(__name__)
 
 # Members recomputed per transaction: bounds memory and lock time, and stays
 # under SQLite's limit on query parameters.
@@ -35,6 +56,11 @@ CHUNK = 5000
 # Newly ready members told per task (``councils.cadres.tasks.notify_ready``).
 READY_BATCH = 200
 READY_TASK = "councils.cadres.tasks.notify_ready"
+# The worker's catch-up (``progress_catch_up``), named: tasks import services.
+REFRESH_TASK = "councils.tasks.refresh_member_progress"
+# Marks made within this many seconds of the first share one worker run.
+SOON_KEY = "cadres:progress-soon"
+SOON_SECONDS = 15
 
 # The figures of a row, in the order ``_figures`` gives them.
 COMPARED = [
@@ -54,27 +80,116 @@ FIELDS = [*COMPARED, "stale", "changed_on"]
 
 
 def progress_mark_stale(user_ids):
-    """Mark these members' rows stale, creating the missing ones (one query)."""
+    """Mark these members' rows stale, creating the missing ones (one query),
+    and have a worker recompute them once the caller's transaction commits."""
     MemberProgress.objects.mark_stale(user_ids)
+    worker_wanted()
 
 
-def progress_mark_all_stale():
-    """After a change of requirements: every row is recomputed when read."""
-    MemberProgress.objects.filter(stale=False).update(stale=True)
+def progress_withdraw(user_id):
+    """A member erased or gone: out of every dashboard's rows now, in the
+    caller's transaction (names are never shown a moment longer than the
+    membership); the totals follow with the worker."""
+    councils = list(
+        MemberProgress.objects.filter(pk=user_id, council__isnull=False).values_list(
+            "council_id", flat=True
+        )
+    )
+    MemberProgress.objects.filter(pk=user_id).update(
+        active_member=False, council=None, stale=True
+    )
+    totals_mark_dirty(councils)
+    worker_wanted()
 
 
-def progress_refresh(
-    members=None, councils=None, *, everything=False, today=None, tell=True
-):
-    """Recompute the stale rows (every row with ``everything``) of the members
-    of a scope: ``members`` a subquery of user ids and ``councils`` a queryset
-    of its councils (a member who left is still counted there until the row is
-    recomputed); both None for the nation. Returns how many members were newly
-    found ready for their next role; ``tell=False`` records them without
+def worker_wanted():
+    """Once the caller's transaction commits, a worker is to catch up."""
+    transaction.on_commit(progress_soon)
+
+
+def progress_soon():
+    """Ask a worker to catch up, unless one was asked within SOON_SECONDS and
+    has not started yet (it will see these marks too)."""
+    try:
+        first = cache.add(SOON_KEY, 1, SOON_SECONDS)
+    except Exception:  # the cache is down: ask anyway, asking twice is harmless
+        logger.warning("Cache unavailable: progress refresh asked without debounce")
+        first = True
+    if first:
+        enqueue(REFRESH_TASK)
+
+
+def progress_work(kind, course=None):
+    """An editor's change concerning many members: one row and one task, in
+    the editor's transaction, whatever the number of members. Requirements
+    changed twice before the worker starts are recomputed once."""
+    if kind == ProgressWork.Kind.EVERYONE:
+        if ProgressWork.objects.filter(kind=kind).exists():
+            return
+    # The row is the promise, committed with the change: the task asked for
+    # after the commit only makes it prompt (the beat's catch-up, every few
+    # minutes, finds the row if that task is lost).
+    ProgressWork.objects.create(kind=kind, course=course)
+    worker_wanted()
+
+
+def progress_pending(councils=None):
+    """Whether figures of this scope (a queryset of councils; None for the
+    nation) are being recomputed: work asked for, stale member rows or council
+    totals to add up again (three indexed EXISTS, whatever the size, all three
+    asked so that a page's queries do not depend on the answer)."""
+    stale = MemberProgress.objects.filter(stale=True)
+    dirty = CouncilProgress.objects.filter(dirty=True)
+    if councils is not None:
+        stale = stale.filter(council__in=councils)
+        dirty = dirty.filter(council__in=councils)
+    return any([ProgressWork.objects.exists(), stale.exists(), dirty.exists()])
+
+
+def progress_catch_up(today=None):
+    """The worker's job after changes: what the work rows ask for, the stale
+    rows, then the totals of the councils whose rows changed. Returns how many
+    members were newly found ready."""
+    # Marks made from now on ask for another run, which will find them.
+    cache.delete(SOON_KEY)
+    work = list(ProgressWork.objects.order_by("pk"))
+    if any(item.kind == ProgressWork.Kind.EVERYONE for item in work):
+        found = progress_refresh_all(today=today)
+    else:
+        for item in work:
+            if item.course_id:
+                _course_completers_mark_stale(item.course_id)
+        found = progress_refresh(today=today)
+        totals_refresh()
+    ProgressWork.objects.filter(pk__in=[item.pk for item in work]).delete()
+    return found
+
+
+def _course_completers_mark_stale(course_id):
+    """A course's axis or hours may have changed for everyone who completed
+    it: their rows marked stale in one statement, missing rows created."""
+    completers = (
+        Enrollment.objects.completed().filter(course_id=course_id).values("user_id")
+    )
+    MemberProgress.objects.filter(stale=False, user_id__in=completers).update(
+        stale=True
+    )
+    missing = list(
+        completers.exclude(user_id__in=MemberProgress.objects.values("pk")).values_list(
+            "user_id", flat=True
+        )
+    )
+    for start in range(0, len(missing), CHUNK):
+        MemberProgress.objects.mark_stale(missing[start : start + CHUNK])
+
+
+def progress_refresh(*, everything=False, today=None, tell=True):
+    """Recompute the stale rows (every row with ``everything``) in batches of
+    CHUNK members, each batch in its own transaction; councils whose rows
+    changed are marked for ``totals_refresh``. Returns how many members were
+    newly found ready for their next role; ``tell=False`` records them without
     telling anyone (a data set loaded in bulk, as the benchmark's)."""
     rows = MemberProgress.objects.all()
-    if members is not None:
-        rows = rows.filter(Q(user_id__in=members) | Q(council__in=councils))
     if not everything:
         rows = rows.filter(stale=True)
     user_ids = list(rows.order_by("pk").values_list("pk", flat=True))
@@ -89,14 +204,14 @@ def progress_refresh(
         # A range, not a list: thousands of ids cost more to send (eight
         # times) than the rows they select.
         within = rows.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
-        found += _refresh(within, roles, axes, today, tell)
+        found += _refresh(within, (chunk[0], chunk[-1]), roles, axes, today, tell)
     return found
 
 
 def progress_refresh_all(today=None, *, tell=True):
     """Nightly: rows for members who have none (written in bulk elsewhere),
-    then every row recomputed (months of membership grow with the calendar).
-    Returns how many became ready."""
+    then every row recomputed (months of membership grow with the calendar),
+    then every council's and state's totals. Returns how many became ready."""
     missing = (
         Membership.objects.active()
         .exclude(user_id__in=MemberProgress.objects.values("pk"))
@@ -104,12 +219,14 @@ def progress_refresh_all(today=None, *, tell=True):
     )
     ids = list(missing)
     for start in range(0, len(ids), CHUNK):
-        progress_mark_stale(ids[start : start + CHUNK])
-    return progress_refresh(everything=True, today=today, tell=tell)
+        MemberProgress.objects.mark_stale(ids[start : start + CHUNK])
+    found = progress_refresh(everything=True, today=today, tell=tell)
+    totals_refresh(everything=True)
+    return found
 
 
 @transaction.atomic
-def _refresh(rows, roles, axes, today, tell=True):
+def _refresh(rows, within, roles, axes, today, tell=True):
     """Recompute ``rows``, locked meanwhile: a row marked stale while this runs
     either waits for the lock (and stays stale after it) or was not locked here
     (and is left alone, still stale). Only rows whose figures changed are
@@ -121,12 +238,18 @@ def _refresh(rows, roles, axes, today, tell=True):
         .values_list("pk", "stale", *COMPARED)
     }
     states = readiness_for(
-        rows.values("pk"), roles=roles, axes=axes, detail=False, today=today
+        rows.values("pk"),
+        roles=roles,
+        axes=axes,
+        detail=False,
+        today=today,
+        within=within,
     )
-    changed, cleared = [], []
+    changed, cleared, councils = [], [], set()
     for user_id, (was_stale, *old) in locked.items():
         new = _figures(states.get(user_id))
         if new != tuple(old):
+            councils.update((old[0], new[0]))
             changed.append(
                 MemberProgress(
                     user_id=user_id,
@@ -143,6 +266,7 @@ def _refresh(rows, roles, axes, today, tell=True):
         )
     if cleared:
         MemberProgress.objects.filter(pk__in=cleared).update(stale=False)
+    totals_mark_dirty(councils)
     return _ready_events_record(changed, tell)
 
 

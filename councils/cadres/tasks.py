@@ -5,15 +5,15 @@ from celery import shared_task
 
 from outbox.tasks import RETRY
 
-from .progress import progress_refresh
+from .progress import progress_catch_up
 from .services import digests_send, ready_members_detect, ready_notify
 
 
 @shared_task(name="councils.tasks.refresh_member_progress", **RETRY)
 def refresh_member_progress():
-    """After a change of requirements: recompute the stale progress rows, so
-    that the next dashboard view need not."""
-    return progress_refresh()
+    """Soon after a change: what editors' changes asked for, the stale
+    progress rows, and the totals of the councils and states they change."""
+    return progress_catch_up()
 
 
 @shared_task(name="councils.tasks.detect_ready_members", **RETRY)

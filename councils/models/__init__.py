@@ -1,12 +1,15 @@
 from ..cadres.models import (
+    CouncilProgress,
     DigestDelivery,
     DigestOptOut,
     MemberProgress,
     MentorNote,
     Mentorship,
     MentorSignOff,
+    ProgressWork,
     ReadyEvent,
     RoleRequirement,
+    StateProgress,
 )
 from ..cadres.requirements import RequirementKind
 from .calendars import CalendarFeed
@@ -31,6 +34,9 @@ from .roles import LeadershipRole, RoleAssignment, ScopeLevel
 from .territory import Municipality, State
 
 __all__ = [
+    "CouncilProgress",
+    "ProgressWork",
+    "StateProgress",
     "DigestDelivery",
     "DigestOptOut",
     "MemberProgress",

@@ -11,8 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from councils.cadres.dashboard import DashboardScope
-from councils.cadres.progress import progress_refresh, progress_refresh_all
+from councils.cadres.progress import progress_catch_up, progress_refresh_all
 from councils.cadres.readiness import member_readiness
 from councils.cadres.services import role_endorse
 from councils.factories import assign, join, make_person, role
@@ -38,7 +37,7 @@ from tests.councils.test_cadre_dashboard import dashboard_url, days_ago
 from tests.councils.test_mentors_and_endorsement import assembly
 from tests.courses.learning_fixtures import make_course, make_lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 # The dashboard tests' people: Santa Cecilia's six members (Ximena ready for
 # "Promotor/a comunitario/a", Yolanda at 88% for lack of a month, Zoe at 50%,
@@ -335,24 +334,24 @@ def write_statements(context):
     ]
 
 
-def test_a_refresh_with_nothing_stale_reads_once_and_writes_nothing(
+def test_a_catch_up_with_nothing_to_do_reads_three_times_and_writes_nothing(
     santa, santa_members, santa_leader
 ):
     dashboard(signed_in(santa_leader))
     members = MemberProgress.objects.filter(user__in=santa_members.values())
     assert members.count() == 6
     assert not members.filter(stale=True).exists()
-    scope = DashboardScope("consejo", santa.title, council=santa)
 
     with CaptureQueriesContext(connection) as context:
-        found = progress_refresh(scope.member_ids(), scope.councils())
+        found = progress_catch_up()
 
     assert found == 0
     assert write_statements(context) == []
-    assert len(context.captured_queries) == 1
+    # Work asked for, stale members, councils to add up: none.
+    assert len(context.captured_queries) == 3
 
 
-def test_the_national_dashboard_leaves_no_row_stale_and_then_writes_nothing(
+def test_the_worker_leaves_no_row_stale_and_then_writes_nothing(
     santa_members, national
 ):
     client = signed_in(national)
@@ -361,7 +360,7 @@ def test_the_national_dashboard_leaves_no_row_stale_and_then_writes_nothing(
     dashboard(client)
     assert not MemberProgress.objects.filter(stale=True).exists()
     with CaptureQueriesContext(connection) as context:
-        found = progress_refresh()
+        found = progress_catch_up()
 
     assert found == 0
     assert write_statements(context) == []
@@ -376,7 +375,10 @@ def test_the_nightly_recompute_rewrites_no_row_whose_figures_did_not_change(
         found = progress_refresh_all()
 
     assert found == 0
-    assert write_statements(context) == []
+    # The totals are added up again (their time moves on); no member's row.
+    assert not [
+        sql for sql in write_statements(context) if "councils_memberprogress" in sql
+    ]
     assert not MemberProgress.objects.filter(stale=True).exists()
 
 

@@ -45,7 +45,7 @@ from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, t
 from tests.courses.learning_fixtures import make_course
 from tests.notifications.conftest import consent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 MENTEES = "/mi-formacion/acompanamiento/"
 PDF = (

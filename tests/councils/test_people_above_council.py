@@ -14,7 +14,7 @@ from councils.models import Attendance, Meeting, MeetingKind, Membership
 from members.models import AccessLog
 from tests.councils.helpers import admin_url, messages_of, signed_in, spanish, text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 REASON = "Revisar la asistencia del círculo de marzo"
 PHONE = "3312345678"

@@ -23,7 +23,7 @@ from tests.courses.learning_fixtures import make_course
 
 from .conftest import consent, phone_person, stop_line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 
 @pytest.fixture(autouse=True)

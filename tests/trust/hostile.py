@@ -28,6 +28,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PILImage
 
+from councils.cadres.progress import progress_catch_up
 from councils.factories import make_person
 from councils.models import Meeting, MeetingKind
 from councils.services.membership import member_register_offline
@@ -235,6 +236,7 @@ def build_world():
     )
 
     world.people.update(offline=world.offline, guarded=world.guarded)
+    progress_catch_up()  # and with what was added here
     return world
 
 

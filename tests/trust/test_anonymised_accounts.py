@@ -18,7 +18,7 @@ from members.models import User
 from tests.conftest import PASSWORD
 from tests.courses.learning_fixtures import make_course, make_lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 NAME = ("Eulalia", "Tlacuilo Benavides")
 PHONE = "3311224466"

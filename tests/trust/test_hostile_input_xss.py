@@ -31,7 +31,7 @@ from tests.trust.hostile import (
     rename,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_up")]
 
 GUIDE_URL = "/consejos/como-constituir-un-consejo/"
 REASON = "Seguimiento del plan estatal de formación"

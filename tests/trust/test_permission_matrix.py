@@ -753,6 +753,7 @@ def cells():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("worker_keeps_up")
 @pytest.mark.parametrize(("target_name", "person", "outcome"), list(cells()))
 def test_cell(world, target_name, person, outcome):
     ask(world, TARGETS[target_name], person, outcome)

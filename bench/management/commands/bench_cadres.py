@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bench import report
 from bench.management.commands.bench_data import refuse_production
-from bench.runner import measure
+from bench.runner import measure, query_plans
 from bench.stats import dataset_counts
 
 
@@ -50,6 +50,10 @@ class Command(BaseCommand):
         label = label or f"{members:,} members"
         self.stdout.write(f"Measuring ({label}, {runs} runs each)…")
         results, _ = measure(runs, log=self.stdout.write)
+        plans = query_plans(results)
+        for plan in plans:
+            self.stdout.write(f"\n{plan['what']} ({plan['ms']:.1f} ms):\n{plan['sql']}")
+            self.stdout.write(plan["plan"])
         if no_output:
             return
         data = report.load(output)
@@ -62,6 +66,7 @@ class Command(BaseCommand):
             "versions": report.versions(),
             "counts": counts,
             "rows": [result.as_row() for result in results],
+            "plans": plans,
         }
         report.save(output, data)
         self.stdout.write(self.style.SUCCESS(f"Written to {output} ({label})."))
