@@ -31,6 +31,7 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from courses.cache import axes_ordered
@@ -165,6 +166,13 @@ def progress_catch_up(today=None):
     return found
 
 
+def _without_a_row():
+    """Rows whose ``user_id`` has no progress row: an anti-join (NOT EXISTS).
+    ``NOT IN`` a subquery of half a million ids spills out of PostgreSQL's
+    hash and compares every row with every row: hours instead of a second."""
+    return ~Exists(MemberProgress.objects.filter(pk=OuterRef("user_id")))
+
+
 def _course_completers_mark_stale(course_id):
     """A course's axis or hours may have changed for everyone who completed
     it: their rows marked stale in one statement, missing rows created."""
@@ -175,9 +183,7 @@ def _course_completers_mark_stale(course_id):
         stale=True
     )
     missing = list(
-        completers.exclude(user_id__in=MemberProgress.objects.values("pk")).values_list(
-            "user_id", flat=True
-        )
+        completers.filter(_without_a_row()).values_list("user_id", flat=True)
     )
     for start in range(0, len(missing), CHUNK):
         MemberProgress.objects.mark_stale(missing[start : start + CHUNK])
@@ -211,10 +217,13 @@ def progress_refresh(*, everything=False, today=None, tell=True):
 def progress_refresh_all(today=None, *, tell=True):
     """Nightly: rows for members who have none (written in bulk elsewhere),
     then every row recomputed (months of membership grow with the calendar),
-    then every council's and state's totals. Returns how many became ready."""
+    then every council's and state's totals; the work asked for before it
+    started is done by then. Returns how many became ready."""
+    asked = list(ProgressWork.objects.values_list("pk", flat=True))
     missing = (
         Membership.objects.active()
-        .exclude(user_id__in=MemberProgress.objects.values("pk"))
+        .filter(_without_a_row())
+        .order_by()
         .values_list("user_id", flat=True)
     )
     ids = list(missing)
@@ -222,6 +231,7 @@ def progress_refresh_all(today=None, *, tell=True):
         MemberProgress.objects.mark_stale(ids[start : start + CHUNK])
     found = progress_refresh(everything=True, today=today, tell=tell)
     totals_refresh(everything=True)
+    ProgressWork.objects.filter(pk__in=asked).delete()
     return found
 
 
