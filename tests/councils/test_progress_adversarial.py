@@ -145,3 +145,32 @@ def test_a_member_who_left_is_not_named_while_the_worker_is_behind(
 
     assert "Ximena" not in names_in(page, SANTA_NAMES)
     assert User.objects.get(pk=ximena.pk).username not in usernames
+
+
+def test_a_worker_lost_between_the_councils_and_the_states_leaves_nothing_wrong(
+    santa_members, santa, monkeypatch
+):
+    """The councils' totals and the states' are written in two transactions,
+    and the states are added up again only when some council was dirty: a
+    worker killed between the two (kill -9, a deploy) leaves the state's and
+    the nation's figures wrong with nothing pending (no "actualizando"), and
+    the beat's next catch-up does not mend them."""
+    from councils.cadres import totals
+    from councils.models import Attendance, StateProgress
+
+    progress_refresh_all()
+    Attendance.objects.filter(user=santa_members["Ximena"]).first().delete()
+
+    def killed():
+        raise SystemExit("worker killed")
+
+    real = totals.states_add_up
+    monkeypatch.setattr(totals, "states_add_up", killed)
+    with pytest.raises(SystemExit):
+        progress_catch_up()
+    monkeypatch.setattr(totals, "states_add_up", real)
+    progress_catch_up()  # the beat's, five minutes later
+
+    state = StateProgress.objects.get(state_id=santa.state_id)
+    others = CouncilProgress.objects.filter(council__state_id=santa.state_id)
+    assert state.circles == sum(row.circles for row in others)
