@@ -174,3 +174,29 @@ def test_a_worker_lost_between_the_councils_and_the_states_leaves_nothing_wrong(
     state = StateProgress.objects.get(state_id=santa.state_id)
     others = CouncilProgress.objects.filter(council__state_id=santa.state_id)
     assert state.circles == sum(row.circles for row in others)
+
+
+def test_requirements_saved_while_the_editor_s_cache_is_down_are_recomputed(
+    santa_members, monkeypatch
+):
+    """The editor's process cannot reach Redis, so forgetting the cached
+    pathway does nothing (ResilientRedisCache.set is a no-op); the worker's
+    process reaches it, recomputes everyone with the pathway cached before the
+    change, and deletes the work row: Ximena stays "ready" for up to the
+    cache's hour and the nightly refresh, with no "actualizando". (Here both
+    sides share the test's cache; the editor's outage is its ``forget``
+    doing nothing.)"""
+    from cococi_site import content
+
+    progress_refresh_all()  # the pathway is now cached
+    monkeypatch.setattr(content, "forget", lambda: None)  # the editor's cache down
+    hours = promoter_hours()
+    hours.number = 9
+    hours.save()
+    monkeypatch.undo()
+
+    progress_catch_up()  # the worker, its cache up
+
+    promised = ProgressWork.objects.exists()
+    recomputed = not MemberProgress.objects.get(pk=santa_members["Ximena"].pk).ready
+    assert promised or recomputed
