@@ -21,6 +21,7 @@ from .cadres.changes import (
 from .cadres.changes import (
     course_published,
     meeting_changed,
+    membership_changed,
     pathway_changed,
     requirements_changed,
 )
@@ -74,12 +75,16 @@ def role_assignment_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=LessonCompletion)
 @receiver(post_save, sender=Enrollment)
 @receiver(post_delete, sender=Enrollment)
-@receiver(post_save, sender=Membership)
-@receiver(post_delete, sender=Membership)
 @receiver(post_save, sender=Attendance)
 @receiver(post_delete, sender=Attendance)
 def member_activity_changed(sender, instance, **kwargs):
     progress_mark_stale([instance.user_id])
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def membership_saved_or_deleted(sender, instance, **kwargs):
+    membership_changed(instance)
 
 
 @receiver(learning_written_in_bulk)

@@ -27,6 +27,14 @@ def meeting_changed(meeting):
         progress_mark_stale([*people, meeting.facilitator_id])
 
 
+def membership_changed(membership):
+    """A member joined, left or moved: her row is stale, and her council's
+    totals too (a newcomer's row names no council until recomputed, so her
+    council's page would not say "actualizando" otherwise)."""
+    progress_mark_stale([membership.user_id])
+    totals_mark_dirty([membership.council_id])
+
+
 def course_published(course):
     """A course's axis or hours may have changed for everyone who completed it:
     the worker marks and recomputes them (``progress_catch_up``)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from math import floor
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,7 @@ class Dashboard:
     ready_events: list = field(default_factory=list)
     figures_at: object = None  # when the workers last added the figures up
     updating: bool = False  # and whether they are at it now
+    figures_format: str = "j b Y, H:i"  # the day only where a time would tell
 
 
 def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
@@ -209,9 +210,17 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     totals = scope_totals(scope)
     dashboard = Dashboard(scope=scope, axes=axes, roles=roles, exact=exact)
     dashboard.figures_at = totals.computed_at if totals else None
-    dashboard.updating = progress_pending(
-        None if scope.kind == "nacional" else scope.councils()
-    )
+    if scope.council:
+        pending = progress_pending(scope.councils())
+    elif scope.state:
+        pending = progress_pending(scope.councils(), states=[scope.state.pk])
+    else:
+        pending = progress_pending()
+    # A council seen without its names: whether and when its figures change
+    # would tell when one of its few members did something.
+    hidden = scope.is_council and not exact
+    dashboard.updating = pending and not hidden
+    dashboard.figures_format = "j b Y" if hidden else "j b Y, H:i"
     if filters or per_person:
         rows = progress_rows(
             scope,
@@ -235,7 +244,6 @@ def build_dashboard(scope, *, filters=None, per_person=None):
             council_titles = dict(scope.councils().values_list("pk", "title"))
         dashboard.members = MemberRows(
             rows,
-            total,
             axes=axes,
             council_titles=council_titles,
             all_roles=all_roles,
@@ -282,6 +290,7 @@ def build_dashboard(scope, *, filters=None, per_person=None):
     if per_person:
         dashboard.ready_events = list(
             ReadyEvent.objects.filter(council__in=scope.councils().values("pk"))
+            .filter(_still_a_member())
             .select_related("user", "role", "council")
             .order_by("-detected_at")[:10]
         )
@@ -332,6 +341,15 @@ def _figures_of_rows(rows, axes):
     return counts["total"], position, per_axis
 
 
+def _still_a_member():
+    """Rows whose person is an active member of the row's council."""
+    return Exists(
+        Membership.objects.active().filter(
+            user=OuterRef("user"), council=OuterRef("council")
+        )
+    )
+
+
 class MemberRows(Sequence):
     """Per-person rows in order (readiness, then name), built from SQL one page
     at a time: a page of fifty costs the same for a council of 200 or a state
@@ -354,7 +372,10 @@ class MemberRows(Sequence):
         "last_activity",
     )
 
-    def __init__(self, rows, total, *, axes, council_titles, all_roles, now):
+    def __init__(self, rows, *, axes, council_titles, all_roles, now):
+        # Named only while a member of the row's council: someone who left
+        # is gone from the list and its exports before a worker recomputes her.
+        rows = rows.filter(_still_a_member())
         self.values = rows.order_by(
             "-readiness",
             "user__first_name",
@@ -362,20 +383,22 @@ class MemberRows(Sequence):
             "user__username",
             "user_id",
         ).values(*self.FIELDS)
-        self.total = total
+        self.total = None
         self.axes = axes
         self.council_titles = council_titles
         self.all_roles = all_roles
         self.limit = inactive_limit(now)
 
     def __len__(self):
+        if self.total is None:
+            self.total = self.values.count()
         return self.total
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             return self._build(list(self.values[index]))
         if index < 0:
-            index += self.total
+            index += len(self)
         found = self._build(list(self.values[index : index + 1]))
         if not found:
             raise IndexError(index)

@@ -426,6 +426,9 @@ class StateProgress(ProgressTotals):
         on_delete=models.CASCADE,
         related_name="progress_totals",
     )
+    # Set with its councils' new totals, in their transaction: the state is to
+    # be added up again (a worker lost in between leaves it set).
+    dirty = models.BooleanField(_("to add up again"), default=True)
 
     class Meta:
         verbose_name = _("state progress totals")
@@ -454,6 +457,9 @@ class ProgressWork(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # When a worker took it: a change saved after that is new work, never
+    # merged into this row (the worker may have read the old requirements).
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -28,10 +28,12 @@ Until the worker is done, the dashboard shows the last figures, their time and
 """
 
 import logging
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from courses.cache import axes_ordered
@@ -44,8 +46,9 @@ from ..models import (
     Membership,
     ProgressWork,
     ReadyEvent,
+    StateProgress,
 )
-from .readiness import pathway, readiness_for
+from .readiness import pathway_fresh, readiness_for
 from .totals import totals_mark_dirty, totals_refresh
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,10 @@ REFRESH_TASK = "councils.tasks.refresh_member_progress"
 # Marks made within this many seconds of the first share one worker run.
 SOON_KEY = "cadres:progress-soon"
 SOON_SECONDS = 15
+# Recomputations are one at a time (``one_at_a_time``), under this lock.
+LOCK_KEY = 26_0001
+# A work row taken this long ago by a worker that never finished is free again.
+WORK_LEASE = timedelta(hours=2)
 
 # The figures of a row, in the order ``_figures`` gives them.
 COMPARED = [
@@ -112,8 +119,10 @@ def progress_soon():
     """Ask a worker to catch up, unless one was asked within SOON_SECONDS and
     has not started yet (it will see these marks too)."""
     try:
-        first = cache.add(SOON_KEY, 1, SOON_SECONDS)
-    except Exception:  # the cache is down: ask anyway, asking twice is harmless
+        # The site's cache answers False when Redis is down: "not added" is
+        # believed only while the key can be read back.
+        first = cache.add(SOON_KEY, 1, SOON_SECONDS) or cache.get(SOON_KEY) is None
+    except Exception:  # any other cache: asking twice is harmless
         logger.warning("Cache unavailable: progress refresh asked without debounce")
         first = True
     if first:
@@ -123,9 +132,10 @@ def progress_soon():
 def progress_work(kind, course=None):
     """An editor's change concerning many members: one row and one task, in
     the editor's transaction, whatever the number of members. Requirements
-    changed twice before the worker starts are recomputed once."""
+    changed twice before a worker takes the row are recomputed once; once
+    taken, a change is new work (the worker may have read the old ones)."""
     if kind == ProgressWork.Kind.EVERYONE:
-        if ProgressWork.objects.filter(kind=kind).exists():
+        if ProgressWork.objects.filter(kind=kind, taken_at__isnull=True).exists():
             return
     # The row is the promise, committed with the change: the task asked for
     # after the commit only makes it prompt (the beat's catch-up, every few
@@ -134,36 +144,79 @@ def progress_work(kind, course=None):
     worker_wanted()
 
 
-def progress_pending(councils=None):
-    """Whether figures of this scope (a queryset of councils; None for the
-    nation) are being recomputed: work asked for, stale member rows or council
-    totals to add up again (three indexed EXISTS, whatever the size, all three
-    asked so that a page's queries do not depend on the answer)."""
+def progress_pending(councils=None, states=None):
+    """Whether figures of this scope are being recomputed: work asked for,
+    stale member rows, council totals (of ``councils``, a queryset; all for the
+    nation) or state totals (of ``states``; all for the nation; none for a
+    council) to add up again. Indexed EXISTS, whatever the size, all asked so
+    that a page's queries do not depend on the answer."""
     stale = MemberProgress.objects.filter(stale=True)
     dirty = CouncilProgress.objects.filter(dirty=True)
     if councils is not None:
         stale = stale.filter(council__in=councils)
         dirty = dirty.filter(council__in=councils)
-    return any([ProgressWork.objects.exists(), stale.exists(), dirty.exists()])
+    answers = [ProgressWork.objects.exists(), stale.exists(), dirty.exists()]
+    if councils is None or states is not None:
+        dirty_states = StateProgress.objects.filter(dirty=True)
+        if states is not None:
+            dirty_states = dirty_states.filter(state__in=states)
+        answers.append(dirty_states.exists())
+    return any(answers)
 
 
 def progress_catch_up(today=None):
     """The worker's job after changes: what the work rows ask for, the stale
-    rows, then the totals of the councils whose rows changed. Returns how many
-    members were newly found ready."""
-    # Marks made from now on ask for another run, which will find them.
-    cache.delete(SOON_KEY)
-    work = list(ProgressWork.objects.order_by("pk"))
-    if any(item.kind == ProgressWork.Kind.EVERYONE for item in work):
-        found = progress_refresh_all(today=today)
-    else:
-        for item in work:
-            if item.course_id:
-                _course_completers_mark_stale(item.course_id)
-        found = progress_refresh(today=today)
-        totals_refresh()
-    ProgressWork.objects.filter(pk__in=[item.pk for item in work]).delete()
+    rows, then the totals of the councils whose rows changed. One run at a
+    time (a second waits for the first, then finds what is left). Returns how
+    many members were newly found ready."""
+    with one_at_a_time():
+        # Marks made from now on ask for another run, which will find them.
+        cache.delete(SOON_KEY)
+        work = _work_take()
+        if any(item.kind == ProgressWork.Kind.EVERYONE for item in work):
+            found = progress_refresh_all(today=today)
+        else:
+            for item in work:
+                if item.course_id:
+                    _course_completers_mark_stale(item.course_id)
+            found = progress_refresh(today=today)
+            totals_refresh()
+        ProgressWork.objects.filter(pk__in=[item.pk for item in work]).delete()
     return found
+
+
+@contextmanager
+def one_at_a_time():
+    """A PostgreSQL advisory lock for the length of a recomputation: two
+    workers never recompute the same members at once. Held by the session, so
+    a worker that dies lets go of it (SQLite: one process, nothing to hold)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _work_take():
+    """The work rows nobody took (or taken by a worker gone for longer than
+    any recomputation takes), taken now."""
+    now = timezone.now()
+    free = Q(taken_at__isnull=True) | Q(taken_at__lt=now - WORK_LEASE)
+    with transaction.atomic():
+        work = list(
+            ProgressWork.objects.select_for_update(skip_locked=True)
+            .filter(free)
+            .order_by("pk")
+        )
+        ProgressWork.objects.filter(pk__in=[item.pk for item in work]).update(
+            taken_at=now
+        )
+    return work
 
 
 def _without_a_row():
@@ -201,7 +254,10 @@ def progress_refresh(*, everything=False, today=None, tell=True):
     user_ids = list(rows.order_by("pk").values_list("pk", flat=True))
     if not user_ids:
         return 0
-    roles = pathway()
+    # Read from the database, never the cache: an editor whose process could
+    # not reach the cache to forget the old requirements must not have them
+    # recomputed by them.
+    roles = pathway_fresh()
     axes = axes_ordered()
     today = today or timezone.localdate()
     found = 0
@@ -219,19 +275,20 @@ def progress_refresh_all(today=None, *, tell=True):
     then every row recomputed (months of membership grow with the calendar),
     then every council's and state's totals; the work asked for before it
     started is done by then. Returns how many became ready."""
-    asked = list(ProgressWork.objects.values_list("pk", flat=True))
-    missing = (
-        Membership.objects.active()
-        .filter(_without_a_row())
-        .order_by()
-        .values_list("user_id", flat=True)
-    )
-    ids = list(missing)
-    for start in range(0, len(ids), CHUNK):
-        MemberProgress.objects.mark_stale(ids[start : start + CHUNK])
-    found = progress_refresh(everything=True, today=today, tell=tell)
-    totals_refresh(everything=True)
-    ProgressWork.objects.filter(pk__in=asked).delete()
+    with one_at_a_time():
+        asked = [item.pk for item in _work_take()]
+        missing = (
+            Membership.objects.active()
+            .filter(_without_a_row())
+            .order_by()
+            .values_list("user_id", flat=True)
+        )
+        ids = list(missing)
+        for start in range(0, len(ids), CHUNK):
+            MemberProgress.objects.mark_stale(ids[start : start + CHUNK])
+        found = progress_refresh(everything=True, today=today, tell=tell)
+        totals_refresh(everything=True)
+        ProgressWork.objects.filter(pk__in=asked).delete()
     return found
 
 

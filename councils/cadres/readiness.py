@@ -139,13 +139,16 @@ def pathway():
     requirement, a course or an axis changes; two queries when the cache is
     cold."""
 
-    def build():
-        roles = _pathway_from_database()
-        for role in roles:
-            requirements_of(role)  # kept on the role, cached with it
-        return roles
+    # The requirements are kept on each role, cached with it.
+    return content.cached("councils:pathway", pathway_fresh, CACHE_TIMEOUT)
 
-    return content.cached("councils:pathway", build, CACHE_TIMEOUT)
+
+def pathway_fresh():
+    """The pathway read from the database (two queries), for the workers."""
+    roles = _pathway_from_database()
+    for role in roles:
+        requirements_of(role)
+    return roles
 
 
 def leadership_roles():

@@ -93,7 +93,7 @@ def totals_refresh(*, everything=False, now=None):
     axes = axes_ordered()
     for start in range(0, len(ids), BATCH):
         _councils_add_up(ids[start : start + BATCH], axes, now)
-    if ids:
+    if ids or StateProgress.objects.filter(dirty=True).exists():
         states_add_up()
     return len(ids)
 
@@ -175,6 +175,18 @@ def _councils_add_up(ids, axes, now):
         unique_fields=["council"],
         update_fields=[*FIGURES, "dirty"],
     )
+    # Their states are to be added up again: said in this transaction, so a
+    # worker lost before adding them up leaves the mark for the next one.
+    states = CouncilPage.objects.filter(pk__in=ids, state__isnull=False)
+    StateProgress.objects.bulk_create(
+        [
+            StateProgress(state_id=pk, dirty=True)
+            for pk in set(states.values_list("state_id", flat=True))
+        ],
+        update_conflicts=True,
+        unique_fields=["state"],
+        update_fields=["dirty"],
+    )
 
 
 @transaction.atomic
@@ -198,7 +210,9 @@ def states_add_up():
     ).values_list("state_id", *FIGURES):
         if state_id in states:
             _add(states[state_id], dict(zip(FIGURES, values, strict=True)))
-    StateProgress.objects.bulk_update(list(states.values()), FIGURES)
+    for state in states.values():
+        state.dirty = False
+    StateProgress.objects.bulk_update(list(states.values()), [*FIGURES, "dirty"])
 
 
 def national_totals():
