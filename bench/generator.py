@@ -97,6 +97,16 @@ BATCH_SIZE = 5_000
 # written: the memory stays bounded at any size.
 FLUSH_ROWS = 100_000
 
+# The tables written in bulk (see ``Table`` and ``SetAside``).
+BULK_MODELS = (
+    Membership,
+    Meeting,
+    Meeting.lessons.through,
+    Attendance,
+    Enrollment,
+    LessonCompletion,
+)
+
 SPECIAL_USERNAMES = {COUNCIL_LEADER, STATE_LEADER, NATIONAL_LEADER, RICH_MEMBER}
 
 COURSE_THEMES = [
@@ -488,6 +498,85 @@ class Table:
         return count
 
 
+class SetAside:
+    """The secondary indexes (unique ones included) and the foreign keys of
+    ``models``' tables, dropped for the bulk load and made again after it, inside
+    its transaction, on PostgreSQL. Building an index once over the rows is
+    several times faster than updating it row by row (1,000,000 lesson
+    completions: 4.5 s against 9.7 s, more as the tables outgrow the cache);
+    Django's keys are deferred, so every row written would queue a check per key
+    run one by one at the commit, where adding the key back checks every row in
+    one query. Unique indexes and keys still check every row when they come
+    back. PostgreSQL alters no table with checks pending (on it or on the table
+    its keys point at): those of the rows written so far run first."""
+
+    def __init__(self, models):
+        self.tables = [model._meta.db_table for model in models]
+        self.statements = []  # what makes them again, in order
+
+    def drop(self):
+        if connection.vendor != "postgresql":
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            self.check_pending(cursor)
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+                [self.tables],
+            )
+            keys = cursor.fetchall()
+            # Indexes other than the primary keys, with the unique constraint
+            # each one backs, if any.
+            cursor.execute(
+                "SELECT i.indrelid::regclass::text, c.conname, "
+                "pg_get_constraintdef(c.oid), x.relname, "
+                "pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+                "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+                "AND c.conrelid = i.indrelid AND c.contype IN ('u', 'x') "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+                "ORDER BY 1, 4",
+                [self.tables],
+            )
+            indexes = cursor.fetchall()
+            for table, name, _ in keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+            for table, constraint, definition, index, index_definition in indexes:
+                if constraint:
+                    cursor.execute(
+                        f"ALTER TABLE {table} DROP CONSTRAINT {quote(constraint)}"
+                    )
+                    self.statements.append(
+                        f"ALTER TABLE {table} ADD CONSTRAINT {quote(constraint)} "
+                        f"{definition}"
+                    )
+                else:
+                    cursor.execute(f"DROP INDEX {quote(index)}")
+                    self.statements.append(index_definition)
+            self.statements += [
+                f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
+                for table, name, definition in keys
+            ]
+
+    def restore(self):
+        if not self.statements:
+            return
+        with connection.cursor() as cursor:
+            self.check_pending(cursor)
+            # Room to sort a large index in memory (this transaction only).
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in self.statements:
+                cursor.execute(statement)
+        self.statements = []
+
+    @staticmethod
+    def check_pending(cursor):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Buffers:
     """Rows waiting to be written, in dependency order: tuples for the big
     tables (see ``Table``), unsaved instances for the few rows of the others."""
@@ -605,6 +694,8 @@ class BenchDataGenerator:
         with bulk_page_writes(), quiet_page_log(), transaction.atomic():
             self.phase("courses and lessons (Wagtail pages)", self.build_courses)
             self.phase("councils (Wagtail pages)", self.build_councils)
+            set_aside = SetAside(BULK_MODELS)
+            self.phase("indexes and foreign keys set aside", set_aside.drop)
             self.phase("members (users)", self.build_members)
             self.phase("memberships", self.build_memberships)
             self.phase(
@@ -612,6 +703,9 @@ class BenchDataGenerator:
                 self.build_activity,
             )
             self.phase("leaders (roles through the ORM)", self.build_leaders)
+            self.phase("indexes and foreign keys made again", set_aside.restore)
+            committing = time.perf_counter()
+        self.timings.append(("commit", time.perf_counter() - committing))
         self.phase("VACUUM ANALYZE", analyze)
         # What the nightly task does on a live site; the rows were written in
         # bulk, so every member's summary is built here. Those found ready are
