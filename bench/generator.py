@@ -6,9 +6,14 @@ search backend refreshes title norms over the whole index on every insert) and
 without the course booklet builds that publishing a course triggers. Council
 pages are created unpublished and unprovisioned (a shared placeholder group)
 and published by one update, except the measured council, which is provisioned
-as in the admin. Everything else is written with ``bulk_create`` in batches: no
-model ``save()`` and no signals, except for the three leader accounts, whose
-roles are recorded through the ORM so their Wagtail groups follow.
+as in the admin. Everything else is written without model ``save()`` or
+signals, except for the three leader accounts, whose roles are recorded through
+the ORM so their Wagtail groups follow: the big tables (users, memberships,
+meetings and their attendance, enrolments, lesson completions) as tuples
+streamed through PostgreSQL's ``COPY`` in bounded batches, with their secondary
+indexes and foreign keys set aside until the load is done (``SetAside``); the
+few other rows with ``bulk_create``. Memory stays bounded at any size: one
+council's history is drawn at a time, and at most ``FLUSH_ROWS`` rows wait.
 
 The history of each member is drawn from a seeded random generator, so the same
 ``--seed`` and sizes give the same data set: lessons studied online in whole or
