@@ -1,12 +1,13 @@
 """Builds (and removes) the benchmark data set of ``manage.py bench_data``.
 
-Pages (courses, lessons, councils) go through Wagtail's ``add_child`` so the page
-tree stays valid, with search indexing switched off (on PostgreSQL the database
+Course, lesson and the measured council's pages go through Wagtail's
+``add_child``, with search indexing switched off (on PostgreSQL the database
 search backend refreshes title norms over the whole index on every insert) and
-without the course booklet builds that publishing a course triggers. Council
-pages are created unpublished and unprovisioned (a shared placeholder group)
-and published by one update, except the measured council, which is provisioned
-as in the admin. Everything else is written without model ``save()`` or
+without the course booklet builds that publishing a course triggers; the
+measured council is provisioned as in the admin. The other council pages are
+unprovisioned (a shared placeholder group) and added in bulk where
+``add_child`` would put them (``add_children``); all are published by one
+update. Everything else is written without model ``save()`` or
 signals, except for the three leader accounts, whose roles are recorded through
 the ORM so their Wagtail groups follow: the big tables (users, memberships,
 meetings and their attendance, enrolments, lesson completions) as tuples
@@ -41,7 +42,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Page
@@ -314,6 +315,48 @@ def allocate(total, weights, minimum=0):
 def at(day, hour=17):
     """An aware datetime on ``day`` (17:00 UTC is the late morning in Mexico)."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def add_children(children):
+    """Adds the unsaved pages of ``children`` [(parent, page), …] where
+    ``add_child`` would, in that order, without its per-page queries, page
+    validation and signals (only ``unprovisioned`` council pages, which need
+    none of what those do): the tree paths are numbered after each parent's
+    last child, the ``Page`` rows written with one ``bulk_create``, each page's
+    own row with ``save_base(raw=True)``, as fixtures are loaded. Wagtail's
+    reference index is therefore not updated for them (nothing of the site
+    reads it for a council page's state, municipality or group)."""
+    next_step = {}
+    for parent, page in children:
+        if parent.pk not in next_step:
+            last = parent.get_last_child()
+            next_step[parent.pk] = last._get_lastpos_in_path() + 1 if last else 1
+        page.depth = parent.depth + 1
+        page.path = Page._get_path(parent.path, page.depth, next_step[parent.pk])
+        next_step[parent.pk] += 1
+        page.numchild = 0
+        page.set_url_path(parent)
+        page.draft_title = page.title
+        page.locale_id = parent.locale_id
+    rows = Page.objects.bulk_create(
+        [
+            Page(
+                **{
+                    field.attname: getattr(page, field.attname)
+                    for field in Page._meta.concrete_fields
+                    if not field.primary_key
+                }
+            )
+            for _, page in children
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for (_, page), row in zip(children, rows, strict=True):
+        page.pk = page.page_ptr_id = row.pk
+        page.save_base(raw=True, force_insert=True)
+    added = Counter(parent.pk for parent, _ in children)
+    for parent_pk, count in added.items():
+        Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
 
 
 def no_search_indexing():
@@ -853,6 +896,7 @@ class BenchDataGenerator:
             council.trainers += 1
 
         placeholder, _ = Group.objects.get_or_create(name=PLACEHOLDER_GROUP)
+        unprovisioned = []  # (council, page)
         for council in self.councils:
             municipalities = places.get(council.state_id)
             page = CouncilPage(
@@ -874,7 +918,13 @@ class BenchDataGenerator:
                 # page rights), as the admin does; the others share a placeholder.
                 group=None if council.measured else placeholder,
             )
-            council.parent.add_child(instance=page)
+            if council.measured:
+                council.parent.add_child(instance=page)
+                council.pk = page.pk
+            else:
+                unprovisioned.append((council, page))
+        add_children([(council.parent, page) for council, page in unprovisioned])
+        for council, page in unprovisioned:
             council.pk = page.pk
         Page.objects.filter(pk__in=[council.pk for council in self.councils]).update(
             live=True,
