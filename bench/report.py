@@ -68,9 +68,12 @@ NOTES = """\
 - Sizes scale with `--members`: the measured council has 0.4 % of the members
   (at least 5), the measured state (Jalisco) 10 % in 10 % of the councils; see
   `bench/sizes.py`.
-- The generator writes its rows with `bulk_create` inside one transaction:
-  no signals, so the generated leaders (other than the three accounts above)
-  are not in Wagtail groups, and no search indexing or booklet PDFs."""
+- The generator writes its rows in one transaction, the big tables with
+  PostgreSQL's `COPY` (their secondary indexes and foreign keys set aside during
+  the load and made again after it): no signals, so the generated leaders
+  (other than the three accounts above) are not in Wagtail groups, and no
+  search indexing or booklet PDFs. Generation times are wall times on the
+  machine above; a note says when it was shared with other work."""
 
 
 def machine():
@@ -219,6 +222,29 @@ def _figure_rows(rows):
     )
 
 
+def generation_text(generation):
+    """How a data set was built: command, wall time by phase, peak memory of the
+    process, size of the database, and the note of the run, if any."""
+    phases = ", ".join(
+        f"{name} {seconds:.0f} s" for name, seconds in generation["phases"]
+    )
+    text = (
+        f"`{generation['command']}` in {generation['seconds']:.0f} s ({phases}) "
+        f"on {generation['date']}"
+    )
+    extra = []
+    if "peak_memory_mib" in generation:
+        extra.append(f"peak memory {generation['peak_memory_mib']:,} MiB")
+    if generation.get("database_bytes"):
+        extra.append(f"database {generation['database_bytes'] / 2**30:.1f} GiB")
+    if extra:
+        text += f"; {', '.join(extra)}"
+    text += "."
+    if generation.get("note"):
+        text += f" {generation['note'].rstrip('.')}."
+    return text
+
+
 def render(data):
     results = data.get("results", {})
     # The biggest data set first.
@@ -255,13 +281,7 @@ def render(data):
         ]
         generation = data.get("generation", {}).get(str(result.get("members")))
         if generation:
-            phases = ", ".join(
-                f"{name} {seconds:.0f} s" for name, seconds in generation["phases"]
-            )
-            parts.append(
-                f"- Data set built by `{generation['command']}` in "
-                f"{generation['seconds']:.0f} s ({phases}) on {generation['date']}."
-            )
+            parts.append(f"- Data set built by {generation_text(generation)}")
         parts += [
             "",
             _figure_rows(result["rows"]),
@@ -292,6 +312,20 @@ def render(data):
                 "</details>",
                 "",
             ]
+    measured = {str(result.get("members")) for result in results.values()}
+    unmeasured = sorted(
+        (size for size in data.get("generation", {}) if size not in measured),
+        key=int,
+        reverse=True,
+    )
+    if unmeasured:
+        parts += ["### Data sets built, not measured yet", ""]
+        parts += [
+            f"- {int(size):,} members: built by "
+            f"{generation_text(data['generation'][size])}"
+            for size in unmeasured
+        ]
+        parts.append("")
     if len(labels) > 1:
         names = []
         for label in labels:

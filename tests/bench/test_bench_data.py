@@ -248,3 +248,23 @@ def test_bench_cadres_writes_its_section_and_keeps_the_rest(tmp_path):
         "bench_cadres", runs=1, output=str(path), label="tiny", stdout=StringIO()
     )
     assert path.read_text().count("### tiny\n") == 1
+
+
+def test_bench_data_records_its_time_and_a_size_not_measured_shows(tmp_path):
+    path = tmp_path / "benchmarks.md"
+    path.write_text("# Benchmarks\n\n## Other numbers\n\nKeep me.\n")
+
+    build(record=str(path), note="Machine shared with a web benchmark")
+
+    text = path.read_text()
+    assert "## Other numbers\n\nKeep me.\n" in text
+    record = report.load(path)["generation"]["60"]
+    assert record["command"].startswith("manage.py bench_data --members 60 ")
+    phases = dict(record["phases"])
+    assert "activity (circles, assemblies, completions, roles)" in phases
+    assert record["seconds"] >= sum(phases.values())
+    assert record["peak_memory_mib"] > 0
+    # No dashboard measured on it yet: the section still says how it was built.
+    assert "### Data sets built, not measured yet" in text
+    assert "- 60 members: built by `manage.py bench_data --members 60 " in text
+    assert "Machine shared with a web benchmark." in text

@@ -1,6 +1,7 @@
 """``manage.py bench_data``: builds the benchmark data set of the Formación de
 cuadros dashboard on PostgreSQL (see ``bench.generator`` and ``bench.sizes``)."""
 
+import resource
 import time
 
 from django.conf import settings
@@ -38,6 +39,14 @@ def data_set_complete(sizes):
         and MemberProgress.objects.filter(user__in=users.values("pk")).count()
         == members
     )
+
+
+def database_bytes():
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
 
 
 def refuse_production():
@@ -86,6 +95,12 @@ class Command(BaseCommand):
             default="",
             help="Also record the generation time in this file's Formación de "
             "cuadros section (docs/benchmarks.md).",
+        )
+        parser.add_argument(
+            "--note",
+            default="",
+            help="Recorded with the generation time (say when the machine was "
+            "shared with other work).",
         )
         parser.add_argument(
             "--allow-sqlite",
@@ -153,12 +168,20 @@ class Command(BaseCommand):
             if (sizes.courses, sizes.lessons) != (DEFAULT_COURSES, DEFAULT_LESSONS):
                 command += f" --courses {sizes.courses} --lessons {sizes.lessons}"
             data = report.load(options["record"])
-            data.setdefault("generation", {})[str(sizes.members)] = {
+            record = {
                 "command": command,
                 "date": timezone.localdate().isoformat(),
                 "seconds": generator.total_seconds,
                 "phases": generator.timings,
+                # ru_maxrss is in KiB on Linux.
+                "peak_memory_mib": round(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                ),
+                "database_bytes": database_bytes(),
             }
+            if options["note"]:
+                record["note"] = options["note"]
+            data.setdefault("generation", {})[str(sizes.members)] = record
             report.save(options["record"], data)
             log(f"Generation time recorded in {options['record']}.")
         self.stdout.write(self.style.SUCCESS("Benchmark data ready."))
