@@ -28,7 +28,7 @@ from councils.cadres.changes import course_published
 from councils.cadres.progress import progress_catch_up, progress_refresh_all
 from councils.cadres.readiness import member_readiness
 from councils.models import MemberProgress, Membership, ProgressWork
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrollment, LessonPage
 
 from .sizes import (
     COUNCIL_LEADER,
@@ -48,6 +48,8 @@ TARGETS_MS = {
     "national": 500,
     "readiness": 20,
 }
+# A member's own pages: as at 50,000 members (issue #26).
+MEMBER_MS = 50
 # The nightly refresh of every member and every total, on one worker.
 REFRESH_TARGET_MS = 90_000
 # The dashboard's figures while the workers are behind by this share of the
@@ -244,6 +246,17 @@ def measure(runs, log=print):
         log(_line(result))
         results.append(result)
 
+        # A member's own pages must not grow with the movement (in-process, as
+        # the dashboards; bench_pages measures them under gunicorn).
+        if rich is not None:
+            client = Client(raise_request_exception=False)
+            client.force_login(rich)
+            for name, url in member_pages():
+                result = Result(f"{name} (`{RICH_MEMBER}`)", "1 member", MEMBER_MS)
+                timed(dashboard_call(client, url), result, runs)
+                log(_line(result))
+                results.append(result)
+
         # What an editor's change costs the editor now that workers do the rest.
         course = most_completed_course()
         if course is not None:
@@ -329,6 +342,27 @@ def behind(share):
         ProgressWork.objects.create(kind=ProgressWork.Kind.EVERYONE)
     rows.update(stale=True)
     vacuum()
+
+
+def member_pages():
+    """[(name, url)] of the rich member's pages: Mi formación and the first
+    lesson of her first course (as bench_pages picks them)."""
+    found = [("Member page `/mi-formacion/`", "/mi-formacion/")]
+    enrolled = Enrollment.objects.filter(user__username=RICH_MEMBER).values("course_id")
+    course = (
+        CoursePage.objects.live()
+        .filter(pk__in=enrolled, slug__startswith="bench-")
+        .order_by("path")
+        .first()
+    )
+    lesson = (
+        LessonPage.objects.live().child_of(course).order_by("path").first()
+        if course
+        else None
+    )
+    if lesson is not None:
+        found.append(("Lesson, signed in", lesson.url))
+    return found
 
 
 def most_completed_course():

@@ -239,6 +239,8 @@ def test_bench_cadres_writes_its_section_and_keeps_the_rest(tmp_path):
     assert rows[nightly]["target"] == "≤ 90,000 ms"
     catch_ups = [name for name in rows if name.startswith("The worker catching up")]
     assert len(catch_ups) == 2
+    for page in ("Member page `/mi-formacion/`", "Lesson, signed in"):
+        assert rows[f"{page} (`{RICH_MEMBER}`)"]["status"] == "ok"
     for row in dashboards:
         # Measured, or reported as unavailable with its HTTP status: never a crash.
         assert row["status"] == "ok" or row["status"].startswith("not available")
