@@ -6,6 +6,7 @@ Run again, it keeps the course and the learner and makes a new session."""
 import json
 import re
 from importlib import import_module
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -81,6 +82,10 @@ class Command(BaseCommand):
             counts.append(len(captured.captured_queries))
         html = response.content.decode()
         found = STYLESHEET.search(html)
+        stylesheet = found.group(1) if found else ""
+        stylesheet_file = Path(
+            settings.STATIC_ROOT, stylesheet.removeprefix("/static/")
+        )
         self.stdout.write(
             json.dumps(
                 {
@@ -88,7 +93,10 @@ class Command(BaseCommand):
                     "status": response.status_code,
                     "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
                     "session_key": session.session_key,
-                    "stylesheet": found.group(1) if found else "",
+                    "stylesheet": stylesheet,
+                    "stylesheet_bytes": stylesheet_file.stat().st_size
+                    if stylesheet and stylesheet_file.is_file()
+                    else None,
                     "queries": counts[1],
                     "queries_first": counts[0],
                     "bytes": len(response.content),
