@@ -13,7 +13,7 @@ from bench import peer, report, wrk
 
 WORKERS = 2
 CONNECTIONS = 4
-ROUNDS = 2
+ROUNDS = 3
 WARM_UP_SECONDS = 2
 # Targets (issue #26).
 LESSON_RATIO = 1.5
