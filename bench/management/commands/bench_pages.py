@@ -5,6 +5,7 @@ docs/benchmarks.md (``make bench``)."""
 
 import runpy
 import secrets
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -172,6 +173,11 @@ class Command(BaseCommand):
                 sides, peer_log = self._versus(pages, secret_key, seconds, raw_dir)
         except (PageError, wrk.WrkError, RuntimeError) as error:
             raise CommandError(str(error)) from error
+        except subprocess.CalledProcessError as error:
+            raise CommandError(
+                f"Setting up {peer.NAME} failed ({error}); --no-peer measures "
+                "without it."
+            ) from error
         finally:
             sign_out(pages)
 
