@@ -67,7 +67,9 @@ load: $(VENV)/.bench-installed messages
 
 # Throughput, latency (wrk at 4 and 16 connections), SQL queries and size of the
 # key pages under gunicorn in production settings, on the 50,000-member bench_data
-# set; writes its section of docs/benchmarks.md. Installs wrk when it is missing,
+# set, and the signed-in lesson and a static file against wagtail-lms's in the same
+# run (bench/peer.py installs it into .bench-peer/, its database PEER_DATABASE_URL,
+# by default DATABASE_URL's name with _peer); writes its sections of docs/benchmarks.md. Installs wrk when it is missing,
 # creates and migrates the database, and builds the data set only when a complete
 # one of that size is not already there (bench_data --if-missing). Smaller runs:
 # make bench BENCH_MEMBERS=2000 BENCH_COUNCILS=20 BENCH_ARGS="--seconds 2 --no-output"

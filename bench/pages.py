@@ -75,6 +75,7 @@ class Page:
     expect: list = field(default_factory=list)  # text the body must contain
     refuse: list = field(default_factory=list)  # text it must not contain
     content_type: str = "text/html"
+    source: object = None  # the Wagtail page shown, when it is one
     cookie: str = ""
     session_key: str = ""
     # Figures
@@ -163,6 +164,7 @@ def find_pages(keys=PAGE_KEYS):
             lesson.url,
             user=rich,
             expect=[title(lesson), signed_out],
+            source=lesson,
         ),
         "my-formation": Page(
             "my-formation",

@@ -59,7 +59,7 @@ def production_env(workdir, port, secret_key=None):
     }
 
 
-def _wait_until_up(url, process, log, timeout=60):
+def wait_until_up(url, process, log, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -140,7 +140,7 @@ def production_site(
             )
             processes.append(worker)
         base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base + "/salud/", web, web_log)
+        wait_until_up(base + "/salud/", web, web_log)
         log(f"gunicorn ({workers} processes × {threads} threads) at {base}")
         yield {"url": base, "env": env, "logs": logs}
     finally:

@@ -30,7 +30,7 @@ import hashlib
 import os
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -147,13 +147,17 @@ def generation():
 
 
 @contextmanager
-def request_scope():
-    """Read the generation once for the code inside; yields it."""
-    token = _in_request.set([_read()])
-    try:
-        yield _in_request.get()[0]
-    finally:
-        _in_request.reset(token)
+def request_scope(read_along=()):
+    """Read the generation once for the code inside; yields it. On Redis,
+    the keys of ``read_along``, which the code inside will read, come in the
+    same round trip (``ResilientRedisCache.read_ahead``)."""
+    ahead = getattr(cache, "read_ahead", None)
+    with ahead([GENERATION_KEY, *read_along]) if ahead else nullcontext():
+        token = _in_request.set([_read()])
+        try:
+            yield _in_request.get()[0]
+        finally:
+            _in_request.reset(token)
 
 
 def forget():

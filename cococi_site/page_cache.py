@@ -35,7 +35,8 @@ import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.sessions.backends import cached_db
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.http import HttpResponse
 
 from . import content
@@ -47,6 +48,7 @@ HEADER = "X-Page-Cache"
 # token are never stored) and the language (part of the key).
 HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 PAGE_VIEW = "wagtail_serve"
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
 REFUSED = "_cococi_not_for_the_page_cache"
 # The query parameters the page read (a listing's): any other in its address
 # keeps it out of the cache.
@@ -115,6 +117,21 @@ def _storable(request, response):
     )
 
 
+def _session_cache_keys(request):
+    """The shared cache's key of the session the request names, which
+    AuthenticationMiddleware will read (``cached_db``): read along with the
+    content generation, in one round trip. None for anything that cannot be
+    a session key."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if (
+        settings.SESSION_ENGINE != CACHED_DB
+        or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS
+        or not (8 <= len(key) <= 40 and key.isascii() and key.isalnum())
+    ):
+        return []
+    return [cached_db.KEY_PREFIX + key]
+
+
 # Never stored, and answered without asking the cache anything: the health
 # check must answer within its own short probes while Redis hangs.
 UNCACHED_PATHS = ("/salud/",)
@@ -127,7 +144,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if request.path in UNCACHED_PATHS:
             return self.get_response(request)
-        with content.request_scope() as generation:
+        with content.request_scope(_session_cache_keys(request)) as generation:
             if generation is None or not _eligible(request):
                 # The cache is down, or the page may differ for this person.
                 return self.get_response(request)

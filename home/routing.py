@@ -1,17 +1,23 @@
-"""Wagtail's page serving with the route found in one query.
+"""Wagtail's page serving with the route found without a query.
 
 Wagtail finds a page by walking the tree from the site's root, two queries per
 level (the child with that slug, then its specific page): nine for a lesson,
-with the site. Here the site and the page an address leads to (its id and type)
-are kept under the content generation (``cococi_site.content``: any page saved,
-moved or deleted forgets them), so serving a page costs one query, the page
-itself. The rest, hooks and view restrictions included, is Wagtail's own
-``serve``, which takes the route we leave on the request.
+with the site. Here the site, the page an address leads to (its id and type),
+the page itself and the sites' root paths (which every link to a page reads)
+are kept under the content generation (``cococi_site.content``: any page or
+site saved, moved or deleted forgets them), so serving a page costs no query
+and no round trip to Redis of its own once a process has served it in this
+generation. Each request gets its own copy of the page, so that nothing one
+request sets on it reaches another. The rest, hooks and view restrictions
+included, is Wagtail's own ``serve``, which takes the route we leave on the
+request.
 
 The deepest page whose ``url_path`` starts the address is the one Wagtail's
 walk would reach; what is left of the address goes to that page's own
 ``route`` (a routable page's sub-paths, or a 404).
 """
+
+import copy
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -64,6 +70,18 @@ def _deepest(root_url_path, components):
     return (pk, content_type_id, candidates.index(url_path))
 
 
+def _page(pk, content_type_id):
+    """The specific page ``pk``, a copy of the one kept for this generation
+    (Django copies its related-object cache too), or None."""
+
+    def build():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        return model.objects.filter(pk=pk).first() if model else None
+
+    kept = content.cached(f"page:{pk}", build)
+    return copy.copy(kept) if kept is not None else None
+
+
 def route(request, path):
     """The route Wagtail's ``serve`` will use, left on the request."""
     found = _site(request)
@@ -71,6 +89,10 @@ def route(request, path):
         return  # Wagtail's own lookup will say there is no site
     site, root_url_path = found
     request._wagtail_site = site
+    # Where Wagtail's links to pages look first (Page._get_site_root_paths).
+    request._wagtail_cached_site_root_paths = content.cached(
+        "site-root-paths", Site.get_site_root_paths
+    )
     components = [component for component in path.split("/") if component]
     # Only addresses of pages are kept: not every mistyped or made-up one.
     target = content.cached(
@@ -81,8 +103,7 @@ def route(request, path):
     result = None
     if target:
         pk, content_type_id, matched = target
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model.objects.filter(pk=pk).first() if model else None
+        page = _page(pk, content_type_id)
         if page is not None:
             try:
                 result = page.route(request, components[matched:])

@@ -29,7 +29,7 @@ CATALOGUE_QUERIES = 14
 FILTERED_CATALOGUE_QUERIES = 15
 COURSE_PAGE_QUERIES = 22  # logged in: session, user, permissions, own progress
 LESSON_PAGE_QUERIES = 15
-SIGNED_IN_LESSON_PAGE_QUERIES = 6  # page, user, enrolment, completions, attempts, image
+SIGNED_IN_LESSON_PAGE_QUERIES = 5  # user, enrolment, completions, attempts, image
 MATERIAL_LIBRARY_QUERIES = 14
 MATERIAL_PAGE_QUERIES = 14
 

@@ -240,19 +240,20 @@ def test_only_the_members_own_courses_are_shown(member_client, course, make_user
 
 # Measured for the small member, with the shared cache warm (the first request):
 # the session, the site, the route, the navigation, the member's permissions,
-# the pathway, the axes, the published courses per axis and a lesson's course
-# outline come from it. What is left is the user and the page's own queries:
+# the pathway, the axes, the published courses per axis, a lesson's course
+# outline and the Wagtail page itself (home.routing) come from it. What is
+# left is the user and the page's own queries:
 # on /mi-formacion/ the enrolments with their progress (3), constancias,
 # councils, offices, the four facts of the route that the page has not read,
 # the mentor link, whether the member accepted the notice in force, and the
 # requests to constitute a council that name them as a founder (one query,
 # whether there are none or several), the member's calendar address and the
-# axes she follows (one query); on a lesson, the page, the enrolment and
-# completions; on the catalogue filtered by an axis, whether she follows it.
+# axes she follows (one query); on a lesson, the enrolment and completions;
+# on the catalogue filtered by an axis, whether she follows it.
 MY_FORMATION_QUERIES = 16
-LESSON_PAGE_QUERIES = 4
-COURSE_PAGE_QUERIES = 10
-CATALOGUE_QUERIES = 10
+LESSON_PAGE_QUERIES = 3
+COURSE_PAGE_QUERIES = 9
+CATALOGUE_QUERIES = 9
 
 LESSONS_PER_COURSE = 8
 

@@ -5,17 +5,19 @@ docs/benchmarks.md (``make bench``)."""
 
 import runpy
 import secrets
+import subprocess
 import tempfile
 from pathlib import Path
 
 import gunicorn
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from bench import report, wrk
+from bench import peer, report, versus, wrk
 from bench.generator import bench_data_exists
 from bench.management.commands.bench_data import refuse_production
 from bench.pages import (
@@ -28,7 +30,8 @@ from bench.pages import (
     sign_out,
     stylesheet_path,
 )
-from bench.serve import ROOT, production_site
+from bench.serve import ROOT, database_url, production_site
+from bench.sizes import PREFIX
 
 HEADING = "## Pages: throughput, latency, queries and size"
 MAX_SECONDS = 20
@@ -101,6 +104,13 @@ class Command(BaseCommand):
             help="gunicorn's max_requests: a process is replaced after this many "
             f"requests (default: gunicorn.conf.py's, {max_requests}; 0: never).",
         )
+        parser.add_argument(
+            "--no-peer",
+            action="store_true",
+            help="Do not measure the signed-in lesson and a static file against "
+            f"{peer.NAME}'s (bench/peer.py; PEER_DATABASE_URL, by default the "
+            "database's name with _peer).",
+        )
         parser.add_argument("--output", default="docs/benchmarks.md")
         parser.add_argument(
             "--no-output",
@@ -158,8 +168,16 @@ class Command(BaseCommand):
                 log_text = (site["logs"] / "gunicorn.log").read_text()
                 self.stdout.write("Counting queries in-process…")
                 count_queries(pages, site["env"]["STATIC_ROOT"])
-        except (PageError, wrk.WrkError) as error:
+            sides = None
+            if not options["no_peer"] and "lesson-member" in keys:
+                sides, peer_log = self._versus(pages, secret_key, seconds, raw_dir)
+        except (PageError, wrk.WrkError, RuntimeError) as error:
             raise CommandError(str(error)) from error
+        except subprocess.CalledProcessError as error:
+            raise CommandError(
+                f"Setting up {peer.NAME} failed ({error}); --no-peer measures "
+                "without it."
+            ) from error
         finally:
             sign_out(pages)
 
@@ -190,10 +208,27 @@ class Command(BaseCommand):
             f"restarts (max_requests) in {server['log']}"
         )
         self.stdout.write(f"wrk's raw reports: {raw_dir}")
+        if sides is not None:
+            self.stdout.write("")
+            self.stdout.write(report.table(versus.TABLE_HEADER, versus.rows(sides)))
+            self.stdout.write("")
+            self.stdout.write(
+                report.table(["Target", "Measured", "Verdict"], versus.targets(sides))
+            )
         if not options["no_output"]:
             report.replace_section(
                 options["output"], HEADING, render(run, pages, rows, targets, server)
             )
+            if sides is not None:
+                run["members"] = f"{_bench_members():,}-member"
+                run["peer_database"] = peer.database_url(database_url()).rsplit("/", 1)[
+                    -1
+                ]
+                report.replace_section(
+                    options["output"],
+                    versus.HEADING,
+                    versus.render(run, sides, peer_log),
+                )
             self.stdout.write(self.style.SUCCESS(f"Written to {options['output']}."))
         problems = []
         failed = sum(
@@ -227,6 +262,46 @@ class Command(BaseCommand):
                 + ")"
             )
 
+    def _versus(self, pages, secret_key, seconds, raw_dir):
+        """Our signed-in lesson and static file against the peer's, both
+        sites served by gunicorn with the same sync processes, by turns."""
+        by_key = {page.key: page for page in pages}
+        lesson, static = by_key["lesson-member"], by_key["static"]
+        self.stdout.write(
+            f"Against {peer.NAME}: {versus.WORKERS} sync processes each, "
+            f"{versus.ROUNDS} rounds of {seconds} s at {versus.CONNECTIONS} "
+            "connections…"
+        )
+        with (
+            peer.peer_site(
+                peer.database_url(database_url()),
+                versus.lesson_content(lesson.source),
+                workers=versus.WORKERS,
+                log=self.stdout.write,
+            ) as theirs,
+            production_site(
+                workers=versus.WORKERS,
+                threads=1,
+                celery_worker=False,
+                secret_key=secret_key,
+                gunicorn_args=["--worker-class", "sync", "--max-requests", "0"],
+                log=self.stdout.write,
+            ) as ours,
+        ):
+            sides = versus.sides_for(lesson, static, theirs)
+            versus.measure(
+                ours["url"],
+                theirs["url"],
+                sides,
+                seconds=seconds,
+                raw_dir=raw_dir,
+                log=self.stdout.write,
+            )
+        failed = sum(run.errors for side in sides.values() for run in side.runs)
+        if failed:
+            raise PageError(f"{failed} failed requests against {peer.NAME}.")
+        return sides, theirs["log"]
+
     def _measure(self, base, pages, connections, seconds, raw_dir):
         self.stdout.write(
             f"wrk: {len(pages)} pages × {len(connections)} runs of {seconds} s "
@@ -255,6 +330,10 @@ class Command(BaseCommand):
                     f"p50 {_ms(result.p50)}, p99 {_ms(result.p99)}, "
                     f"{_errors(result)} errors"
                 )
+
+
+def _bench_members():
+    return get_user_model().objects.filter(username__startswith=PREFIX).count()
 
 
 def _connections(text):
