@@ -303,12 +303,16 @@ class MemberProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="cadre_progress",
     )
+    # Few indexes: a recomputation rewrites half a million rows, and each
+    # index is written again with each row (the council's is the first column
+    # of progress_council_readiness; the roles' are only for a role deleted).
     council = models.ForeignKey(
         "councils.CouncilPage",
         verbose_name=_("council"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     active_member = models.BooleanField(_("active member"), default=False)
     courses = models.PositiveIntegerField(_("courses completed"), default=0)
@@ -325,6 +329,7 @@ class MemberProgress(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     next_role = models.ForeignKey(
         "councils.LeadershipRole",
@@ -332,6 +337,7 @@ class MemberProgress(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     readiness = models.PositiveSmallIntegerField(_("readiness (%)"), default=0)
     ready = models.BooleanField(_("ready for the next role"), default=False)
@@ -349,10 +355,8 @@ class MemberProgress(models.Model):
             models.Index(
                 fields=["council", "readiness"], name="progress_council_readiness"
             ),
-            models.Index(
-                fields=["user"], condition=Q(stale=True), name="progress_stale"
-            ),
-            # "Actualizando" of a council or a state: are any of its rows stale?
+            # The stale rows, for the worker (their ids sorted after) and for
+            # "actualizando" of a council or a state.
             models.Index(
                 fields=["council"],
                 condition=Q(stale=True),
