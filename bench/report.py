@@ -346,7 +346,10 @@ def render(data):
         parts += [
             "### Queries by data set",
             "",
-            "The number of SQL queries must not grow with the data:",
+            "The number of SQL queries of a page must not grow with the data. "
+            "The workers' runs (catch-up, nightly refresh) go in batches of "
+            "5,000 members and 500 councils: theirs grow with the number of "
+            "batches, each batch a fixed number of queries.",
             "",
             table(["What", *labels], cells_rows),
             "",
