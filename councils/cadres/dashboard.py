@@ -85,15 +85,6 @@ class DashboardScope:
             return councils.filter(state=self.state)
         return councils
 
-    def member_ids(self):
-        """Active members of the scope, as a subquery (never a Python list)."""
-        memberships = Membership.objects.active()
-        if self.council:
-            memberships = memberships.filter(council=self.council)
-        elif self.state:
-            memberships = memberships.filter(council__state=self.state)
-        return memberships.values("user_id")
-
 
 def resolve_scope(user, *, council_id=None, state_code=None):
     """The scope asked for, if the viewer holds it; else their widest default.

@@ -9,13 +9,14 @@ How a row stays true, with no page ever recomputing one:
   ``update`` or ``bulk_create`` of those rows by their querysets:
   ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``,
   both ``members.querysets.PersonRowsQuerySet``), and asks a worker to come
-  soon (``progress_soon``: one task for the marks of a few seconds);
+  soon (``progress_soon``: marks made before a worker starts share its run);
 - an editor's change that concerns many members (a course republished, a
   role's requirements) writes one ``ProgressWork`` row and asks a worker: the
   editor waits for nothing else;
-- the worker (``progress_catch_up``) marks what the work rows name, recomputes
-  the stale rows in batches of members, then the totals of the councils whose
-  rows changed, then the states';
+- the worker (``progress_catch_up``, one at a time under an advisory lock)
+  takes the work rows, marks what they name, recomputes the stale rows in
+  batches of members, then the totals of the councils whose rows changed,
+  then the states they mark;
 - every night ``progress_refresh_all`` recomputes every row and every total
   (months of membership, inactivity and the monthly chart grow with the
   calendar; anything written behind the services' back is caught there) and
