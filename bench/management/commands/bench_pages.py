@@ -543,9 +543,9 @@ def _page_cache_note(pages):
         + " was a hit"
         + (f"; not stored: {', '.join(others)}" if others else "")
         + ". wrk's anonymous figures are therefore mostly cache hits. In-process "
-        "the first request is a miss (the key holds the host, one of this run "
-        "only there) "
-        "and costs the queries of building the page; the second is a hit. "
+        "the first request, in a new content generation, is a miss and costs "
+        "the queries of building the page; the second is a hit (SITE_URL's "
+        "host, the only one stored). "
         "Signed-in pages never use it."
     )
 
