@@ -16,6 +16,9 @@ from courses.models import Axis, CoursePage, Enrollment, LessonCompletion
 from courses.models.progress import learning_written_in_bulk
 
 from .cadres.changes import (
+    council_deleted as council_totals_gone,
+)
+from .cadres.changes import (
     council_moved as council_totals_moved,
 )
 from .cadres.changes import (
@@ -56,6 +59,7 @@ def council_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=CouncilPage)
 def council_deleted(sender, instance, **kwargs):
     council_deprovision(instance)
+    council_totals_gone(instance)
 
 
 @receiver(post_save, sender=RoleAssignment)

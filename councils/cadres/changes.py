@@ -4,12 +4,14 @@ forgotten, the members concerned marked stale, and for a change concerning many
 members (a course republished, requirements changed) one row of work for the
 workers: the editor's save costs the same for ten members or half a million."""
 
+from functools import partial
+
 from django.db import transaction
 
-from ..models import MeetingKind, ProgressWork
+from ..models import CouncilPage, MeetingKind, ProgressWork
 from .progress import progress_mark_stale, progress_work, worker_wanted
 from .readiness import pathway_forget
-from .totals import totals_mark_dirty
+from .totals import states_mark_dirty, totals_mark_dirty
 
 
 def pathway_changed():
@@ -32,7 +34,14 @@ def membership_changed(membership):
     totals too (a newcomer's row names no council until recomputed, so her
     council's page would not say "actualizando" otherwise)."""
     progress_mark_stale([membership.user_id])
-    totals_mark_dirty([membership.council_id])
+    # After the commit, and only if the council is still there: a council's
+    # deletion deletes its memberships, and a mark made then would name it.
+    transaction.on_commit(partial(_council_totals_dirty, membership.council_id))
+
+
+def _council_totals_dirty(council_id):
+    if CouncilPage.objects.filter(pk=council_id).exists():
+        totals_mark_dirty([council_id])
 
 
 def course_published(course):
@@ -53,3 +62,11 @@ def council_moved(council_id):
     """A council moved to another state: both states' totals change."""
     totals_mark_dirty([council_id])
     worker_wanted()
+
+
+def council_deleted(council):
+    """Its totals row goes with it: its state's sums are to be added up
+    again without it."""
+    if council.state_id:
+        states_mark_dirty([council.state_id])
+        worker_wanted()

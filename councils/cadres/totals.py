@@ -178,11 +178,13 @@ def _councils_add_up(ids, axes, now):
     # Their states are to be added up again: said in this transaction, so a
     # worker lost before adding them up leaves the mark for the next one.
     states = CouncilPage.objects.filter(pk__in=ids, state__isnull=False)
+    states_mark_dirty(states.values_list("state_id", flat=True))
+
+
+def states_mark_dirty(state_ids):
+    """In the caller's transaction: these states are to be added up again."""
     StateProgress.objects.bulk_create(
-        [
-            StateProgress(state_id=pk, dirty=True)
-            for pk in set(states.values_list("state_id", flat=True))
-        ],
+        [StateProgress(state_id=pk, dirty=True) for pk in sorted(set(state_ids))],
         update_conflicts=True,
         unique_fields=["state"],
         update_fields=["dirty"],

@@ -17,6 +17,7 @@ from councils.models import (
     ProgressWork,
     RequirementKind,
     RoleRequirement,
+    StateProgress,
 )
 from courses.models import Enrollment
 from tests.courses.learning_fixtures import make_course
@@ -106,3 +107,22 @@ def test_the_nightly_recompute_does_the_work_asked_before_it_started():
 
     assert not ProgressWork.objects.exists()
     assert CouncilProgress.objects.get(council=council).members == 2
+
+
+def test_a_deleted_council_leaves_its_state_s_sums_with_the_next_catch_up():
+    kept = make_council("Consejo Santa Cecilia", publish=False, provision=False)
+    gone = make_council(
+        "Consejo Oblatos", municipality_code="120", publish=False, provision=False
+    )
+    course = make_course("Memoria del barrio")
+    completers(course, kept, 5)
+    completers(course, gone, 5, start=5)
+    progress_refresh_all()
+    state = StateProgress.objects.get(state_id=gone.state_id)
+    assert state.members == 10
+
+    gone.delete()
+    progress_catch_up()
+
+    state.refresh_from_db()
+    assert (state.members, state.dirty) == (5, False)
