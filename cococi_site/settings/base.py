@@ -433,11 +433,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.reconcile",
         "schedule": 10 * 60.0,
     },
-    # Members' progress and the dashboard's totals after changes, in case the
-    # task asked for right after them was not run (councils.cadres.progress).
+    # Members' progress and the dashboard's totals after changes: every mark
+    # and work row made in the minute, in one run (councils.cadres.progress).
     "progress-catch-up": {
         "task": "councils.tasks.refresh_member_progress",
-        "schedule": 5 * 60.0,
+        "schedule": 60.0,
     },
     "ready-members": {
         "task": "councils.tasks.detect_ready_members",

@@ -8,11 +8,11 @@ How a row stays true, with no page ever recomputing one:
   same transaction (``councils.signals`` for saved and deleted rows; a bulk
   ``update`` or ``bulk_create`` of those rows by their querysets:
   ``ReadByReadinessQuerySet`` here, ``courses``' ``LearningRowsQuerySet``,
-  both ``members.querysets.PersonRowsQuerySet``), and asks a worker to come
-  soon (``progress_soon``: marks made before a worker starts share its run);
+  both ``members.querysets.PersonRowsQuerySet``); beat's catch-up, every
+  minute, finds them (``worker_wanted``);
 - an editor's change that concerns many members (a course republished, a
-  role's requirements) writes one ``ProgressWork`` row and asks a worker: the
-  editor waits for nothing else;
+  role's requirements) writes one ``ProgressWork`` row: the editor waits for
+  nothing else;
 - the worker (``progress_catch_up``, one at a time under an advisory lock)
   takes the work rows, marks what they name, recomputes the stale rows in
   batches of members, then the totals of the councils whose rows changed,
@@ -28,11 +28,10 @@ Until the worker is done, the dashboard shows the last figures, their time and
 "actualizando" (``progress_pending``).
 """
 
-import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.core.cache import cache
+from celery import current_app
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -52,8 +51,6 @@ from ..models import (
 from .readiness import pathway_fresh, readiness_for
 from .totals import totals_mark_dirty, totals_refresh
 
-logger = logging.getLogger(__name__)
-
 # Members recomputed per transaction: bounds memory and lock time, and stays
 # under SQLite's limit on query parameters.
 CHUNK = 5000
@@ -63,9 +60,6 @@ READY_BATCH = 200
 READY_TASK = "councils.cadres.tasks.notify_ready"
 # The worker's catch-up (``progress_catch_up``), named: tasks import services.
 REFRESH_TASK = "councils.tasks.refresh_member_progress"
-# Marks made within this many seconds of the first share one worker run.
-SOON_KEY = "cadres:progress-soon"
-SOON_SECONDS = 15
 # Recomputations are one at a time (``one_at_a_time``), under this lock.
 LOCK_KEY = 26_0001
 # A work row taken this long ago by a worker that never finished is free again.
@@ -112,22 +106,20 @@ def progress_withdraw(user_id):
 
 
 def worker_wanted():
-    """Once the caller's transaction commits, a worker is to catch up."""
+    """Once the caller's transaction commits, the marks are the workers' to
+    catch up: beat asks for a catch-up every minute (``progress-catch-up``),
+    which finds every mark and work row made since, in one run, however many
+    members studied meanwhile; nothing is sent per change, so a member's
+    request pays no task. Embedded (tasks run in-process, no beat), the
+    catch-up runs right after the commit."""
     transaction.on_commit(progress_soon)
 
 
 def progress_soon():
-    """Ask a worker to catch up, unless one was asked within SOON_SECONDS and
-    has not started yet (it will see these marks too)."""
-    try:
-        # The site's cache answers False when Redis is down: "not added" is
-        # believed only while the key can be read back.
-        first = cache.add(SOON_KEY, 1, SOON_SECONDS) or cache.get(SOON_KEY) is None
-    except Exception:  # any other cache: asking twice is harmless
-        logger.warning("Cache unavailable: progress refresh asked without debounce")
-        first = True
-    if first:
-        enqueue(REFRESH_TASK)
+    """Run the catch-up now where tasks run in-process; with a broker, beat's
+    next minute will."""
+    if current_app.conf.task_always_eager:
+        current_app.tasks[REFRESH_TASK].delay()
 
 
 def progress_work(kind, course=None):
@@ -138,9 +130,8 @@ def progress_work(kind, course=None):
     if kind == ProgressWork.Kind.EVERYONE:
         if ProgressWork.objects.filter(kind=kind, taken_at__isnull=True).exists():
             return
-    # The row is the promise, committed with the change: the task asked for
-    # after the commit only makes it prompt (the beat's catch-up, every few
-    # minutes, finds the row if that task is lost).
+    # The row is the promise, committed with the change; beat's catch-up,
+    # within a minute, finds it.
     ProgressWork.objects.create(kind=kind, course=course)
     worker_wanted()
 
@@ -171,8 +162,6 @@ def progress_catch_up(today=None):
     time (a second waits for the first, then finds what is left). Returns how
     many members were newly found ready."""
     with one_at_a_time():
-        # Marks made from now on ask for another run, which will find them.
-        cache.delete(SOON_KEY)
         work = _work_take()
         if any(item.kind == ProgressWork.Kind.EVERYONE for item in work):
             found = progress_refresh_all(today=today)

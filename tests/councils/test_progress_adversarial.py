@@ -97,14 +97,21 @@ def test_control_the_same_change_alone_makes_ximena_not_ready(santa_members):
         }
     }
 )
-def test_with_the_cache_down_a_mark_still_asks_a_worker(monkeypatch):
-    """progress_soon's "ask anyway" branch never runs: the site's cache answers
-    add() with False when Redis is down, read as "already asked", so no task
-    is recorded (not even in the outbox) and the marks wait for the beat."""
-    asked = []
-    monkeypatch.setattr(progress, "enqueue", lambda *args: asked.append(args))
-    progress.progress_soon()
-    assert asked == [(progress.REFRESH_TASK,)]
+def test_with_the_cache_down_a_mark_is_still_caught_up(santa_members, settings):
+    """Found on f9ceae3: a mark asked a worker through a debounce key in the
+    cache, and with Redis down "not added" read as "already asked". Marks no
+    longer go through the cache nor send a task each: beat's catch-up, every
+    minute, finds every mark made since, whatever the cache."""
+    entry = settings.CELERY_BEAT_SCHEDULE["progress-catch-up"]
+    assert entry["task"] == progress.REFRESH_TASK and entry["schedule"] <= 60
+    progress_refresh_all()
+    ximena = santa_members["Ximena"]
+    progress.progress_mark_stale([ximena.pk])
+    assert MemberProgress.objects.get(pk=ximena.pk).stale
+
+    progress_catch_up()  # beat's, within the minute
+
+    assert not MemberProgress.objects.filter(stale=True).exists()
 
 
 def test_before_the_totals_are_added_up_a_council_leader_still_sees_her_members(
