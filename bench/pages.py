@@ -99,6 +99,25 @@ class Page:
         return [f"Cookie: {self.cookie}"] if self.cookie else []
 
 
+def member_lesson(user):
+    """(course, lesson) measured for ``user``: the first generated course she
+    is enrolled in and its first lesson (either None when there is none)."""
+    enrolled = Enrollment.objects.filter(user=user).values("course_id")
+    course = (
+        CoursePage.objects.live()
+        .public()
+        .filter(pk__in=enrolled, slug__startswith=PREFIX)
+        .order_by("path")
+        .first()
+    )
+    lesson = (
+        LessonPage.objects.live().public().child_of(course).order_by("path").first()
+        if course
+        else None
+    )
+    return course, lesson
+
+
 def find_pages(keys=PAGE_KEYS):
     """The Pages of ``keys`` (the static file's path is found later, in the
     home page's HTML); raises PageError when the data set lacks one."""
@@ -114,19 +133,7 @@ def find_pages(keys=PAGE_KEYS):
     signed_out = reverse("members:logout")
 
     index = CourseIndexPage.objects.live().public().first()
-    enrolled = Enrollment.objects.filter(user=rich).values("course_id")
-    course = (
-        CoursePage.objects.live()
-        .public()
-        .filter(pk__in=enrolled, slug__startswith=PREFIX)
-        .order_by("path")
-        .first()
-    )
-    lesson = (
-        LessonPage.objects.live().public().child_of(course).order_by("path").first()
-        if course
-        else None
-    )
+    course, lesson = member_lesson(rich)
     council = (
         CouncilPage.objects.live().public().filter(slug=MEASURED_COUNCIL_SLUG).first()
     )

@@ -28,8 +28,9 @@ from councils.cadres.changes import course_published
 from councils.cadres.progress import progress_catch_up, progress_refresh_all
 from councils.cadres.readiness import member_readiness
 from councils.models import MemberProgress, Membership, ProgressWork
-from courses.models import CoursePage, Enrollment, LessonPage
+from courses.models import CoursePage
 
+from .pages import member_lesson
 from .sizes import (
     COUNCIL_LEADER,
     MEASURED_COUNCIL_SLUG,
@@ -251,7 +252,7 @@ def measure(runs, log=print):
         if rich is not None:
             client = Client(raise_request_exception=False)
             client.force_login(rich)
-            for name, url in member_pages():
+            for name, url in member_pages(rich):
                 result = Result(f"{name} (`{RICH_MEMBER}`)", "1 member", MEMBER_MS)
                 timed(dashboard_call(client, url), result, runs)
                 log(_line(result))
@@ -344,22 +345,11 @@ def behind(share):
     vacuum()
 
 
-def member_pages():
-    """[(name, url)] of the rich member's pages: Mi formación and the first
-    lesson of her first course (as bench_pages picks them)."""
+def member_pages(member):
+    """[(name, url)] of ``member``'s pages: Mi formación and the lesson
+    bench_pages measures."""
     found = [("Member page `/mi-formacion/`", "/mi-formacion/")]
-    enrolled = Enrollment.objects.filter(user__username=RICH_MEMBER).values("course_id")
-    course = (
-        CoursePage.objects.live()
-        .filter(pk__in=enrolled, slug__startswith="bench-")
-        .order_by("path")
-        .first()
-    )
-    lesson = (
-        LessonPage.objects.live().child_of(course).order_by("path").first()
-        if course
-        else None
-    )
+    _course, lesson = member_lesson(member)
     if lesson is not None:
         found.append(("Lesson, signed in", lesson.url))
     return found

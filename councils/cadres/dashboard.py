@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..models.scopes import leader_scope
 from .progress import progress_pending
-from .readiness import inactive_limit, leadership_roles, pathway
+from .readiness import inactive_limit, inactive_q, leadership_roles, pathway
 from .totals import first_month, months_from, national_totals
 
 CHART_HEIGHT = 120
@@ -171,13 +171,8 @@ def progress_rows(scope, filters, axes_by_slug, roles_by_slug, now):
         low, high = BANDS[band]
         rows = rows.filter(readiness__gte=low, readiness__lte=high)
     if filters.get("inactivos"):
-        rows = rows.filter(_inactive(now))
+        rows = rows.filter(inactive_q(now))
     return rows
-
-
-def _inactive(now):
-    limit = inactive_limit(now)
-    return Q(last_activity__isnull=True) | Q(last_activity__lt=limit)
 
 
 def build_dashboard(scope, *, filters=None, per_person=None):
@@ -447,7 +442,7 @@ def _council_rows(rows, council_titles, now):
             hours_sum=Sum("hours"),
             circles_sum=Sum("circles_attended"),
             ready_count=Count("pk", filter=Q(ready=True)),
-            inactive_count=Count("pk", filter=_inactive(now)),
+            inactive_count=Count("pk", filter=inactive_q(now)),
         )
         .order_by()
     }

@@ -112,14 +112,8 @@ def worker_wanted():
     members studied meanwhile; nothing is sent per change, so a member's
     request pays no task. Embedded (tasks run in-process, no beat), the
     catch-up runs right after the commit."""
-    transaction.on_commit(progress_soon)
-
-
-def progress_soon():
-    """Run the catch-up now where tasks run in-process; with a broker, beat's
-    next minute will."""
     if current_app.conf.task_always_eager:
-        current_app.tasks[REFRESH_TASK].delay()
+        transaction.on_commit(current_app.tasks[REFRESH_TASK].delay)
 
 
 def progress_work(kind, course=None):

@@ -43,6 +43,11 @@ def inactive_limit(now):
     return now - timedelta(days=INACTIVE_DAYS)
 
 
+def inactive_q(now, field="last_activity"):
+    """Rows whose ``field`` (a last activity) is missing or before the limit."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": inactive_limit(now)})
+
+
 @dataclass(slots=True)
 class MemberFacts:
     user_id: int

@@ -26,7 +26,7 @@ from courses.cache import axes_ordered
 from courses.models import Enrollment
 
 from ..models import CouncilPage, CouncilProgress, MemberProgress, State, StateProgress
-from .readiness import inactive_limit
+from .readiness import inactive_q
 
 # Councils added up per transaction: bounds lock time and query size.
 BATCH = 500
@@ -112,7 +112,6 @@ def _councils_add_up(ids, axes, now):
         .values_list("pk", flat=True)
     )
     rows = MemberProgress.objects.filter(active_member=True, council_id__in=ids)
-    limit = inactive_limit(now)
     totals = {
         pk: CouncilProgress(council_id=pk, computed_at=now, dirty=False) for pk in ids
     }
@@ -124,9 +123,7 @@ def _councils_add_up(ids, axes, now):
             n_courses=Sum("courses"),
             n_hours=Sum("hours"),
             n_circles=Sum("circles_attended"),
-            n_inactive=Count(
-                "pk", filter=Q(last_activity__isnull=True) | Q(last_activity__lt=limit)
-            ),
+            n_inactive=Count("pk", filter=inactive_q(now)),
             **{
                 f"axis_{axis.pk}": Count(
                     "pk", filter=Q(courses_by_axis__has_key=str(axis.pk))
